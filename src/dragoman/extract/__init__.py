@@ -1,0 +1,53 @@
+"""Extraction: from a parsed document to events, actors, quotes, places, dates, framing.
+
+Each module is usable on its own with a hand-built ``DocContext``; ``extract_document``
+runs them in order (places → actors → dates → quotes → events → framing).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..types import ActorMention, DateRef, Event, Frame, Place, Quote
+from .context import DocContext
+from .resources import Resources
+
+__all__ = ["DocContext", "Resources", "Extracted", "extract_document"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Extracted:
+    events: tuple[Event, ...]
+    quotes: tuple[Quote, ...]
+    places: tuple[Place, ...]
+    dates: tuple[DateRef, ...]
+    actors: tuple[ActorMention, ...]
+    frames: tuple[Frame, ...]
+
+
+def extract_document(ctx: DocContext) -> Extracted:
+    """Run every extractor over one document context, in dependency order."""
+    from . import actors, dates, events, framing, places, quotes
+
+    ctx.places = list(places.extract(ctx))
+    ctx.actors = actors.resolve(ctx)
+    ctx.dates = list(dates.extract(ctx))
+    ctx.quotes = list(quotes.extract(ctx))
+    evs = tuple(events.extract(ctx))
+    frames = tuple(framing.extract(ctx))
+    # places that are some event's location get that role (metonyms and datelines keep theirs)
+    located = {(e.location.start, e.location.end) for e in evs if e.location is not None}
+    placed = tuple(
+        dataclasses.replace(p, role="event_location")
+        if p.role == "mention" and (p.start, p.end) in located
+        else p
+        for p in ctx.places
+    )
+    return Extracted(
+        events=evs,
+        quotes=tuple(ctx.quotes),
+        places=placed,
+        dates=tuple(ctx.dates),
+        actors=tuple(ctx.actors.mentions) if ctx.actors is not None else (),
+        frames=frames,
+    )

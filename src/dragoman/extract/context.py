@@ -1,0 +1,88 @@
+"""The per-document context every extractor receives.
+
+The spaCy ``Doc`` covers the article's *body* only (``dateline.body``: after the dateline,
+before a trailing byline), so nothing is ever extracted from a dateline or byline. ``base``
+is the body's start in the original text; ``span``/``tspan`` turn doc-relative offsets into
+``Span`` records with offsets into the original text, which is what every record stores.
+
+Stages run in this order and leave their output on the context for the next ones:
+places → actors → dates → quotes → events → framing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from ..types import Article, DateRef, Dateline, Place, Quote, SentenceRef, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .resources import Resources
+
+__all__ = ["DocContext"]
+
+
+@dataclass
+class DocContext:
+    doc_id: str
+    run_id: str
+    article: Article
+    dateline: Dateline
+    doc: Doc
+    base: int
+    resources: Resources
+    # filled in by the stages, in order
+    places: list[Place] = field(default_factory=list)
+    actors: Any = None  # dragoman.extract.actors.ActorIndex
+    dates: list[DateRef] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def published(self) -> dt.date | None:
+        """The publication date, if the article has a valid one."""
+        if not self.article.published:
+            return None
+        try:
+            return dt.date.fromisoformat(self.article.published[:10])
+        except ValueError:
+            return None
+
+    def span(self, start: int, end: int) -> Span:
+        """A ``Span`` for doc-relative character offsets ``[start, end)``."""
+        return Span(self.base + start, self.base + end, self.doc.text[start:end])
+
+    def tspan(self, obj: Token | SpacySpan) -> Span:
+        """A ``Span`` covering a spaCy token or span."""
+        if isinstance(obj, Token):
+            return self.span(obj.idx, obj.idx + len(obj.text))
+        return self.span(obj.start_char, obj.end_char)
+
+    def abs(self, doc_offset: int) -> int:
+        """Original-text offset of a doc-relative offset."""
+        return self.base + doc_offset
+
+    def sentence_ref(self, sent: SpacySpan) -> SentenceRef:
+        """The ``SentenceRef`` of a sentence of this doc (index = its position in the doc)."""
+        index = self.sentence_index(sent)
+        text = sent.text
+        # trailing whitespace/newlines are not part of the sentence
+        stripped = text.rstrip()
+        return SentenceRef(index, self.base + sent.start_char,
+                           self.base + sent.start_char + len(stripped), stripped)
+
+    def sentence_index(self, sent: SpacySpan) -> int:
+        starts = self._sentence_starts()
+        import bisect
+
+        return bisect.bisect_right(starts, sent.start) - 1
+
+    def _sentence_starts(self) -> list[int]:
+        cached = self.doc.user_data.get("dragoman_sent_starts")
+        if cached is None:
+            cached = [s.start for s in self.doc.sents]
+            self.doc.user_data["dragoman_sent_starts"] = cached
+        return cached

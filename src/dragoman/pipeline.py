@@ -1,0 +1,91 @@
+"""The unit of work: ``Iterator[Article] → Iterator[Result]``.
+
+``Pipeline`` holds what is loaded once per process (the spaCy pipeline and the extractors'
+data) and turns articles into results. Engines (local, Ray) only decide where it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .config import Config
+from .extract import DocContext, Resources, extract_document
+from .ingest import content_hash, split_dateline
+from .nlp import load_nlp, model_info
+from .types import Article, Document, Result
+
+__all__ = ["Pipeline", "EXTRACTOR_VERSION"]
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "dragoman/1"
+
+
+def make_document(article: Article, run_id: str, duplicate_of: str | None = None) -> Document:
+    """The document record of an article (dateline split, content hash, metadata)."""
+    return Document(
+        doc_id=article.id,
+        text=article.text,
+        title=article.title,
+        published=article.published,
+        source=article.source,
+        url=article.url,
+        content_hash=content_hash(article.text),
+        dateline=split_dateline(article.text),
+        duplicate_of=duplicate_of,
+        meta_json=json.dumps(article.meta, ensure_ascii=False, sort_keys=True, default=str),
+        origin=article.origin,
+        run_id=run_id,
+    )
+
+
+class Pipeline:
+    """spaCy + dragoman's extractors, built once, applied to a stream of articles."""
+
+    def __init__(self, config: Config | None = None, run_id: str = "") -> None:
+        self.config = config or Config()
+        self.run_id = run_id
+        self.nlp = load_nlp(self.config.model)
+        self.resources = Resources.load(self.config)
+
+    def info(self) -> dict[str, Any]:
+        return {**model_info(self.nlp), "extractor": EXTRACTOR_VERSION}
+
+    def process(self, articles: Iterable[Article]) -> Iterator[Result]:
+        """Results for each article, in input order."""
+        def bodies() -> Iterator[tuple[str, tuple[Article, Document]]]:
+            for article in articles:
+                document = make_document(article, self.run_id)
+                assert document.dateline is not None
+                body = document.dateline.body
+                yield article.text[body.start:body.end], (article, document)
+
+        for doc, (article, document) in self.nlp.pipe(
+            bodies(), as_tuples=True, batch_size=self.config.batch_size
+        ):
+            assert document.dateline is not None
+            ctx = DocContext(
+                doc_id=document.doc_id,
+                run_id=self.run_id,
+                article=article,
+                dateline=document.dateline,
+                doc=doc,
+                base=document.dateline.body.start,
+                resources=self.resources,
+            )
+            out = extract_document(ctx)
+            yield Result(
+                document=document,
+                events=out.events,
+                quotes=out.quotes,
+                places=out.places,
+                dates=out.dates,
+                actors=out.actors,
+                frames=out.frames,
+            )
+
+    def process_one(self, article: Article) -> Result:
+        return next(iter(self.process([article])))
