@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from .config import Config
@@ -55,16 +56,27 @@ class Pipeline:
         return {**model_info(self.nlp), "extractor": EXTRACTOR_VERSION}
 
     def process(self, articles: Iterable[Article]) -> Iterator[Result]:
-        """Results for each article, in input order."""
-        def bodies() -> Iterator[tuple[str, tuple[Article, Document]]]:
-            for article in articles:
-                document = make_document(article, self.run_id)
-                assert document.dateline is not None
-                body = document.dateline.body
-                yield article.text[body.start:body.end], (article, document)
+        """Results for each article, in input order.
 
+        Articles are parsed with ``nlp.pipe`` in chunks; each chunk runs inside spaCy's
+        ``memory_zone`` so a long run does not grow the string store. Results hold only
+        plain Python data, never spaCy objects, so nothing outlives the zone.
+        """
+        chunk_size = max(1, self.config.batch_size) * 4
+        it = iter(articles)
+        while chunk := list(islice(it, chunk_size)):
+            with self.nlp.memory_zone():
+                yield from self._process_chunk(chunk)
+
+    def _process_chunk(self, chunk: list[Article]) -> Iterator[Result]:
+        items: list[tuple[str, tuple[Article, Document]]] = []
+        for article in chunk:
+            document = make_document(article, self.run_id)
+            assert document.dateline is not None
+            body = document.dateline.body
+            items.append((article.text[body.start:body.end], (article, document)))
         for doc, (article, document) in self.nlp.pipe(
-            bodies(), as_tuples=True, batch_size=self.config.batch_size
+            items, as_tuples=True, batch_size=self.config.batch_size
         ):
             assert document.dateline is not None
             ctx = DocContext(

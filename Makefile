@@ -1,0 +1,40 @@
+# dragoman — the two commands of the quick start are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+
+.PHONY: install demo test lint bench system-deps constraints
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install --quiet -c constraints.txt -e '.[dev,ray]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up and run the main job on the bundled sample articles.
+demo: install
+	$(BIN)/dragoman demo --store demo-store
+
+## System packages the browser tests need (Debian's Chromium), installed when missing.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## Set up and run the whole test suite.
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/dragoman
+
+## Regenerate the pinned constraints from the current environment.
+constraints:
+	$(PIP) freeze --exclude-editable | grep -v '^dragoman' > constraints.txt

@@ -1,0 +1,404 @@
+"""The ``dragoman`` command: a thin shell over the library.
+
+Every command calls one public function (``runner.run``, ``query.api.*``,
+``query.export.export``, ``eval.<task>.evaluate``, ``web.serve``, ``store.check_store``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import SETTINGS, Config, load_config
+from .errors import DragomanError
+
+__all__ = ["main", "cli"]
+
+log = logging.getLogger("dragoman")
+
+EVAL_TASKS = ("events", "places", "dates", "quotes")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def _config(ctx: click.Context, **overrides: Any) -> Config:
+    return load_config(ctx.obj.get("config_file"), **overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dragoman")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True),
+              help="Settings file (TOML or JSON); see `dragoman settings`.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None, verbose: int) -> None:
+    """dragoman: news in, verifiable event data out."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["config_file"] = config_file
+
+
+# ---------------------------------------------------------------------------------- run
+
+
+def _run_common(f: Any) -> Any:
+    options = [
+        click.option("--store", "store", required=True, type=click.Path(file_okay=False),
+                     help="Store directory (created if missing)."),
+        click.option("--model", default=None, help="Installed spaCy pipeline to use."),
+        click.option("--workers", type=int, default=None, help="Worker processes."),
+        click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+                     show_default=True, help="Where to run the pipeline."),
+        click.option("--address", default=None, help="Ray cluster address (--engine ray)."),
+        click.option("--lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Extra event trigger lexicon file (YAML); repeatable."),
+        click.option("--actors", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Extra actor knowledge-base file; repeatable."),
+        click.option("--batch-size", type=int, default=None, help="Articles per nlp.pipe batch."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table."),
+        click.option("--strict", is_flag=True,
+                     help="Exit non-zero when any record was skipped."),
+        click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None,
+            workers: int | None, engine: str, address: str | None, lexicon: tuple[str, ...],
+            actors: tuple[str, ...], batch_size: int | None, quiet: bool, strict: bool,
+            as_json: bool, read_options: Any = None) -> Any:
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
+                               TextColumn, TimeElapsedColumn)
+
+    from .engines import get_engine
+    from .runner import RunSummary, run
+
+    config = _config(ctx, model=model, workers=workers, lexicon=lexicon or None,
+                     actors=actors or None, batch_size=batch_size)
+    console = Console(stderr=True, quiet=quiet)
+    eng = get_engine(engine, workers=config.workers, address=address)
+    issues: list[str] = []
+
+    def on_issue(text: str) -> None:
+        issues.append(text)
+        if not quiet:
+            console.print(f"[yellow]skipped/warning:[/] {text}", markup=True, highlight=False)
+
+    progress = Progress(
+        SpinnerColumn(), TextColumn("[bold]dragoman run"), BarColumn(),
+        MofNCompleteColumn(), TextColumn("{task.fields[rate]:.1f} articles/s"),
+        TextColumn("events {task.fields[events]}"), TimeElapsedColumn(),
+        console=console, disable=quiet, transient=False,
+    )
+    with progress:
+        task = progress.add_task("run", total=None, rate=0.0, events=0)
+
+        def on_progress(s: RunSummary) -> None:
+            progress.update(task, completed=s.processed, rate=s.rate, events=s.events)
+
+        summary = run(inputs, store, config, engine=eng, read_options=read_options,
+                      on_issue=on_issue, on_progress=on_progress)
+        progress.update(task, completed=summary.processed, rate=summary.rate,
+                        events=summary.events)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict()))
+    elif not quiet:
+        d = summary.to_dict()
+        console.print(
+            f"read {d['read']} · processed {d['processed']} · skipped {d['skipped']} · "
+            f"duplicates {d['duplicates']} · already in store {d['already']} · "
+            f"events {d['events']} · quotes {d['quotes']} · places {d['places']} · "
+            f"{d['seconds']} s ({d['articles_per_second']} articles/s) → {store}",
+            highlight=False,
+        )
+    if summary.read == 0 and summary.skipped == 0 and summary.already == 0:
+        _fail("no articles found in the inputs", 1)
+    if summary.processed == 0 and summary.duplicates == 0 and summary.already == 0:
+        _fail("nothing could be processed", 1)
+    if strict and summary.skipped:
+        _fail(f"{summary.skipped} record(s) skipped (--strict)", 1)
+    return summary
+
+
+@cli.command("run")
+@click.argument("inputs", nargs=-1, required=True)
+@_run_common
+@click.option("--text-column", default="text", show_default=True, help="CSV/JSONL text field.")
+@click.option("--id-column", default="id", show_default=True, help="CSV/JSONL id field.")
+@click.option("--title-column", default="title", show_default=True)
+@click.option("--published-column", default="published", show_default=True)
+@click.option("--source-column", default="source", show_default=True)
+@click.option("--url-column", default="url", show_default=True)
+@click.pass_context
+def run_cmd(ctx: click.Context, inputs: tuple[str, ...], text_column: str, id_column: str,
+            title_column: str, published_column: str, source_column: str, url_column: str,
+            **kw: Any) -> None:
+    """Read articles (files, folders, - for stdin JSONL) and write the store."""
+    from .ingest import ReadOptions
+
+    opts = ReadOptions(text_column=text_column, id_column=id_column,
+                       title_column=title_column, published_column=published_column,
+                       source_column=source_column, url_column=url_column)
+    _do_run(ctx, list(inputs), read_options=opts, **kw)
+
+
+@cli.command("demo")
+@click.option("--store", default="demo-store", show_default=True,
+              type=click.Path(file_okay=False), help="Where to write the demo store.")
+@click.option("--quiet", "-q", is_flag=True)
+@click.pass_context
+def demo_cmd(ctx: click.Context, store: str, quiet: bool) -> None:
+    """Run the whole job on the bundled sample articles and summarise what was found."""
+    from .ingest import sample_paths
+    from .query import api
+    from .store import Store
+
+    paths = [str(p) for p in sample_paths()]
+    _do_run(ctx, paths, store=store, model=None, workers=None, engine="local", address=None,
+            lexicon=(), actors=(), batch_size=None, quiet=quiet, strict=False, as_json=False)
+    s = Store.open(store)
+    info = api.summary(s)
+    click.echo("")
+    click.echo(f"Store {store}: " + ", ".join(f"{n} {k}" for k, n in info["counts"].items()))
+    if info.get("event_types"):
+        click.echo("Events by type: " + ", ".join(
+            f"{t} {n}" for t, n in info["event_types"].items()))
+    rows = api.query_events(s, api.EventQuery(limit=8, order="-confidence"))
+    if rows:
+        click.echo("")
+        _print_events(rows)
+    click.echo("")
+    click.echo("Look further:")
+    click.echo(f"  dragoman events --store {store} --limit 20")
+    click.echo(f"  dragoman show --store {store} DOC_ID")
+    click.echo(f"  dragoman serve --store {store}     # dashboard at http://127.0.0.1:8000")
+
+
+# ------------------------------------------------------------------------------- query
+
+
+def _actor_names(refs: list[dict[str, Any]] | None) -> str:
+    out = []
+    for r in refs or []:
+        name = r.get("name") or r.get("text")
+        tag = "/".join(x for x in (r.get("country"), r.get("sector")) if x)
+        out.append(f"{name} ({tag})" if tag else str(name))
+    return "; ".join(out)
+
+
+def _print_events(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for col in ("date", "type", "actor", "recipient", "where", "trigger", "doc"):
+        table.add_column(col, overflow="fold")
+    for e in rows:
+        loc = e.get("location") or {}
+        mark = ""
+        if e.get("negated"):
+            mark += " ¬"
+        if e.get("modality") and e["modality"] != "asserted":
+            mark += f" [{e['modality']}]"
+        table.add_row(
+            e.get("date") or "", (e.get("event_type") or "") + mark,
+            _actor_names(e.get("actor")), _actor_names(e.get("recipient")),
+            loc.get("name") or "", (e.get("trigger") or {}).get("text", ""), e.get("doc_id", ""),
+        )
+    Console().print(table)
+
+
+def _write_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    elif fmt == "csv":
+        from .query.export import flatten_rows, write_csv
+
+        write_csv(flatten_rows(rows), sys.stdout)
+    else:
+        _print_events(rows)
+
+
+@cli.command("events")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--type", "types", multiple=True, help="PLOVER type; repeatable.")
+@click.option("--quad-class", "quad", multiple=True, type=int, help="CAMEO quad class 1-4.")
+@click.option("--country", default=None, help="ISO-3 of actor or recipient.")
+@click.option("--actor", default=None, help="Actor or recipient name contains.")
+@click.option("--place", default=None, help="Location name contains.")
+@click.option("--since", default=None, help="Earliest event date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Latest event date (YYYY-MM-DD).")
+@click.option("--text", default=None, help="Sentence contains.")
+@click.option("--doc", "doc_id", default=None, help="Only this document.")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--offset", default=0, type=int)
+@click.option("--order", default="date", show_default=True, help="Sort field, '-' for desc.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table")
+def events_cmd(store: str, types: tuple[str, ...], quad: tuple[int, ...], country: str | None,
+               actor: str | None, place: str | None, since: str | None, until: str | None,
+               text: str | None, doc_id: str | None, limit: int, offset: int, order: str,
+               fmt: str) -> None:
+    """List events matching filters."""
+    from .query import api
+    from .store import Store
+
+    q = api.EventQuery(types=tuple(t.upper() for t in types), quad_class=quad,
+                       country=country.upper() if country else None, actor=actor, place=place,
+                       since=since, until=until, text=text, doc_id=doc_id, limit=limit,
+                       offset=offset, order=order)
+    q.validate()
+    _write_rows(api.query_events(Store.open(store), q), fmt)
+
+
+@cli.command("quotes")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--speaker", default=None, help="Speaker name or mention contains.")
+@click.option("--doc", "doc_id", default=None)
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+def quotes_cmd(store: str, speaker: str | None, doc_id: str | None, limit: int,
+               fmt: str) -> None:
+    """List quotes (direct and reported speech) with their speakers."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .query import api
+    from .store import Store
+
+    rows = api.query_quotes(Store.open(store), speaker=speaker, doc_id=doc_id, limit=limit)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table()
+    for col in ("speaker", "kind", "cue", "content", "doc"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        sp = r.get("speaker") or {}
+        table.add_row(sp.get("name") or sp.get("text") or "?", r.get("kind", ""),
+                      (r.get("cue") or {}).get("text", ""), (r.get("content") or {}).get("text", ""),
+                      r.get("doc_id", ""))
+    Console().print(table)
+
+
+@cli.command("export")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--what", type=click.Choice(["events", "quotes", "places", "dates", "documents",
+                                           "actors", "frames"]), default="events",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
+              default="jsonl", show_default=True)
+@click.option("--style", type=click.Choice(["native", "polecat", "gdelt"]), default="native",
+              show_default=True, help="Field layout for events.")
+@click.option("-o", "--output", default=None, help="Output file (default: stdout).")
+def export_cmd(store: str, what: str, fmt: str, style: str, output: str | None) -> None:
+    """Write a whole table as JSONL, CSV or Parquet."""
+    from .query.export import export
+    from .store import Store
+
+    if fmt == "parquet" and output is None:
+        _fail("parquet export needs -o FILE")
+    out: Any = output if output else sys.stdout.buffer
+    n = export(Store.open(store), what, fmt, out, style=style)
+    if output:
+        click.echo(f"wrote {n} {what} to {output}", err=True)
+
+
+@cli.command("show")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.argument("doc_id")
+def show_cmd(store: str, doc_id: str) -> None:
+    """Print a document with its annotations marked inline."""
+    from .query import api
+    from .render import render_document_text
+    from .store import Store
+
+    data = api.get_document(Store.open(store), doc_id)
+    if data is None:
+        _fail(f"no document {doc_id!r} in {store}", 1)
+    assert data is not None
+    click.echo(render_document_text(data))
+
+
+# -------------------------------------------------------------------------------- eval
+
+
+@cli.command("eval")
+@click.argument("task", type=click.Choice(EVAL_TASKS))
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold JSONL file (see docs/evaluation.md).")
+@click.option("--limit", type=int, default=None, help="Only the first N documents.")
+@click.option("--model", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def eval_cmd(ctx: click.Context, task: str, gold: str, limit: int | None, model: str | None,
+             as_json: bool) -> None:
+    """Score an extractor against a gold file: events, places, dates or quotes."""
+    import importlib
+
+    from .pipeline import Pipeline
+
+    module = importlib.import_module(f"dragoman.eval.{task}")
+    pipeline = Pipeline(_config(ctx, model=model), run_id="eval")
+    report = module.evaluate(Path(gold), pipeline, limit=limit)
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
+
+
+# ------------------------------------------------------------------------ serve, check
+
+
+@cli.command("serve")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve_cmd(store: str, host: str, port: int) -> None:
+    """Open the analyst's dashboard over a store (read-only)."""
+    from .web import serve
+
+    click.echo(f"dragoman dashboard on http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    serve(store, host=host, port=port)
+
+
+@cli.command("check")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+def check_cmd(store: str) -> None:
+    """Verify a store: schema version, segments, checksums, orphans, duplicate ids."""
+    from .store import Store, check_store
+
+    problems = check_store(Store.open(store))
+    if not problems:
+        click.echo(f"{store}: ok")
+        return
+    for p in problems:
+        click.echo(f"{p.severity}: {p.path}: {p.message} — fix: {p.fix}")
+    if any(p.severity == "error" for p in problems):
+        sys.exit(1)
+
+
+@cli.command("settings")
+def settings_cmd() -> None:
+    """List every setting with its default (file key, DRAGOMAN_ variable)."""
+    for s in SETTINGS:
+        click.echo(f"{s.name} = {s.default!r}  (DRAGOMAN_{s.name.upper()})\n    {s.help}")
+
+
+def main() -> None:
+    """Console entry point: run the CLI, turning dragoman errors into clear messages."""
+    try:
+        cli(standalone_mode=True)
+    except DragomanError as exc:
+        _fail(str(exc))

@@ -1,0 +1,184 @@
+"""``run``: read inputs, skip what the store already has, extract the rest, write segments.
+
+This is the library function behind ``dragoman run`` and ``dragoman demo``::
+
+    inputs ─▶ read_inputs ─▶ (known id? → skip) ─▶ (same content? → duplicate record)
+           ─▶ engine.run (Pipeline) ─▶ StoreWriter.add ─▶ segments committed atomically
+
+A document keeps the id its input gives. The same content arriving again under any id is
+recorded as a document with ``duplicate_of`` set and is not extracted again; an id the
+store already holds is skipped, so running the same input twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .engines import Engine, get_engine
+from .ingest import ReadOptions, content_hash, read_inputs
+from .pipeline import make_document
+from .types import Article, Result
+
+__all__ = ["RunSummary", "run", "new_run_id"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunSummary:
+    """What a run did. ``ok`` is False when nothing could be processed."""
+
+    run_id: str
+    store: str
+    read: int = 0
+    processed: int = 0
+    skipped: int = 0  # unreadable / empty / malformed records
+    duplicates: int = 0  # same content as a document already in the store or this run
+    already: int = 0  # ids already in the store (rerun)
+    events: int = 0
+    quotes: int = 0
+    places: int = 0
+    dates: int = 0
+    seconds: float = 0.0
+    issues: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.processed / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.processed > 0 or (self.read > 0 and self.skipped == 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "store": self.store, "read": self.read,
+            "processed": self.processed, "skipped": self.skipped,
+            "duplicates": self.duplicates, "already": self.already, "events": self.events,
+            "quotes": self.quotes, "places": self.places, "dates": self.dates,
+            "seconds": round(self.seconds, 3), "articles_per_second": round(self.rate, 2),
+            "issues": len(self.issues),
+        }
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id: UTC time plus a random suffix."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"run-{now}-{uuid.uuid4().hex[:6]}"
+
+
+def _issue_text(issue: Any) -> str:
+    origin = getattr(issue, "origin", None)
+    message = getattr(issue, "message", None) or str(issue)
+    if origin and not str(message).startswith(str(origin)):
+        return f"{origin}: {message}"
+    return str(message)
+
+
+def _is_skip(issue: Any) -> bool:
+    return bool(getattr(issue, "skipped", True))
+
+
+def run(
+    inputs: Sequence[str],
+    store_path: str | Path,
+    config: Config | None = None,
+    *,
+    engine: Engine | str = "local",
+    read_options: ReadOptions | None = None,
+    run_id: str | None = None,
+    on_issue: Callable[[str], None] | None = None,
+    on_progress: Callable[[RunSummary], None] | None = None,
+    articles: Iterable[Article] | None = None,
+) -> RunSummary:
+    """Process ``inputs`` (paths, folders or ``-``) into the store at ``store_path``.
+
+    ``articles`` may be given instead of ``inputs`` (library use). Problems with single
+    records are passed to ``on_issue`` and counted; they never stop the run.
+    """
+    from .store import Store
+
+    config = config or Config()
+    run_id = run_id or new_run_id()
+    eng = get_engine(engine, workers=config.workers) if isinstance(engine, str) else engine
+    summary = RunSummary(run_id=run_id, store=str(store_path))
+
+    def report(issue: Any) -> None:
+        text = _issue_text(issue)
+        summary.issues.append(text)
+        if _is_skip(issue):
+            summary.skipped += 1
+        log.warning("%s", text)
+        if on_issue is not None:
+            on_issue(text)
+
+    store = Store.open(store_path, create=True)
+    source: Iterable[Article] = (
+        articles if articles is not None
+        else read_inputs(list(inputs), read_options or ReadOptions(), on_error=report)
+    )
+    started = time.perf_counter()
+    with store.writer(run_id, segment_size=config.segment_size) as writer:
+        known = store.known_documents()
+        hashes: dict[str, str] = dict(known.hashes)
+        writer.begin_run({
+            "run_id": run_id,
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "dragoman_version": __version__,
+            "engine": json.dumps(eng.info()),
+            "config": json.dumps(config.to_dict()),
+            "inputs": json.dumps([str(i) for i in inputs]),
+        })
+
+        def fresh() -> Iterator[Article]:
+            seen_ids: set[str] = set()
+            for article in source:
+                summary.read += 1
+                if len(article.text.strip()) < config.min_chars:
+                    report(_Skip(article.origin or article.id, "empty article (no text to process)"))
+                    continue
+                if article.id in known or article.id in seen_ids:
+                    summary.already += 1
+                    continue
+                seen_ids.add(article.id)
+                h = content_hash(article.text)
+                original = hashes.get(h)
+                if original is not None:
+                    summary.duplicates += 1
+                    writer.add(Result(document=make_document(article, run_id, duplicate_of=original)))
+                    continue
+                hashes[h] = article.id
+                yield article
+
+        for result in eng.run(fresh(), config, run_id):
+            writer.add(result)
+            summary.processed += 1
+            summary.events += len(result.events)
+            summary.quotes += len(result.quotes)
+            summary.places += len(result.places)
+            summary.dates += len(result.dates)
+            summary.seconds = time.perf_counter() - started
+            if on_progress is not None:
+                on_progress(summary)
+        writer.flush()
+        summary.seconds = time.perf_counter() - started
+        writer.finish_run({**summary.to_dict(),
+                           "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    return summary
+
+
+@dataclass(frozen=True)
+class _Skip:
+    origin: str
+    message: str
+    skipped: bool = True
