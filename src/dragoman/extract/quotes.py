@@ -1,26 +1,713 @@
-"""Quotes (STUB — to be replaced by the quotes work).
+"""Quotes: direct and indirect speech, with speaker, cue and content.
 
-Contract: ``load_cues() -> CueLexicon``; ``extract(ctx) -> list[Quote]``.
+Contract: ``load_cues(extra_files=()) -> CueLexicon``; ``extract(ctx) -> list[Quote]``.
+
+How it works (details and the choices made in ``docs/quotes.md``):
+
+- **Direct quotes** are found by scanning the text for quotation marks (“ ” ‘ ’ " « »).
+  A quote may span sentences and paragraphs (the convention of reopening each paragraph
+  without closing the previous one is followed). Nested marks inside a quote belong to it.
+  The content span is the text *inside* the marks. The cue is a cue verb syntactically
+  linked to the quote in its sentence (``Lavrov said “…”``, ``“…,” said X``), else the
+  cue of a short sentence right after it (``“…” He added.``) or of a sentence ending in a
+  colon right before it. A long quote with no cue is a paragraph continuation: its speaker
+  is the nearest preceding quote's speaker and its cue is None.
+- **Indirect quotes**: every token matching the cue lexicon (package data, extendable)
+  whose complement clause exists; content = that clause's subtree (the "that" left out),
+  speaker = the cue's subject. Participial and coordinated cues with no subject ("…,
+  adding that …") take the subject of the nearest cue above them, else of the nearest
+  verb above them. "according to X": speaker X, content = the clause the phrase attaches
+  to.
+- A quoted stretch covering most of a cue's clause makes that quote direct (one record,
+  not two); a short quoted fragment inside an indirect content (a partial quote) stays part
+  of that indirect quote and is not recorded on its own. A fragment that is itself the
+  cue's whole complement ("he called it “a provocation”") is a direct quote.
+- Speech reported inside another quote's content ("X said Y believes Z") is not recorded
+  separately, except participial continuations ("…, adding that …"), which are.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any, Literal
 
-from ..types import Quote
+import yaml
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from ..errors import DataFileError
+from ..types import ActorRef, Quote, Span
 from .context import DocContext
 
-__all__ = ["CueLexicon", "load_cues", "extract"]
+__all__ = ["Cue", "CueLexicon", "load_cues", "extract", "quote_id", "speaker_ref"]
+
+log = logging.getLogger(__name__)
+
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj"})
+_CUE_KEYS = frozenset({"cue", "kind", "complements"})
+
+
+# --------------------------------------------------------------------------- data files
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping (as ``__line__``)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml_file(path: Path | str, text: str | None = None) -> dict[str, Any]:
+    """A data file's top-level mapping, every mapping in it carrying its ``__line__``.
+
+    Raises ``DataFileError`` naming the file (and line) when it cannot be read or parsed.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8") if text is None else text
+    except OSError as exc:
+        raise DataFileError(f"{p}: cannot read data file ({exc})") from exc
+    try:
+        data = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
+        raise DataFileError(f"{where}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"{p}:1: expected a mapping at the top of the file")
+    return data
+
+
+def packaged_file(*parts: str) -> Path:
+    """The path of a packaged data file under ``dragoman/data``."""
+    root = importlib_resources.files("dragoman") / "data"
+    return Path(str(root.joinpath(*parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One lexicon entry: ``words[0]`` is the head lemma, the rest particles/prepositions."""
+
+    words: tuple[str, ...]
+    kind: Literal["verb", "source"] = "verb"
+    complements: frozenset[str] = frozenset({"ccomp"})
+    origin: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
 
 
 @dataclass(frozen=True)
 class CueLexicon:
-    pass
+    """The cue lexicon: entries indexed by their head word."""
+
+    cues: tuple[Cue, ...] = ()
+    _by_head: dict[str, tuple[Cue, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, cues: Iterable[Cue]) -> CueLexicon:
+        merged: dict[tuple[str, ...], Cue] = {}
+        for cue in cues:
+            merged[cue.words] = cue  # a later (user) entry replaces an earlier one
+        by_head: dict[str, list[Cue]] = {}
+        for cue in merged.values():
+            by_head.setdefault(cue.words[0], []).append(cue)
+        # longest entries first, so "point out" wins over a bare "point"
+        index = {h: tuple(sorted(cs, key=lambda c: -len(c.words))) for h, cs in by_head.items()}
+        return cls(tuple(merged.values()), index)
+
+    def __len__(self) -> int:
+        return len(self.cues)
+
+    def match(self, token: Token) -> tuple[Cue, list[Token]] | None:
+        """The cue headed by ``token`` and the tokens it spans, or None."""
+        candidates = self._by_head.get(token.lemma_.lower()) or self._by_head.get(token.lower_)
+        if not candidates:
+            return None
+        for cue in candidates:
+            if cue.kind == "verb" and token.pos_ not in ("VERB", "AUX"):
+                continue
+            tokens = _match_rest(token, cue.words[1:])
+            if tokens is not None:
+                return cue, [token, *tokens]
+        return None
 
 
-def load_cues() -> CueLexicon:
-    return CueLexicon()
+def _match_rest(head: Token, rest: Sequence[str]) -> list[Token] | None:
+    """The tokens matching ``rest`` as children of ``head`` or as the next words."""
+    if not rest:
+        return []
+    found: list[Token] = []
+    # as the following words
+    doc = head.doc
+    i = head.i + 1
+    ok = True
+    for word in rest:
+        if i >= len(doc) or word not in (doc[i].lower_, doc[i].lemma_.lower()):
+            ok = False
+            break
+        found.append(doc[i])
+        i += 1
+    if ok:
+        return found
+    # as particles / prepositions attached to the head ("pointed it out")
+    found = []
+    children = [c for c in head.children if c.dep_ in ("prt", "prep", "advmod")]
+    for word in rest:
+        match = next((c for c in children if c.lower_ == word and c not in found), None)
+        if match is None:
+            return None
+        found.append(match)
+    return found
+
+
+def _parse_cue(entry: Any, origin: str) -> Cue:
+    if isinstance(entry, str):
+        entry = {"cue": entry}
+    if not isinstance(entry, dict):
+        raise DataFileError(f"{origin}: a cue entry must be a mapping or a string, not {entry!r}")
+    line = entry.get("__line__")
+    where = f"{origin}:{line}" if line else origin
+    unknown = set(entry) - _CUE_KEYS - {"__line__"}
+    if unknown:
+        raise DataFileError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))} in cue entry; "
+            f"allowed: {', '.join(sorted(_CUE_KEYS))}"
+        )
+    text = entry.get("cue")
+    if not isinstance(text, str) or not text.strip():
+        raise DataFileError(f"{where}: a cue entry needs a non-empty 'cue' (e.g. cue: say)")
+    words = tuple(text.lower().split())
+    kind = entry.get("kind", "verb")
+    if kind not in ("verb", "source"):
+        raise DataFileError(f"{where}: cue {text!r}: kind must be 'verb' or 'source', not {kind!r}")
+    if kind == "source" and len(words) < 2:
+        raise DataFileError(
+            f"{where}: cue {text!r}: a 'source' cue needs a preposition ('according to')"
+        )
+    comps = entry.get("complements", ["ccomp"])
+    if (
+        not isinstance(comps, list)
+        or not comps
+        or not all(isinstance(c, str) and c in _COMPLEMENTS for c in comps)
+    ):
+        raise DataFileError(
+            f"{where}: cue {text!r}: complements must be a non-empty list of "
+            f"{', '.join(sorted(_COMPLEMENTS))}, not {comps!r}"
+        )
+    return Cue(words, kind, frozenset(comps), where)
+
+
+def read_cue_file(path: Path | str, text: str | None = None) -> list[Cue]:
+    """The cue entries of one YAML file, validated (``DataFileError`` with file:line)."""
+    data = read_yaml_file(path, text)
+    unknown = set(data) - {"cues", "__line__"}
+    if unknown:
+        raise DataFileError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+                            "a cue file has one key, 'cues'")
+    entries = data.get("cues")
+    if not isinstance(entries, list):
+        raise DataFileError(f"{path}:1: 'cues' must be a list of cue entries")
+    return [_parse_cue(e, str(path)) for e in entries]
+
+
+def load_cues(extra_files: Sequence[str | Path] = ()) -> CueLexicon:
+    """The packaged cue lexicon, extended (and overridden entry by entry) by ``extra_files``."""
+    cues = read_cue_file(packaged_file("quotes", "cues.yaml"))
+    for extra in extra_files:
+        cues.extend(read_cue_file(extra))
+    lexicon = CueLexicon.build(cues)
+    log.debug("loaded %d quote cues", len(lexicon))
+    return lexicon
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def quote_id(doc_id: str, kind: str, start: int, end: int) -> str:
+    """Stable id of a quote: a hash of (doc_id, kind, content start, content end)."""
+    return hashlib.sha1(f"{doc_id}\x1f{kind}\x1f{start}\x1f{end}".encode()).hexdigest()[:20]
+
+
+def _lexicon(ctx: DocContext) -> CueLexicon:
+    cues = getattr(ctx.resources, "cues", None)
+    if isinstance(cues, CueLexicon) and len(cues):
+        return cues
+    return _default_lexicon()
+
+
+_DEFAULT: list[CueLexicon] = []
+
+
+def _default_lexicon() -> CueLexicon:
+    if not _DEFAULT:
+        _DEFAULT.append(load_cues())
+    return _DEFAULT[0]
+
+
+def _np_tokens(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase of ``head`` without post-modifiers."""
+    start = head.i
+    for t in head.subtree:
+        if t.i < head.i:
+            start = min(start, t.i)
+    end = head.i + 1
+    # keep trailing flat name parts ("Adel al - Jubeir")
+    for t in head.rights:
+        if t.dep_ in ("compound", "flat", "nummod") and t.i == end:
+            end = t.i + 1
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return start, end
+
+
+def speaker_ref(ctx: DocContext, subj: Token) -> ActorRef:
+    """The speaker of a subject token: the actor resolver's answer, else the bare mention."""
+    index = ctx.actors
+    if index is not None:
+        try:
+            refs = index.refs_for(subj)
+        except Exception:  # noqa: BLE001 - a resolver bug must not lose the quote
+            log.exception("actor resolver failed on %r", subj.text)
+            refs = []
+        if refs:
+            return refs[0]
+    start, end = _np_tokens(subj)
+    sp = ctx.tspan(ctx.doc[start:end])
+    kind = "pronoun" if subj.pos_ == "PRON" else None
+    return ActorRef(text=sp.text, start=sp.start, end=sp.end, kind=kind)
+
+
+def _subject(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ == "nsubj":
+            if c.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head
+            return c
+    for c in verb.children:  # passive with an agent: "was announced by the ministry"
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def _has_own_clause_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token range without leading/trailing punctuation and spaces (quote marks kept off)."""
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _char_trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --------------------------------------------------------------------------- cues
+
+
+@dataclass
+class _CueHit:
+    cue: Cue
+    tokens: list[Token]
+    head: Token
+    content: tuple[int, int] | None = None  # char offsets in the doc
+    speaker_tok: Token | None = None
+    participial: bool = False
+
+    @property
+    def chars(self) -> tuple[int, int]:
+        s = min(t.idx for t in self.tokens)
+        e = max(t.idx + len(t.text) for t in self.tokens)
+        return s, e
+
+
+def _cue_hits(doc: Doc, lexicon: CueLexicon) -> dict[int, _CueHit]:
+    hits: dict[int, _CueHit] = {}
+    for token in doc:
+        m = lexicon.match(token)
+        if m is not None:
+            hits[token.i] = _CueHit(m[0], m[1], token)
+    return hits
+
+
+def _speaker_token(verb: Token, hits: dict[int, _CueHit]) -> tuple[Token | None, bool]:
+    """The subject speaking through ``verb``, and whether it was inherited from above."""
+    subj = _subject(verb)
+    if subj is not None:
+        return subj, False
+    # participial / coordinated cue with no subject: the nearest cue above, else the verb above
+    fallback: Token | None = None
+    t = verb
+    steps = 0
+    while t.head is not t and steps < 12:
+        t = t.head
+        steps += 1
+        s = _subject(t)
+        if s is None:
+            continue
+        if t.i in hits:
+            return s, True
+        if fallback is None:
+            fallback = s
+    return fallback, True
+
+
+def _content_range(hit: _CueHit) -> tuple[int, int] | None:
+    """Token range [start, end) of the clause a verb cue governs, or None."""
+    v = hit.head
+    doc = v.doc
+    if hit.cue.kind == "source":
+        # "according to X": the clause the phrase attaches to, minus the phrase
+        main = v.head
+        if main is v:
+            return None
+        phrase = {t.i for t in v.subtree}
+        idx = [t.i for t in main.subtree if t.i not in phrase and t.sent == v.sent]
+        if not idx:
+            return None
+        start, end = min(idx), max(idx) + 1
+        # drop the "according to X" phrase from an edge, if it sits there
+        if start in phrase or min(phrase) <= start:
+            start = max(start, max(phrase) + 1)
+        if max(phrase) >= end - 1 and min(phrase) > start:
+            end = min(end, min(phrase))
+        return _trim(doc, start, end)
+    comps = [c for c in v.children if c.dep_ in hit.cue.complements]
+    if comps:
+        tokens = [t for c in comps for t in c.subtree]
+        start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+        # leave out a leading complementiser ("that", "whether" stays)
+        if doc[start].dep_ == "mark" and doc[start].lower_ == "that":
+            start += 1
+        return _trim(doc, start, end)
+    # inverted reporting clause: "Russia will respond, he said." parsed with the cue as a
+    # parataxis of the content's head
+    if (
+        v.dep_ in ("parataxis", "ccomp")
+        and "ccomp" in hit.cue.complements
+        and v.head.pos_ in ("VERB", "AUX")
+        and _subject(v) is not None
+    ):
+        inner = {t.i for t in v.subtree}
+        idx = [t.i for t in v.head.subtree if t.i not in inner]
+        if idx:
+            return _trim(doc, min(idx), max(idx) + 1)
+    return None
+
+
+# --------------------------------------------------------------------------- direct quotes
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"'}
+_CLOSERS_AFTER = set(" \t\n\r,.;:!?)]}—–-…'’”»")
+
+
+def _is_opener(text: str, i: int) -> bool:
+    ch = text[i]
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    prev = text[i - 1] if i > 0 else ""
+    if not nxt or nxt.isspace():
+        return False
+    if ch in "“«„":
+        return True
+    return prev == "" or prev.isspace() or prev in "([{—–-/“‘\"'"
+
+
+def _is_closer(text: str, i: int, ch: str) -> bool:
+    prev = text[i - 1] if i > 0 else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if ch in "”»":
+        return True
+    if ch == "“":  # German-style closer after „
+        return True
+    if prev.isspace():
+        return False
+    return nxt == "" or nxt in _CLOSERS_AFTER or (ch == '"' and not nxt.isalnum())
+
+
+@dataclass
+class _Stretch:
+    start: int  # content start (doc chars, inside the marks)
+    end: int
+    open_at: int  # position of the opening mark
+    close_at: int  # position of the closing mark (or the paragraph end)
+
+
+def find_quoted(text: str) -> list[_Stretch]:
+    """Top-level quoted stretches of ``text`` (nested marks belong to the outer quote)."""
+    out: list[_Stretch] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch not in _OPEN_CLOSE or not _is_opener(text, i):
+            i += 1
+            continue
+        closer = _OPEN_CLOSE[ch]
+        j = i + 1
+        found = -1
+        while j < n:
+            c = text[j]
+            if c == "\n":
+                # a paragraph break: the quote goes on only if the next paragraph reopens it
+                k = j
+                while k < n and text[k].isspace():
+                    k += 1
+                if k < n and text[k] == ch:
+                    j = k + 1
+                    continue
+                break
+            if c == closer and _is_closer(text, j, c):
+                found = j
+                break
+            j += 1
+        if found < 0:
+            if ch in "“«" and j > i + 1:
+                # unclosed curly quote: it ends with its paragraph
+                s, e = _char_trim(text, i + 1, j)
+                if e > s:
+                    out.append(_Stretch(s, e, i, j))
+                i = j
+            else:
+                i += 1
+            continue
+        s, e = _char_trim(text, i + 1, found)
+        if e > s:
+            out.append(_Stretch(s, e, i, found))
+        i = found + 1
+    return out
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> SpacySpan | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _words(span: SpacySpan) -> int:
+    return sum(1 for t in span if not (t.is_punct or t.is_space))
+
+
+def _direct_cue(
+    doc: Doc, st: _Stretch, inside: SpacySpan, hits: dict[int, _CueHit]
+) -> _CueHit | None:
+    """The cue of a quoted stretch, or None."""
+    inner = set(range(inside.start, inside.end))
+    sents = {t.sent.start: t.sent for t in (inside[0], inside[-1])}
+    candidates: list[tuple[int, int, _CueHit]] = []
+    for sent in sents.values():
+        for t in sent:
+            if t.i in inner or t.i not in hits or hits[t.i].cue.kind != "verb":
+                continue
+            hit = hits[t.i]
+            linked = any(a.i in inner for a in t.ancestors) or any(
+                a.i == t.i for tok in inside for a in tok.ancestors
+            )
+            cs, ce = hit.chars
+            dist = st.open_at - ce if ce <= st.open_at else cs - st.close_at
+            candidates.append((0 if linked else 1, max(dist, 0), hit))
+    if candidates:
+        candidates.sort(key=lambda x: (x[0], x[1]))
+        rank, dist, hit = candidates[0]
+        if rank == 0 or dist <= 60:
+            return hit
+    # "“…” He added.": a short sentence right after the quote
+    after = st.close_at + 1
+    if after < len(doc.text):
+        nxt = _tokens_in(doc, after, min(len(doc.text), after + 1))
+        k = after
+        while k < len(doc.text) and doc.text[k] in " \t,":
+            k += 1
+        if k < len(doc.text) and doc.text[k] != "\n":
+            tok = _tokens_in(doc, k, k + 1)
+            if tok is not None:
+                sent = tok[0].sent
+                if sent.start >= inside.end and len(sent) <= 10:
+                    for t in sent:
+                        if t.i in hits and hits[t.i].cue.kind == "verb" and t.i not in inner:
+                            return hits[t.i]
+        del nxt
+    # "The Times reports:\n\n“…”": a sentence ending in a colon right before the quote
+    k = st.open_at - 1
+    while k >= 0 and doc.text[k].isspace():
+        k -= 1
+    if k >= 0 and doc.text[k] == ":":
+        tok = _tokens_in(doc, k, k + 1)
+        if tok is not None:
+            sent = tok[0].sent
+            best = [hits[t.i] for t in sent if t.i in hits and hits[t.i].cue.kind == "verb"]
+            if best:
+                return best[-1]
+    return None
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _speaker_of(ctx: DocContext, hit: _CueHit, hits: dict[int, _CueHit]) -> ActorRef | None:
+    if hit.cue.kind == "source":
+        pobj = next(
+            (c for t in hit.tokens[1:] for c in t.children if c.dep_ == "pobj"), None
+        )
+        return speaker_ref(ctx, pobj) if pobj is not None else None
+    tok, _ = _speaker_token(hit.head, hits)
+    return speaker_ref(ctx, tok) if tok is not None else None
 
 
 def extract(ctx: DocContext) -> list[Quote]:
-    return []
+    """Direct and indirect quotes of the document, in text order."""
+    doc = ctx.doc
+    text = doc.text
+    hits = _cue_hits(doc, _lexicon(ctx))
+
+    # 1. indirect candidates: every cue with a complement clause
+    contents: dict[int, tuple[int, int]] = {}
+    for i, hit in hits.items():
+        rng = _content_range(hit)
+        if rng is None or rng[1] <= rng[0]:
+            continue
+        span = doc[rng[0]:rng[1]]
+        if _words(span) < 2 and hit.cue.kind == "verb" and "oprd" not in hit.cue.complements:
+            continue
+        hit.content = (span.start_char, span.end_char)
+        contents[i] = hit.content
+
+    # 2. direct quotes and the cues they take over
+    stretches = find_quoted(text)
+    direct: list[tuple[_Stretch, _CueHit | None]] = []
+    taken: set[int] = set()
+    for st in stretches:
+        inside = _tokens_in(doc, st.start, st.end)
+        if inside is None or len(inside) == 0:
+            continue
+        cue = _direct_cue(doc, st, inside, hits)
+        qlen = st.end - st.start
+        if cue is not None and cue.content is not None:
+            cs, ce = cue.content
+            overlap = min(ce, st.end) - max(cs, st.start)
+            if overlap > 0 and qlen < 0.5 * (ce - cs):
+                # a partial quote inside reported speech: part of the indirect quote
+                continue
+        # a quote inside another cue's indirect content, with no cue of its own
+        if cue is None:
+            if _words(inside) < 4:
+                continue
+            if any(cs <= st.start and st.end <= ce for cs, ce in contents.values()):
+                continue
+        direct.append((st, cue))
+        if cue is not None:
+            taken.add(cue.head.i)
+
+    # 3. merge a quote interrupted by its cue: "“…,” he said, “…”" (same sentence)
+    merged: list[tuple[_Stretch, _CueHit | None]] = []
+    for st, cue in direct:
+        if merged:
+            pst, pcue = merged[-1]
+            if (
+                cue is not None
+                and pcue is cue
+                and doc.char_span(pst.close_at, pst.close_at + 1, alignment_mode="expand")
+                is not None
+                and _same_sentence(doc, pst.close_at, st.open_at)
+                and pst.close_at < cue.chars[0] < st.open_at
+            ):
+                merged[-1] = (_Stretch(pst.start, st.end, pst.open_at, st.close_at), cue)
+                continue
+        merged.append((st, cue))
+
+    quotes: list[Quote] = []
+    last_speaker: ActorRef | None = None
+    last_end = -1
+    direct_ranges: list[tuple[int, int]] = []
+    for st, cue in merged:
+        sent_tok = _tokens_in(doc, st.start, st.start + 1)
+        sent_index = ctx.sentence_index(sent_tok[0].sent) if sent_tok is not None else None
+        if cue is not None:
+            speaker = _speaker_of(ctx, cue, hits)
+            cue_span: Span | None = ctx.span(*cue.chars)
+        else:
+            # paragraph continuation: the nearest preceding speaker (within 3 paragraphs)
+            gap = text[last_end:st.open_at] if last_end >= 0 else ""
+            speaker = last_speaker if last_end >= 0 and gap.count("\n") <= 6 else None
+            cue_span = None
+        content = ctx.span(st.start, st.end)
+        quotes.append(
+            Quote(
+                id=quote_id(ctx.doc_id, "direct", content.start, content.end),
+                doc_id=ctx.doc_id,
+                kind="direct",
+                speaker=speaker,
+                cue=cue_span,
+                content=content,
+                sentence_index=sent_index,
+            )
+        )
+        direct_ranges.append((st.start, st.end))
+        if speaker is not None:
+            last_speaker, last_end = speaker, st.close_at
+
+    # 4. indirect quotes: cues not taken by a direct quote, content not mostly quoted
+    outer: list[tuple[int, int]] = []
+    for i in sorted(contents):
+        hit = hits[i]
+        if i in taken:
+            continue
+        cs, ce = contents[i]
+        quoted = sum(max(0, min(ce, qe) - max(cs, qs)) for qs, qe in direct_ranges)
+        if quoted >= 0.5 * (ce - cs):
+            continue
+        hs, he = hit.chars
+        subj_tok, inherited = _speaker_token(hit.head, hits)
+        nested = any(os_ <= hs and he <= oe for os_, oe in outer) or any(
+            qs <= hs and he <= qe for qs, qe in direct_ranges
+        )
+        if nested and not (inherited and hit.head.tag_ == "VBG") and hit.cue.kind == "verb":
+            continue
+        outer.append((cs, ce))
+        speaker = _speaker_of(ctx, hit, hits)
+        content = ctx.span(cs, ce)
+        quotes.append(
+            Quote(
+                id=quote_id(ctx.doc_id, "indirect", content.start, content.end),
+                doc_id=ctx.doc_id,
+                kind="indirect",
+                speaker=speaker,
+                cue=ctx.span(hs, he),
+                content=content,
+                sentence_index=ctx.sentence_index(hit.head.sent),
+            )
+        )
+        del subj_tok
+
+    quotes.sort(key=lambda q: (q.content.start, q.content.end, q.kind))
+    return quotes
+
+
+def _same_sentence(doc: Doc, a: int, b: int) -> bool:
+    ta = doc.char_span(a, a + 1, alignment_mode="expand")
+    tb = doc.char_span(b, b + 1, alignment_mode="expand")
+    if ta is None or tb is None:
+        return False
+    return ta[0].sent.start == tb[0].sent.start
