@@ -1,7 +1,30 @@
-"""Ingest: read articles from files, folders and stdin; split datelines; detect duplicates."""
+"""Ingest: read articles from files, folders and stdin; split datelines; detect duplicates.
 
-from .dateline import split_dateline
-from .dedup import content_hash
-from .readers import ReadOptions, read_inputs
+Public API (the CLI and the engines use only these):
 
-__all__ = ["ReadOptions", "read_inputs", "split_dateline", "content_hash"]
+- ``read_inputs(inputs, options=ReadOptions(), on_error=None) -> Iterator[Article]``
+- ``ReadOptions``, ``ReadIssue``
+- ``split_dateline(text) -> Dateline`` (and ``parse_dateline`` for the region and all bylines)
+- ``content_hash(text) -> str``, ``article_id(text) -> str``
+- ``NearDuplicateIndex`` (exact and near-duplicate lookup), ``DuplicateMatch``
+- ``sample_paths() -> list[Path]``: the bundled sample inputs
+"""
+
+from .dateline import DatelineParts, parse_dateline, split_dateline
+from .dedup import DuplicateMatch, NearDuplicateIndex, article_id, content_hash
+from .readers import ReadIssue, ReadOptions, normalize_published, read_inputs, sample_paths
+
+__all__ = [
+    "DatelineParts",
+    "DuplicateMatch",
+    "NearDuplicateIndex",
+    "ReadIssue",
+    "ReadOptions",
+    "article_id",
+    "content_hash",
+    "normalize_published",
+    "parse_dateline",
+    "read_inputs",
+    "sample_paths",
+    "split_dateline",
+]
