@@ -1,0 +1,589 @@
+"""The analyst's dashboard: a FastAPI app over a dragoman store (read-only).
+
+Every page and every ``/api/`` endpoint calls one public function of ``dragoman.query``
+(the same ones the CLI uses); this module only validates parameters, renders and serves.
+
+Security model (see docs/dashboard.md):
+
+- read-only: the store is opened with ``create=False`` and no writer is ever taken;
+- every query parameter is validated (types, ranges, patterns, real dates) before it reaches
+  the query API, which binds them as DuckDB parameters; bad input → 4xx JSON (or an error
+  page), never a 500;
+- article text is untrusted: Jinja2 autoescaping is always on, links are only emitted for
+  ``http(s)`` URLs, the JavaScript only uses ``textContent``/``createElement``, and a strict
+  Content-Security-Policy forbids inline scripts and anything not served by this app;
+- static files come only from this package's ``static`` folder (Starlette's ``StaticFiles``
+  refuses paths that resolve outside it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import jinja2
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .. import __version__
+from ..errors import DragomanError, QueryError, StoreError
+from ..query import api as qapi
+from ..query.api import EventQuery
+from ..store import Store
+from ._highlight import Mark, pieces
+from ._world import world_shapes
+
+__all__ = ["PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "create_app"]
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+#: The PLOVER 2.0 event types, in the ontology's order (for the filter's choices).
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+QUAD_CLASSES: dict[int, str] = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
+#: Columns the events table can be sorted by (``-`` prefix = descending); the query API
+#: validates ``order`` again against its own allowed set.
+SORT_FIELDS: tuple[str, ...] = ("date", "event_type", "quad_class", "goldstein", "confidence")
+#: What ``/api/export`` offers (``dragoman.query.export``'s FORMATS, WHATS and STYLES).
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+ExportWhat = Literal["events", "quotes", "places", "dates", "documents", "actors", "frames"]
+ExportStyle = Literal["native", "polecat", "gdelt"]
+EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
+
+PAGE_SIZES = (25, 50, 100, 200)
+MAX_LIMIT = 10_000
+MAX_OFFSET = 100_000_000
+MAX_TEXT = 200
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+# Parameter types: every string is bounded and patterned; empty strings (what an HTML form
+# sends for an empty field) are accepted and mean "no filter".
+_Text = Annotated[str | None, Query(max_length=MAX_TEXT)]
+_DATE_RE = r"^(\d{4}-\d{2}-\d{2})?$"
+_ID_RE = r"^[^\x00-\x1f\x7f]{1,512}$"
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="What was wrong and what to do.")
+    detail: list[dict[str, Any]] | None = None
+
+
+class EventsPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    order: str
+    events: list[dict[str, Any]]
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Invalid parameter (QueryError)."},
+    422: {"model": ErrorBody, "description": "Parameter failed validation."},
+}
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _check_date(name: str, value: str | None) -> str | None:
+    value = _clean(value)
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{name}: {value!r} is not a valid date; use YYYY-MM-DD") from None
+    return value
+
+
+def event_query(
+    type: Annotated[
+        list[Annotated[str, Field(pattern=r"^[A-Za-z_]{0,32}$")]] | None,
+        Query(max_length=len(PLOVER_TYPES), description="PLOVER event type (repeatable)."),
+    ] = None,
+    quad: Annotated[
+        list[Annotated[str, Field(pattern=r"^[1-4]?$")]] | None,
+        Query(max_length=4, description="Quad class 1-4 (repeatable)."),
+    ] = None,
+    actor: Annotated[
+        str | None, Query(max_length=MAX_TEXT, description="Substring of an actor or recipient.")
+    ] = None,
+    country: Annotated[
+        str | None,
+        Query(pattern=r"^([A-Za-z]{3})?$", description="ISO-3 (or IGO/NGO) of actor or recipient."),
+    ] = None,
+    place: Annotated[
+        str | None, Query(max_length=MAX_TEXT, description="Substring of the location name.")
+    ] = None,
+    since: Annotated[
+        str | None, Query(pattern=_DATE_RE, description="Events on or after (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, Query(pattern=_DATE_RE, description="Events on or before (YYYY-MM-DD).")
+    ] = None,
+    text: Annotated[
+        str | None, Query(max_length=MAX_TEXT, description="Substring of the sentence.")
+    ] = None,
+    doc_id: Annotated[
+        str | None, Query(max_length=512, pattern=r"^[^\x00-\x1f\x7f]*$",
+                          description="Only events of this document.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1-10000).")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
+    order: Annotated[
+        str,
+        Query(pattern=r"^-?[a-z_]{1,32}$",
+              description="Sort field, '-' prefix for descending: " + ", ".join(SORT_FIELDS)),
+    ] = "-date",
+) -> EventQuery:
+    """The validated ``EventQuery`` of a request's query string."""
+    types = tuple(dict.fromkeys(t.upper() for t in (type or []) if t))
+    unknown = [t for t in types if t not in PLOVER_TYPES]
+    if unknown:
+        raise QueryError(
+            f"type: unknown PLOVER event type {unknown[0]!r}; use one of {', '.join(PLOVER_TYPES)}"
+        )
+    if order.lstrip("-") not in SORT_FIELDS:
+        raise QueryError(f"order: cannot sort by {order!r}; use one of {', '.join(SORT_FIELDS)}"
+                         " (prefix '-' for descending)")
+    since_v, until_v = _check_date("since", since), _check_date("until", until)
+    if since_v and until_v and since_v > until_v:
+        raise QueryError(f"since ({since_v}) is after until ({until_v})")
+    country_v = _clean(country)
+    q = EventQuery(
+        types=types,
+        quad_class=tuple(sorted({int(x) for x in (quad or []) if x})),
+        actor=_clean(actor),
+        country=country_v.upper() if country_v else None,
+        place=_clean(place),
+        since=since_v,
+        until=until_v,
+        text=_clean(text),
+        doc_id=_clean(doc_id),
+        limit=limit,
+        offset=offset,
+        order=order,
+    )
+    q.validate()
+    return q
+
+
+EventQueryDep = Annotated[EventQuery, Depends(event_query)]
+
+
+def filter_params(q: EventQuery) -> list[tuple[str, str]]:
+    """The query-string pairs of a query's filters (no paging, no order)."""
+    pairs: list[tuple[str, str]] = [("type", t) for t in q.types]
+    pairs += [("quad", str(c)) for c in q.quad_class]
+    for name in ("actor", "country", "place", "since", "until", "text", "doc_id"):
+        value = getattr(q, name)
+        if value:
+            pairs.append((name, str(value)))
+    return pairs
+
+
+def _safe_url(url: Any) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None (never a ``javascript:`` link)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return urllib.parse.urlunsplit(parts)
+    return None
+
+
+def _span_marks(items: Any, kind: str, label: Callable[[dict[str, Any]], str]) -> list[Mark]:
+    out: list[Mark] = []
+    for item in items or []:
+        if not isinstance(item, dict):
+            continue
+        start, end = item.get("start"), item.get("end")
+        if isinstance(start, int) and isinstance(end, int) and start < end:
+            out.append(Mark(start, end, kind, label(item)))
+    return out
+
+
+def _actor_label(a: dict[str, Any]) -> str:
+    bits = [a.get("name") or a.get("text") or ""]
+    extra = "/".join(str(x) for x in (a.get("country"), a.get("sector")) if x)
+    return f"{bits[0]} ({extra})" if extra else str(bits[0])
+
+
+def _place_label(p: dict[str, Any]) -> str:
+    name = p.get("name") or p.get("text") or ""
+    extra = ", ".join(str(x) for x in (p.get("country"), p.get("role")) if x)
+    return f"{name} ({extra})" if extra else str(name)
+
+
+def event_marks(event: dict[str, Any]) -> list[Mark]:
+    """The highlighted spans of an event: trigger, actors, recipients, location, source."""
+    marks: list[Mark] = []
+    trig = event.get("trigger")
+    if isinstance(trig, dict):
+        marks += _span_marks([trig], "trigger", lambda _t: f"trigger: {event.get('event_type')}")
+    marks += _span_marks(event.get("actor"), "actor", lambda a: "actor: " + _actor_label(a))
+    marks += _span_marks(event.get("recipient"), "recipient",
+                         lambda a: "recipient: " + _actor_label(a))
+    if isinstance(event.get("location"), dict):
+        marks += _span_marks([event["location"]], "place", lambda p: "location: " + _place_label(p))
+    if isinstance(event.get("attributed_to"), dict):
+        marks += _span_marks([event["attributed_to"]], "source",
+                             lambda a: "according to: " + _actor_label(a))
+    return marks
+
+
+def document_marks(bundle: dict[str, Any]) -> list[Mark]:
+    """Every annotation of a document bundle (``get_document``) as marks."""
+    marks: list[Mark] = []
+    for event in bundle.get("events") or []:
+        trig = event.get("trigger")
+        if isinstance(trig, dict):
+            marks += _span_marks([trig], "trigger",
+                                 lambda _t, e=event: f"event: {e.get('event_type')}")
+        marks += _span_marks(event.get("actor"), "actor", lambda a: "actor: " + _actor_label(a))
+        marks += _span_marks(event.get("recipient"), "actor",
+                             lambda a: "actor: " + _actor_label(a))
+    marks += _span_marks(bundle.get("actors"), "actor", lambda a: "actor: " + _actor_label(a))
+    for quote in bundle.get("quotes") or []:
+        kind = quote.get("kind") or "quote"
+        if isinstance(quote.get("content"), dict):
+            marks += _span_marks([quote["content"]], "quote", lambda _c, k=kind: f"{k} quote")
+        if isinstance(quote.get("cue"), dict):
+            marks += _span_marks([quote["cue"]], "cue", lambda _c: "speech cue")
+        if isinstance(quote.get("speaker"), dict):
+            marks += _span_marks([quote["speaker"]], "actor",
+                                 lambda a: "speaker: " + _actor_label(a))
+    marks += _span_marks(bundle.get("places"), "place", lambda p: "place: " + _place_label(p))
+    marks += _span_marks(bundle.get("dates"), "date",
+                         lambda d: f"date: {d.get('value') or '?'}")
+    marks += _span_marks(
+        bundle.get("frames"), "frame",
+        lambda f: f"{f.get('kind') or 'frame'}: {f.get('category') or f.get('text') or ''}",
+    )
+    return marks
+
+
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("trigger", "event trigger"),
+    ("actor", "actor"),
+    ("recipient", "recipient"),
+    ("place", "place"),
+    ("date", "date"),
+    ("quote", "quote"),
+    ("cue", "speech cue"),
+    ("frame", "framing (hedge / label)"),
+    ("source", "attributed to"),
+)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # everywhere, whatever the template's extension
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = _safe_url
+    env.globals.update(
+        PLOVER_TYPES=PLOVER_TYPES, QUAD_CLASSES=QUAD_CLASSES, SORT_FIELDS=SORT_FIELDS,
+        PAGE_SIZES=PAGE_SIZES, version=__version__, quote=urllib.parse.quote,
+    )
+    return env
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def create_app(
+    store_path: str | Path, *, allowed_hosts: Sequence[str] | None = None
+) -> FastAPI:
+    """The dashboard app over the store at ``store_path`` (opened read-only).
+
+    ``allowed_hosts`` restricts the ``Host`` header (``serve`` sets it to the loopback names
+    when bound to loopback, which defeats DNS-rebinding); None accepts any host.
+    Raises ``StoreError`` when ``store_path`` is not a dragoman store.
+    """
+    store = Store.open(store_path, create=False)
+    templates = Jinja2Templates(env=_environment())
+    app = FastAPI(
+        title="dragoman dashboard API",
+        version=__version__,
+        description="Read-only JSON API over a dragoman store: events with their evidence, "
+        "documents with every annotation, timeline, network, locations and exports. "
+        "All parameters are validated; errors are JSON objects with an `error` message.",
+        docs_url=None,  # Swagger UI would load assets from a CDN: we serve /api instead
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.store = store
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.mount("/static", StaticFiles(directory=str(STATIC), follow_symlink=False), name="static")
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def error_response(request: Request, status: int, message: str,
+                       detail: list[dict[str, Any]] | None = None) -> Response:
+        if _is_api(request):
+            body: dict[str, Any] = {"error": message}
+            if detail is not None:
+                body["detail"] = detail
+            return JSONResponse(body, status_code=status)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message, "page": "error"},
+            status_code=status,
+        )
+
+    @app.exception_handler(QueryError)
+    async def on_query_error(request: Request, exc: QueryError) -> Response:
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        detail = []
+        for err in exc.errors():
+            loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path")]
+            detail.append({"param": ".".join(loc), "msg": str(err.get("msg", ""))})
+        message = "; ".join(f"{d['param']}: {d['msg']}" for d in detail) or "invalid request"
+        return error_response(request, 422, f"invalid parameter — {message}", detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(StoreError)
+    async def on_store_error(request: Request, exc: StoreError) -> Response:
+        log.error("store error: %s", exc)
+        return error_response(request, 503, f"the store cannot be read: {exc}")
+
+    @app.exception_handler(DragomanError)
+    async def on_dragoman_error(request: Request, exc: DragomanError) -> Response:
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return error_response(request, 500, "internal error (see the server log)")
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def page(request: Request, name: str, **context: Any) -> Response:
+        return templates.TemplateResponse(request, name, context)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/events", status_code=307)
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, q: EventQueryDep) -> Response:
+        t0 = time.perf_counter()
+        rows = qapi.query_events(store, q)
+        total = qapi.count_events(store, q)
+        return page(
+            request, "events.html", page="events", q=q, rows=rows, total=total,
+            filters=filter_params(q), elapsed_ms=(time.perf_counter() - t0) * 1000,
+            qs=_qs_builder(q), export_formats=EXPORT_FORMATS,
+        )
+
+    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(request: Request,
+                   event_id: Annotated[str, PathParam(pattern=_ID_RE)]) -> Response:
+        event = qapi.get_event(store, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event with id {event_id!r}")
+        sentence = event.get("sentence") or {}
+        text = str(sentence.get("text") or "")
+        base = int(sentence.get("start") or 0)
+        return page(request, "event.html", page="event", event=event,
+                    pieces=pieces(text, event_marks(event), base), legend=LEGEND,
+                    QUAD=QUAD_CLASSES)
+
+    @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request,
+                      doc_id: Annotated[str, PathParam(pattern=_ID_RE)]) -> Response:
+        bundle = qapi.get_document(store, doc_id)
+        if bundle is None:
+            raise HTTPException(404, f"no document with id {doc_id!r}")
+        document = bundle.get("document") or {}
+        text = str(document.get("text") or "")
+        marks = document_marks(bundle)
+        counts: dict[str, int] = {}
+        for m in marks:
+            counts[m.kind] = counts.get(m.kind, 0) + 1
+        return page(request, "document.html", page="document", document=document,
+                    bundle=bundle, pieces=pieces(text, marks, 0), legend=LEGEND, counts=counts)
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def timeline_page(request: Request, q: EventQueryDep) -> Response:
+        return page(request, "timeline.html", page="timeline", q=q, filters=filter_params(q))
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    def map_page(request: Request, q: EventQueryDep) -> Response:
+        return page(request, "map.html", page="map", q=q, filters=filter_params(q),
+                    shapes=world_shapes())
+
+    @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
+    def network_page(request: Request, q: EventQueryDep) -> Response:
+        return page(request, "network.html", page="network", q=q, filters=filter_params(q))
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request) -> Response:
+        return page(request, "api.html", page="api", schema=app.openapi())
+
+    # -- JSON API -------------------------------------------------------------------------
+
+    @app.get("/api/events", response_model=EventsPage, responses=_ERRORS, tags=["events"])
+    def api_events(q: EventQueryDep) -> dict[str, Any]:
+        """Events matching the filters, one page of them, and the total count."""
+        return {"total": qapi.count_events(store, q), "limit": q.limit, "offset": q.offset,
+                "order": q.order, "events": qapi.query_events(store, q)}
+
+    @app.get("/api/events/{event_id}", responses={404: {"model": ErrorBody}, **_ERRORS},
+             tags=["events"])
+    def api_event(event_id: Annotated[str, PathParam(pattern=_ID_RE)]) -> dict[str, Any]:
+        """One event record (the contract's event dict)."""
+        event = qapi.get_event(store, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event with id {event_id!r}")
+        return event
+
+    @app.get("/api/documents/{doc_id:path}", responses={404: {"model": ErrorBody}, **_ERRORS},
+             tags=["documents"])
+    def api_document(doc_id: Annotated[str, PathParam(pattern=_ID_RE)]) -> dict[str, Any]:
+        """A document with all its records: events, quotes, places, dates, actors, frames."""
+        bundle = qapi.get_document(store, doc_id)
+        if bundle is None:
+            raise HTTPException(404, f"no document with id {doc_id!r}")
+        return bundle
+
+    @app.get("/api/timeline", responses=_ERRORS, tags=["aggregates"])
+    def api_timeline(q: EventQueryDep) -> list[dict[str, Any]]:
+        """Events per day and quad class: ``[{date, quad_class, n}]``."""
+        return qapi.timeline(store, q)
+
+    @app.get("/api/network", responses=_ERRORS, tags=["aggregates"])
+    def api_network(
+        q: EventQueryDep,
+        top: Annotated[int, Query(ge=1, le=500, description="Most active actors kept.")] = 50,
+    ) -> dict[str, Any]:
+        """Actor network: nodes and edges with counts of cooperation and conflict events."""
+        return qapi.network(store, q, top=top)
+
+    @app.get("/api/locations", responses=_ERRORS, tags=["aggregates"])
+    def api_locations(q: EventQueryDep) -> list[dict[str, Any]]:
+        """Event locations with counts: ``[{geonameid, name, lat, lon, n}]``."""
+        return qapi.locations(store, q)
+
+    @app.get("/api/summary", tags=["aggregates"])
+    def api_summary() -> dict[str, Any]:
+        """Counts per table, events per type, top actors and the date range."""
+        return qapi.summary(store)
+
+    @app.get("/api/export", responses={200: {"content": {"application/octet-stream": {}}},
+                                        **_ERRORS}, tags=["export"])
+    def api_export(
+        q: EventQueryDep,
+        fmt: Annotated[ExportFormat, Query(description="File format.")] = "csv",
+        what: Annotated[ExportWhat, Query(description="Which table.")] = "events",
+        style: Annotated[ExportStyle, Query(description="Column style (events only).")] = "native",
+    ) -> Response:
+        """The records matching the filters as a CSV, JSONL or Parquet file download."""
+        from ..query.export import export
+
+        fd, name = tempfile.mkstemp(prefix="dragoman-export-", suffix="." + fmt)
+        os.close(fd)
+        try:
+            n = export(store, what, fmt, name, q=q, style=style)
+        except BaseException:
+            os.unlink(name)
+            raise
+        media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+                 "parquet": "application/vnd.apache.parquet"}.get(fmt, "application/octet-stream")
+        return FileResponse(
+            name, media_type=media, filename=f"dragoman-{what}.{fmt}",
+            headers={"X-Dragoman-Records": str(n)},
+            background=BackgroundTask(os.unlink, name),
+        )
+
+    return app
+
+
+def _qs_builder(q: EventQuery) -> Callable[..., str]:
+    """``qs(**overrides)`` → a query string of the current filters with changes applied."""
+    base: dict[str, Any] = {
+        "type": list(q.types), "quad": [str(c) for c in q.quad_class], "actor": q.actor,
+        "country": q.country, "place": q.place, "since": q.since, "until": q.until,
+        "text": q.text, "doc_id": q.doc_id, "limit": q.limit, "offset": q.offset,
+        "order": q.order,
+    }
+
+    def qs(**overrides: Any) -> str:
+        params = {**base, **overrides}
+        pairs: list[tuple[str, str]] = []
+        for key, value in params.items():
+            if value is None or value == "" or value == []:
+                continue
+            if isinstance(value, list):
+                pairs += [(key, str(v)) for v in value]
+            else:
+                pairs.append((key, str(value)))
+        return urllib.parse.urlencode(pairs)
+
+    return qs
