@@ -1,45 +1,1304 @@
-"""Actors: resolve every mention to who it is (STUB — to be replaced by the actors work).
+"""Actors: resolve every mention in a document to who it is.
 
 Contract used by the other extractors:
 
-- ``load_kb(extra_files: Sequence[str]) -> KnowledgeBase``
-- ``resolve(ctx: DocContext) -> ActorIndex``
-- ``ActorIndex.mentions: list[ActorMention]`` — every resolved mention of the document
+- ``load_kb(extra_files: Sequence[str]) -> KnowledgeBase`` — the packaged knowledge base
+  (``dragoman/data/actors/``) with the user's files merged over it, validated at load.
+- ``resolve(ctx: DocContext) -> ActorIndex`` — every actor mention of one document.
+- ``ActorIndex.mentions: list[ActorMention]`` — every mention (unresolved ones with
+  ``country=None``), in text order.
 - ``ActorIndex.refs_for(token) -> list[ActorRef]`` — the actor(s) of the noun phrase headed
-  by ``token`` (coordination expanded, pronouns and surnames resolved), [] when it is no actor.
+  by ``token`` (coordination expanded, pronouns and surnames resolved), [] when it is none.
+
+The knowledge-base format and the resolution rules are documented in ``docs/actors.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Token
+import yaml
+from spacy.tokens import Doc, Token
 
+from ..errors import DataFileError
 from ..types import ActorMention, ActorRef
 from .context import DocContext
 
-__all__ = ["KnowledgeBase", "ActorIndex", "load_kb", "resolve"]
+__all__ = [
+    "SPECIAL_CODES",
+    "ActorIndex",
+    "KBEntry",
+    "KnowledgeBase",
+    "Role",
+    "SectorLexicon",
+    "load_kb",
+    "resolve",
+]
+
+log = logging.getLogger(__name__)
+
+#: country codes that are not ISO-3: intergovernmental, non-governmental, multinational,
+#: international militarised group (CAMEO's code for transnational armed groups)
+SPECIAL_CODES = frozenset({"IGO", "NGO", "MNC", "IMG"})
+
+COUNTRY_COLUMNS = ("iso3", "name", "aliases", "demonyms", "capital", "wikidata")
+ORG_COLUMNS = ("id", "name", "aliases", "country", "sector", "kind", "wikidata")
+PEOPLE_COLUMNS = ("id", "name", "aliases", "country", "role", "sector", "start", "end", "wikidata")
+ORG_KINDS = frozenset({"igo", "ngo", "group", "party", "military", "agency", "media", "company"})
+
+_PACKAGED_ORDER = ("countries.tsv", "countries_curated.tsv", "organizations.tsv", "people.tsv")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+_ID = re.compile(r"^[a-z0-9_]+$")
+_MAX_ALIAS_TOKENS = 10
+
+
+# --------------------------------------------------------------------------------------
+# records
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """One office a person held: ``start`` inclusive, ``end`` exclusive (None = open)."""
+
+    title: str
+    country: str
+    sector: str | None
+    start: dt.date | None
+    end: dt.date | None
+
+    def active(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class KBEntry:
+    """A knowledge-base actor: a country, an organisation or a person."""
+
+    kb_id: str  # "country:RUS", "org:hezbollah", "person:lavrov"
+    kind: str  # country | org | person
+    name: str
+    country: str | None
+    sector: str | None
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    org_kind: str | None = None
+    wikidata: str | None = None
+    origin: str = ""
+
+    def role_on(self, on: dt.date | None, hint: str = "") -> Role | None:
+        """The role held on ``on``; without a date the one whose title the text names
+        (``hint``: lower-cased title words around the mention), else the latest."""
+        if not self.roles:
+            return None
+        if on is not None:
+            active = [r for r in self.roles if r.active(on)]
+            if active:
+                return _best_by_hint(active, hint) or active[-1]
+            return None
+        return _best_by_hint(list(self.roles), hint) or self.roles[-1]
+
+
+def _best_by_hint(roles: list[Role], hint: str) -> Role | None:
+    if not hint:
+        return None
+    best: Role | None = None
+    best_score = 0
+    for r in roles:
+        words = set(r.title.lower().split())
+        score = len(words & set(hint.split()))
+        if r.title.lower() in hint:
+            score += 10
+        if score > best_score:
+            best, best_score = r, score
+    return best
+
+
+@dataclass(frozen=True)
+class SectorLexicon:
+    """Titles and nouns → PLOVER sector (``sectors.yaml``)."""
+
+    codes: frozenset[str]
+    terms: dict[tuple[str, ...], str]  # lemma sequence → sector
+    modifiers: dict[str, str]
+    country_nouns: frozenset[str]
+    person_titles: frozenset[str]
+    max_len: int = 1
+
+    def match_at(self, lemmas: Sequence[str], end: int) -> tuple[int, str] | None:
+        """The longest term ending at ``end`` (exclusive) in ``lemmas``: (start, sector)."""
+        for n in range(min(self.max_len, end), 0, -1):
+            key = tuple(lemmas[end - n:end])
+            sector = self.terms.get(key)
+            if sector is not None:
+                return end - n, sector
+        return None
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    entries: tuple[Any, ...] = ()
+    """Every actor dragoman knows, indexed for matching on token text."""
+
+    entries: dict[str, KBEntry] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm alias → kb ids
+    exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # acronyms (case kept)
+    demonyms: dict[str, str] = field(default_factory=dict)  # norm demonym → iso3
+    capitals: dict[str, str] = field(default_factory=dict)  # norm capital → iso3
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm → person ids
+    sectors: SectorLexicon | None = None
+    files: tuple[str, ...] = ()
+
+    def country(self, iso3: str) -> KBEntry | None:
+        return self.entries.get(f"country:{iso3}")
+
+    def lookup(self, text: str) -> tuple[str, ...]:
+        """kb ids whose name or alias is ``text`` (acronyms case-sensitive)."""
+        hit = self.exact.get(_exact_key(text))
+        if hit:
+            return hit
+        return self.names.get(_norm(text), ())
+
+
+# --------------------------------------------------------------------------------------
+# normalisation
+# --------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "‐": "-"})
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _norm(text: str) -> str:
+    """Matching key of a name: accents folded, lower case, 'the' dropped, spaces collapsed."""
+    t = " ".join(_fold(text).lower().split())
+    t = t.removeprefix("the ")
+    return t
+
+
+def _exact_key(text: str) -> str:
+    return " ".join(_fold(text).split())
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(alias) <= 8
+
+
+# --------------------------------------------------------------------------------------
+# loading
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    entries: dict[str, KBEntry] = field(default_factory=dict)
+    role_keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def known_country(self, code: str) -> bool:
+        return code in SPECIAL_CODES or f"country:{code}" in self.entries
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _date(value: str, origin: str, column: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DataFileError(
+            f"{origin}: column '{column}' is {value!r}, not an ISO date (YYYY-MM-DD)"
+        ) from None
+
+
+def _read_tsv(path: Path) -> tuple[tuple[str, ...], list[tuple[str, dict[str, str]]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read actor file ({exc})") from exc
+    lines = text.splitlines()
+    header_line = 0
+    while header_line < len(lines) and (
+        not lines[header_line].strip() or lines[header_line].startswith("#")
+    ):
+        header_line += 1
+    if header_line >= len(lines):
+        raise DataFileError(f"{path}: empty actor file (a TSV needs a header line)")
+    header = tuple(h.strip() for h in lines[header_line].split("\t"))
+    rows: list[tuple[str, dict[str, str]]] = []
+    for n, line in enumerate(lines[header_line + 1:], start=header_line + 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise DataFileError(
+                f"{path}:{n}: {len(cells)} tab-separated fields, the header has {len(header)}"
+            )
+        rows.append((f"{path}:{n}", {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+    return header, rows
+
+
+def _table_of(header: Sequence[str], origin: str) -> str:
+    cols = set(header)
+    for table, required in (
+        ("people", PEOPLE_COLUMNS),
+        ("organizations", ORG_COLUMNS),
+        ("countries", COUNTRY_COLUMNS),
+    ):
+        if required[0] in cols and ("role" in cols) == (table == "people") and (
+            ("iso3" in cols) == (table == "countries")
+        ) and (("kind" in cols) == (table == "organizations")):
+            missing = [c for c in required if c not in cols]
+            if missing:
+                raise DataFileError(
+                    f"{origin}:1: missing column(s) {', '.join(missing)} for a {table} table "
+                    f"(expected: {chr(9).join(required)})"
+                )
+            return table
+    raise DataFileError(
+        f"{origin}:1: header {list(header)} names no actor table; a countries table has "
+        f"{list(COUNTRY_COLUMNS)}, organizations {list(ORG_COLUMNS)}, people {list(PEOPLE_COLUMNS)}"
+    )
+
+
+def _check_sector(value: str, origin: str, codes: frozenset[str]) -> str | None:
+    if not value:
+        return None
+    if value not in codes:
+        raise DataFileError(
+            f"{origin}: sector {value!r} is not a PLOVER sector code ({', '.join(sorted(codes))})"
+        )
+    return value
+
+
+def _check_qid(value: str, origin: str) -> str | None:
+    if not value:
+        return None
+    if not _QID.match(value):
+        raise DataFileError(f"{origin}: wikidata id {value!r} is not of the form Q123")
+    return value
+
+
+def _add_country(b: _Builder, row: dict[str, str], origin: str, seen: set[str]) -> None:
+    iso = row["iso3"]
+    if not _ISO3.match(iso) or iso in SPECIAL_CODES:
+        raise DataFileError(f"{origin}: iso3 {iso!r} is not an ISO 3166-1 alpha-3 code")
+    if iso in seen:
+        raise DataFileError(f"{origin}: duplicate key iso3 {iso!r} in this file")
+    seen.add(iso)
+    key = f"country:{iso}"
+    old = b.entries.get(key)
+    capitals = tuple(c for part in _split(row["capital"]) for c in part.split(" / ") if c)
+    if old is None:
+        if not row["name"]:
+            raise DataFileError(f"{origin}: new country {iso} needs a name")
+        b.entries[key] = KBEntry(
+            kb_id=key, kind="country", name=row["name"], country=iso, sector=None,
+            aliases=_split(row["aliases"]), demonyms=_split(row["demonyms"]),
+            capitals=capitals, wikidata=_check_qid(row["wikidata"], origin), origin=origin,
+        )
+        return
+    # a later row for a known country adds names (and may rename it)
+    b.entries[key] = KBEntry(
+        kb_id=key, kind="country", name=row["name"] or old.name, country=iso, sector=None,
+        aliases=tuple(dict.fromkeys(old.aliases + _split(row["aliases"]))),
+        demonyms=tuple(dict.fromkeys(_split(row["demonyms"]) + old.demonyms)),
+        capitals=tuple(dict.fromkeys(capitals + old.capitals)) if capitals else old.capitals,
+        wikidata=_check_qid(row["wikidata"], origin) or old.wikidata, origin=origin,
+    )
+
+
+def _add_org(
+    b: _Builder, row: dict[str, str], origin: str, seen: set[str], codes: frozenset[str]
+) -> None:
+    oid = row["id"]
+    if not _ID.match(oid):
+        raise DataFileError(f"{origin}: id {oid!r} must be lower-case letters, digits, '_'")
+    if oid in seen:
+        raise DataFileError(f"{origin}: duplicate key id {oid!r} in this file")
+    seen.add(oid)
+    if not row["name"]:
+        raise DataFileError(f"{origin}: organization {oid!r} needs a name")
+    country = row["country"]
+    if not b.known_country(country):
+        raise DataFileError(
+            f"{origin}: country {country!r} is not a known ISO-3 code nor one of "
+            f"{', '.join(sorted(SPECIAL_CODES))}"
+        )
+    kind = row["kind"] or "group"
+    if kind not in ORG_KINDS:
+        raise DataFileError(f"{origin}: kind {kind!r} is not one of {', '.join(sorted(ORG_KINDS))}")
+    key = f"org:{oid}"
+    if key in b.entries:
+        log.debug("%s: organization %s replaces %s", origin, oid, b.entries[key].origin)
+    b.entries[key] = KBEntry(
+        kb_id=key, kind="org", name=row["name"], country=country,
+        sector=_check_sector(row["sector"], origin, codes), aliases=_split(row["aliases"]),
+        org_kind=kind, wikidata=_check_qid(row["wikidata"], origin), origin=origin,
+    )
+
+
+def _add_person(
+    b: _Builder, row: dict[str, str], origin: str, seen: set[tuple[str, str, str]],
+    codes: frozenset[str],
+) -> None:
+    pid = row["id"]
+    if not _ID.match(pid):
+        raise DataFileError(f"{origin}: id {pid!r} must be lower-case letters, digits, '_'")
+    rkey = (pid, row["role"], row["start"])
+    if rkey in seen:
+        raise DataFileError(
+            f"{origin}: duplicate key (id, role, start) {rkey!r} in this file"
+        )
+    seen.add(rkey)
+    country = row["country"]
+    if not b.known_country(country):
+        raise DataFileError(
+            f"{origin}: country {country!r} is not a known ISO-3 code nor one of "
+            f"{', '.join(sorted(SPECIAL_CODES))}"
+        )
+    if not row["role"]:
+        raise DataFileError(f"{origin}: person {pid!r} needs a role")
+    start = _date(row["start"], origin, "start")
+    end = _date(row["end"], origin, "end")
+    if start and end and end < start:
+        raise DataFileError(f"{origin}: end {end} is before start {start}")
+    role = Role(row["role"], country, _check_sector(row["sector"], origin, codes), start, end)
+    key = f"person:{pid}"
+    old = b.entries.get(key)
+    if old is None:
+        if not row["name"]:
+            raise DataFileError(f"{origin}: the first row of person {pid!r} needs a name")
+        b.entries[key] = KBEntry(
+            kb_id=key, kind="person", name=row["name"], country=country, sector=role.sector,
+            aliases=_split(row["aliases"]), roles=(role,),
+            wikidata=_check_qid(row["wikidata"], origin), origin=origin,
+        )
+        return
+    if row["name"] and row["name"] != old.name and (pid, "", "") not in seen:
+        raise DataFileError(
+            f"{origin}: person {pid!r} is named {row['name']!r} here but {old.name!r} at "
+            f"{old.origin}"
+        )
+    roles = tuple(sorted(old.roles + (role,), key=lambda r: r.start or dt.date.min))
+    b.entries[key] = KBEntry(
+        kb_id=key, kind="person", name=old.name, country=roles[-1].country,
+        sector=roles[-1].sector, aliases=tuple(dict.fromkeys(old.aliases + _split(row["aliases"]))),
+        roles=roles, wikidata=old.wikidata or _check_qid(row["wikidata"], origin),
+        origin=old.origin,
+    )
+
+
+def _yaml_rows(path: Path) -> list[tuple[str, str, dict[str, str]]]:
+    """(table, origin, row) for a user YAML file: top-level keys countries/organizations/
+    people, each a list of mappings with the TSV columns (aliases may be a list)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read actor file ({exc})") from exc
+    if root is None:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        raise DataFileError(f"{path}:1: an actor YAML file is a mapping of tables")
+    out: list[tuple[str, str, dict[str, str]]] = []
+    columns = {"countries": COUNTRY_COLUMNS, "organizations": ORG_COLUMNS, "people": PEOPLE_COLUMNS}
+    for key_node, value_node in root.value:
+        table = key_node.value
+        if table not in columns:
+            raise DataFileError(
+                f"{path}:{key_node.start_mark.line + 1}: unknown table {table!r} "
+                f"(countries, organizations, people)"
+            )
+        if not isinstance(value_node, yaml.SequenceNode):
+            raise DataFileError(f"{path}:{value_node.start_mark.line + 1}: {table} must be a list")
+        for item in value_node.value:
+            origin = f"{path}:{item.start_mark.line + 1}"
+            data = yaml.safe_load(yaml.serialize(item))
+            if not isinstance(data, dict):
+                raise DataFileError(f"{origin}: an entry must be a mapping")
+            unknown = set(data) - set(columns[table])
+            if unknown:
+                raise DataFileError(f"{origin}: unknown field(s) {', '.join(sorted(unknown))}")
+            row: dict[str, str] = {}
+            for col in columns[table]:
+                v = data.get(col, "")
+                if isinstance(v, list):
+                    v = "|".join(str(x) for x in v)
+                row[col] = "" if v is None else str(v)
+            required = columns[table][0]
+            if not row[required]:
+                raise DataFileError(f"{origin}: missing column {required!r}")
+            out.append((table, origin, row))
+    return out
+
+
+def load_sectors(path: Path | None = None) -> SectorLexicon:
+    """Load and validate ``sectors.yaml``."""
+    path = path or _data_dir() / "sectors.yaml"
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(yaml.serialize(root)) if root is not None else None
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read sector lexicon ({exc})") from exc
+    if not isinstance(data, dict) or "codes" not in data or "sectors" not in data:
+        raise DataFileError(f"{path}:1: a sector lexicon needs 'codes' and 'sectors'")
+    lines = {}
+    if isinstance(root, yaml.MappingNode):
+        lines = {k.value: k.start_mark.line + 1 for k, _ in root.value}
+    codes = frozenset(str(c) for c in data["codes"])
+    terms: dict[tuple[str, ...], str] = {}
+    for code, spec in (data.get("sectors") or {}).items():
+        where = f"{path}:{lines.get('sectors', 1)}"
+        if code not in codes:
+            raise DataFileError(f"{where}: sector {code!r} is not listed in 'codes'")
+        if not isinstance(spec, dict) or not isinstance(spec.get("terms"), list):
+            raise DataFileError(f"{where}: sector {code} needs a 'terms' list")
+        for term in spec["terms"]:
+            key = tuple(str(term).lower().split())
+            if not key:
+                raise DataFileError(f"{where}: empty term in sector {code}")
+            if key in terms and terms[key] != code:
+                raise DataFileError(
+                    f"{where}: duplicate key: term {' '.join(key)!r} is in {terms[key]} and {code}"
+                )
+            terms[key] = code
+    modifiers: dict[str, str] = {}
+    for word, code in (data.get("modifiers") or {}).items():
+        if code not in codes:
+            raise DataFileError(
+                f"{path}:{lines.get('modifiers', 1)}: modifier {word!r} → unknown sector {code!r}"
+            )
+        modifiers[str(word).lower()] = code
+    return SectorLexicon(
+        codes=codes,
+        terms=terms,
+        modifiers=modifiers,
+        country_nouns=frozenset(str(w).lower() for w in data.get("country_nouns") or ()),
+        person_titles=frozenset(str(w).lower() for w in data.get("person_titles") or ()),
+        max_len=max((len(k) for k in terms), default=1),
+    )
+
+
+def _data_dir() -> Path:
+    return Path(str(importlib_resources.files("dragoman") / "data" / "actors"))
+
+
+def _load_file(
+    b: _Builder, path: Path, codes: frozenset[str]
+) -> None:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        rows = _yaml_rows(path)
+    else:
+        header, tsv_rows = _read_tsv(path)
+        table = _table_of(header, str(path))
+        rows = [(table, origin, row) for origin, row in tsv_rows]
+    seen_c: set[str] = set()
+    seen_o: set[str] = set()
+    seen_p: set[tuple[str, str, str]] = set()
+    for table, origin, row in rows:
+        if table == "countries":
+            _add_country(b, row, origin, seen_c)
+        elif table == "organizations":
+            _add_org(b, row, origin, seen_o, codes)
+        else:
+            _add_person(b, row, origin, seen_p, codes)
+
+
+def load_kb(extra_files: Sequence[str] = ()) -> KnowledgeBase:
+    """The packaged knowledge base with ``extra_files`` (TSV or YAML) merged over it.
+
+    Raises ``DataFileError`` naming the file and line of the first invalid row.
+    """
+    data = _data_dir()
+    sectors = load_sectors(data / "sectors.yaml")
+    b = _Builder()
+    files = [data / name for name in _PACKAGED_ORDER] + [Path(f) for f in extra_files]
+    for path in files:
+        if not path.exists():
+            raise DataFileError(f"{path}: actor file not found")
+        _load_file(b, path, sectors.codes)
+    return _index(b.entries, sectors, tuple(str(f) for f in files))
+
+
+def _index(
+    entries: dict[str, KBEntry], sectors: SectorLexicon, files: tuple[str, ...]
+) -> KnowledgeBase:
+    names: dict[str, list[str]] = {}
+    exact: dict[str, list[str]] = {}
+    demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    surnames: dict[str, list[str]] = {}
+
+    def put(index: dict[str, list[str]], key: str, kb_id: str) -> None:
+        ids = index.setdefault(key, [])
+        if kb_id not in ids:
+            ids.append(kb_id)
+
+    for kb_id, e in entries.items():
+        for alias in (e.name, *e.aliases):
+            if _is_acronym(alias):
+                put(exact, _exact_key(alias), kb_id)
+            else:
+                put(names, _norm(alias), kb_id)
+        if e.kind == "country":
+            for d in e.demonyms:
+                demonyms[_norm(d)] = e.country or ""
+            for c in e.capitals:
+                capitals[_norm(c)] = e.country or ""
+        if e.kind == "person":
+            for full in (e.name, *e.aliases):
+                parts = full.split()
+                if len(parts) < 2:
+                    continue
+                last = parts[-1]
+                put(surnames, _norm(last), kb_id)
+                if "-" in last and last.split("-", 1)[0].lower() in ("al", "el", "ad", "as"):
+                    put(surnames, _norm(last.split("-", 1)[1]), kb_id)
+    # a demonym that also names an organisation or country is left to the name index
+    return KnowledgeBase(
+        entries=entries,
+        names={k: tuple(v) for k, v in names.items()},
+        exact={k: tuple(v) for k, v in exact.items()},
+        demonyms=demonyms,
+        capitals=capitals,
+        surnames={k: tuple(v) for k, v in surnames.items()},
+        sectors=sectors,
+        files=files,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# resolution
+# --------------------------------------------------------------------------------------
+
+_PERSON_PRON = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+_LOCATIVE_PREPS = {
+    "in", "at", "near", "inside", "across", "throughout", "into", "within", "around",
+    "outside",
+}
+_AGENT_DEPS = {"nsubj", "nsubjpass", "agent", "poss", "csubj"}
+_STOP_LEFT = {"DET", "ADP", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ", "PRON", "NUM", "SPACE"}
+_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
+
+
+@dataclass
+class _Mention:
+    start: int  # token indices [start, end)
+    end: int
+    head: int
+    name: str | None
+    country: str | None
+    sector: str | None
+    kb_id: str | None
+    kind: str
+    resolved_by: str
+    role: str | None = None  # person's role title (for "the minister")
+    alts: list[tuple[str | None, str | None]] = field(default_factory=list)  # coordination
 
 
 @dataclass
 class ActorIndex:
+    """The actors of one document: mentions and a per-token lookup for the extractors."""
+
     ctx: DocContext
     mentions: list[ActorMention] = field(default_factory=list)
+    _by_token: dict[int, _Mention] = field(default_factory=dict, repr=False)
+    _items: list[_Mention] = field(default_factory=list, repr=False)
 
     def refs_for(self, token: Token) -> list[ActorRef]:
-        return []
+        """The actor(s) of the noun phrase headed by ``token`` ([] when it names none).
+
+        Coordinated phrases ("Russia and Iran", "Hungarian and Romanian officials") give one
+        ref per conjunct; pronouns, surnames and role nouns come back resolved.
+        """
+        if token.doc is not self.ctx.doc:
+            return []
+        out: list[ActorRef] = []
+        self._collect(token, out, depth=0)
+        # de-duplicate (a conjunct may be reached twice)
+        seen: set[tuple[int, int, str | None, str | None]] = set()
+        uniq: list[ActorRef] = []
+        for r in out:
+            key = (r.start, r.end, r.name, r.country)
+            if key not in seen:
+                seen.add(key)
+                uniq.append(r)
+        return uniq
+
+    def _collect(self, token: Token, out: list[ActorRef], depth: int) -> None:
+        if depth > 6:
+            return
+        m = self._by_token.get(token.i)
+        if m is not None:
+            out.extend(self._refs(m))
+        for child in token.children:
+            if child.dep_ == "conj" and child.i > token.i:
+                self._collect(child, out, depth + 1)
+        if m is None and token.dep_ == "appos":
+            return
+
+    def _refs(self, m: _Mention) -> list[ActorRef]:
+        span = self.ctx.doc[m.start:m.end]
+        s = self.ctx.tspan(span)
+        refs = [ActorRef(s.text, s.start, s.end, m.name, m.country, m.sector, m.kb_id, m.kind)]
+        for country, name in m.alts:
+            refs.append(ActorRef(s.text, s.start, s.end, name, country, m.sector, None, m.kind))
+        return refs
 
 
-def load_kb(extra_files: Sequence[str] = ()) -> KnowledgeBase:
-    return KnowledgeBase()
+class _Resolver:
+    """One document's resolution (see docs/actors.md for the rules, in order)."""
+
+    def __init__(self, ctx: DocContext, kb: KnowledgeBase) -> None:
+        self.ctx = ctx
+        self.doc: Doc = ctx.doc
+        self.kb = kb
+        self.lex = kb.sectors or load_sectors()
+        self.date = ctx.published
+        self.items: list[_Mention] = []
+        self.by_token: dict[int, _Mention] = {}
+        self.taken: set[int] = set()  # tokens inside a named mention
+        self.lemmas = [t.lemma_.lower() for t in self.doc]
+        self.place_tokens, self.metonym_tokens = self._places()
+        self.country_at: dict[int, str] = {}  # token → country named there (for focus)
+        self.skip: set[int] = self._dateline_tokens()
+
+    # ---- inputs --------------------------------------------------------------------
+
+    def _places(self) -> tuple[set[int], set[int]]:
+        places: set[int] = set()
+        metonyms: set[int] = set()
+        if not self.ctx.places:
+            return places, metonyms
+        for p in self.ctx.places:
+            span = self.doc.char_span(
+                p.start - self.ctx.base, p.end - self.ctx.base, alignment_mode="expand"
+            )
+            if span is None:
+                continue
+            for t in span:
+                places.add(t.i)
+                if p.role == "metonym":
+                    metonyms.add(t.i)
+        return places, metonyms
+
+    def _dateline_tokens(self) -> set[int]:
+        """Tokens of a dateline the body still holds ("Moscow, SANA-" at the very start)."""
+        doc = self.doc
+        out: set[int] = set()
+        if len(doc) > 3 and doc[1].text == "," and _norm(doc[0].text) in self.kb.capitals:
+            # "Moscow, SANA-Russian ..." / "Moscow, (Reuters) -"
+            for t in doc[:6]:
+                if t.text in ("-", "—", "–") or t.text.endswith("-"):
+                    out.update(range(t.i + 1))
+                    break
+            if out or (doc[2].is_upper and len(doc[2]) <= 8):
+                out.update({0, 1})
+        return out
+
+    # ---- matching ------------------------------------------------------------------
+
+    def _kb_matches(self) -> list[tuple[int, int, str, Any]]:
+        """Longest KB matches, left to right: (start, end, what, value)."""
+        doc, kb = self.doc, self.kb
+        text = doc.text
+        out: list[tuple[int, int, str, Any]] = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            if tok.is_space or tok.is_punct or tok.lower_ == "the" or i in self.skip:
+                i += 1
+                continue
+            best: tuple[int, str, Any] | None = None
+            for j in range(i, min(n, i + _MAX_ALIAS_TOKENS)):
+                if doc[j].is_space or "\n" in doc[j].text:
+                    break
+                last = doc[j]
+                if last.text in ("'s", "’s") and j > i:
+                    break
+                chunk = text[tok.idx:last.idx + len(last.text)]
+                if not any(c.isupper() for c in chunk):
+                    continue
+                ids = kb.exact.get(_exact_key(chunk))
+                if ids:
+                    best = (j + 1, "kb", ids)
+                    continue
+                key = _norm(chunk)
+                ids = kb.names.get(key)
+                if ids:
+                    best = (j + 1, "kb", ids)
+                    continue
+                if key in kb.demonyms and (best is None or best[0] <= j):
+                    best = (j + 1, "demonym", kb.demonyms[key])
+                    continue
+                if key in kb.capitals and (best is None or best[0] <= j):
+                    best = (j + 1, "capital", kb.capitals[key])
+            if best is None:
+                i += 1
+                continue
+            end, what, value = best
+            out.append((i, end, what, value))
+            i = end
+        return out
+
+    def _choose(self, ids: Sequence[str], hint: str) -> KBEntry:
+        entries = [self.kb.entries[i] for i in ids]
+        if len(entries) > 1 and self.date is not None:
+            active = [e for e in entries if e.kind != "person" or e.role_on(self.date)]
+            if active:
+                entries = active
+        if len(entries) > 1 and hint:
+            for e in entries:
+                if e.kind == "person" and _best_by_hint(list(e.roles), hint):
+                    return e
+        return entries[0]
+
+    # ---- left/right context of a name ------------------------------------------------
+
+    def _title_context(self, start: int, end: int) -> tuple[str | None, str | None, str, int]:
+        """Country, sector, title words and new start from the words before (or the
+        apposition after) a name: "Russian Foreign Minister [Sergey Lavrov]"."""
+        doc = self.doc
+        country: str | None = None
+        sector: str | None = None
+        words: list[str] = []
+        i = start - 1
+        new_start = start
+        while i >= 0 and i not in self.skip:
+            t = doc[i]
+            if t.text in ("'s", "’s", "'"):
+                i -= 1
+                continue
+            if t.pos_ in _STOP_LEFT and t.lower_ not in ("foreign",):
+                break
+            if t.is_punct or "\n" in t.text:
+                break
+            low = t.lemma_.lower()
+            key = _norm(t.text)
+            if country is None and key in self.kb.demonyms:
+                country = self.kb.demonyms[key]
+            elif country is None and self.kb.names.get(key):
+                e = self.kb.entries[self.kb.names[key][0]]
+                if e.kind == "country":
+                    country = e.country
+            elif t.pos_ in ("NOUN", "PROPN", "ADJ"):
+                words.append(t.lower_)
+                if low in self.lex.modifiers and sector is None:
+                    sector = self.lex.modifiers[low]
+            else:
+                break
+            new_start = i
+            i -= 1
+        words.reverse()
+        title_lemmas = [w for w in words]
+        m = None
+        for e in range(len(title_lemmas), 0, -1):
+            m = self.lex.match_at([_lemma_word(w) for w in title_lemmas], e)
+            if m:
+                break
+        if m:
+            # a modifier ("opposition negotiator") beats a generic title sector
+            term_sector = m[1]
+            sector = sector if sector in ("REB", "MIL", "OPP") and term_sector == "GOV" else term_sector
+        # apposition after: "Adel al-Jubeir, Saudi foreign minister,"
+        if not words and end < len(doc) - 2 and doc[end].text == ",":
+            j = end + 1
+            app: list[Token] = []
+            while j < len(doc) and not doc[j].is_punct and len(app) < 6:
+                app.append(doc[j])
+                j += 1
+            lem = [_lemma_word(t.lower_) for t in app if t.pos_ != "DET"]
+            hit = self.lex.match_at(lem, len(lem)) if lem else None
+            if hit:
+                sector = hit[1]
+                words = [t.lower_ for t in app]
+                for t in app:
+                    key = _norm(t.text)
+                    if key in self.kb.demonyms:
+                        country = self.kb.demonyms[key]
+                        break
+        return country, sector, " ".join(words), new_start
+
+    # ---- the passes ------------------------------------------------------------------
+
+    def run(self) -> None:
+        self._named()
+        self._ner()
+        self._surnames()
+        self._nominals()
+        self._pronouns()
+
+    def _add(self, m: _Mention) -> None:
+        self.items.append(m)
+        for t in range(m.start, m.end):
+            self.by_token.setdefault(t, m)
+        self.by_token[m.head] = m
+
+    def _head_of(self, start: int, end: int) -> int:
+        span = self.doc[start:end]
+        return span.root.i
+
+    def _named(self) -> None:
+        for start, end, what, value in self._kb_matches():
+            head = self._head_of(start, end)
+            if what == "kb":
+                country, sector, hint, _ = self._title_context(start, end)
+                e = self._choose(value, hint)
+                self._add(self._from_entry(e, start, end, head, hint, "kb", country, sector))
+                if e.kind == "country":
+                    self.country_at[start] = e.country or ""
+                self.taken.update(range(start, end))
+            elif what == "capital":
+                self.country_at[start] = value
+                t = self.doc[head]
+                if head in self.metonym_tokens or (
+                    t.dep_ in _AGENT_DEPS and head not in self.skip
+                ):
+                    entry = self.kb.country(value)
+                    self._add(_Mention(start, end, head, entry.name if entry else None, value,
+                                       "GOV", entry.kb_id if entry else None, "country",
+                                       "metonym"))
+                self.taken.update(range(start, end))
+            elif what == "demonym":
+                self.country_at[start] = value
+                # a demonym as a noun ("the Russians", "Syrians") names its people
+                t = self.doc[head]
+                if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("amod", "compound") and (
+                    t.tag_ in ("NNS", "NNPS") or t.text.endswith("s")
+                ):
+                    entry = self.kb.country(value)
+                    self._add(_Mention(start, end, head, entry.name if entry else None, value,
+                                       None, None, "group", "demonym"))
+                    self.taken.update(range(start, end))
+
+    def _from_entry(
+        self, e: KBEntry, start: int, end: int, head: int, hint: str, how: str,
+        ctx_country: str | None, ctx_sector: str | None,
+    ) -> _Mention:
+        if e.kind == "person":
+            role = e.role_on(self.date, hint)
+            if role is None and self.date is not None:
+                # outside every role on that date: keep who they are, not an office
+                return _Mention(start, end, head, e.name, ctx_country or e.roles[-1].country,
+                                ctx_sector, e.kb_id, "person", how)
+            assert role is not None
+            return _Mention(start, end, head, e.name, role.country, role.sector, e.kb_id,
+                            "person", how, role=role.title)
+        if e.kind == "country":
+            tok = self.doc[head]
+            sector = "GOV"
+            if tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS:
+                sector = None
+            return _Mention(start, end, head, e.name, e.country, sector, e.kb_id, "country", how)
+        kind = "org" if e.org_kind in ("igo", "ngo", "agency", "media", "company", "military") else "group"
+        return _Mention(start, end, head, e.name, e.country, e.sector, e.kb_id, kind, how)
+
+    def _overlaps_place(self, start: int, end: int) -> bool:
+        return any(t in self.place_tokens for t in range(start, end))
+
+    def _ner(self) -> None:
+        """Named entities the KB does not know: people (title → country/sector), orgs."""
+        person_texts: set[str] = set()
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and self._good_person(ent.start, ent.end):
+                person_texts.add(_norm(ent.text))
+        for ent in self.doc.ents:
+            if ent.label_ not in ("PERSON", "ORG") or any(
+                t in self.taken or t in self.skip for t in range(ent.start, ent.end)
+            ):
+                continue
+            start, end = ent.start, ent.end
+            while start < end and self.doc[start].lower_ == "the":
+                start += 1
+            if start >= end:
+                continue
+            key = _norm(self.doc[start:end].text)
+            if end - start == 1 and (self._surname_of(key) or key in self.kb.surnames):
+                continue  # a bare surname: left to the surname pass
+            is_person = ent.label_ == "PERSON" or key in person_texts
+            if is_person:
+                if not self._good_person(start, end):
+                    continue
+                country, sector, hint, _ = self._title_context(start, end)
+                name = self.doc[start:end].text
+                how = "title" if (country or sector) else "ner"
+                self._add(_Mention(start, end, ent.root.i, name, country, sector, None,
+                                   "person", how, role=hint or None))
+            else:
+                if self._surname_of(key) or self._junk(start, end):
+                    continue  # left to the surname pass
+                country, sector = self._org_attrs(start, end)
+                self._add(_Mention(start, end, ent.root.i, self.doc[start:end].text, country,
+                                   sector, None, "org", "ner"))
+            self.taken.update(range(start, end))
+
+    def _good_person(self, start: int, end: int) -> bool:
+        span = self.doc[start:end]
+        if "\n" in span.text or self._overlaps_place(start, end) or self._junk(start, end):
+            return False
+        if not any(t.is_alpha and t.text[:1].isupper() for t in span):
+            return False
+        for t in span:
+            key = _norm(t.text)
+            if key in self.kb.demonyms or key in self.kb.capitals:
+                return False
+            ids = self.kb.lookup(t.text)
+            if ids and self.kb.entries[ids[0]].kind != "person":
+                return False
+        return True
+
+    def _junk(self, start: int, end: int) -> bool:
+        span = self.doc[start:end]
+        txt = span.text
+        if len(txt) < 2 or "/" in txt or "\n" in txt:
+            return True
+        return all(not t.is_alpha for t in span)
+
+    def _org_attrs(self, start: int, end: int) -> tuple[str | None, str | None]:
+        country: str | None = None
+        lem = [self.lemmas[i] for i in range(start, end)]
+        sector = None
+        for e in range(len(lem), 0, -1):
+            hit = self.lex.match_at(lem, e)
+            if hit:
+                sector = hit[1]
+                break
+        for i in range(start, end):
+            key = _norm(self.doc[i].text)
+            if key in self.kb.demonyms:
+                country = self.kb.demonyms[key]
+                break
+            ids = self.kb.names.get(key)
+            if ids and self.kb.entries[ids[0]].kind == "country":
+                country = self.kb.entries[ids[0]].country
+                break
+        if country is None:
+            country = self._title_context(start, end)[0]
+        return country, sector
+
+    def _surname_of(self, key: str) -> _Mention | None:
+        """A person already mentioned whose surname is ``key``."""
+        for m in reversed(self.items):
+            if m.kind != "person" or not m.name:
+                continue
+            parts = m.name.split()
+            if len(parts) < 2:
+                continue
+            last = _norm(parts[-1])
+            if key == last or (key.split("-")[-1] == last.split("-")[-1] and "-" in last):
+                return m
+        return None
+
+    def _surnames(self) -> None:
+        """Bare surnames ("Lavrov", even when tagged ORG) → the person named in full."""
+        doc = self.doc
+        people = sorted((m for m in self.items if m.kind == "person"), key=lambda m: m.start)
+        for t in doc:
+            if t.i in self.taken or t.i in self.skip or t.pos_ != "PROPN":
+                continue
+            if t.i in self.place_tokens or (t.dep_ == "compound" and t.head.pos_ == "PROPN"):
+                continue  # "Khan Sheikhoun" is a place, not Mr Khan
+            key = _norm(t.text)
+            prior = None
+            for m in people:
+                if m.name and m.end <= t.i + 1 and len(m.name.split()) > 1:
+                    last = _norm(m.name.split()[-1])
+                    if key == last or ("-" in last and key == last.split("-", 1)[1]):
+                        prior = m
+            if prior is None:
+                prior = self._kb_surname(t)
+            if prior is None:
+                continue
+            if prior.kb_id is None and prior.country is None and prior.sector is None:
+                country, sector = self._title_context(t.i, t.i + 1)[:2]
+            else:
+                country, sector = prior.country, prior.sector
+            m = _Mention(t.i, t.i + 1, t.i, prior.name, country, sector, prior.kb_id, "person",
+                         "coref", role=prior.role)
+            self._add(m)
+            self.taken.add(t.i)
+            people.append(m)
+
+    def _kb_surname(self, t: Token) -> _Mention | None:
+        ids = self.kb.surnames.get(_norm(t.text))
+        if not ids:
+            return None
+        ent = t.ent_type_
+        country, sector, hint, _ = self._title_context(t.i, t.i + 1)
+        if ent not in ("PERSON", "ORG") and not hint:
+            return None
+        cands = [self.kb.entries[i] for i in ids]
+        if self.date is not None:
+            active = [e for e in cands if e.role_on(self.date)]
+            cands = active or cands
+        if len(cands) > 1:
+            cands = [e for e in cands if _best_by_hint(list(e.roles), hint)] if hint else []
+        if len(cands) != 1:
+            return None
+        return self._from_entry(cands[0], t.i, t.i + 1, t.i, hint, "kb", country, sector)
+
+    def _focus_country(self, before: int) -> str | None:
+        best = None
+        for i, c in self.country_at.items():
+            if i < before and (best is None or i > best[0]):
+                best = (i, c)
+        return best[1] if best else None
+
+    def _country_after(self, i: int) -> str | None:
+        """A country named by "in X"/"of X" right after token ``i`` ("the regime in Syria")."""
+        doc = self.doc
+        if i + 2 < len(doc) and doc[i + 1].lower_ in ("in", "of"):
+            m = self.by_token.get(i + 2)
+            if m is not None and m.kind == "country":
+                return m.country
+        return None
+
+    def _nominals(self) -> None:
+        """Common-noun actors: "Iranian advisors", "Saudi regime", "the country's government",
+        "the minister" (→ the last person with that role), "the terrorist organizations"."""
+        doc = self.doc
+        for t in doc:
+            if t.i in self.taken or t.i in self.skip or t.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
+                continue  # a modifier ("press conference"), not the head of a phrase
+            lem = self.lemmas
+            hit = self.lex.match_at(lem, t.i + 1)
+            if hit is None:
+                continue
+            start, sector = hit
+            if any(i in self.taken for i in range(start, t.i + 1)):
+                start = t.i
+                sector = self.lex.terms.get((lem[t.i],)) or ""
+                if not sector:
+                    continue
+            if t.lower_ in self.lex.country_nouns:
+                continue  # "the country" itself is handled through its possessor
+            if t.i + 1 < len(doc) and doc[t.i + 1].i in self.taken and doc[t.i + 1].ent_type_ == "PERSON":
+                continue  # a title before a name
+            if any(c.dep_ in ("compound", "appos", "flat") and c.i in self.taken and
+                   self.by_token.get(c.i) and self.by_token[c.i].kind == "person"
+                   for c in t.children):
+                continue
+            countries, mod_sector, left = self._np_countries(t, start)
+            if mod_sector and sector == "GOV" and mod_sector in ("REB", "MIL", "OPP"):
+                sector = mod_sector
+            kind = "group"
+            name = None
+            kb_id = None
+            how = "title"
+            # "the minister" → the last person with that role
+            if t.lemma_.lower() in self.lex.person_titles and t.tag_ in ("NN", "NNP") and not countries:
+                det = [c for c in t.children if c.dep_ == "det" and c.lower_ == "the"]
+                p = self._last_person_with(t.lemma_.lower(), t.i) if det else None
+                if p is not None:
+                    self._add(_Mention(left, t.i + 1, t.i, p.name, p.country, p.sector, p.kb_id,
+                                       "person", "coref", role=p.role))
+                    continue
+            if not countries and sector == "GOV" and t.lemma_.lower() in (
+                "government", "regime", "authority", "administration", "cabinet"
+            ) and any(c.lower_ == "the" for c in t.children):
+                focus = self._country_after(t.i) or self._focus_country(t.i)
+                if focus:
+                    countries = [focus]
+                    how = "coref"
+            country = countries[0] if countries else None
+            if country:
+                entry = self.kb.country(country)
+                name = entry.name if entry else None
+            m = _Mention(left, t.i + 1, t.i, name, country, sector, kb_id, kind,
+                         "demonym" if country and how == "title" else how)
+            for c in countries[1:]:
+                entry = self.kb.country(c)
+                m.alts.append((c, entry.name if entry else None))
+            self._add(m)
+
+    def _np_countries(self, head: Token, term_start: int) -> tuple[list[str], str | None, int]:
+        """Countries named by the modifiers of a noun phrase, a modifier sector and the
+        phrase's first token (the determiner excluded)."""
+        countries: list[str] = []
+        mod_sector: str | None = None
+        left = term_start
+        for c in head.children:
+            if c.i > head.i:
+                if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            countries.extend(self._countries_of(p))
+                continue
+            if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):
+                found = self._countries_of(c)
+                if found:
+                    countries.extend(found)
+                    left = min(left, c.left_edge.i if c.dep_ != "poss" else c.i)
+                    if c.dep_ == "poss":
+                        left = min(left, c.left_edge.i)
+                    continue
+                low = c.lemma_.lower()
+                if low in self.lex.modifiers:
+                    mod_sector = self.lex.modifiers[low]
+                    left = min(left, c.i)
+        # linear fallback: "Saudi regime" where the parse attaches elsewhere
+        if not countries:
+            i = term_start - 1
+            while i >= 0 and doc_ok(self.doc[i]):
+                key = _norm(self.doc[i].text)
+                if key in self.kb.demonyms:
+                    countries.append(self.kb.demonyms[key])
+                    left = i
+                    break
+                if self.doc[i].pos_ not in ("ADJ", "NOUN", "PROPN"):
+                    break
+                i -= 1
+        while left < head.i and self.doc[left].pos_ in ("DET", "PUNCT"):
+            left += 1
+        return list(dict.fromkeys(countries)), mod_sector, left
+
+    def _countries_of(self, tok: Token) -> list[str]:
+        """Countries a modifier names: demonyms (and their conjuncts), country names,
+        possessives ("Russia's", "his", "the country's")."""
+        out: list[str] = []
+        for t in [tok, *[c for c in tok.children if c.dep_ == "conj"]]:
+            key = _norm(t.text)
+            if key in self.kb.demonyms:
+                out.append(self.kb.demonyms[key])
+                continue
+            m = self.by_token.get(t.i)
+            if m is not None and m.country and m.kind in ("country", "group", "person", "org"):
+                out.append(m.country)
+                continue
+            if t.lower_ in self.lex.country_nouns:
+                poss = [c for c in t.children if c.dep_ == "poss"]
+                if poss and poss[0].lower_ in _PERSON_PRON:
+                    pm = self._pronoun_target(poss[0])
+                    if pm is not None and pm.country:
+                        out.append(pm.country)
+                        continue
+                focus = self._focus_country(t.i)
+                if focus:
+                    out.append(focus)
+            elif t.lower_ in _PERSON_PRON:
+                pm = self._pronoun_target(t)
+                if pm is not None and pm.country and pm.country not in SPECIAL_CODES:
+                    out.append(pm.country)
+        return out
+
+    def _last_person_with(self, title: str, before: int) -> _Mention | None:
+        for m in sorted(self.items, key=lambda m: -m.start):
+            if m.start >= before or m.kind != "person" or not m.role:
+                continue
+            if title in m.role.lower():
+                return m
+        return None
+
+    # ---- pronouns --------------------------------------------------------------------
+
+    def _sent_index(self, i: int) -> int:
+        return self.ctx.sentence_index(self.doc[i].sent)
+
+    def _pronoun_target(self, tok: Token) -> _Mention | None:
+        """The person a 3rd-person singular pronoun refers to: in its own sentence the last
+        person before it (possessives and objects), else the subject of the closest earlier
+        sentence that has a person, else the last person mentioned."""
+        people = [m for m in self.items if m.kind == "person" and m.start < tok.i]
+        if not people:
+            return None
+        s = self._sent_index(tok.i)
+        same = [m for m in people if self._sent_index(m.head) == s]
+        if same and tok.dep_ not in ("nsubj", "nsubjpass"):
+            subj = [m for m in same if self.doc[m.head].dep_ in ("nsubj", "nsubjpass")]
+            return (subj or same)[-1]
+        for prev in range(s - 1, -1, -1):
+            in_prev = [m for m in people if self._sent_index(m.head) == prev]
+            if not in_prev:
+                continue
+            subj = [m for m in in_prev if self.doc[m.head].dep_ in ("nsubj", "nsubjpass")]
+            return (subj or in_prev)[-1] if subj else in_prev[-1]
+        return people[-1]
+
+    def _pronouns(self) -> None:
+        for t in self.doc:
+            if t.lower_ not in _PERSON_PRON or t.pos_ != "PRON" or t.i in self.taken:
+                continue
+            target = self._pronoun_target(t)
+            if target is None:
+                self._add(_Mention(t.i, t.i + 1, t.i, None, None, None, None, "pronoun", "none"))
+                continue
+            self._add(_Mention(t.i, t.i + 1, t.i, target.name, target.country, target.sector,
+                               target.kb_id, "person", "pronoun", role=target.role))
+
+    # ---- output ----------------------------------------------------------------------
+
+    def index(self) -> ActorIndex:
+        items = sorted(self.items, key=lambda m: (m.start, m.end))
+        mentions: list[ActorMention] = []
+        for m in items:
+            s = self.ctx.tspan(self.doc[m.start:m.end])
+            mentions.append(ActorMention(
+                doc_id=self.ctx.doc_id, start=s.start, end=s.end, text=s.text, name=m.name,
+                country=m.country, sector=m.sector, kb_id=m.kb_id, kind=m.kind,
+                resolved_by=m.resolved_by,
+            ))
+            for c, name in m.alts:
+                mentions.append(ActorMention(
+                    doc_id=self.ctx.doc_id, start=s.start, end=s.end, text=s.text, name=name,
+                    country=c, sector=m.sector, kb_id=None, kind=m.kind,
+                    resolved_by=m.resolved_by,
+                ))
+        return ActorIndex(self.ctx, mentions, dict(self.by_token), items)
+
+
+def doc_ok(tok: Token) -> bool:
+    return not (tok.is_punct or tok.is_space or tok.pos_ in ("DET", "ADP", "VERB", "AUX"))
+
+
+def _lemma_word(word: str) -> str:
+    """A cheap singular for title words already lower-cased ("ministers" → "minister")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+_DEFAULT_KB: KnowledgeBase | None = None
+
+
+def _kb_of(ctx: DocContext) -> KnowledgeBase:
+    global _DEFAULT_KB
+    kb = getattr(ctx.resources, "kb", None) if ctx.resources is not None else None
+    if isinstance(kb, KnowledgeBase) and kb.entries:
+        return kb
+    if _DEFAULT_KB is None:
+        _DEFAULT_KB = load_kb()
+    return _DEFAULT_KB
 
 
 def resolve(ctx: DocContext) -> ActorIndex:
-    return ActorIndex(ctx)
+    """Resolve every actor mention of a document (see docs/actors.md)."""
+    r = _Resolver(ctx, _kb_of(ctx))
+    r.run()
+    return r.index()
+
+
+def iter_entries(kb: KnowledgeBase, kind: str | None = None) -> Iterable[KBEntry]:
+    """The entries of a knowledge base, optionally of one kind (country | org | person)."""
+    return (e for e in kb.entries.values() if kind is None or e.kind == kind)
