@@ -1,0 +1,277 @@
+"""DuckDB views over a store's committed segments.
+
+``connect(store)`` gives a new in-memory connection with one view per table (a snapshot of
+the segments committed when it was made). ``Reader`` is the query API's shared connection:
+one per ``Store`` object, its views rebuilt only when the ``segments/`` listing changes, a
+fresh cursor per call so threads (the web server's) can query at once.
+
+Each view reads a list of Parquet files (``read_parquet([...], union_by_name=true)``); a
+segment whose files are missing, truncated or not Parquet (size or magic bytes differ from
+its manifest) is left out with a warning, so the rest of the store stays readable.
+``check_store`` verifies the sha256 of every file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import TABLES, schema_fingerprint, table_schema
+
+if TYPE_CHECKING:
+    from .segments import SegmentInfo, Store
+
+__all__ = ["Reader", "connect", "record_batches", "to_arrow", "usable_segments"]
+
+log = logging.getLogger(__name__)
+
+# (path, size, mtime_ns) of files that passed the cheap integrity check
+_checked: dict[tuple[str, int, int], bool] = {}
+_checked_lock = threading.Lock()
+
+
+def to_arrow(result: Any) -> pa.Table:
+    """The Arrow table of a DuckDB result (across DuckDB versions)."""
+    fn = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    return fn()
+
+
+def record_batches(result: Any, batch_size: int = 10_000) -> Iterator[pa.RecordBatch]:
+    """The result as Arrow record batches (across DuckDB versions)."""
+    fn = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+    reader = fn(batch_size)
+    yield from reader
+
+
+def _file_ok(
+    path: Path, expected_bytes: int | None, expected_rows: int | None = None
+) -> str | None:
+    """None if the file looks whole, else what is wrong.
+
+    Checks the size against the manifest, the Parquet magic bytes, and that the footer
+    parses with the manifest's row count; a file that passed is remembered (by path, size
+    and mtime), so this costs once per file per process.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "file missing"
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _checked_lock:
+        if key in _checked:
+            return None
+    if expected_bytes is not None and st.st_size != expected_bytes:
+        return f"size {st.st_size} bytes, manifest says {expected_bytes}"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+            f.seek(max(0, st.st_size - 4))
+            tail = f.read(4)
+    except OSError as e:
+        return f"unreadable ({e})"
+    if head != b"PAR1" or tail != b"PAR1":
+        return "not a complete Parquet file"
+    try:
+        rows = pq.read_metadata(path).num_rows
+    except Exception as e:  # noqa: BLE001 - any footer failure means the file is damaged
+        return f"unreadable Parquet footer ({e})"
+    if expected_rows is not None and rows != expected_rows:
+        return f"{rows} rows, manifest says {expected_rows}"
+    with _checked_lock:
+        _checked[key] = True
+    return None
+
+
+def usable_segments(store: Store) -> list[SegmentInfo]:
+    """The visible segments whose every file passes the cheap integrity check."""
+    out = []
+    for seg in store.segments():
+        problems = []
+        for table in TABLES:
+            entry = seg.files.get(table)
+            if entry is None:
+                continue
+            why = _file_ok(seg.path / entry["file"], entry.get("bytes"), entry.get("rows"))
+            if why:
+                problems.append(f"{entry['file']}: {why}")
+        if problems:
+            log.warning(
+                "store %s: segment %s skipped, it is damaged (%s); run `dragoman check` "
+                "and see docs/store.md",
+                store.root,
+                seg.id,
+                "; ".join(problems),
+            )
+            continue
+        out.append(seg)
+    return out
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _create_empty_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in TABLES:
+        empty = table_schema(table).empty_table()
+        con.register("__dragoman_empty", empty)
+        con.execute(f'CREATE OR REPLACE TABLE "_empty_{table}" AS SELECT * FROM __dragoman_empty')
+        con.unregister("__dragoman_empty")
+
+
+def _view_sql(table: str, segments: Sequence[SegmentInfo]) -> str:
+    files = []
+    current = True
+    fp = schema_fingerprint(table)
+    for seg in segments:
+        entry = seg.files.get(table)
+        if entry is None:
+            continue
+        files.append(str(seg.path / entry["file"]))
+        if entry.get("schema") != fp:
+            current = False
+    if not files:
+        source = f'SELECT * FROM "_empty_{table}"'
+    else:
+        scan = (
+            "SELECT * FROM read_parquet(["
+            + ", ".join(_sql_str(f) for f in files)
+            + "], union_by_name=true)"
+        )
+        # segments written before a field was added lack it: the typed empty table supplies
+        # every current column (NULL where a segment has none), in the current order
+        source = scan if current else f'SELECT * FROM "_empty_{table}" UNION ALL BY NAME {scan}'
+    if table == "runs":
+        return (
+            "SELECT * EXCLUDE (__rn) FROM (SELECT *, row_number() OVER "
+            f"(PARTITION BY run_id ORDER BY updated DESC) AS __rn FROM ({source})) "
+            "WHERE __rn = 1"
+        )
+    return source
+
+
+def _verified(store: Store, segments: Sequence[SegmentInfo]) -> list[SegmentInfo]:
+    """The segments whose every file matches its manifest's sha256 (the expensive check)."""
+    from .segments import sha256_file
+
+    out = []
+    for seg in segments:
+        bad = [
+            e["file"] for e in seg.files.values()
+            if e.get("sha256") and sha256_file(seg.path / e["file"]) != e["sha256"]
+        ]
+        if bad:
+            log.warning(
+                "store %s: segment %s skipped, checksum mismatch in %s; run `dragoman check`",
+                store.root, seg.id, ", ".join(bad),
+            )
+            continue
+        out.append(seg)
+    return out
+
+
+def _build_views(
+    con: duckdb.DuckDBPyConnection, segments: Sequence[SegmentInfo], store: Store
+) -> None:
+    try:
+        for table in TABLES:
+            con.execute(f'CREATE OR REPLACE VIEW "{table}" AS {_view_sql(table, segments)}')
+    except duckdb.Error as e:
+        # a file passed the cheap checks but DuckDB cannot bind it: find it by checksum
+        log.warning("store %s: building views failed (%s); verifying checksums", store.root, e)
+        good = _verified(store, segments)
+        for table in TABLES:
+            con.execute(f'CREATE OR REPLACE VIEW "{table}" AS {_view_sql(table, good)}')
+
+
+def _configure(con: duckdb.DuckDBPyConnection) -> None:
+    for setting in ("SET parquet_metadata_cache = true", "SET enable_object_cache = true"):
+        try:
+            con.execute(setting)
+        except duckdb.Error:
+            continue
+
+
+def connect(store: Store) -> duckdb.DuckDBPyConnection:
+    """A new in-memory connection with a view per table over the committed segments."""
+    con = duckdb.connect(":memory:")
+    _configure(con)
+    _create_empty_tables(con)
+    _build_views(con, usable_segments(store), store)
+    return con
+
+
+class Reader:
+    """One shared DuckDB connection for a store; views follow the committed segments."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.con = duckdb.connect(":memory:")
+        _configure(self.con)
+        _create_empty_tables(self.con)
+        self._lock = threading.Lock()
+        self._state: tuple[int, tuple[str, ...]] | None = None
+        self.refresh()
+
+    def _current_state(self) -> tuple[int, tuple[str, ...]]:
+        try:
+            mtime = os.stat(self.store.segments_dir).st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        return mtime, self.store.segment_names()
+
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild the views if the segments folder changed (or always with ``force``)."""
+        state = self._current_state()
+        if not force and state == self._state:
+            return
+        with self._lock:
+            if not force and state == self._state:
+                return
+            _build_views(self.con, usable_segments(self.store), self.store)
+            self._state = state
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        self.refresh()
+        return self.con.cursor()
+
+    def _run(self, fn: Any) -> Any:
+        cur = self.cursor()
+        try:
+            try:
+                return fn(cur)
+            except duckdb.IOException:
+                # a compaction removed files between our listing and the scan: relist, retry
+                self.refresh(force=True)
+                cur.close()
+                cur = self.con.cursor()
+                return fn(cur)
+        finally:
+            cur.close()
+
+    def fetchall(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return self._run(lambda cur: cur.execute(sql, list(params)).fetchall())
+
+    def fetch_arrow(self, sql: str, params: Sequence[Any]) -> pa.Table:
+        return self._run(lambda cur: to_arrow(cur.sql(sql, params=list(params))))
+
+    def fetch_dicts(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        return self.fetch_arrow(sql, params).to_pylist()
+
+    def iter_batches(
+        self, sql: str, params: Sequence[Any], batch_size: int = 10_000
+    ) -> Iterator[pa.RecordBatch]:
+        """Stream a query's result; the cursor stays open until the iterator is exhausted."""
+        cur = self.cursor()
+        try:
+            yield from record_batches(cur.sql(sql, params=list(params)), batch_size)
+        finally:
+            cur.close()

@@ -1,0 +1,698 @@
+"""The store on disk: atomic segments of Parquet files, a writer lock, compaction.
+
+Layout of a store directory ``ROOT``::
+
+    ROOT/store.json                      {"format", "schema_version", "created", ...}
+    ROOT/lock                            present while a writer is open: pid, host, time
+    ROOT/tmp/<uuid>/                     a segment being written (invisible to readers)
+    ROOT/segments/<seg-id>/<table>.parquet   one file per table, all eight tables
+    ROOT/segments/<seg-id>/manifest.json     rows, bytes and sha256 of each file, run_id, ...
+
+A segment is committed by one ``os.rename`` of its finished, fsynced temp folder into
+``segments/``; readers list ``segments/`` and read only folders there, so they see a segment
+entirely or not at all, and never wait for a writer. A crash loses at most the segment in
+flight; its temp folder is removed when the next writer opens the store.
+
+Compaction writes the merged segment the same way; its manifest lists the segments it
+``replaces``, so a reader that lists the folder between the commit and the removal of the
+old folders skips the replaced ones instead of seeing every record twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..errors import SchemaVersionError, StoreError, StoreLockedError
+from ..types import Result
+from .schema import (
+    RECORD_TABLES,
+    SCHEMA_VERSION,
+    TABLES,
+    result_rows,
+    schema_fingerprint,
+    table_schema,
+)
+
+__all__ = [
+    "FORMAT",
+    "KnownDocuments",
+    "SegmentInfo",
+    "Store",
+    "StoreWriter",
+    "compact",
+]
+
+log = logging.getLogger(__name__)
+
+FORMAT = "dragoman-store"
+MANIFEST = "manifest.json"
+STORE_JSON = "store.json"
+#: Parquet row group size: small enough for parallel scans and min/max pruning on 2 cores
+ROW_GROUP_SIZE = 64 * 1024
+#: a segment with fewer event rows than this is "small" and merged by ``compact``
+SMALL_SEGMENT_ROWS = 250_000
+#: ``StoreWriter.close`` compacts when at least this many small segments exist
+AUTO_COMPACT_SEGMENTS = 16
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _new_segment_id() -> str:
+    """Sortable by creation time, unique across processes and hosts."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}-{uuid.uuid4().hex[:8]}"
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # some filesystems do not allow opening directories
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A committed segment as its manifest describes it."""
+
+    id: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def files(self) -> dict[str, dict[str, Any]]:
+        return self.manifest.get("files", {})
+
+    @property
+    def replaces(self) -> tuple[str, ...]:
+        return tuple(self.manifest.get("replaces", ()))
+
+    def rows(self, table: str) -> int:
+        return int(self.files.get(table, {}).get("rows", 0))
+
+
+class KnownDocuments:
+    """The committed documents: their ids and ``content_hash → doc_id``."""
+
+    def __init__(self, ids: set[str], hashes: dict[str, str]) -> None:
+        self.ids = ids
+        self.hashes = hashes
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __repr__(self) -> str:
+        return f"KnownDocuments({len(self.ids)} documents)"
+
+
+class Store:
+    """A dragoman store directory. Cheap to open; many readers, one writer at a time."""
+
+    def __init__(self, root: Path, info: dict[str, Any]) -> None:
+        self.root = root
+        self.info = info
+        self._reader_lock = threading.Lock()
+        self._reader: Any = None  # duck.Reader, built on first query
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: str | Path, create: bool = False) -> Store:
+        """Open the store at ``root``; with ``create=True`` make it if it does not exist."""
+        root = Path(root).expanduser().absolute()
+        meta = root / STORE_JSON
+        if not meta.exists():
+            if not create:
+                if not root.exists():
+                    raise StoreError(
+                        f"no store at {root}: the directory does not exist "
+                        "(create it with create=True / `dragoman run --store {root}`)"
+                    )
+                raise StoreError(
+                    f"{root} is not a dragoman store (no {STORE_JSON}); "
+                    "point to a store directory or create a new one with create=True"
+                )
+            if (
+                root.exists()
+                and any(p.name != STORE_JSON for p in root.iterdir())
+                and not (root / "segments").is_dir()
+            ):
+                raise StoreError(
+                    f"{root} exists, is not empty and is not a dragoman store; "
+                    "choose an empty or new directory for the store"
+                )
+            root.mkdir(parents=True, exist_ok=True)
+            (root / "segments").mkdir(exist_ok=True)
+            (root / "tmp").mkdir(exist_ok=True)
+            info = {
+                "format": FORMAT,
+                "schema_version": SCHEMA_VERSION,
+                "created": _now(),
+                "dragoman_version": _dragoman_version(),
+            }
+            tmp = root / f".{STORE_JSON}.{uuid.uuid4().hex}"
+            tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            os.replace(tmp, meta)
+            _fsync_dir(root)
+            log.info("created store %s (schema version %d)", root, SCHEMA_VERSION)
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{meta} cannot be read ({e}); is this a dragoman store?") from e
+        if not isinstance(info, dict) or info.get("format") != FORMAT:
+            raise StoreError(f"{meta} is not a dragoman store description (format != {FORMAT})")
+        version = info.get("schema_version")
+        if not isinstance(version, int):
+            raise StoreError(f"{meta} has no integer schema_version")
+        if version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"store {root} has schema version {version}, written by dragoman "
+                f"{info.get('dragoman_version', '?')}; this dragoman "
+                f"({_dragoman_version()}) reads up to version {SCHEMA_VERSION}: "
+                "upgrade dragoman (pip install -U dragoman) to read it"
+            )
+        (root / "segments").mkdir(exist_ok=True)
+        return cls(root, info)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    # -- plain facts -----------------------------------------------------------------------
+
+    def tables(self) -> tuple[str, ...]:
+        return TABLES
+
+    def schema_version(self) -> int:
+        return int(self.info["schema_version"])
+
+    @property
+    def segments_dir(self) -> Path:
+        return self.root / "segments"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / "lock"
+
+    def segment_names(self) -> tuple[str, ...]:
+        """The committed segment folder names, sorted (oldest first)."""
+        try:
+            names = os.listdir(self.segments_dir)
+        except FileNotFoundError:
+            return ()
+        return tuple(sorted(n for n in names if not n.startswith(".")))
+
+    def segments(self, include_replaced: bool = False) -> list[SegmentInfo]:
+        """The committed, visible segments (unreadable manifests are logged and skipped)."""
+        out: list[SegmentInfo] = []
+        for name in self.segment_names():
+            path = self.segments_dir / name
+            try:
+                manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                log.warning("segment %s has no %s: skipped (run `dragoman check`)", path, MANIFEST)
+                continue
+            except (OSError, ValueError) as e:
+                log.warning("segment %s: unreadable %s (%s): skipped", path, MANIFEST, e)
+                continue
+            out.append(SegmentInfo(name, path, manifest))
+        if include_replaced:
+            return out
+        replaced = {r for s in out for r in s.replaces}
+        return [s for s in out if s.id not in replaced]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def connect(self) -> Any:
+        """A new in-memory DuckDB connection with one view per table over committed segments."""
+        from .duck import connect
+
+        return connect(self)
+
+    def reader(self) -> Any:
+        """The store's shared query reader (one DuckDB connection, views kept current)."""
+        with self._reader_lock:
+            if self._reader is None:
+                from .duck import Reader
+
+                self._reader = Reader(self)
+            return self._reader
+
+    def known_documents(self) -> KnownDocuments:
+        """Ids and content hashes of every committed document."""
+        rows = self.reader().fetchall("SELECT doc_id, content_hash FROM documents", [])
+        return KnownDocuments({r[0] for r in rows}, {r[1]: r[0] for r in rows})
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def writer(self, run_id: str, segment_size: int = 500) -> StoreWriter:
+        """Take the writer lock and return a writer (StoreLockedError if it is held)."""
+        return StoreWriter(self, run_id, segment_size=segment_size)
+
+    def compact(self, min_segments: int = 2) -> str | None:
+        """Merge small segments into one; see ``compact``. Takes the writer lock."""
+        return compact(self, min_segments=min_segments)
+
+
+def _dragoman_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("dragoman")
+    except Exception:  # noqa: BLE001 - not installed as a distribution: report unknown
+        return "unknown"
+
+
+# -- the lock ------------------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _Lock:
+    """``ROOT/lock``, created with O_EXCL; a lock left by a dead process here is taken over."""
+
+    def __init__(self, store: Store, purpose: str) -> None:
+        self.path = store.lock_path
+        self.store = store
+        self.token = uuid.uuid4().hex
+        self.held = False
+        content = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "time": _now(),
+            "purpose": purpose,
+            "token": self.token,
+        }
+        self._content = json.dumps(content) + "\n"
+
+    def acquire(self) -> None:
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                if not self._take_over_stale():
+                    raise self._locked_error() from None
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(self._content)
+                f.flush()
+                os.fsync(f.fileno())
+            self.held = True
+            return
+        raise self._locked_error()
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _locked_error(self) -> StoreLockedError:
+        data = self._read()
+        return StoreLockedError(
+            f"store {self.store.root} is being written by pid {data.get('pid', '?')} "
+            f"on {data.get('host', '?')} since {data.get('time', '?')}; wait for it or remove "
+            f"{self.path} if that process is gone"
+        )
+
+    def _take_over_stale(self) -> bool:
+        data = self._read()
+        pid = data.get("pid")
+        if not data:
+            # a lock being written this instant, or garbage; garbage older than a minute is stale
+            try:
+                age = time.time() - self.path.stat().st_mtime
+            except FileNotFoundError:
+                return True
+            if age < 60:
+                return False
+        elif data.get("host") != socket.gethostname() or not isinstance(pid, int) or _pid_alive(pid):
+            return False
+        stale = self.path.with_name(f"lock.stale-{uuid.uuid4().hex[:8]}")
+        try:
+            os.rename(self.path, stale)
+        except FileNotFoundError:
+            return True  # someone else removed it; try again
+        log.warning(
+            "store %s: taking over a stale lock of pid %s (host %s, since %s): that "
+            "process is gone",
+            self.store.root,
+            data.get("pid", "?"),
+            data.get("host", "?"),
+            data.get("time", "?"),
+        )
+        with contextlib.suppress(OSError):
+            stale.unlink()
+        return True
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        if self._read().get("token") == self.token:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+        else:
+            log.warning("store %s: the lock was replaced by another process", self.store.root)
+
+
+# -- writing segments ----------------------------------------------------------------------
+
+
+def _cleanup(store: Store) -> None:
+    """Remove leftovers of crashed writers: temp folders and replaced segments."""
+    tmp = store.tmp_dir
+    if tmp.is_dir():
+        for p in tmp.iterdir():
+            log.warning("store %s: removing unfinished segment %s left by a crash", store.root, p)
+            shutil.rmtree(p, ignore_errors=True)
+    everything = store.segments(include_replaced=True)
+    replaced = {r for s in everything for r in s.replaces}
+    for s in everything:
+        if s.id in replaced:
+            log.info("store %s: removing segment %s, replaced by compaction", store.root, s.id)
+            shutil.rmtree(s.path, ignore_errors=True)
+
+
+def _check_nulls(table: str, t: pa.Table) -> None:
+    for f in t.schema:
+        if not f.nullable and t.column(f.name).null_count:
+            raise StoreError(
+                f"cannot write table {table}: field {f.name!r} is None in "
+                f"{t.column(f.name).null_count} record(s) but the record type does not allow "
+                "None there; this is a bug in the extractor that made the record"
+            )
+
+
+def write_segment(
+    store: Store,
+    tables: dict[str, pa.Table],
+    run_id: str | None,
+    replaces: tuple[str, ...] = (),
+    sort: bool = True,
+) -> str:
+    """Write one segment with every table (missing ones empty) and commit it; its id."""
+    seg_id = _new_segment_id()
+    store.tmp_dir.mkdir(exist_ok=True)
+    tmp = store.tmp_dir / uuid.uuid4().hex
+    tmp.mkdir()
+    files: dict[str, dict[str, Any]] = {}
+    try:
+        for name in TABLES:
+            schema = table_schema(name)
+            t = tables.get(name)
+            if t is None:
+                t = schema.empty_table()
+            if sort and name == "events" and t.num_rows > 1:
+                t = t.sort_by([("date", "ascending"), ("id", "ascending")])
+            path = tmp / f"{name}.parquet"
+            pq.write_table(t, path, row_group_size=ROW_GROUP_SIZE, compression="zstd")
+            with open(path, "rb+") as f:
+                os.fsync(f.fileno())
+            files[name] = {
+                "file": path.name,
+                "rows": t.num_rows,
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+                "schema": schema_fingerprint(name),
+            }
+        manifest = {
+            "segment": seg_id,
+            "schema_version": SCHEMA_VERSION,
+            "run_id": run_id,
+            "created": _now(),
+            "replaces": list(replaces),
+            "files": files,
+        }
+        with open(tmp / MANIFEST, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, indent=2)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        _fsync_dir(tmp)
+        store.segments_dir.mkdir(exist_ok=True)
+        os.rename(tmp, store.segments_dir / seg_id)
+        _fsync_dir(store.segments_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    log.debug("store %s: committed segment %s", store.root, seg_id)
+    return seg_id
+
+
+class StoreWriter:
+    """Buffers results and commits them as segments; holds the store's writer lock.
+
+    Use as a context manager (the lock is released on exit). A result whose ``doc_id`` is
+    already committed (or buffered) is skipped: ids are content hashes, so re-running the
+    same input writes nothing twice.
+    """
+
+    def __init__(self, store: Store, run_id: str, segment_size: int = 500) -> None:
+        if segment_size < 1:
+            raise StoreError(f"segment_size must be at least 1, not {segment_size}")
+        self.store = store
+        self.run_id = run_id
+        self.segment_size = segment_size
+        self._lock = _Lock(store, f"run {run_id}")
+        self._lock.acquire()
+        self.closed = False
+        try:
+            _cleanup(store)
+            self._known = store.known_documents()
+        except BaseException:
+            self._lock.release()
+            raise
+        self._rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
+        self._runs: list[dict[str, Any]] = []
+        self._run_info: dict[str, Any] | None = None
+        self._buffered_docs: set[str] = set()
+        self.segments_written: list[str] = []
+        self.documents_written = 0
+        self.skipped_known = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.close(flush=False)
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise StoreError("this StoreWriter is closed; open a new one with store.writer()")
+
+    def begin_run(self, info: dict[str, Any]) -> None:
+        """Record the run: started, dragoman_version, model, model_version, config (JSON)."""
+        self._check_open()
+        self._run_info = dict(info)
+        self._runs.append(self._run_row(status="running"))
+
+    def _run_row(self, status: str, summary: dict[str, Any] | None = None) -> dict[str, Any]:
+        info = self._run_info or {}
+        config = info.get("config")
+        if config is not None and not isinstance(config, str):
+            config = json.dumps(config, ensure_ascii=False, sort_keys=True, default=str)
+        return {
+            "run_id": str(info.get("run_id") or self.run_id),
+            "started": info.get("started") or _now(),
+            "ended": (summary or {}).get("ended") if summary is not None else None,
+            "dragoman_version": info.get("dragoman_version") or _dragoman_version(),
+            "model": info.get("model"),
+            "model_version": info.get("model_version"),
+            "config": config,
+            "summary": (
+                json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str)
+                if summary is not None
+                else None
+            ),
+            "status": status,
+            "updated": datetime.now(UTC).isoformat(timespec="microseconds"),
+        }
+
+    def add(self, result: Result) -> None:
+        """Buffer one result; a segment is committed every ``segment_size`` documents."""
+        self._check_open()
+        doc_id = result.document.doc_id
+        if doc_id in self._known or doc_id in self._buffered_docs:
+            self.skipped_known += 1
+            log.debug("document %s is already in the store: not written again", doc_id)
+            return
+        for table, rows in result_rows(result).items():
+            self._rows[table].extend(rows)
+        self._buffered_docs.add(doc_id)
+        if len(self._buffered_docs) >= self.segment_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit what is buffered as one segment (nothing to do if nothing is buffered)."""
+        self._check_open()
+        if not self._buffered_docs and not self._runs:
+            return
+        tables: dict[str, pa.Table] = {}
+        try:
+            for name in RECORD_TABLES:
+                t = pa.Table.from_pylist(self._rows[name], schema=table_schema(name))
+                _check_nulls(name, t)
+                tables[name] = t
+            tables["runs"] = pa.Table.from_pylist(self._runs, schema=table_schema("runs"))
+        except (pa.ArrowException, TypeError, ValueError) as e:
+            raise StoreError(
+                f"cannot convert the buffered records to the store schema: {e}"
+            ) from e
+        seg = write_segment(self.store, tables, self.run_id)
+        self.segments_written.append(seg)
+        self.documents_written += len(self._buffered_docs)
+        self._known.ids.update(self._buffered_docs)
+        for row in self._rows["documents"]:
+            self._known.hashes[row["content_hash"]] = row["doc_id"]
+        self._rows = {t: [] for t in RECORD_TABLES}
+        self._runs = []
+        self._buffered_docs = set()
+
+    def finish_run(self, summary: dict[str, Any]) -> None:
+        """Flush and record the run's summary (processed/skipped/duplicates counts, ended)."""
+        self._check_open()
+        summary = dict(summary)
+        summary.setdefault("ended", _now())
+        self._runs.append(self._run_row(status="finished", summary=summary))
+        self.flush()
+
+    def close(self, flush: bool = True, auto_compact: bool = True) -> None:
+        """Flush (unless ``flush=False``), maybe compact, and release the lock."""
+        if self.closed:
+            return
+        try:
+            if flush:
+                self.flush()
+                if auto_compact:
+                    small = _small_segments(self.store)
+                    if len(small) >= AUTO_COMPACT_SEGMENTS:
+                        _compact_locked(self.store, small)
+        finally:
+            self.closed = True
+            self._lock.release()
+
+
+# -- compaction ----------------------------------------------------------------------------
+
+
+def _small_segments(store: Store) -> list[SegmentInfo]:
+    return [s for s in store.segments() if s.rows("events") < SMALL_SEGMENT_ROWS]
+
+
+def _compact_locked(store: Store, segments: list[SegmentInfo]) -> str | None:
+    if len(segments) < 2:
+        return None
+    tables: dict[str, pa.Table] = {}
+    for name in TABLES:
+        parts = []
+        for s in segments:
+            entry = s.files.get(name)
+            if entry is None:
+                continue
+            t = pq.read_table(s.path / entry["file"])
+            parts.append(t)
+        schema = table_schema(name)
+        if parts:
+            merged = pa.concat_tables(parts, promote_options="permissive")
+            # older segments may lack fields added since: add them as nulls, current order
+            cols = []
+            for f in schema:
+                if f.name in merged.column_names:
+                    cols.append(merged.column(f.name).cast(f.type))
+                else:
+                    cols.append(pa.nulls(merged.num_rows, f.type))
+            tables[name] = pa.Table.from_arrays(cols, schema=schema)
+        else:
+            tables[name] = schema.empty_table()
+    runs = {s.manifest.get("run_id") for s in segments}
+    seg = write_segment(
+        store,
+        tables,
+        run_id=runs.pop() if len(runs) == 1 else None,
+        replaces=tuple(s.id for s in segments),
+    )
+    for s in segments:
+        shutil.rmtree(s.path, ignore_errors=True)
+    log.info("store %s: compacted %d segments into %s", store.root, len(segments), seg)
+    return seg
+
+
+def compact(store: Store, min_segments: int = 2) -> str | None:
+    """Merge the store's small segments into one; the new segment id, or None if nothing to do.
+
+    Takes the writer lock (StoreLockedError if a writer is running). The merged segment is
+    committed atomically before the old ones are removed; readers see either.
+    """
+    lock = _Lock(store, "compact")
+    lock.acquire()
+    try:
+        _cleanup(store)
+        small = _small_segments(store)
+        if len(small) < max(2, min_segments):
+            return None
+        return _compact_locked(store, small)
+    finally:
+        lock.release()
+
+
+def iter_segment_files(store: Store, table: str) -> Iterator[Path]:
+    """The Parquet file of ``table`` in every visible segment (no integrity check)."""
+    for s in store.segments():
+        entry = s.files.get(table)
+        if entry is not None:
+            yield s.path / entry["file"]
+
+
