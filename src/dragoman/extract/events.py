@@ -1,27 +1,1114 @@
-"""The event coder (STUB — to be replaced by the event-coder work).
+"""The event coder: PLOVER events from the dependency parse, driven by a trigger lexicon.
 
 Contract: ``load_lexicon(extra_files) -> Lexicon``; ``extract(ctx) -> list[Event]``.
+
+How a sentence is coded (the data lives in ``data/plover.yaml`` and ``data/lexicon/*.yaml``;
+the format is documented in ``docs/lexicon.md``):
+
+1. **Triggers.** Every token whose lemma is in the lexicon is checked against that lemma's
+   entries, most specific first (part of speech, particle, preposition, object, modifier,
+   complement, subject constraints and their negative counterparts). The first entry that
+   fits gives the PLOVER type, mode and argument paths. Nominal triggers are coded only when
+   the noun is the object of a verb ("held talks") or carries the entry's preposition
+   ("a press conference with X").
+2. **Governance.** A trigger inside the object, complement or purpose clause of another
+   trigger is part of that event and is not coded again ("threatened to ban",
+   "accused X of attacking Y", "condemned the attack"). Coordination inherits governance;
+   relative clauses and clauses with their own subordinator ("after …") do not.
+3. **Arguments.** The actor is the subject (the ``by`` agent in the passive; inherited
+   through ``xcomp``/``conj``/participle clauses; object control for "urged X to");
+   the recipient comes from the entry's ordered argument paths (``dobj``, ``prep:with``,
+   ``dobj>prep:by``, ``ccomp>subj``…), keeping only candidates that are actors. Actors are
+   resolved by ``ctx.actors.refs_for``; when it knows nothing, a minimal ``ActorRef``
+   (text and offsets only) is made for nouns that clearly name an actor.
+4. **Negation, modality, attribution.** ``neg`` dependents and negating governors
+   ("failed to") set ``negated``; auxiliaries and governing verbs give ``future``,
+   ``intended``, ``hypothetical``; hedges ("alleged", "reportedly") give ``alleged``;
+   a question mark gives ``question``. An event inside a quote, or in the clausal
+   complement of a speech verb, is ``attributed_to`` the speaker. Speech verbs themselves
+   are never events.
+5. **Intent.** Following PLOVER/CAMEO, an announced future cooperative action
+   ("Finland will give Tanzania a grant") is coded AGREE, an announced future
+   conflictual action ("said they would blockade Paris") THREATEN, a refused one REJECT
+   (``plover.yaml`` ``intent``).
+6. **Precision.** Events need an actor or a recipient; nothing is coded from photo
+   captions or from a headline repeated at the start of the body; the same event is
+   not coded twice in a sentence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import dataclasses
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
 
-from ..types import Event
+import yaml
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ..errors import DataFileError
+from ..types import ActorRef, Event, Span
 from .context import DocContext
 
-__all__ = ["Lexicon", "load_lexicon", "extract"]
+__all__ = [
+    "EXTRACTOR",
+    "TriggerEntry",
+    "TypeInfo",
+    "Cues",
+    "Lexicon",
+    "load_lexicon",
+    "extract",
+    "code_sentence",
+]
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR = "dragoman.events.rules/1"
+
+_POS = {"verb", "noun", "adj", "aux", "any"}
+_ENTRY_KEYS = {
+    "type", "mode", "lemmas", "pos", "prep", "prt", "obj", "modifier", "complement", "subj",
+    "prep_obj", "not_obj", "not_prep", "not_prt", "not_modifier", "not_complement", "not_subj",
+    "recipient", "actor", "symmetric", "context", "confidence", "under_speech", "note",
+}
+_CUE_KEYS = {
+    "speech_verbs", "future_aux", "future_verbs", "intended_verbs", "hypothetical_aux",
+    "hypothetical_marks", "negators", "negating_verbs", "hedges", "object_control",
+    "actor_nouns", "instrument_nouns", "caption_patterns",
+}
+_PATH_STEPS = {"dobj", "dative", "subj", "ccomp", "xcomp", "advcl", "acl", "mod", "head",
+               "speaker", "poss"}
+_ACTOR_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_RECIPIENT_ENTS = _ACTOR_ENTS | {"LOC"}
+_SUBJ = {"nsubj", "csubj"}
+_PASSIVE_SUBJ = {"nsubjpass", "csubjpass"}
+_OBJ = {"dobj", "obj"}
+_MOD_DEPS = {"compound", "amod", "poss", "nmod"}
+_RELATIVE = {"who", "that", "which", "whom", "whose"}
+_PERSONAL_PRONOUNS = {"he", "she", "they", "we", "it", "i", "you", "him", "her", "them", "us"}
+_MEDIA_WORDS = {"newspaper", "daily", "weekly", "radio", "television", "tv", "agency", "press"}
+
+
+# ------------------------------------------------------------------------------------ data
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    """One lexicon entry: a set of trigger lemmas with their constraints and argument paths."""
+
+    type: str
+    lemmas: tuple[str, ...]
+    mode: str | None = None
+    pos: str = "verb"
+    prep: tuple[str, ...] = ()
+    prt: tuple[str, ...] = ()
+    obj: tuple[str, ...] = ()
+    modifier: tuple[str, ...] = ()
+    complement: tuple[str, ...] = ()
+    subj: tuple[str, ...] = ()
+    prep_obj: tuple[str, ...] = ()
+    not_obj: tuple[str, ...] = ()
+    not_prep: tuple[str, ...] = ()
+    not_prt: tuple[str, ...] = ()
+    not_modifier: tuple[str, ...] = ()
+    not_complement: tuple[str, ...] = ()
+    not_subj: tuple[str, ...] = ()
+    recipient: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    symmetric: bool = False
+    context: tuple[str, ...] = ()
+    confidence: float = 0.7
+    under_speech: bool = False
+    source: str = ""  # "file:entry-number", for messages
+    user: bool = False  # from a user file: tried before packaged entries of equal specificity
+
+    @property
+    def specificity(self) -> int:
+        positive = (self.prep, self.prt, self.obj, self.modifier, self.complement, self.subj,
+                    self.prep_obj)
+        negative = (self.not_obj, self.not_prep, self.not_prt, self.not_modifier,
+                    self.not_complement, self.not_subj)
+        return (10 * sum(1 for c in positive if c) + sum(1 for c in negative if c)
+                + (1 if self.pos != "any" else 0))
+
+
+@dataclass(frozen=True, slots=True)
+class TypeInfo:
+    """A PLOVER type with its CAMEO crosswalk and modes (mode → (cameo, quad, goldstein))."""
+
+    name: str
+    cameo: str
+    quad_class: int
+    goldstein: float
+    modes: dict[str, tuple[str, int, float]] = field(default_factory=dict, hash=False)
+
+    def crosswalk(self, mode: str | None) -> tuple[str, int, float]:
+        if mode is not None and mode in self.modes:
+            return self.modes[mode]
+        return self.cameo, self.quad_class, self.goldstein
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Closed-class cue lists (``cues:`` in the lexicon files)."""
+
+    speech_verbs: frozenset[str] = frozenset()
+    future_aux: frozenset[str] = frozenset()
+    future_verbs: frozenset[str] = frozenset()
+    intended_verbs: frozenset[str] = frozenset()
+    hypothetical_aux: frozenset[str] = frozenset()
+    hypothetical_marks: frozenset[str] = frozenset()
+    negators: frozenset[str] = frozenset()
+    negating_verbs: frozenset[str] = frozenset()
+    hedges: frozenset[str] = frozenset()
+    object_control: frozenset[str] = frozenset()
+    actor_nouns: frozenset[str] = frozenset()
+    instrument_nouns: frozenset[str] = frozenset()
+    caption_patterns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    pass
+    """Everything the coder needs: types and crosswalk, contexts, trigger entries, cues."""
+
+    types: dict[str, TypeInfo] = field(default_factory=dict)
+    contexts: tuple[str, ...] = ()
+    entries: tuple[TriggerEntry, ...] = ()
+    cues: Cues = field(default_factory=Cues)
+    intent: dict[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    index: dict[str, tuple[TriggerEntry, ...]] = field(default_factory=dict)
+    caption_re: re.Pattern[str] | None = None
+
+    def entries_for(self, lemma: str) -> tuple[TriggerEntry, ...]:
+        return self.index.get(lemma, ())
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 without the yes/no/on/off booleans ("prep: [on]" means the word "on")."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"))
+
+
+def _read_yaml(path: Path | str, text: str | None = None) -> Any:
+    try:
+        raw = text if text is not None else Path(path).read_text(encoding="utf-8")
+        return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read lexicon file ({exc})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise DataFileError(f"{path}{where}: not valid YAML ({exc})") from exc
+
+
+def _strs(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataFileError(f"{where}: '{key}' must be a string or a list of strings")
+    return tuple(v.strip().lower() if key != "caption_patterns" else v for v in value)
+
+
+def _parse_plover(path: str, data: Any) -> tuple[dict[str, TypeInfo], tuple[str, ...], dict[str, Any]]:
+    if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
+        raise DataFileError(f"{path}: needs a 'types' mapping")
+    types: dict[str, TypeInfo] = {}
+    for name, spec in data["types"].items():
+        where = f"{path}: type {name}"
+        if not isinstance(spec, dict):
+            raise DataFileError(f"{where}: must be a mapping")
+        try:
+            cameo = str(spec["cameo"])
+            quad = int(spec["quad_class"])
+            gold = float(spec["goldstein"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataFileError(f"{where}: needs cameo, quad_class (int) and goldstein (number): {exc}") from exc
+        if quad not in (1, 2, 3, 4) or not -10.0 <= gold <= 10.0:
+            raise DataFileError(f"{where}: quad_class must be 1-4 and goldstein in [-10, 10]")
+        modes: dict[str, tuple[str, int, float]] = {}
+        for mname, mspec in (spec.get("modes") or {}).items():
+            mspec = mspec or {}
+            try:
+                mg = float(mspec.get("goldstein", gold))
+                mq = int(mspec.get("quad_class", quad))
+            except (TypeError, ValueError) as exc:
+                raise DataFileError(f"{where}: mode {mname}: bad number ({exc})") from exc
+            if not -10.0 <= mg <= 10.0 or mq not in (1, 2, 3, 4):
+                raise DataFileError(f"{where}: mode {mname}: goldstein/quad_class out of range")
+            modes[str(mname)] = (str(mspec.get("cameo", cameo)), mq, mg)
+        types[str(name)] = TypeInfo(str(name), cameo, quad, gold, modes)
+    contexts = _strs(data.get("contexts"), path, "contexts")
+    intent = data.get("intent") or {}
+    if not isinstance(intent, dict):
+        raise DataFileError(f"{path}: 'intent' must be a mapping")
+    for key in ("cooperative", "conflictual"):
+        for t in intent.get(key, []) or []:
+            if t not in types:
+                raise DataFileError(f"{path}: intent.{key}: unknown type {t!r}")
+    return types, contexts, intent
+
+
+def _parse_entry(raw: Any, where: str, types: dict[str, TypeInfo], contexts: Sequence[str],
+                 user: bool) -> TriggerEntry:
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{where}: an entry must be a mapping")
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        raise DataFileError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                            f"known: {', '.join(sorted(_ENTRY_KEYS))}")
+    etype = raw.get("type")
+    if etype not in types:
+        raise DataFileError(f"{where}: unknown event type {etype!r}; one of {', '.join(types)}")
+    mode = raw.get("mode")
+    if mode is not None and mode not in types[etype].modes:
+        raise DataFileError(f"{where}: type {etype} has no mode {mode!r}; "
+                            f"modes: {', '.join(types[etype].modes) or '(none)'}")
+    lemmas = _strs(raw.get("lemmas"), where, "lemmas")
+    if not lemmas:
+        raise DataFileError(f"{where}: 'lemmas' must list at least one trigger lemma")
+    pos = str(raw.get("pos", "verb")).lower()
+    if pos not in _POS:
+        raise DataFileError(f"{where}: pos must be one of {', '.join(sorted(_POS))}, not {pos!r}")
+    paths: dict[str, tuple[str, ...]] = {}
+    for key in ("recipient", "actor"):
+        vals = _strs(raw.get(key), where, key)
+        for p in vals:
+            for step in p.split(">"):
+                name = step.split(":", 1)[0]
+                if name == "prep" and ":" in step:
+                    continue
+                if name not in _PATH_STEPS:
+                    raise DataFileError(f"{where}: {key} path {p!r}: unknown step {step!r}; "
+                                        f"steps: prep:X, {', '.join(sorted(_PATH_STEPS))}")
+        paths[key] = vals
+    ctx_hint = _strs(raw.get("context"), where, "context")
+    for c in ctx_hint:
+        if contexts and c not in contexts:
+            raise DataFileError(f"{where}: unknown context {c!r}")
+    try:
+        confidence = float(raw.get("confidence", 0.7))
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(f"{where}: confidence must be a number") from exc
+    if not 0.0 <= confidence <= 1.0:
+        raise DataFileError(f"{where}: confidence must be between 0 and 1")
+    kw = {k: _strs(raw.get(k), where, k) for k in (
+        "prep", "prt", "obj", "modifier", "complement", "subj", "prep_obj", "not_obj",
+        "not_prep", "not_prt", "not_modifier", "not_complement", "not_subj")}
+    return TriggerEntry(
+        type=etype, lemmas=lemmas, mode=mode, pos=pos, recipient=paths["recipient"],
+        actor=paths["actor"], symmetric=bool(raw.get("symmetric", False)), context=ctx_hint,
+        confidence=confidence, under_speech=bool(raw.get("under_speech", False)),
+        source=where, user=user, **kw,
+    )
+
+
+def _package_files() -> list[tuple[str, str]]:
+    base = importlib_resources.files("dragoman") / "data" / "lexicon"
+    out = []
+    for item in sorted(base.iterdir(), key=lambda p: p.name):
+        if item.name.endswith((".yaml", ".yml")):
+            out.append((f"dragoman/data/lexicon/{item.name}", item.read_text(encoding="utf-8")))
+    return out
 
 
 def load_lexicon(extra_files: Sequence[str] = ()) -> Lexicon:
-    return Lexicon()
+    """The packaged lexicon, with the user's files merged over it.
+
+    A user file has the same shape as a packaged one: ``triggers:`` (entries added, tried
+    before packaged entries of equal specificity), ``cues:`` (lists added) and
+    ``disable:`` (lemmas whose packaged entries are dropped). Raises ``DataFileError``
+    naming the file and the entry when anything is invalid.
+    """
+    plover_path = "dragoman/data/plover.yaml"
+    plover_text = (importlib_resources.files("dragoman") / "data" / "plover.yaml").read_text(
+        encoding="utf-8")
+    types, contexts, intent = _parse_plover(plover_path, _read_yaml(plover_path, plover_text))
+    sources: list[tuple[str, Any, bool]] = [
+        (name, _read_yaml(name, text), False) for name, text in _package_files()]
+    for extra in extra_files:
+        sources.append((str(extra), _read_yaml(extra), True))
+    entries: list[TriggerEntry] = []
+    cue_lists: dict[str, list[str]] = {k: [] for k in _CUE_KEYS}
+    disabled: set[str] = set()
+    for name, data, user in sources:
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            raise DataFileError(f"{name}: a lexicon file must be a mapping with "
+                                "'triggers', 'cues' and/or 'disable'")
+        unknown = set(data) - {"triggers", "cues", "disable"}
+        if unknown:
+            raise DataFileError(f"{name}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+        raw_entries = data.get("triggers") or []
+        if not isinstance(raw_entries, list):
+            raise DataFileError(f"{name}: 'triggers' must be a list of entries")
+        for i, raw in enumerate(raw_entries, 1):
+            lemma_hint = raw.get("lemmas") if isinstance(raw, dict) else None
+            where = f"{name}: entry {i}" + (f" ({lemma_hint})" if lemma_hint else "")
+            entries.append(_parse_entry(raw, where, types, contexts, user))
+        cues = data.get("cues") or {}
+        if not isinstance(cues, dict):
+            raise DataFileError(f"{name}: 'cues' must be a mapping")
+        bad = set(cues) - _CUE_KEYS
+        if bad:
+            raise DataFileError(f"{name}: unknown cue list(s) {', '.join(sorted(bad))}; "
+                                f"known: {', '.join(sorted(_CUE_KEYS))}")
+        for key, vals in cues.items():
+            cue_lists[key].extend(_strs(vals, f"{name}: cues", key))
+        if user:
+            disabled.update(_strs(data.get("disable"), name, "disable"))
+    if disabled:
+        entries = [e for e in entries if e.user or not set(e.lemmas) & disabled]
+    for pattern in cue_lists["caption_patterns"]:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise DataFileError(f"cues.caption_patterns: bad pattern {pattern!r}: {exc}") from exc
+    cues_obj = Cues(**{k: (tuple(v) if k == "caption_patterns" else frozenset(v))
+                       for k, v in cue_lists.items()})
+    index: dict[str, list[TriggerEntry]] = {}
+    for e in entries:
+        for lemma in e.lemmas:
+            index.setdefault(lemma, []).append(e)
+    ordered = {k: tuple(sorted(v, key=lambda e: (-e.specificity, not e.user)))
+               for k, v in index.items()}
+    caption_re = (re.compile(r"^\W*(?:" + "|".join(cues_obj.caption_patterns) + ")", re.I)
+                  if cues_obj.caption_patterns else None)
+    lex = Lexicon(types=types, contexts=contexts, entries=tuple(entries), cues=cues_obj,
+                  intent=intent, files=tuple([plover_path] + [s[0] for s in sources]),
+                  index=ordered, caption_re=caption_re)
+    log.debug("event lexicon: %d entries, %d lemmas from %d files", len(entries), len(ordered),
+              len(lex.files))
+    return lex
+
+
+# ----------------------------------------------------------------------------- parse helpers
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
+    deps = set(deps)
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _particles(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == "prt"]
+
+
+def _preps(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in ("prep", "agent", "dative") and c.pos_ == "ADP"]
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+
+
+def _complements(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")
+            or (c.dep_ == "prep" and any(g.dep_ == "pcomp" for g in c.children))
+            or (c.dep_ == "advcl" and not any(g.dep_ == "mark" and g.lower_ != "to"
+                                                for g in c.children))]
+
+
+def _is_verbal(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX")
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(_conjuncts(c))
+    return out
+
+
+class _Coder:
+    """Codes the sentences of one document."""
+
+    def __init__(self, ctx: DocContext, lex: Lexicon) -> None:
+        self.ctx = ctx
+        self.lex = lex
+        self.cues = lex.cues
+
+    # -- actor tests ------------------------------------------------------------------
+    def is_actorish(self, tok: Token) -> bool:
+        if tok.ent_type_ in _RECIPIENT_ENTS:
+            return True
+        if tok.pos_ == "PRON":
+            return tok.lower_ in _PERSONAL_PRONOUNS
+        if tok.pos_ == "PROPN":
+            return True
+        if tok.pos_ == "NOUN" and _lemma(tok) in self.cues.actor_nouns:
+            return True
+        return False
+
+    def entity_mods(self, tok: Token) -> list[Token]:
+        return [c for c in tok.children if c.dep_ in _MOD_DEPS
+                and (c.ent_type_ in _RECIPIENT_ENTS or (c.pos_ == "PROPN"))]
+
+    def actorish_within(self, tok: Token) -> list[Token]:
+        """The actor a (possibly non-actor) noun phrase points to: itself, or its
+        owner / ``of``/``for`` complement / national modifier ("positions of the X forces",
+        "camp for Congolese refugees", "Palestinian homes")."""
+        if self.is_actorish(tok):
+            return [tok]
+        if tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+            return []
+        for c in tok.children:
+            if c.dep_ == "poss" and self.is_actorish(c) and c.lower_ not in ("its", "their"):
+                return [c]
+        for p in _preps(tok):
+            if p.lower_ in ("of", "for"):
+                for o in _pobjs(p):
+                    if self.is_actorish(o):
+                        return [o]
+        mods = self.entity_mods(tok)
+        if mods:
+            return mods[:1]
+        return []
+
+    # -- actor references -------------------------------------------------------------
+    def refs(self, tok: Token) -> list[ActorRef]:
+        out: list[ActorRef] = []
+        seen: set[tuple[int, int]] = set()
+        for t in _conjuncts(tok):
+            for ref in self._refs_one(t):
+                if (ref.start, ref.end) not in seen:
+                    seen.add((ref.start, ref.end))
+                    out.append(ref)
+        return out
+
+    def _refs_one(self, tok: Token) -> list[ActorRef]:
+        index = self.ctx.actors
+        if index is not None:
+            try:
+                found = list(index.refs_for(tok))
+            except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+                log.warning("refs_for failed on %r: %s", tok.text, exc)
+                found = []
+            if found:
+                return found
+        if self.is_actorish(tok) and not (tok.ent_type_ == "" and tok.pos_ == "PROPN"
+                                          and _lemma(tok) in self.cues.instrument_nouns):
+            if _lemma(tok) in self.cues.instrument_nouns:
+                return self._mods_refs(tok)
+            return [self._minimal_ref(tok)]
+        if _lemma(tok) in self.cues.instrument_nouns or tok.pos_ in ("NOUN", "PROPN"):
+            return self._mods_refs(tok)
+        return []
+
+    def _mods_refs(self, tok: Token) -> list[ActorRef]:
+        out: list[ActorRef] = []
+        index = self.ctx.actors
+        for m in self.entity_mods(tok):
+            found = list(index.refs_for(m)) if index is not None else []
+            out.extend(found or [self._minimal_ref(m)])
+        return out
+
+    def _minimal_ref(self, tok: Token) -> ActorRef:
+        """Text and offsets only: the noun with its compounds/modifiers (country unknown)."""
+        if tok.ent_type_ and tok.ent_iob_ != "O":
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None:
+                span = self.ctx.tspan(ent)
+                kind = {"PERSON": "person", "ORG": "org", "GPE": "country", "NORP": "group",
+                        "LOC": "country"}.get(ent.label_)
+                return ActorRef(span.text, span.start, span.end, kind=kind)
+        start = tok.i
+        for c in tok.lefts:
+            if c.dep_ in ("compound", "amod", "nmod", "poss", "case") or (
+                    c.dep_ == "punct" and c.i > start - 3):
+                start = min(start, c.left_edge.i)
+        if start < tok.i and tok.doc[start].dep_ == "det":
+            start += 1
+        span = self.ctx.tspan(tok.doc[start:tok.i + 1])
+        kind = "pronoun" if tok.pos_ == "PRON" else "group"
+        return ActorRef(span.text, span.start, span.end, kind=kind)
+
+    # -- clause structure -------------------------------------------------------------
+    def subject(self, verb: Token, depth: int = 0) -> list[Token]:
+        """The doer of a verb: subject, passive agent, or the controller it inherits."""
+        if depth > 6:
+            return []
+        subs = _children(verb, _SUBJ)
+        if subs:
+            s = subs[0]
+            if s.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return [verb.head]
+            if s.lower_ in _RELATIVE:
+                return []
+            return [s]
+        if _children(verb, _PASSIVE_SUBJ):
+            for a in _children(verb, ["agent"]):
+                return _pobjs(a)[:1]
+            return []
+        head = verb.head
+        if head.i == verb.i:
+            return []
+        if verb.dep_ == "xcomp" or (verb.dep_ == "advcl" and not any(
+                c.dep_ == "mark" and c.lower_ != "to" for c in verb.children)):
+            if _lemma(head) in self.cues.object_control:
+                objs = _children(head, _OBJ)
+                if objs:
+                    return objs[:1]
+            if _is_verbal(head) or head.pos_ == "ADJ":
+                return self.subject(head, depth + 1)
+            if head.pos_ in ("NOUN", "PROPN") and verb.dep_ == "advcl":
+                return []
+        if verb.dep_ == "conj" and (_is_verbal(head) or head.pos_ == "ADJ"):
+            return self.subject(head, depth + 1)
+        if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+            return [head]
+        if verb.dep_ == "acomp" or (verb.dep_ == "pcomp" and head.dep_ == "prep"):
+            h = head if verb.dep_ == "acomp" else head.head
+            if _is_verbal(h) or h.pos_ == "ADJ":
+                return self.subject(h, depth + 1)
+        return []
+
+    def governing_verb(self, tok: Token) -> Token | None:
+        """The verb a nominal trigger belongs to (its clause)."""
+        cur = tok
+        for _ in range(8):
+            if cur.dep_ in ("nsubj", "nsubjpass", "ROOT"):
+                return None
+            head = cur.head
+            if head.i == cur.i:
+                return None
+            if _is_verbal(head) or (head.pos_ == "ADJ" and cur.dep_ == "prep"):
+                return head
+            cur = head
+        return None
+
+    def follow(self, tok: Token, path: str, ctx_speaker: list[Token]) -> list[Token]:
+        cur = [tok]
+        for step in path.split(">"):
+            nxt: list[Token] = []
+            for t in cur:
+                nxt.extend(self._step(t, step, ctx_speaker))
+            cur = nxt
+            if not cur:
+                return []
+        return cur
+
+    def _step(self, t: Token, step: str, speaker: list[Token]) -> list[Token]:
+        if step.startswith("prep:"):
+            want = step[5:]
+            out: list[Token] = []
+            for p in _preps(t):
+                if want == "*" or p.lower_ == want or (want == "by" and p.dep_ == "agent"):
+                    out.extend(_pobjs(p))
+            return out
+        if step == "dobj":
+            objs = _children(t, _OBJ)
+            if not objs and _is_verbal(t):
+                objs = _children(t, _PASSIVE_SUBJ)
+            return objs
+        if step == "dative":
+            out = []
+            for c in t.children:
+                if c.dep_ in ("dative", "iobj"):
+                    out.extend(_pobjs(c) if c.pos_ == "ADP" else [c])
+            return out
+        if step == "subj":
+            return self.subject(t) if (_is_verbal(t) or t.pos_ == "ADJ") else []
+        if step in ("ccomp", "xcomp", "advcl", "acl"):
+            return _children(t, [step, "relcl"] if step == "acl" else [step])
+        if step == "mod":
+            return self.entity_mods(t)
+        if step == "poss":
+            return _children(t, ["poss"])
+        if step == "head":
+            return [t.head] if t.head.i != t.i else []
+        if step == "speaker":
+            return speaker
+        return []
+
+    # -- matching ---------------------------------------------------------------------
+    def _obj_matches(self, objs: list[Token], wanted: tuple[str, ...]) -> bool:
+        for o in objs:
+            lem = _lemma(o)
+            for w in wanted:
+                if w == "@any":
+                    return True
+                if w == "@actor" and self.is_actorish(o) and o.ent_type_ not in _PLACE_ENTS - {"GPE"}:
+                    return True
+                if w == "@place" and o.ent_type_ in _PLACE_ENTS:
+                    return True
+                if w == "@media" and (o.ent_type_ == "ORG" and any(
+                        _lemma(x) in _MEDIA_WORDS for x in o.subtree)):
+                    return True
+                if lem == w or o.lower_ == w:
+                    return True
+            # "two of its nationals", "more than 100 Palestinians": look through quantities
+            if o.pos_ == "NUM" or lem in ("some", "all", "many", "dozen", "hundred", "thousand",
+                                          "scores", "score", "group", "number", "hundreds",
+                                          "thousands", "dozens", "tens", "patch", "batch"):
+                inner = [g for p in _preps(o) if p.lower_ == "of" for g in _pobjs(p)]
+                if inner and self._obj_matches(inner, wanted):
+                    return True
+        return False
+
+    def matches(self, e: TriggerEntry, tok: Token) -> bool:
+        pos = tok.pos_
+        if e.pos == "verb" and pos not in ("VERB", "AUX"):
+            if not (pos == "ADJ" and tok.tag_ in ("VBN", "JJ") and tok.dep_ in ("acomp",)):
+                return False
+        if e.pos == "noun" and pos not in ("NOUN", "PROPN"):
+            return False
+        if e.pos == "adj" and pos != "ADJ":
+            return False
+        if e.pos == "aux" and not (pos in ("AUX", "VERB") and tok.dep_ == "aux"):
+            return False
+        prts = {p.lower_ for p in _particles(tok)}
+        if e.prt:
+            if not ((prts & set(e.prt)) or ("" in e.prt and not prts)):
+                return False
+        if e.not_prt and prts & set(e.not_prt):
+            return False
+        preps = _preps(tok)
+        prep_words = {p.lower_ for p in preps}
+        if e.prep and not prep_words & set(e.prep):
+            return False
+        if e.not_prep and prep_words & set(e.not_prep):
+            return False
+        if e.prep_obj:
+            pobjs = [o for p in preps if not e.prep or p.lower_ in e.prep for o in _pobjs(p)]
+            if not any(_lemma(o) in e.prep_obj for o in pobjs):
+                return False
+        objs = _children(tok, _OBJ)
+        if tok.pos_ in ("VERB", "AUX") and not objs:
+            objs = _children(tok, _PASSIVE_SUBJ)
+        if e.obj and not self._obj_matches(objs, e.obj):
+            return False
+        if e.not_obj and self._obj_matches(objs, e.not_obj):
+            return False
+        mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        mod_lemmas = {_lemma(m) for m in mods} | {m.lower_ for m in mods}
+        if e.modifier and not mod_lemmas & set(e.modifier):
+            return False
+        if e.not_modifier and mod_lemmas & set(e.not_modifier):
+            return False
+        if e.complement or e.not_complement:
+            comps = _complements(tok)
+            comp_lemmas = {_lemma(x) for c in comps for x in c.subtree}
+            if e.complement:
+                if "*" in e.complement:
+                    if not comps:
+                        return False
+                elif not comp_lemmas & set(e.complement):
+                    return False
+            if e.not_complement and comp_lemmas & set(e.not_complement):
+                return False
+        if e.subj or e.not_subj:
+            subj_tokens = [x for s in self.subject(tok) for x in s.subtree] if _is_verbal(tok) else []
+            subj_lemmas = {_lemma(x) for x in subj_tokens}
+            if e.subj and not subj_lemmas & set(e.subj):
+                return False
+            if e.not_subj and subj_lemmas & set(e.not_subj):
+                return False
+        if e.under_speech and self.speech_governor(tok.head) is None:
+            return False
+        if e.pos == "noun" and not e.prep:
+            # a bare nominal trigger must be the object of a verb ("held talks")
+            if tok.dep_ not in ("dobj", "obj", "conj", "nsubjpass", "attr", "appos"):
+                return False
+            if tok.dep_ == "conj" and tok.head.dep_ not in ("dobj", "obj", "attr"):
+                return False
+        return True
+
+    def match(self, tok: Token) -> TriggerEntry | None:
+        entries = self.lex.entries_for(_lemma(tok))
+        if not entries and tok.lower_ != _lemma(tok):
+            entries = self.lex.entries_for(tok.lower_)
+        for e in entries:
+            if self.matches(e, tok):
+                return e
+        return None
+
+    # -- speech, negation, modality ---------------------------------------------------
+    def is_speech(self, tok: Token) -> bool:
+        if not _is_verbal(tok):
+            return False
+        lem = _lemma(tok)
+        for p in _particles(tok):
+            if f"{lem} {p.lower_}" in self.cues.speech_verbs:
+                return True
+        return lem in self.cues.speech_verbs
+
+    def speech_governor(self, tok: Token) -> Token | None:
+        """The speech verb whose clausal complement contains ``tok``, if any."""
+        cur = tok
+        for _ in range(12):
+            head = cur.head
+            if head.i == cur.i:
+                return None
+            if cur.dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and self.is_speech(head):
+                return head
+            if cur.dep_ == "conj" and self.is_speech(cur) is False and self.is_speech(head) and \
+                    head.dep_ != "ROOT":
+                pass
+            if cur.dep_ in ("relcl",):
+                return None
+            cur = head
+        return None
+
+    def clause_verb(self, trigger: Token) -> Token:
+        if _is_verbal(trigger) or trigger.pos_ == "ADJ":
+            return trigger
+        return self.governing_verb(trigger) or trigger
+
+    def negated(self, trigger: Token, verb: Token) -> bool:
+        for t in {trigger, verb}:
+            for c in t.children:
+                if c.dep_ == "neg" or (c.lower_ in self.cues.negators and c.dep_ in (
+                        "neg", "advmod", "det", "preconj")):
+                    return True
+        cur = verb
+        for _ in range(4):
+            if cur.dep_ not in ("xcomp",) or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if _lemma(cur) in self.cues.negating_verbs:
+                return True
+            if any(c.dep_ == "neg" for c in cur.children) and (
+                    _lemma(cur) in self.cues.intended_verbs
+                    or _lemma(cur) in self.cues.future_verbs):
+                return True
+        return False
+
+    def modality(self, trigger: Token, verb: Token, sent: SpacySpan, attributed: bool) -> str:
+        hedged = any(
+            c.lower_ in self.cues.hedges for t in {trigger, verb} for c in t.children
+            if c.dep_ in ("amod", "advmod", "acomp", "npadvmod"))
+        if hedged:
+            return "alleged"
+        chain = [verb]
+        cur = verb
+        for _ in range(4):
+            if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            chain.append(cur)
+        for v in chain:
+            auxes = {_lemma(c) for c in v.children if c.dep_ in ("aux", "auxpass")} | {
+                c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")}
+            marks = {c.lower_ for c in v.children if c.dep_ == "mark"}
+            if v.i != verb.i and _lemma(v) in self.cues.intended_verbs:
+                return "intended"
+            if v.i != verb.i and _lemma(v) in self.cues.future_verbs:
+                return "future"
+            if auxes & self.cues.future_aux:
+                return "future"
+            if auxes & self.cues.hypothetical_aux:
+                # "said they would boycott": the future of reported speech
+                if attributed and auxes & {"would", "'d"}:
+                    return "future"
+                return "hypothetical"
+            if marks & self.cues.hypothetical_marks:
+                return "hypothetical"
+        if verb.dep_ == "advcl" and any(c.lower_ in self.cues.hypothetical_marks
+                                        for c in verb.children if c.dep_ == "mark"):
+            return "hypothetical"
+        if sent.text.rstrip().endswith("?") and not attributed:
+            return "question"
+        return "asserted"
+
+    # -- governance -------------------------------------------------------------------
+    def governed(self, tok: Token, triggers: set[int]) -> bool:
+        """True when ``tok`` sits in the object/complement of another trigger."""
+        cur = tok
+        for _ in range(14):
+            head = cur.head
+            if head.i == cur.i:
+                return False
+            dep = cur.dep_
+            if dep in ("relcl", "parataxis", "nsubj", "nsubjpass", "csubj"):
+                return False
+            if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ != "to" for c in cur.children):
+                return False
+            if dep == "ccomp" and self.is_speech(head):
+                return False
+            if head.i in triggers and dep != "conj":
+                return True
+            cur = head
+        return False
+
+
+# ------------------------------------------------------------------------------------ coding
+
+
+def _event_id(doc_id: str, etype: str, trigger: Span, actor: Sequence[ActorRef],
+              recipient: Sequence[ActorRef]) -> str:
+    key = "|".join([doc_id, etype, str(trigger.start), str(trigger.end),
+                    ",".join(f"{a.start}-{a.end}" for a in actor),
+                    ",".join(f"{r.start}-{r.end}" for r in recipient)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
+    """Doc-relative character ranges that are not content: a repeated headline."""
+    out: list[tuple[int, int]] = []
+    title = (ctx.article.title or "").strip()
+    if len(title) >= 12:
+        head = ctx.doc.text[: len(title) + 200]
+        norm = re.sub(r"\s+", " ", title).lower()
+        pos = re.sub(r"\s+", " ", head).lower().find(norm)
+        if pos >= 0:
+            out.append((0, pos + len(norm)))
+    return out
+
+
+def _is_caption(lex: Lexicon, sent: SpacySpan) -> bool:
+    return lex.caption_re is not None and bool(lex.caption_re.match(sent.text))
+
+
+def _in_caption_parens(lex: Lexicon, tok: Token) -> bool:
+    if lex.caption_re is None:
+        return False
+    doc = tok.doc
+    depth = 0
+    for i in range(tok.i - 1, max(tok.sent.start, tok.i - 40) - 1, -1):
+        t = doc[i].text
+        if t == ")":
+            depth += 1
+        elif t == "(":
+            if depth == 0:
+                rest = doc[i + 1: min(len(doc), i + 6)].text
+                return bool(lex.caption_re.match(rest))
+            depth -= 1
+    return False
+
+
+def _trigger_span(ctx: DocContext, tok: Token, e: TriggerEntry) -> Span:
+    parts = [tok]
+    parts += [p for p in _particles(tok) if not e.prt or p.lower_ in e.prt]
+    if e.obj and not any(w.startswith("@") for w in e.obj):
+        parts += [o for o in _children(tok, _OBJ) if _lemma(o) in e.obj]
+    if e.modifier:
+        parts += [m for m in tok.children if _lemma(m) in e.modifier]
+    lo = min(p.i for p in parts)
+    hi = max(p.i for p in parts)
+    if hi - lo > 4:
+        lo = hi = tok.i
+    return ctx.tspan(tok.doc[lo:hi + 1])
+
+
+def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
+                  excluded: Sequence[tuple[int, int]] = ()) -> list[Event]:
+    """The events of one sentence of ``ctx.doc``."""
+    coder = _Coder(ctx, lex)
+    if _is_caption(lex, sent):
+        return []
+    found: list[tuple[Token, TriggerEntry]] = []
+    for tok in sent:
+        if tok.is_punct or tok.is_space:
+            continue
+        if any(a <= tok.idx < b for a, b in excluded):
+            continue
+        if coder.is_speech(tok) and not lex.entries_for(_lemma(tok)):
+            continue
+        entry = coder.match(tok)
+        if entry is not None and not _in_caption_parens(lex, tok):
+            found.append((tok, entry))
+    if not found:
+        return []
+    trig_ids = {t.i for t, _ in found}
+    sref = ctx.sentence_ref(sent)
+    events: list[Event] = []
+    seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
+    quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
+    for tok, e in found:
+        if coder.governed(tok, trig_ids):
+            continue
+        ev = _code_one(ctx, lex, coder, sent, sref, tok, e, quotes)
+        if ev is None:
+            continue
+        key = (ev.event_type, tuple(a.start for a in ev.actor), tuple(r.start for r in ev.recipient))
+        if key in seen:
+            continue
+        seen.add(key)
+        events.append(ev)
+    return events
+
+
+def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sref: Any,
+              tok: Token, e: TriggerEntry,
+              quotes: Sequence[tuple[int, int, ActorRef | None]]) -> Event | None:
+    from . import dates as dates_mod
+    from . import places as places_mod
+
+    speech = coder.speech_governor(tok if e.pos != "aux" else tok.head)
+    speaker_toks = coder.subject(speech) if speech is not None else []
+    # -- actor
+    actor_toks: list[Token] = []
+    if e.actor:
+        for p in e.actor:
+            actor_toks = [a for a in coder.follow(tok, p, speaker_toks) if coder.is_actorish(a)]
+            if actor_toks:
+                break
+    elif e.pos in ("verb", "adj", "any") and (_is_verbal(tok) or tok.pos_ == "ADJ"):
+        actor_toks = coder.subject(tok)
+    else:  # nominal trigger: owner, "by X", or the doer of the clause it belongs to
+        poss = _children(tok, ["poss"])
+        by = [o for p in _preps(tok) if p.lower_ == "by" for o in _pobjs(p)]
+        if poss and not (poss[0].pos_ == "PRON" or not coder.refs(poss[0])
+                         or _lemma(poss[0]) in ("country", "government", "nation", "side")):
+            actor_toks = poss[:1]
+        elif by and not any(r.startswith("prep:by") for r in e.recipient):
+            actor_toks = by[:1]
+        else:
+            verb = coder.governing_verb(tok)
+            if verb is not None:
+                actor_toks = coder.subject(verb)
+            if not actor_toks and poss:
+                actor_toks = poss[:1]
+    actor: list[ActorRef] = []
+    for a in actor_toks:
+        actor.extend(coder.refs(a))
+    # -- recipient
+    recipient: list[ActorRef] = []
+    actor_idx = {a.i for t in actor_toks for a in _conjuncts(t)}
+    for p in e.recipient:
+        cands = []
+        for c in coder.follow(tok, p, speaker_toks):
+            if c.i in actor_idx or c.i == tok.i:
+                continue
+            cands.extend(coder.actorish_within(c))
+        cands = [c for c in cands if c.i not in actor_idx]
+        for c in cands:
+            recipient.extend(coder.refs(c))
+        if recipient:
+            break
+    akeys = {(a.start, a.end) for a in actor}
+    recipient = [r for r in recipient if (r.start, r.end) not in akeys]
+    if not actor and not recipient:
+        return None
+    # -- negation, modality, attribution
+    verb = coder.clause_verb(tok if e.pos != "aux" else tok.head)
+    negated = coder.negated(tok, verb)
+    attributed: ActorRef | None = None
+    abs_start = ctx.abs(tok.idx)
+    for qs, qe, speaker in quotes:
+        if qs <= abs_start < qe and speaker is not None:
+            attributed = speaker
+            break
+    if attributed is None and speaker_toks and e.pos != "aux":
+        refs = coder.refs(speaker_toks[0])
+        attributed = refs[0] if refs else None
+    modality = coder.modality(tok, verb, sent, attributed is not None or speech is not None)
+    if e.pos == "aux":
+        modality = "asserted"
+    etype, mode = e.type, e.mode
+    # -- intent (PLOVER/CAMEO): announced future actions are promises or threats
+    intent = lex.intent
+    if modality == "future" and etype in (intent.get("cooperative") or []):
+        if negated:
+            etype, mode, negated = "REJECT", None, False
+        else:
+            etype, mode = "AGREE", None
+        modality = "asserted"
+    elif modality == "future" and etype in (intent.get("conflictual") or []) and not negated:
+        mode = (intent.get("threat_modes") or {}).get(f"{etype}/{mode}") or \
+            (intent.get("threat_modes") or {}).get(etype)
+        etype = "THREATEN"
+        modality = "asserted"
+    if mode is not None and mode not in lex.types[etype].modes:
+        mode = None
+    cameo, quad, goldstein = lex.types[etype].crosswalk(mode)
+    trig = _trigger_span(ctx, tok, e)
+    symmetric = e.symmetric and etype == e.type
+    location = places_mod.event_location(ctx, sent, tok)
+    date_value, date_basis = dates_mod.event_date(ctx, sent, tok)
+    confidence = e.confidence
+    if actor and recipient:
+        confidence += 0.1
+    if not actor:
+        confidence -= 0.15
+    if e.pos == "noun":
+        confidence -= 0.05
+    if modality != "asserted":
+        confidence -= 0.05
+    confidence = round(max(0.05, min(0.99, confidence)), 2)
+    actor_t = tuple(actor)
+    recipient_t = tuple(recipient)
+    return Event(
+        id=_event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
+        doc_id=ctx.doc_id,
+        run_id=ctx.run_id,
+        sentence=sref,
+        event_type=etype,
+        mode=mode,
+        context=tuple(e.context),
+        cameo=cameo,
+        quad_class=quad,
+        goldstein=goldstein,
+        trigger=trig,
+        actor=actor_t,
+        recipient=recipient_t,
+        negated=negated,
+        modality=modality,
+        attributed_to=attributed,
+        location=location,
+        date=date_value,
+        date_basis=date_basis,
+        confidence=confidence,
+        extractor=EXTRACTOR,
+        symmetric=symmetric,
+    )
+
+
+def _lexicon_of(ctx: DocContext) -> Lexicon:
+    lex = getattr(ctx.resources, "lexicon", None)
+    if isinstance(lex, Lexicon) and lex.entries:
+        return lex
+    return _default_lexicon()
+
+
+_DEFAULT: list[Lexicon] = []
+
+
+def _default_lexicon() -> Lexicon:
+    if not _DEFAULT:
+        _DEFAULT.append(load_lexicon())
+    return _DEFAULT[0]
 
 
 def extract(ctx: DocContext) -> list[Event]:
-    return []
+    """Every event coded in the document's body, in text order."""
+    lex = _lexicon_of(ctx)
+    excluded = _excluded_ranges(ctx)
+    out: list[Event] = []
+    for sent in ctx.doc.sents:
+        out.extend(code_sentence(ctx, lex, sent, excluded))
+    return out
+
+
+def replace_lexicon_entries(lex: Lexicon, entries: Sequence[TriggerEntry]) -> Lexicon:
+    """A copy of ``lex`` with other entries (for tests and experiments)."""
+    index: dict[str, list[TriggerEntry]] = {}
+    for e in entries:
+        for lemma in e.lemmas:
+            index.setdefault(lemma, []).append(e)
+    ordered = {k: tuple(sorted(v, key=lambda e: (-e.specificity, not e.user)))
+               for k, v in index.items()}
+    return dataclasses.replace(lex, entries=tuple(entries), index=ordered)
