@@ -22,7 +22,7 @@ opening                                     place / date / agency
 
 A ``By John Smith`` line at the top and a closing credit (``Manar/Mazen``,
 ``H.Said/ H. Zain``, ``(Reporting by X; Editing by Y)``, ``— Reporting by …``,
-``Jane Doe contributed to this report.``) are bylines: the body excludes them. ``Dateline``
+``Jane Doe contributed to this report.``, the end mark ``(end) ab.gh``) are bylines: the body excludes them. ``Dateline``
 has one ``byline`` span; when a text has both, it holds the top one (the author) and the body
 still excludes both (``DatelineParts.bylines`` has all of them).
 
@@ -258,6 +258,8 @@ _TOP_BYLINE = re.compile(r"By[ \t]+(?P<names>[^\n]{2,100}?)[ \t]*(?:\n|\Z)")
 _BYLINE_JOINERS = frozenset({"and", "&", "|", "-", "–", "—", "in", "of", "the", "for", "with"})
 _NAME = rf"(?:{_L}\.[ ]?)*{_L}[\w'’\-]*(?:[ ]{_L}[\w'’\-]*){{0,2}}"
 _SLASH_NAMES = re.compile(rf"{_NAME}(?:[ ]?/[ ]?{_NAME})+")
+# "(end) ab.gh", "(END)": the end mark of KUNA/Yonhap-style copy, with editors' initials
+_END_MARK = re.compile(r"\((?:end|END|End)\)(?:[ \t]+[a-z]{1,5}(?:[./][a-z]{1,5})*)?")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -394,6 +396,8 @@ def _trailing_byline(text: str, start: int, lex: DatelineLexicon) -> Span | None
     line = text[line_start:end]
     if not text[start:line_start].strip():
         return None
+    if _END_MARK.fullmatch(line):
+        return _span(text, line_start, end)
     if len(line) <= 60 and _SLASH_NAMES.fullmatch(line):
         names = re.split(r"\s*/\s*", line)
         if all(_cap(n) for n in names):

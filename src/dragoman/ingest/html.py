@@ -1,8 +1,9 @@
 """Main text and metadata of an HTML page, with trafilatura (boilerplate removed).
 
-The text is what trafilatura extracts (paragraphs joined by newlines), except that a first
-line equal to the page title is dropped (trafilatura repeats the ``<h1>``), so that a
-dispatch's dateline opens the text. Title, date (``YYYY-MM-DD``), canonical URL and site name
+The text is what trafilatura extracts (paragraphs joined by newlines), except that a line equal
+to the page title among the first three is dropped with the short lines above it
+(trafilatura keeps the ``<h1>`` and a kicker such as "Middle East"), so that a dispatch's
+dateline opens the text. Title, date (``YYYY-MM-DD``), canonical URL and site name
 come from the page's metadata (``<title>``/``og:title``, ``article:published_time`` and other
 date markup, ``<link rel=canonical>``/``og:url``).
 """
@@ -39,6 +40,17 @@ def _clean(value: object) -> str | None:
     return out or None
 
 
+def _drop_title(text: str, title: str) -> str:
+    """Drop the title line (and a short kicker line above it) from the top of the text."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:3]):
+        if _SPACES.sub(" ", line).strip() == title:
+            if all(len(x) <= 60 for x in lines[:i]) and "\n".join(lines[i + 1:]).strip():
+                return "\n".join(lines[i + 1:])
+            break
+    return text
+
+
 def extract_html(content: bytes | str, url: str | None = None) -> HtmlPage:
     """Extract a page's main text and metadata. Raises whatever trafilatura raises on
     pages it cannot parse; ``read_inputs`` reports those as read issues."""
@@ -63,9 +75,7 @@ def extract_html(content: bytes | str, url: str | None = None) -> HtmlPage:
     text = str(get("text") or "")
     title = _clean(get("title"))
     if title and text:
-        first, _sep, rest = text.partition("\n")
-        if _SPACES.sub(" ", first).strip() == title and rest.strip():
-            text = rest
+        text = _drop_title(text, title)
     date = _clean(get("date"))
     if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         log.debug("ignoring non-ISO page date %r", date)

@@ -161,7 +161,7 @@ class _Source:
                 return buffer  # type: ignore[no-any-return]
             return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
         if self.gz:
-            return gzip.open(self.path, "rb")
+            return gzip.open(self.path, "rb")  # type: ignore[return-value]
         return open(self.path, "rb")
 
 
