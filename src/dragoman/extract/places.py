@@ -70,7 +70,11 @@ _FEATURE_CAPITAL = "P.PPLC"
 _FEATURE_CITY = "P.PPL"
 _BROAD = {_FEATURE_COUNTRY, _FEATURE_ADM1, _FEATURE_CONT}
 # a place found by gazetteer lookup alone (not tagged GPE/LOC/FAC) must be this populous
+# (a one-word name much more so: most one-word capitalised non-places are surnames)
 _MIN_POP_UNTAGGED = 5000
+_MIN_POP_UNTAGGED_ONE_WORD = 100_000
+_FUZZY_CUTOFF = 92.0
+_MIN_POP_FUZZY = 10_000
 
 
 # --------------------------------------------------------------------------- data files
@@ -554,6 +558,7 @@ class _Mention:
     qualifier: str | None = None  # "US.GA" or "US"
     choice: int | None = None
     score: float = 0.0
+    own: tuple[str, float, str] = ("", 0.0, "")  # this mention's own vote in the focus
 
 
 def _is_cap(tok: Token) -> bool:
@@ -616,18 +621,36 @@ def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
             continue
         cands = gaz.lookup(text)
         quality = _quality(gaz, text, cands)
+        abbrev = gaz.qualifiers.get(gaz.key(text)) if text.endswith(".") else None
+        if abbrev is not None:
+            # "Ga." after a comma names the state; elsewhere an abbreviation is not a place
+            if s == 0 or doc[s - 1].text != "," or "." not in abbrev:
+                continue
+            cc, a1 = abbrev.split(".")
+            cands = [i for i in cands if gaz.cc[i] == cc and gaz.admin1[i] == a1
+                     and gaz.feature[i] == _FEATURE_ADM1]
+            cands = cands or [i for i in gaz.lookup(gaz.admin1_names.get(abbrev, ""))
+                              if gaz.feature[i] == _FEATURE_ADM1 and gaz.cc[i] == cc]
+            quality = dict.fromkeys(cands, 0.5)
+        elif len(text) <= 4 and text.endswith("."):
+            continue
         if not cands and source == "ner":
-            fz = gaz.fuzzy(text)
+            fz = [(i, sc) for i, sc in gaz.fuzzy(text, _FUZZY_CUTOFF)
+                  if gaz.pop[i] >= _MIN_POP_FUZZY or gaz.feature[i] in _BROAD]
             cands = [i for i, _ in fz]
             quality = {i: -1.0 - (100.0 - sc) / 10.0 for i, sc in fz}
         if not cands:
             continue
-        if source != "ner":
+        if source != "ner" and abbrev is None:
             broad = [i for i in cands if gaz.feature[i] in _BROAD]
-            if source == "org" or source == "person" and len(span) < 2:
+            if source == "org" or (source == "person" and len(span) < 2):
                 cands = [i for i in broad if quality.get(i, 0) > 0]
+            elif source == "norp":
+                cands = [i for i in cands if quality.get(i, 0) > 0
+                         and (i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED_ONE_WORD)]
             else:
-                cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
+                floor = _MIN_POP_UNTAGGED if len(span) > 1 else _MIN_POP_UNTAGGED_ONE_WORD
+                cands = [i for i in cands if i in broad or gaz.pop[i] >= floor]
             if not cands:
                 continue
         qual, _ = _qualifier_after(gaz, doc, e)
@@ -658,7 +681,7 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
         if ent.label_ in ("PERSON", "ORG", "NORP"):
             b = _trim(ent)
             if b and not any(taken[i] for i in range(*b)):
-                src = {"PERSON": "person", "ORG": "org", "NORP": "propn"}[ent.label_]
+                src = {"PERSON": "person", "ORG": "org", "NORP": "norp"}[ent.label_]
                 out.append((b[0], b[1], src))
             for t in ent:
                 taken[t.i] = True
@@ -688,23 +711,29 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
 # --------------------------------------------------------------------------- resolution
 
 
+_FEATURE_BONUS = {_FEATURE_COUNTRY: 2.5, _FEATURE_CONT: 2.5, _FEATURE_ADM1: 0.5,
+                  _FEATURE_CAPITAL: 2.0}
+_FOCUS_WEIGHT = 3.0
+_ADMIN1_FOCUS_BONUS = 1.5
+
+
 def _score(gaz: Gazetteer, m: _Mention, i: int, focus_cc: Counter[str],
            focus_a1: Counter[str]) -> float:
+    """Population (log10) + feature bonus + name-match quality + the document's focus.
+
+    The mention's own first-pass choice is left out of the focus (``m.own``), so a lone
+    "Georgia" does not vote for itself.
+    """
     f = gaz.feature[i]
-    s = math.log10(gaz.pop[i] + 1)
-    if f == _FEATURE_COUNTRY or f == _FEATURE_CONT:
-        s += 2.5
-    elif f == _FEATURE_ADM1:
-        s += 1.5
-    elif f == _FEATURE_CAPITAL:
-        s += 1.0
-    s += m.quality.get(i, 0.0)
-    total = sum(focus_cc.values())
-    if total and gaz.cc[i]:
-        s += 3.0 * focus_cc[gaz.cc[i]] / total
+    s = math.log10(gaz.pop[i] + 1) + _FEATURE_BONUS.get(f, 0.0) + m.quality.get(i, 0.0)
+    own_cc, own_w, own_a1 = m.own
+    total = sum(focus_cc.values()) - own_w
+    c = gaz.cc[i]
+    if total > 0 and c:
+        s += _FOCUS_WEIGHT * (focus_cc[c] - (own_w if c == own_cc else 0.0)) / total
     a1 = gaz.admin1_key(i)
-    if a1 and focus_a1[a1] and f != _FEATURE_ADM1:
-        s += 1.5
+    if a1 and f != _FEATURE_ADM1 and focus_a1[a1] - (1 if a1 == own_a1 else 0) > 0:
+        s += _ADMIN1_FOCUS_BONUS
     return s
 
 
@@ -739,8 +768,11 @@ def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Coun
         if gaz.feature[i] not in _BROAD and len(m.cands) > 1:
             w *= 0.5
         cc[gaz.cc[i]] += w  # type: ignore[assignment]
+        own_a1 = ""
         if gaz.feature[i] == _FEATURE_ADM1:
-            a1[gaz.admin1_key(i)] += 1
+            own_a1 = gaz.admin1_key(i)
+            a1[own_a1] += 1
+        m.own = (gaz.cc[i], w, own_a1)
         if m.qualifier:
             if "." in m.qualifier:
                 a1[m.qualifier] += 1

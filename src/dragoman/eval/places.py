@@ -1,0 +1,180 @@
+"""Places evaluation: toponym recognition and resolution against a gold JSONL file.
+
+Gold shape (shared/eval/README.md): ``{"text", "places": [{start, end, text, geonameid, lat,
+lon, type}]}``. Recognition is scored by span overlap (one-to-one, greedy in text order);
+resolution on the matched gold toponyms: exact GeoNames id, distance to the gold
+coordinates (accuracy within 161 km = 100 miles, mean and median error in km).
+
+Only the spaCy model and the places extractor run (no other extractor), so the figures
+and the timing are the places stage's own.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..extract import DocContext
+from ..extract import places as places_mod
+from ..pipeline import Pipeline, make_document
+from ..types import Place
+from .gold import gold_article, read_gold
+
+__all__ = ["LITERAL_TYPES", "PlacesReport", "evaluate", "haversine_km"]
+
+#: GeoWebNews fine types that name a place as a location (``literal_only=True``)
+LITERAL_TYPES = frozenset(
+    {"Literal", "Mixed", "Literal_Modifier", "Coercion", "Embedded_Literal"}
+)
+_NEAR_KM = 161.0
+_FAR_KM = 20_038.0  # half the Earth's circumference: the error of a place without coordinates
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class PlacesReport:
+    gold_file: str
+    documents: int
+    gold: int
+    predicted: int
+    matched: int
+    precision: float
+    recall: float
+    f1: float
+    with_id: int
+    exact_id: float
+    with_coords: int
+    acc_161km: float
+    mean_km: float
+    median_km: float
+    literal_only: bool
+    nlp_seconds: float
+    places_seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_text(self) -> str:
+        overhead = self.places_seconds / self.nlp_seconds if self.nlp_seconds else 0.0
+        return "\n".join([
+            (f"places eval: {self.gold_file} ({self.documents} documents"
+            f"{', literal toponyms only' if self.literal_only else ''})"),
+            (f"  recognition  P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}"
+            f"  (gold {self.gold}, predicted {self.predicted}, matched {self.matched})"),
+            f"  resolution   exact id {self.exact_id:.3f} (of {self.with_id} matched with an id)",
+            (f"               within 161 km {self.acc_161km:.3f}  mean {self.mean_km:.0f} km"
+            f"  median {self.median_km:.1f} km (of {self.with_coords} with coordinates)"),
+            (f"  time         nlp {self.nlp_seconds:.1f} s, places {self.places_seconds:.1f} s"
+            f" (+{overhead:.1%})"),
+        ])
+
+
+def _contexts(pipeline: Pipeline, gold: Path, limit: int | None,
+              timer: list[float]) -> Iterator[tuple[dict[str, Any], DocContext]]:
+    def bodies() -> Iterator[tuple[str, tuple[dict[str, Any], Any, Any]]]:
+        for g in read_gold(gold, limit):
+            article = gold_article(g)
+            document = make_document(article, pipeline.run_id)
+            assert document.dateline is not None
+            b = document.dateline.body
+            yield article.text[b.start:b.end], (g, article, document)
+
+    it = pipeline.nlp.pipe(bodies(), as_tuples=True, batch_size=pipeline.config.batch_size)
+    while True:
+        t0 = time.perf_counter()
+        try:
+            doc, (g, article, document) = next(it)
+        except StopIteration:
+            return
+        timer[0] += time.perf_counter() - t0
+        yield g, DocContext(doc_id=article.id, run_id=pipeline.run_id, article=article,
+                            dateline=document.dateline, doc=doc,
+                            base=document.dateline.body.start, resources=pipeline.resources)
+
+
+def _match(gold: list[dict[str, Any]], pred: list[Place]) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    used: set[int] = set()
+    for gi, g in enumerate(gold):
+        best, best_ov = None, 0
+        for pi, p in enumerate(pred):
+            if pi in used:
+                continue
+            ov = min(g["end"], p.end) - max(g["start"], p.start)
+            if ov > best_ov:
+                best, best_ov = pi, ov
+        if best is not None:
+            used.add(best)
+            pairs.append((gi, best))
+    return pairs
+
+
+def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
+             literal_only: bool = False) -> PlacesReport:
+    """Score the places extractor on a gold file (``limit`` first documents).
+
+    ``literal_only`` keeps only GeoWebNews' literal toponym types as gold; predictions that
+    overlap a left-out gold toponym are then neither right nor wrong.
+    """
+    timer = [0.0]
+    places_t = 0.0
+    n_docs = n_gold = n_pred = n_match = 0
+    with_id = exact = 0
+    errors: list[float] = []
+    for g, ctx in _contexts(pipeline, Path(gold), limit, timer):
+        n_docs += 1
+        t0 = time.perf_counter()
+        pred = places_mod.extract(ctx)
+        places_t += time.perf_counter() - t0
+        golds = [p for p in g.get("places", [])]
+        if literal_only:
+            ignored = [p for p in golds if p.get("type") not in LITERAL_TYPES]
+            golds = [p for p in golds if p.get("type") in LITERAL_TYPES]
+            pred = [p for p in pred if not any(
+                min(i["end"], p.end) > max(i["start"], p.start) for i in ignored)]
+        n_gold += len(golds)
+        n_pred += len(pred)
+        for gi, pi in _match(golds, pred):
+            n_match += 1
+            gp, pp = golds[gi], pred[pi]
+            if gp.get("geonameid") is not None:
+                with_id += 1
+                exact += int(pp.geonameid == gp["geonameid"])
+            if gp.get("lat") is not None and gp.get("lon") is not None:
+                if pp.lat is None or pp.lon is None:
+                    errors.append(_FAR_KM)
+                else:
+                    errors.append(haversine_km(gp["lat"], gp["lon"], pp.lat, pp.lon))
+    p = n_match / n_pred if n_pred else 0.0
+    r = n_match / n_gold if n_gold else 0.0
+    return PlacesReport(
+        gold_file=str(gold),
+        documents=n_docs,
+        gold=n_gold,
+        predicted=n_pred,
+        matched=n_match,
+        precision=round(p, 4),
+        recall=round(r, 4),
+        f1=round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        with_id=with_id,
+        exact_id=round(exact / with_id, 4) if with_id else 0.0,
+        with_coords=len(errors),
+        acc_161km=round(sum(e <= _NEAR_KM for e in errors) / len(errors), 4) if errors else 0.0,
+        mean_km=round(statistics.fmean(errors), 1) if errors else 0.0,
+        median_km=round(statistics.median(errors), 1) if errors else 0.0,
+        literal_only=literal_only,
+        nlp_seconds=round(timer[0], 2),
+        places_seconds=round(places_t, 2),
+    )
