@@ -49,7 +49,10 @@ __all__ = ["Cue", "CueLexicon", "load_cues", "extract", "quote_id", "speaker_ref
 
 log = logging.getLogger(__name__)
 
-_COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj"})
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "object"})
+# the right-hand dependents that make up an "object" complement
+_OBJECT_DEPS = frozenset({"dobj", "dative", "prep", "xcomp", "ccomp", "oprd", "attr", "acomp",
+                          "pcomp", "prt"})
 _CUE_KEYS = frozenset({"cue", "kind", "complements"})
 
 
@@ -377,7 +380,7 @@ def _speaker_token(verb: Token, hits: dict[int, _CueHit]) -> tuple[Token | None,
     return fallback, True
 
 
-def _content_range(hit: _CueHit) -> tuple[int, int] | None:
+def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | None:
     """Token range [start, end) of the clause a verb cue governs, or None."""
     v = hit.head
     doc = v.doc
@@ -386,21 +389,45 @@ def _content_range(hit: _CueHit) -> tuple[int, int] | None:
         main = v.head
         if main is v:
             return None
+        while main.dep_ == "conj" and main.head is not main:
+            main = main.head  # "A, B and C, according to X": the whole coordination
         phrase = {t.i for t in v.subtree}
         idx = [t.i for t in main.subtree if t.i not in phrase and t.sent == v.sent]
         if not idx:
             return None
-        start, end = min(idx), max(idx) + 1
-        # drop the "according to X" phrase from an edge, if it sits there
-        if start in phrase or min(phrase) <= start:
-            start = max(start, max(phrase) + 1)
-        if max(phrase) >= end - 1 and min(phrase) > start:
-            end = min(end, min(phrase))
+        lo, hi = min(phrase), max(phrase)
+        left = [i for i in idx if i < lo and not (doc[i].is_punct or doc[i].is_space)]
+        right = [i for i in idx if i > hi and not (doc[i].is_punct or doc[i].is_space)]
+        if left and right:
+            start, end = min(left), max(right) + 1
+        elif left:
+            start, end = min(left), max(left) + 1
+        elif right:
+            start, end = min(right), max(right) + 1
+        else:
+            return None
         return _trim(doc, start, end)
     comps = [c for c in v.children if c.dep_ in hit.cue.complements]
+    if not comps and "object" in hit.cue.complements:
+        # a stance verb's object and what follows it ("criticized Trump for …")
+        comps = [c for c in v.rights if c.dep_ in _OBJECT_DEPS]
     if comps:
         tokens = [t for c in comps for t in c.subtree]
         start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+        # a coordinated clause that is an attribution of its own ("…, and three-quarters
+        # said the same") is not part of this content: stop before it
+        for c in comps:
+            for conj in c.children:
+                if (
+                    conj.dep_ == "conj"
+                    and conj.i > v.i
+                    and conj.i in hits
+                    and _subject(conj) is not None
+                ):
+                    cut = min(t.i for t in conj.subtree)
+                    while cut > start and doc[cut - 1].dep_ in ("cc", "punct"):
+                        cut -= 1
+                    end = min(end, cut)
         # leave out a leading complementiser ("that", "whether" stays)
         if doc[start].dep_ == "mark" and doc[start].lower_ == "that":
             start += 1
@@ -411,7 +438,9 @@ def _content_range(hit: _CueHit) -> tuple[int, int] | None:
         v.dep_ in ("parataxis", "ccomp")
         and "ccomp" in hit.cue.complements
         and v.head.pos_ in ("VERB", "AUX")
+        and v.head.i not in hits
         and _subject(v) is not None
+        and (v.dep_ == "parataxis" or (v.i > v.head.i and doc[v.left_edge.i - 1].is_punct))
     ):
         inner = {t.i for t in v.subtree}
         idx = [t.i for t in v.head.subtree if t.i not in inner]
@@ -522,7 +551,11 @@ def _direct_cue(
             if t.i in inner or t.i not in hits or hits[t.i].cue.kind != "verb":
                 continue
             hit = hits[t.i]
-            linked = any(a.i in inner for a in t.ancestors) or any(
+            if hit.content is not None and not (
+                hit.content[0] < st.end and st.start < hit.content[1]
+            ):
+                continue  # this cue governs another clause
+            linked = t.head.i in inner or any(
                 a.i == t.i for tok in inside for a in tok.ancestors
             )
             cs, ce = hit.chars
@@ -585,7 +618,7 @@ def extract(ctx: DocContext) -> list[Quote]:
     # 1. indirect candidates: every cue with a complement clause
     contents: dict[int, tuple[int, int]] = {}
     for i, hit in hits.items():
-        rng = _content_range(hit)
+        rng = _content_range(hit, hits)
         if rng is None or rng[1] <= rng[0]:
             continue
         span = doc[rng[0]:rng[1]]
@@ -625,6 +658,16 @@ def extract(ctx: DocContext) -> list[Quote]:
     for st, cue in direct:
         if merged:
             pst, pcue = merged[-1]
+            between = text[pst.close_at + 1:st.open_at]
+            if (
+                cue is None
+                and pcue is not None
+                and "\n" not in between
+                and pst.close_at < pcue.chars[0] < st.open_at
+            ):
+                # "“A,” he said. “B.”": the quote goes on after its attribution
+                merged[-1] = (_Stretch(pst.start, st.end, pst.open_at, st.close_at), pcue)
+                continue
             if (
                 cue is not None
                 and pcue is cue
