@@ -53,7 +53,7 @@ _COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "object"})
 # the right-hand dependents that make up an "object" complement
 _OBJECT_DEPS = frozenset({"dobj", "dative", "prep", "xcomp", "ccomp", "oprd", "attr", "acomp",
                           "pcomp", "prt"})
-_CUE_KEYS = frozenset({"cue", "kind", "complements"})
+_CUE_KEYS = frozenset({"cue", "kind", "complements", "class"})
 
 
 # --------------------------------------------------------------------------- data files
@@ -107,6 +107,7 @@ class Cue:
     kind: Literal["verb", "source"] = "verb"
     complements: frozenset[str] = frozenset({"ccomp"})
     origin: str = ""
+    cls: Literal["speech", "stance"] = "speech"
 
     @property
     def text(self) -> str:
@@ -211,7 +212,12 @@ def _parse_cue(entry: Any, origin: str) -> Cue:
             f"{where}: cue {text!r}: complements must be a non-empty list of "
             f"{', '.join(sorted(_COMPLEMENTS))}, not {comps!r}"
         )
-    return Cue(words, kind, frozenset(comps), where)
+    cls = entry.get("class", "speech")
+    if cls not in ("speech", "stance"):
+        raise DataFileError(
+            f"{where}: cue {text!r}: class must be 'speech' or 'stance', not {cls!r}"
+        )
+    return Cue(words, kind, frozenset(comps), where, cls)
 
 
 def read_cue_file(path: Path | str, text: str | None = None) -> list[Cue]:
@@ -373,7 +379,7 @@ def _speaker_token(verb: Token, hits: dict[int, _CueHit]) -> tuple[Token | None,
         s = _subject(t)
         if s is None:
             continue
-        if t.i in hits:
+        if t.i in hits and hits[t.i].cue.cls == "speech":
             return s, True
         if fallback is None:
             fallback = s
@@ -422,6 +428,7 @@ def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | 
                     conj.dep_ == "conj"
                     and conj.i > v.i
                     and conj.i in hits
+                    and hits[conj.i].cue.cls == "speech"
                     and _subject(conj) is not None
                 ):
                     cut = min(t.i for t in conj.subtree)
