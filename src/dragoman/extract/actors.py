@@ -27,9 +27,10 @@ from typing import Any
 
 import yaml
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from ..errors import DataFileError
-from ..types import ActorMention, ActorRef
+from ..types import ActorMention, ActorRef, Span
 from .context import DocContext
 
 __all__ = [
@@ -156,6 +157,7 @@ class KnowledgeBase:
     demonyms: dict[str, str] = field(default_factory=dict)  # norm demonym → iso3
     capitals: dict[str, str] = field(default_factory=dict)  # norm capital → iso3
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # norm → person ids
+    prefixes: frozenset[str] = frozenset()  # every prefix of every lower-cased key
     sectors: SectorLexicon | None = None
     files: tuple[str, ...] = ()
 
@@ -178,6 +180,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -571,7 +575,10 @@ def _index(
                 put(surnames, _norm(last), kb_id)
                 if "-" in last and last.split("-", 1)[0].lower() in ("al", "el", "ad", "as"):
                     put(surnames, _norm(last.split("-", 1)[1]), kb_id)
-    # a demonym that also names an organisation or country is left to the name index
+    prefixes: set[str] = set()
+    for key in (*names, *(k.lower() for k in exact), *demonyms, *capitals):
+        for n in range(1, len(key) + 1):
+            prefixes.add(key[:n])
     return KnowledgeBase(
         entries=entries,
         names={k: tuple(v) for k, v in names.items()},
@@ -579,6 +586,7 @@ def _index(
         demonyms=demonyms,
         capitals=capitals,
         surnames={k: tuple(v) for k, v in surnames.items()},
+        prefixes=frozenset(prefixes),
         sectors=sectors,
         files=files,
     )
@@ -656,7 +664,7 @@ class ActorIndex:
 
     def _refs(self, m: _Mention) -> list[ActorRef]:
         span = self.ctx.doc[m.start:m.end]
-        s = self.ctx.tspan(span)
+        s = _span_of(self.ctx, span)
         refs = [ActorRef(s.text, s.start, s.end, m.name, m.country, m.sector, m.kb_id, m.kind)]
         for country, name in m.alts:
             refs.append(ActorRef(s.text, s.start, s.end, name, country, m.sector, None, m.kind))
@@ -679,6 +687,7 @@ class _Resolver:
         self.place_tokens, self.metonym_tokens = self._places()
         self.country_at: dict[int, str] = {}  # token → country named there (for focus)
         self.skip: set[int] = self._dateline_tokens()
+        self._sent_of: list[int] | None = None
 
     # ---- inputs --------------------------------------------------------------------
 
@@ -718,38 +727,42 @@ class _Resolver:
     def _kb_matches(self) -> list[tuple[int, int, str, Any]]:
         """Longest KB matches, left to right: (start, end, what, value)."""
         doc, kb = self.doc, self.kb
-        text = doc.text
+        folded = [_fold(t.text) for t in doc]
+        lowered = [f.lower() for f in folded]
+        ws = [bool(t.whitespace_) for t in doc]
         out: list[tuple[int, int, str, Any]] = []
+        prefixes = kb.prefixes
         i = 0
         n = len(doc)
         while i < n:
-            tok = doc[i]
-            if tok.is_space or tok.is_punct or tok.lower_ == "the" or i in self.skip:
+            if lowered[i] not in prefixes or lowered[i] == "the" or i in self.skip:
                 i += 1
                 continue
             best: tuple[int, str, Any] | None = None
+            exact = ""
+            key = ""
+            upper = False
             for j in range(i, min(n, i + _MAX_ALIAS_TOKENS)):
-                if doc[j].is_space or "\n" in doc[j].text:
+                piece = folded[j]
+                if j > i:
+                    if piece in ("'s", "'"):
+                        break
+                    sep = " " if ws[j - 1] else ""
+                    exact += sep
+                    key += sep
+                exact += piece
+                key += lowered[j]
+                if key not in prefixes or "\n" in piece or not piece.strip():
                     break
-                last = doc[j]
-                if last.text in ("'s", "’s") and j > i:
-                    break
-                chunk = text[tok.idx:last.idx + len(last.text)]
-                if not any(c.isupper() for c in chunk):
+                upper = upper or any(c.isupper() for c in piece)
+                if not upper:
                     continue
-                ids = kb.exact.get(_exact_key(chunk))
+                ids = kb.exact.get(exact) or kb.names.get(key)
                 if ids:
                     best = (j + 1, "kb", ids)
-                    continue
-                key = _norm(chunk)
-                ids = kb.names.get(key)
-                if ids:
-                    best = (j + 1, "kb", ids)
-                    continue
-                if key in kb.demonyms and (best is None or best[0] <= j):
+                elif key in kb.demonyms:
                     best = (j + 1, "demonym", kb.demonyms[key])
-                    continue
-                if key in kb.capitals and (best is None or best[0] <= j):
+                elif key in kb.capitals:
                     best = (j + 1, "capital", kb.capitals[key])
             if best is None:
                 i += 1
@@ -954,6 +967,9 @@ class _Resolver:
         span = self.doc[start:end]
         if "\n" in span.text or self._overlaps_place(start, end) or self._junk(start, end):
             return False
+        root = span.root
+        if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
+            return False  # "in Khan Sheikhoun": people are not where things happen
         if not any(t.is_alpha and t.text[:1].isupper() for t in span):
             return False
         for t in span:
@@ -1080,6 +1096,9 @@ class _Resolver:
                 continue
             if t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
                 continue  # a modifier ("press conference"), not the head of a phrase
+            if t.lower_ in self.lex.country_nouns:
+                self._country_noun(t)
+                continue
             lem = self.lemmas
             hit = self.lex.match_at(lem, t.i + 1)
             if hit is None:
@@ -1090,8 +1109,6 @@ class _Resolver:
                 sector = self.lex.terms.get((lem[t.i],)) or ""
                 if not sector:
                     continue
-            if t.lower_ in self.lex.country_nouns:
-                continue  # "the country" itself is handled through its possessor
             if t.i + 1 < len(doc) and doc[t.i + 1].i in self.taken and doc[t.i + 1].ent_type_ == "PERSON":
                 continue  # a title before a name
             if any(c.dep_ in ("compound", "appos", "flat") and c.i in self.taken and
@@ -1130,6 +1147,25 @@ class _Resolver:
                 entry = self.kb.country(c)
                 m.alts.append((c, entry.name if entry else None))
             self._add(m)
+
+    def _country_noun(self, t: Token) -> None:
+        """"his country" → the country of the person 'his' is; "the country" → the country
+        in focus (the last one named before it)."""
+        poss = [c for c in t.children if c.dep_ == "poss"]
+        det = [c for c in t.children if c.dep_ == "det" and c.lower_ == "the"]
+        if not poss and not det:
+            return
+        if poss and poss[0].lower_ not in _PERSON_PRON:
+            return
+        if t.dep_ == "pobj" and t.head.lower_ in _LOCATIVE_PREPS:
+            return
+        countries = self._countries_of(t)
+        if not countries:
+            return
+        entry = self.kb.country(countries[0])
+        start = poss[0].i if poss else t.i
+        self._add(_Mention(start, t.i + 1, t.i, entry.name if entry else None, countries[0],
+                           "GOV", entry.kb_id if entry else None, "country", "coref"))
 
     def _np_countries(self, head: Token, term_start: int) -> tuple[list[str], str | None, int]:
         """Countries named by the modifiers of a noun phrase, a modifier sector and the
@@ -1212,7 +1248,12 @@ class _Resolver:
     # ---- pronouns --------------------------------------------------------------------
 
     def _sent_index(self, i: int) -> int:
-        return self.ctx.sentence_index(self.doc[i].sent)
+        if self._sent_of is None:
+            self._sent_of = [0] * len(self.doc)
+            for k, sent in enumerate(self.doc.sents):
+                for t in range(sent.start, sent.end):
+                    self._sent_of[t] = k
+        return self._sent_of[i]
 
     def _pronoun_target(self, tok: Token) -> _Mention | None:
         """The person a 3rd-person singular pronoun refers to: in its own sentence the last
@@ -1251,7 +1292,7 @@ class _Resolver:
         items = sorted(self.items, key=lambda m: (m.start, m.end))
         mentions: list[ActorMention] = []
         for m in items:
-            s = self.ctx.tspan(self.doc[m.start:m.end])
+            s = _span_of(self.ctx, self.doc[m.start:m.end])
             mentions.append(ActorMention(
                 doc_id=self.ctx.doc_id, start=s.start, end=s.end, text=s.text, name=m.name,
                 country=m.country, sector=m.sector, kb_id=m.kb_id, kind=m.kind,
@@ -1264,6 +1305,11 @@ class _Resolver:
                     resolved_by=m.resolved_by,
                 ))
         return ActorIndex(self.ctx, mentions, dict(self.by_token), items)
+
+
+def _span_of(ctx: DocContext, span: SpacySpan) -> Span:
+    """``ctx.tspan`` without rebuilding ``doc.text`` (spaCy joins every token for it)."""
+    return Span(ctx.base + span.start_char, ctx.base + span.end_char, span.text)
 
 
 def doc_ok(tok: Token) -> bool:
