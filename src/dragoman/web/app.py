@@ -101,6 +101,23 @@ _DATE_RE = r"^(\d{4}-\d{2}-\d{2})?$"
 _ID_RE = r"^[^\x00-\x1f\x7f]{1,512}$"
 
 
+#: What to say, per parameter, when FastAPI's own validation rejects a value.
+PARAM_HINTS: dict[str, str] = {
+    "type": "use PLOVER event types such as ACCUSE or ASSAULT",
+    "quad": "use a quad class from 1 to 4",
+    "country": "use an ISO-3 code such as RUS (or IGO, NGO, MNC)",
+    "since": "use a date as YYYY-MM-DD",
+    "until": "use a date as YYYY-MM-DD",
+    "limit": f"use an integer from 1 to {MAX_LIMIT}",
+    "offset": f"use an integer from 0 to {MAX_OFFSET}",
+    "order": "use one of " + ", ".join(SORT_FIELDS) + " (prefix '-' for descending)",
+    "top": "use an integer from 1 to 500",
+    "actor": f"use at most {MAX_TEXT} characters",
+    "place": f"use at most {MAX_TEXT} characters",
+    "text": f"use at most {MAX_TEXT} characters",
+}
+
+
 class ErrorBody(BaseModel):
     error: str = Field(description="What was wrong and what to do.")
     detail: list[dict[str, Any]] | None = None
@@ -400,9 +417,19 @@ def create_app(
         detail = []
         for err in exc.errors():
             loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path")]
-            detail.append({"param": ".".join(loc), "msg": str(err.get("msg", ""))})
-        message = "; ".join(f"{d['param']}: {d['msg']}" for d in detail) or "invalid request"
-        return error_response(request, 422, f"invalid parameter — {message}", detail)
+            param = loc[0] if loc else ""
+            value = err.get("input")
+            shown = repr(value)[:80] if isinstance(value, (str, int, float)) else None
+            detail.append({"param": param, "msg": str(err.get("msg", "")),
+                           "hint": PARAM_HINTS.get(param, "")})
+            if shown is not None:
+                detail[-1]["value"] = shown
+        message = "; ".join(
+            f"{d['param']}{'=' + d['value'] if 'value' in d else ''}: "
+            f"{d['msg']}{' — ' + d['hint'] if d['hint'] else ''}"
+            for d in detail
+        ) or "invalid request"
+        return error_response(request, 422, f"invalid parameter: {message}", detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
