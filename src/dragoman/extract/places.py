@@ -116,10 +116,12 @@ class TranslitRules:
     articles: frozenset[str]
     replace: tuple[tuple[str, str], ...]
     collapse_doubles: bool
+    endings: tuple[tuple[str, str], ...] = ()
 
     def digest(self) -> str:
         parts = (self.fold, self.apostrophes, self.separators, self.tokens,
-                 tuple(sorted(self.articles)), self.replace, self.collapse_doubles)
+                 tuple(sorted(self.articles)), self.replace, self.collapse_doubles,
+                 self.endings)
         return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
 
 
@@ -132,13 +134,17 @@ def load_translit(path: Path | None = None) -> TranslitRules:
     tokens = data.get("tokens", {}) or {}
     if not isinstance(fold, dict) or not isinstance(tokens, dict):
         raise DataFileError(f"{label}: 'fold' and 'tokens' must be mappings")
-    pairs = data.get("replace", []) or []
-    replace: list[tuple[str, str]] = []
-    for i, pair in enumerate(pairs):
-        if (not isinstance(pair, list) or len(pair) != 2
-                or not all(isinstance(p, str) for p in pair) or not pair[0]):
-            raise DataFileError(f"{label}: replace item {i + 1} must be [from, to] strings")
-        replace.append((pair[0], pair[1]))
+    def pairs(key: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for i, pair in enumerate(data.get(key, []) or []):
+            if (not isinstance(pair, list) or len(pair) != 2
+                    or not all(isinstance(p, str) for p in pair) or not pair[0]):
+                raise DataFileError(f"{label}: {key} item {i + 1} must be [from, to] strings")
+            out.append((pair[0], pair[1]))
+        return out
+
+    replace = pairs("replace")
+    endings = pairs("endings")
     return TranslitRules(
         fold=tuple((str(k), str(v)) for k, v in fold.items()),
         apostrophes=tuple(_str_list(data.get("apostrophes", []), label, "apostrophes")),
@@ -147,6 +153,7 @@ def load_translit(path: Path | None = None) -> TranslitRules:
         articles=frozenset(_str_list(data.get("articles", []), label, "articles")),
         replace=tuple(replace),
         collapse_doubles=bool(data.get("collapse_doubles", True)),
+        endings=tuple(endings),
     )
 
 
@@ -184,6 +191,10 @@ def name_key(text: str, rules: TranslitRules) -> str:
             w = w.replace(a, b)
         if rules.collapse_doubles:
             w = _DOUBLE.sub(r"\1", w)
+        for a, b in rules.endings:
+            if w.endswith(a) and len(w) > len(a) + 2:
+                w = w[: -len(a)] + b
+                break
         out.append(w)
     return " ".join(out)
 
@@ -556,6 +567,7 @@ class _Mention:
     cands: list[int]
     quality: dict[int, float]
     qualifier: str | None = None  # "US.GA" or "US"
+    weak: bool = False  # a lone untagged word: kept only if populous or in the focus
     choice: int | None = None
     score: float = 0.0
     own: tuple[str, float, str] = ("", 0.0, "")  # this mention's own vote in the focus
@@ -642,20 +654,30 @@ def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
         if not cands:
             continue
         if source != "ner" and abbrev is None:
-            broad = [i for i in cands if gaz.feature[i] in _BROAD]
-            if source == "org" or (source == "person" and len(span) < 2):
+            broad = [i for i in cands if gaz.feature[i] in _BROAD
+                     or gaz.feature[i] == _FEATURE_CAPITAL]
+            weak = False
+            after_prep = s > 0 and doc[s - 1].lower_ in gaz.preps
+            if source == "person" and len(span) == 1 and after_prep:
+                # "security returned to Palmyra": a lone PERSON after a place preposition
+                weak = True
+                cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
+            elif source == "org" or (source == "person" and len(span) < 2):
                 cands = [i for i in broad if quality.get(i, 0) > 0]
             elif source == "norp":
                 cands = [i for i in cands if quality.get(i, 0) > 0
                          and (i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED_ONE_WORD)]
             else:
-                floor = _MIN_POP_UNTAGGED if len(span) > 1 else _MIN_POP_UNTAGGED_ONE_WORD
-                cands = [i for i in cands if i in broad or gaz.pop[i] >= floor]
+                # one word: kept only if populous, or (decided later) in the document's focus
+                weak = len(span) == 1
+                cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
             if not cands:
                 continue
+        else:
+            weak = False
         qual, _ = _qualifier_after(gaz, doc, e)
         out.append(_Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
-                            source, list(cands), quality, qual))
+                            source, list(cands), quality, qual, weak=weak))
     # the dateline place: outside the body, offsets used directly
     dl = ctx.dateline.place if ctx.dateline is not None else None
     if dl is not None and dl.text.strip():
@@ -806,6 +828,17 @@ def extract(ctx: DocContext) -> list[Place]:
     if not mentions:
         return []
     _resolve(gaz, mentions, Counter(), Counter())
+    focus_cc, focus_a1 = _focus(gaz, [m for m in mentions if not m.weak])
+    kept = []
+    for m in mentions:
+        if m.weak:
+            m.cands = [i for i in m.cands if gaz.feature[i] in _BROAD
+                       or gaz.feature[i] == _FEATURE_CAPITAL
+                       or gaz.pop[i] >= _MIN_POP_UNTAGGED_ONE_WORD or focus_cc[gaz.cc[i]] > 0]
+            if not m.cands:
+                continue
+        kept.append(m)
+    mentions = kept
     focus_cc, focus_a1 = _focus(gaz, mentions)
     _resolve(gaz, mentions, focus_cc, focus_a1)
     out: list[Place] = []

