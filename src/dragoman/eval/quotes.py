@@ -26,7 +26,7 @@ from typing import Any
 from ..pipeline import Pipeline
 from .gold import gold_article, read_gold
 
-__all__ = ["Scores", "QuotesReport", "evaluate", "match_contents", "score"]
+__all__ = ["QuotesReport", "Scores", "evaluate", "match_contents", "score"]
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,9 @@ class QuotesReport:
         }
 
     def to_text(self) -> str:
-        lines = [f"quotes eval on {self.gold_path} ({self.documents} documents, "
-                 f"{self.seconds:.0f} s)", ""]
+        title = (f"quotes eval on {self.gold_path} ({self.documents} documents, "
+                 f"{self.seconds:.0f} s)")
+        lines = [title, ""]
         header = f"{'system':<34}{'P':>7}{'R':>7}{'F1':>7}{'spk acc':>9}  gold/pred/match"
         lines.append(header)
 

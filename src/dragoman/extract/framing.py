@@ -32,7 +32,7 @@ from ..types import ActorRef, Frame, Span
 from .context import DocContext
 from .quotes import packaged_file, read_yaml_file
 
-__all__ = ["Marker", "FramingLexicon", "load_framing", "read_framing_file", "extract"]
+__all__ = ["FramingLexicon", "Marker", "extract", "load_framing", "read_framing_file"]
 
 log = logging.getLogger(__name__)
 
@@ -246,11 +246,7 @@ def _ref(ctx: DocContext, token: Token) -> ActorRef | None:
     index = ctx.actors
     if index is None:
         return None
-    try:
-        refs = index.refs_for(token)
-    except Exception:  # noqa: BLE001 - a resolver bug must not lose the marker
-        log.exception("actor resolver failed on %r", token.text)
-        return None
+    refs = index.refs_for(token)
     return refs[0] if refs else None
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
@@ -45,7 +44,7 @@ from ..errors import DataFileError
 from ..types import ActorRef, Quote, Span
 from .context import DocContext
 
-__all__ = ["Cue", "CueLexicon", "load_cues", "extract", "quote_id", "speaker_ref"]
+__all__ = ["Cue", "CueLexicon", "extract", "load_cues", "quote_id", "speaker_ref"]
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ def read_yaml_file(path: Path | str, text: str | None = None) -> dict[str, Any]:
     except OSError as exc:
         raise DataFileError(f"{p}: cannot read data file ({exc})") from exc
     try:
-        data = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(raw, Loader=_LineLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
@@ -288,11 +287,7 @@ def speaker_ref(ctx: DocContext, subj: Token) -> ActorRef:
     """The speaker of a subject token: the actor resolver's answer, else the bare mention."""
     index = ctx.actors
     if index is not None:
-        try:
-            refs = index.refs_for(subj)
-        except Exception:  # noqa: BLE001 - a resolver bug must not lose the quote
-            log.exception("actor resolver failed on %r", subj.text)
-            refs = []
+        refs = index.refs_for(subj)
         if refs:
             return refs[0]
     start, end = _np_tokens(subj)
@@ -358,6 +353,8 @@ class _CueHit:
 def _cue_hits(doc: Doc, lexicon: CueLexicon) -> dict[int, _CueHit]:
     hits: dict[int, _CueHit] = {}
     for token in doc:
+        if token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 2].whitespace_:
+            continue  # part of a hyphenated word ("so-called", "much-criticized")
         m = lexicon.match(token)
         if m is not None:
             hits[token.i] = _CueHit(m[0], m[1], token)
@@ -647,7 +644,7 @@ def extract(ctx: DocContext) -> list[Quote]:
         if cue is not None and cue.content is not None:
             cs, ce = cue.content
             overlap = min(ce, st.end) - max(cs, st.start)
-            if overlap > 0 and qlen < 0.5 * (ce - cs):
+            if overlap > 0 and qlen < 0.4 * (ce - cs):
                 # a partial quote inside reported speech: part of the indirect quote
                 continue
         # a quote inside another cue's indirect content, with no cue of its own
