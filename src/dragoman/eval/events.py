@@ -40,7 +40,7 @@ from .gold import gold_article, read_gold
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Pipeline
 
-__all__ = ["TypeRow", "Accuracy", "EventReport", "evaluate", "score"]
+__all__ = ["Accuracy", "EventReport", "TypeRow", "evaluate", "score"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +145,12 @@ class EventReport:
         o = self.overall
         lines = [
             f"Event coder evaluation: {self.gold}",
-            f"documents {self.documents}  gold events {self.gold_events} "
-            f"(+{self.optional_events} optional)  predicted {self.predicted}  "
-            f"gold sentences {self.gold_sentences}  time {self.seconds:.1f}s",
+            (f"documents {self.documents}  gold events {self.gold_events} "
+             f"(+{self.optional_events} optional)  predicted {self.predicted}  "
+             f"gold sentences {self.gold_sentences}  time {self.seconds:.1f}s"),
             "",
-            f"event type   precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}"
-            f"   (tp {o.tp}, fp {o.fp}, fn {o.fn})",
+            (f"event type   precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}"
+             f"   (tp {o.tp}, fp {o.fp}, fn {o.fn})"),
             f"extra events per gold sentence  {self.extra_per_sentence:.3f}",
             f"optional: matched {self.optional_matched}, conflicts {self.optional_conflicts}",
             "",
@@ -274,7 +274,19 @@ def score_document(t: _Tally, doc: dict[str, Any], preds: list[Event]) -> None:
         i, p = max(cands, key=lambda c: (len(_countries(c[1].actor) & gset), -c[0]))
         used.add(i)
         t.tp[g["event_type"]] += 1
+        before = {k: v[0] for k, v in t.acc.items()}
         _compare_args(t, g, p)
+        if any(t.acc[k][0] == before.get(k, 0) and t.acc[k][1] > 0 for k in
+               ("actor_country", "recipient_country")) and (
+                _countries(g.get("actor") or []) != _countries(p.actor)
+                or _countries(g.get("recipient") or []) != _countries(p.recipient)):
+            t.errors.append({
+                "doc": doc.get("id"), "kind": "arguments", "event_type": p.event_type,
+                "trigger": p.trigger.text, "text": p.sentence.text,
+                "gold_actor": [f"{a.get('text')}[{a.get('country')}]" for a in g.get("actor") or []],
+                "gold_recipient": [f"{a.get('text')}[{a.get('country')}]"
+                                   for a in g.get("recipient") or []],
+                "actor": _refs_text(p.actor), "recipient": _refs_text(p.recipient)})
     opt_used: set[int] = set()
     for i, p in enumerate(preds):
         if i in used:

@@ -58,13 +58,13 @@ from .context import DocContext
 
 __all__ = [
     "EXTRACTOR",
-    "TriggerEntry",
-    "TypeInfo",
     "Cues",
     "Lexicon",
-    "load_lexicon",
-    "extract",
+    "TriggerEntry",
+    "TypeInfo",
     "code_sentence",
+    "extract",
+    "load_lexicon",
 ]
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,11 @@ _ENTRY_KEYS = {
 _CUE_KEYS = {
     "speech_verbs", "future_aux", "future_verbs", "intended_verbs", "hypothetical_aux",
     "hypothetical_marks", "negators", "negating_verbs", "hedges", "object_control",
-    "actor_nouns", "instrument_nouns", "caption_patterns",
+    "actor_nouns", "instrument_nouns", "caption_patterns", "condition_marks", "threat_marks",
+    "eventive_verbs", "quantity_nouns", "support_verbs",
 }
-_PATH_STEPS = {"dobj", "dative", "subj", "ccomp", "xcomp", "advcl", "acl", "mod", "head",
-               "speaker", "poss"}
+_PATH_STEPS = {"dobj", "dative", "subj", "subjpass", "ccomp", "xcomp", "advcl", "acl", "mod",
+               "head", "speaker", "poss", "verb"}
 _ACTOR_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _RECIPIENT_ENTS = _ACTOR_ENTS | {"LOC"}
@@ -172,6 +173,11 @@ class Cues:
     actor_nouns: frozenset[str] = frozenset()
     instrument_nouns: frozenset[str] = frozenset()
     caption_patterns: tuple[str, ...] = ()
+    condition_marks: frozenset[str] = frozenset()
+    threat_marks: frozenset[str] = frozenset()
+    eventive_verbs: frozenset[str] = frozenset()
+    quantity_nouns: frozenset[str] = frozenset()
+    support_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ _Loader.add_implicit_resolver(
 def _read_yaml(path: Path | str, text: str | None = None) -> Any:
     try:
         raw = text if text is not None else Path(path).read_text(encoding="utf-8")
-        return yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(raw, Loader=_Loader)
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read lexicon file ({exc})") from exc
     except yaml.YAMLError as exc:
@@ -389,7 +395,7 @@ def load_lexicon(extra_files: Sequence[str] = ()) -> Lexicon:
             index.setdefault(lemma, []).append(e)
     ordered = {k: tuple(sorted(v, key=lambda e: (-e.specificity, not e.user)))
                for k, v in index.items()}
-    caption_re = (re.compile(r"^\W*(?:" + "|".join(cues_obj.caption_patterns) + ")", re.I)
+    caption_re = (re.compile(r"^\W*(?:" + "|".join(cues_obj.caption_patterns) + ")", re.IGNORECASE)
                   if cues_obj.caption_patterns else None)
     lex = Lexicon(types=types, contexts=contexts, entries=tuple(entries), cues=cues_obj,
                   intent=intent, files=tuple([plover_path] + [s[0] for s in sources]),
@@ -430,6 +436,20 @@ def _complements(tok: Token) -> list[Token]:
                                                 for g in c.children))]
 
 
+def _through_quantity(tok: Token, quantity: frozenset[str], depth: int = 0) -> Token:
+    """"more than 1,000 Palestinian refugees", "tens of thousands of students",
+    "part of a programme": the noun a quantity stands for."""
+    if depth > 3:
+        return tok
+    if tok.pos_ == "NUM" or tok.lower_ in quantity or tok.lemma_.lower() in quantity:
+        for p in tok.children:
+            if p.dep_ == "prep" and p.lower_ == "of":
+                for o in p.children:
+                    if o.dep_ == "pobj":
+                        return _through_quantity(o, quantity, depth + 1)
+    return tok
+
+
 def _is_verbal(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX")
 
@@ -454,17 +474,31 @@ class _Coder:
     def is_actorish(self, tok: Token) -> bool:
         if tok.ent_type_ in _RECIPIENT_ENTS:
             return True
+        if tok.ent_type_:
+            return False  # dates, numbers, money, works of art…
         if tok.pos_ == "PRON":
             return tok.lower_ in _PERSONAL_PRONOUNS
         if tok.pos_ == "PROPN":
             return True
         if tok.pos_ == "NOUN" and _lemma(tok) in self.cues.actor_nouns:
             return True
-        return False
+        # "Islamic fundamentalists", "Palestinian prisoners"
+        return bool(tok.pos_ == "NOUN" and tok.tag_ == "NNS"
+                    and _lemma(tok) not in self.cues.instrument_nouns
+                    and any(c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")
+                            for c in tok.children))
 
     def entity_mods(self, tok: Token) -> list[Token]:
-        return [c for c in tok.children if c.dep_ in _MOD_DEPS
-                and (c.ent_type_ in _RECIPIENT_ENTS or (c.pos_ == "PROPN"))]
+        out = []
+        for c in tok.children:
+            if c.dep_ not in _MOD_DEPS:
+                continue
+            if c.ent_type_ in _RECIPIENT_ENTS or (c.pos_ == "PROPN" and not c.ent_type_):
+                out.append(c)
+            elif c.dep_ == "compound":  # "US Predator attacks"
+                out.extend(g for g in c.children if g.dep_ == "compound"
+                           and g.ent_type_ in _RECIPIENT_ENTS)
+        return out
 
     def actorish_within(self, tok: Token) -> list[Token]:
         """The actor a (possibly non-actor) noun phrase points to: itself, or its
@@ -491,6 +525,7 @@ class _Coder:
     def refs(self, tok: Token) -> list[ActorRef]:
         out: list[ActorRef] = []
         seen: set[tuple[int, int]] = set()
+        tok = _through_quantity(tok, self.cues.quantity_nouns)
         for t in _conjuncts(tok):
             for ref in self._refs_one(t):
                 if (ref.start, ref.end) not in seen:
@@ -513,16 +548,17 @@ class _Coder:
             if _lemma(tok) in self.cues.instrument_nouns:
                 return self._mods_refs(tok)
             return [self._minimal_ref(tok)]
-        if _lemma(tok) in self.cues.instrument_nouns or tok.pos_ in ("NOUN", "PROPN"):
+        if _lemma(tok) in self.cues.instrument_nouns:
             return self._mods_refs(tok)
         return []
 
     def _mods_refs(self, tok: Token) -> list[ActorRef]:
         out: list[ActorRef] = []
         index = self.ctx.actors
-        for m in self.entity_mods(tok):
-            found = list(index.refs_for(m)) if index is not None else []
-            out.extend(found or [self._minimal_ref(m)])
+        for m0 in self.entity_mods(tok):
+            for m in [m0] + [c for c in m0.children if c.dep_ == "conj"]:
+                found = list(index.refs_for(m)) if index is not None else []
+                out.extend(found or [self._minimal_ref(m)])
         return out
 
     def _minimal_ref(self, tok: Token) -> ActorRef:
@@ -553,6 +589,11 @@ class _Coder:
         subs = _children(verb, _SUBJ)
         if subs:
             s = subs[0]
+            if _is_verbal(s):  # "The Red Cross operating in Iraq said": a mis-attached subject
+                inner = _children(s, _SUBJ)
+                if not inner:
+                    return []
+                s = inner[0]
             if s.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return [verb.head]
             if s.lower_ in _RELATIVE:
@@ -578,6 +619,9 @@ class _Coder:
         if verb.dep_ == "conj" and (_is_verbal(head) or head.pos_ == "ADJ"):
             return self.subject(head, depth + 1)
         if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+            if not self.is_actorish(head) and head.dep_ in ("dobj", "obj") and \
+                    _is_verbal(head.head):
+                return self.subject(head.head, depth + 1)  # "issued a declaration demanding"
             return [head]
         if verb.dep_ == "acomp" or (verb.dep_ == "pcomp" and head.dep_ == "prep"):
             h = head if verb.dep_ == "acomp" else head.head
@@ -622,7 +666,17 @@ class _Coder:
             objs = _children(t, _OBJ)
             if not objs and _is_verbal(t):
                 objs = _children(t, _PASSIVE_SUBJ)
-            return objs
+            out = []
+            for o in objs:
+                if o.lower_ in _RELATIVE and t.dep_ == "relcl":
+                    o = t.head
+                out.append(_through_quantity(o, self.cues.quantity_nouns))
+            return out
+        if step == "subjpass":
+            return _children(t, _PASSIVE_SUBJ)
+        if step == "verb":
+            v = self.governing_verb(t)
+            return [v] if v is not None else []
         if step == "dative":
             out = []
             for c in t.children:
@@ -659,10 +713,11 @@ class _Coder:
                     return True
                 if lem == w or o.lower_ == w:
                     return True
+                if not w.startswith("@") and any(
+                        c.dep_ == "compound" and _lemma(c) == w for c in o.children):
+                    return True
             # "two of its nationals", "more than 100 Palestinians": look through quantities
-            if o.pos_ == "NUM" or lem in ("some", "all", "many", "dozen", "hundred", "thousand",
-                                          "scores", "score", "group", "number", "hundreds",
-                                          "thousands", "dozens", "tens", "patch", "batch"):
+            if o.pos_ == "NUM" or lem in self.cues.quantity_nouns:
                 inner = [g for p in _preps(o) if p.lower_ == "of" for g in _pobjs(p)]
                 if inner and self._obj_matches(inner, wanted):
                     return True
@@ -670,9 +725,9 @@ class _Coder:
 
     def matches(self, e: TriggerEntry, tok: Token) -> bool:
         pos = tok.pos_
-        if e.pos == "verb" and pos not in ("VERB", "AUX"):
-            if not (pos == "ADJ" and tok.tag_ in ("VBN", "JJ") and tok.dep_ in ("acomp",)):
-                return False
+        if e.pos == "verb" and pos not in ("VERB", "AUX") and not (
+                pos == "ADJ" and tok.tag_ in ("VBN", "JJ") and tok.dep_ == "acomp"):
+            return False
         if e.pos == "noun" and pos not in ("NOUN", "PROPN"):
             return False
         if e.pos == "adj" and pos != "ADJ":
@@ -680,9 +735,8 @@ class _Coder:
         if e.pos == "aux" and not (pos in ("AUX", "VERB") and tok.dep_ == "aux"):
             return False
         prts = {p.lower_ for p in _particles(tok)}
-        if e.prt:
-            if not ((prts & set(e.prt)) or ("" in e.prt and not prts)):
-                return False
+        if e.prt and not ((prts & set(e.prt)) or ("" in e.prt and not prts)):
+            return False
         if e.not_prt and prts & set(e.not_prt):
             return False
         preps = _preps(tok)
@@ -728,13 +782,27 @@ class _Coder:
                 return False
         if e.under_speech and self.speech_governor(tok.head) is None:
             return False
-        if e.pos == "noun" and not e.prep:
-            # a bare nominal trigger must be the object of a verb ("held talks")
-            if tok.dep_ not in ("dobj", "obj", "conj", "nsubjpass", "attr", "appos"):
-                return False
-            if tok.dep_ == "conj" and tok.head.dep_ not in ("dobj", "obj", "attr"):
-                return False
-        return True
+        return not (e.pos == "noun" and not e.prep and not self.nominal_position(tok))
+
+    def nominal_position(self, tok: Token) -> bool:
+        """A bare nominal trigger is coded only as the object of a verb ("held talks",
+        "launched ten days of war games") or the subject of an eventive verb ("riots
+        erupted", "clashes are continuing")."""
+        dep = tok.dep_
+        if dep in ("dobj", "obj"):
+            return _lemma(tok.head) in self.cues.support_verbs
+        if dep == "nsubjpass":
+            return _lemma(tok.head) in self.cues.support_verbs
+        if dep == "conj":
+            return tok.head.dep_ in ("dobj", "obj") and self.nominal_position(tok.head)
+        if dep == "nsubj":
+            return _lemma(tok.head) in self.cues.eventive_verbs
+        if dep == "pobj" and tok.head.lower_ == "of":
+            q = tok.head.head
+            return (q.dep_ in ("dobj", "obj") and (q.pos_ == "NUM" or _lemma(q) in
+                    self.cues.quantity_nouns or q.lower_ in self.cues.quantity_nouns)
+                    and _lemma(q.head) in self.cues.support_verbs)
+        return False
 
     def match(self, tok: Token) -> TriggerEntry | None:
         entries = self.lex.entries_for(_lemma(tok))
@@ -835,7 +903,8 @@ class _Coder:
 
     # -- governance -------------------------------------------------------------------
     def governed(self, tok: Token, triggers: set[int]) -> bool:
-        """True when ``tok`` sits in the object/complement of another trigger."""
+        """True when ``tok`` sits in the object/complement of another trigger (or in the
+        purpose clause of a nominal trigger's verb: "began a hunger strike to demand…")."""
         cur = tok
         for _ in range(14):
             head = cur.head
@@ -846,11 +915,47 @@ class _Coder:
                 return False
             if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ != "to" for c in cur.children):
                 return False
-            if dep == "ccomp" and self.is_speech(head):
-                return False
             if head.i in triggers and dep != "conj":
                 return True
+            if dep in ("advcl", "xcomp", "ccomp", "conj") and head.i not in triggers and any(
+                    c.dep_ in ("dobj", "obj") and c.i in triggers and c.i != cur.i
+                    for c in head.children):
+                return True
+            if dep == "ccomp" and self.is_speech(head):
+                return False
             cur = head
+        return False
+
+    def in_condition(self, tok: Token) -> bool:
+        """Inside a condition or a subject clause ("unless Baghdad accepted…",
+        "removing the sanctions is out of the question"): not an asserted event."""
+        cur = tok
+        for _ in range(14):
+            head = cur.head
+            if head.i == cur.i:
+                return False
+            if cur.dep_ in ("csubj", "csubjpass"):
+                return True
+            if cur.dep_ in ("advcl", "ccomp") and any(
+                    c.dep_ == "mark" and c.lower_ in self.cues.condition_marks
+                    for c in cur.children):
+                return True
+            if cur.dep_ == "pcomp" and head.lower_ in self.cues.condition_marks:
+                return True
+            cur = head
+        return False
+
+    def threat_condition(self, verb: Token) -> bool:
+        """The event has an "unless …" clause: an announced action with a condition."""
+        cur = verb
+        for _ in range(3):
+            for c in cur.children:
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.cues.threat_marks
+                                             for m in c.children):
+                    return True
+            if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+                break
+            cur = cur.head
         return False
 
 
@@ -908,7 +1013,7 @@ def _trigger_span(ctx: DocContext, tok: Token, e: TriggerEntry) -> Span:
         parts += [m for m in tok.children if _lemma(m) in e.modifier]
     lo = min(p.i for p in parts)
     hi = max(p.i for p in parts)
-    if hi - lo > 4:
+    if hi - lo > 2:
         lo = hi = tok.i
     return ctx.tspan(tok.doc[lo:hi + 1])
 
@@ -933,12 +1038,17 @@ def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
     if not found:
         return []
     trig_ids = {t.i for t, _ in found}
+    aux_heads = {t.head.i for t, e in found if e.pos == "aux"}
+    trig_ids |= aux_heads
     sref = ctx.sentence_ref(sent)
     events: list[Event] = []
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
     quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
     for tok, e in found:
-        if coder.governed(tok, trig_ids):
+        if tok.i in aux_heads and e.pos != "aux":
+            continue
+        anchor = tok.head if e.pos == "aux" else tok
+        if coder.governed(anchor, trig_ids) or coder.in_condition(anchor):
             continue
         ev = _code_one(ctx, lex, coder, sent, sref, tok, e, quotes)
         if ev is None:
@@ -982,6 +1092,8 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
                 actor_toks = coder.subject(verb)
             if not actor_toks and poss:
                 actor_toks = poss[:1]
+            if not actor_toks:
+                actor_toks = coder.entity_mods(tok)[:1]
     actor: list[ActorRef] = []
     for a in actor_toks:
         actor.extend(coder.refs(a))
@@ -1000,9 +1112,17 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
         if recipient:
             break
     akeys = {(a.start, a.end) for a in actor}
-    recipient = [r for r in recipient if (r.start, r.end) not in akeys]
+    seen_r: set[tuple[int, int]] = set()
+    unique: list[ActorRef] = []
+    for r in recipient:
+        if (r.start, r.end) not in akeys and (r.start, r.end) not in seen_r:
+            seen_r.add((r.start, r.end))
+            unique.append(r)
+    recipient = unique
     if not actor and not recipient:
         return None
+    if e.pos == "noun" and e.prep and not recipient:
+        return None  # "a press conference with …" / "a call for … by …" without the party
     # -- negation, modality, attribution
     verb = coder.clause_verb(tok if e.pos != "aux" else tok.head)
     negated = coder.negated(tok, verb)
@@ -1021,7 +1141,10 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
     etype, mode = e.type, e.mode
     # -- intent (PLOVER/CAMEO): announced future actions are promises or threats
     intent = lex.intent
-    if modality == "future" and etype in (intent.get("cooperative") or []):
+    conditional_threat = modality == "future" and coder.threat_condition(verb)
+    if conditional_threat and etype in (intent.get("cooperative") or []) and not negated:
+        etype, mode, modality = "THREATEN", None, "asserted"
+    elif modality == "future" and etype in (intent.get("cooperative") or []):
         if negated:
             etype, mode, negated = "REJECT", None, False
         else:
