@@ -48,31 +48,31 @@ SEED = (
 # (kind, speaker mention, cue, content) of the seed's six gold quotes, as text
 SEED_GOLD = [
     ("indirect", "Sergey Lavrov", "affirmed",
-     "Russia seeks to develop the Astana and Geneva tracks on the settlement of the crisis "
-     "in Syria in a coordinated manner."),
+     ("Russia seeks to develop the Astana and Geneva tracks on the settlement of the crisis "
+     "in Syria in a coordinated manner.")),
     ("indirect", "Lavrov", "said",
-     "the initiative to launch the Astana meetings has played a crucial role in stimulating "
+     ("the initiative to launch the Astana meetings has played a crucial role in stimulating "
      "the resumption of the Geneva process and Moscow wants to develop both processes in a "
      "coordinated manner, pointing out that the aim of the Astana process is to find "
-     "mechanisms to respect the cessation of hostilities agreement."),
+     "mechanisms to respect the cessation of hostilities agreement.")),
     ("indirect", "He", "pointed out",
-     "the Iranian advisors and Hezbollah are just as Russian Aerospace Forces are in Syria "
+     ("the Iranian advisors and Hezbollah are just as Russian Aerospace Forces are in Syria "
      "at the invitation of the country’s government, adding that the recent reconciliations "
      "in Syria allowed the protection of civilians, as it happened in the eastern "
-     "neighborhoods of Aleppo with the help of Russia."),
+     "neighborhoods of Aleppo with the help of Russia.")),
     ("indirect", "Lavrov", "said",
-     "what happened in Khan Sheikhoun is a provocation that requires a transparent, open and "
+     ("what happened in Khan Sheikhoun is a provocation that requires a transparent, open and "
      "detailed investigation, adding that Russia sees attempts to besiege the investigation "
      "and use this incident to change the international agenda and to change the regime in "
-     "Syria."),
+     "Syria.")),
     ("direct", "Lavrov", "said",
-     "we know Saudi Arabia’s stance and it is clear that our approaches to this are not "
-     "identical, to put it mildly."),
+     ("we know Saudi Arabia’s stance and it is clear that our approaches to this are not "
+     "identical, to put it mildly.")),
     ("direct", "He", "added",
-     "But we are unanimous that a settlement of the Syrian crisis requires the involvement "
+     ("But we are unanimous that a settlement of the Syrian crisis requires the involvement "
      "of all Syrian parties without any exceptions, and of all foreign actors that can "
      "exercise influence on the internal parties, except for the terrorist organizations "
-     "declared as such by the UN Security Council, of course."),
+     "declared as such by the UN Security Council, of course.")),
 ]
 
 
@@ -101,7 +101,7 @@ def seed(make_ctx: Callable[..., DocContext]) -> tuple[DocContext, list[Quote]]:
 def test_seed_gold_quotes_found_with_speaker_and_cue(
     seed: tuple[DocContext, list[Quote]], gold: tuple[str, str, str, str]
 ) -> None:
-    ctx, found = seed
+    _ctx, found = seed
     kind, speaker, cue, content = gold
     start = SEED.index(content)
     hits = [q for q in found if q.kind == kind and _matches(q, start, start + len(content))]
@@ -119,7 +119,7 @@ def test_seed_gold_quotes_found_with_speaker_and_cue(
 def test_seed_speakers_resolve_to_lavrov_when_the_resolver_knows_him(
     seed: tuple[DocContext, list[Quote]],
 ) -> None:
-    ctx, found = seed
+    _ctx, found = seed
     gold_quotes = [q for q in found if q.cue is not None]
     names = {q.speaker.name for q in gold_quotes if q.speaker is not None}
     if names == {None}:

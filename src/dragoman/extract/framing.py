@@ -218,7 +218,10 @@ def _hedge_target(tokens: list[Token]) -> tuple[int, int] | None:
     if head.pos_ == "VERB":
         comps = [c for c in head.children if c.dep_ in ("ccomp", "xcomp", "dobj")]
         if comps:
-            idx = [t.i for c in comps for t in c.subtree]
+            idx = [
+                t.i for c in comps for t in c.subtree
+                if not (t.dep_ == "mark" and t.head in comps)
+            ]
             return _trimmed(doc, min(idx), max(idx) + 1)
         if head.dep_ == "acl" and gov.pos_ in ("NOUN", "PROPN"):  # "the victory claimed by …"
             return _np_left(gov)
