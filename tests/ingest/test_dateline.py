@@ -66,6 +66,8 @@ DATELINES = [
      "Ras al-Ain", None, None, "SANA", "SANA", "Turkish"),
     ("PARIS, Feb. 3 (UPI) -- French farmers blocked motorways.",
      "PARIS", None, "Feb. 3", "UPI", "UPI", "French"),
+    ("NEW DELHI: The Congress party on Monday demanded a judicial inquiry.",
+     "NEW DELHI", None, None, None, None, "The"),
 ]
 
 
@@ -115,6 +117,9 @@ NO_DATELINE = [
     "Damascus – a city of five million people – was quiet.",
     "Paris, France - Farmers blocked motorways around the capital.",
     "Iran-Iraq border crossings reopened on Sunday.",
+    "UPDATE: Strikes hit the capital overnight, residents said.",
+    "Lavrov: we will not accept this, he told reporters.",
+    "Note: this story has been corrected.",
 ]
 
 

@@ -18,6 +18,7 @@ opening                                     place / date / agency
 ``MOSCOW, April 12. /TASS/. …``             MOSCOW / April 12 / TASS
 ``WASHINGTON — …``                          WASHINGTON / – / –  (an ALL-CAPS place, or a
                                             place with a date, needs no agency)
+``NEW DELHI: The …``                        NEW DELHI / – / –  (same rule, colon style)
 ==========================================  =========================================
 
 A ``By John Smith`` line at the top and a closing credit (``Manar/Mazen``,
@@ -244,7 +245,7 @@ class _Patterns:
         )
         self.bare = re.compile(
             rf"{head}(?:,?[ ](?P<date>{_DATE}))?"
-            rf"(?P<sep>[ \t]*(?:--|[–—])|[ \t]+-(?=[ \t]))[ \t]*"
+            rf"(?P<sep>[ \t]*(?:--|[–—])|[ \t]+-(?=[ \t])|:(?=[ \t]))[ \t]*"
         )
         cues = "|".join(re.escape(c) for c in sorted(lex.byline_cues, key=len, reverse=True))
         self.paren_credit = re.compile(rf"\((?:{cues})\b[^()]*\)\s*\Z") if cues else None

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,12 +99,32 @@ class DuplicateMatch:
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def _shingle_hashes(items: Iterable[str]) -> np.ndarray:
-    values = [
-        int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
-        for s in items
-    ]
-    return np.array(values, dtype=np.uint64)
+_TOKEN_CACHE: dict[str, int] = {}
+_ROLL = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier for combining token hashes
+
+
+def _token_hash(token: str) -> int:
+    h = _TOKEN_CACHE.get(token)
+    if h is None:
+        h = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+        if len(_TOKEN_CACHE) < 500_000:
+            _TOKEN_CACHE[token] = h
+    return h
+
+
+def _shingle_hashes(text: str, k: int) -> np.ndarray:
+    """64-bit hashes of the text's word k-shingles (stable across processes)."""
+    words = _TOKEN.findall(normalize_for_hash(text))
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    tokens = np.array([_token_hash(w) for w in words], dtype=np.uint64)
+    k = min(len(words), k)
+    n = len(words) - k + 1
+    out = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(k):
+            out = out * _ROLL + tokens[i:i + n]
+    return np.unique(out)
 
 
 class NearDuplicateIndex:
@@ -153,7 +173,7 @@ class NearDuplicateIndex:
 
     def signature(self, text: str) -> np.ndarray | None:
         """The MinHash signature of a text (None when it has no words)."""
-        hashes = _shingle_hashes(shingles(text, self.k))
+        hashes = _shingle_hashes(text, self.k)
         if hashes.size == 0:
             return None
         with np.errstate(over="ignore"):
@@ -166,11 +186,13 @@ class NearDuplicateIndex:
 
     def add(self, doc_id: str, text: str) -> None:
         """Remember a document (a second ``add`` of the same id is ignored)."""
+        self._add(doc_id, content_hash(text), self.signature(text))
+
+    def _add(self, doc_id: str, digest: str, sig: np.ndarray | None) -> None:
         if doc_id in self._ids:
             return
         self._ids.add(doc_id)
-        self._exact.setdefault(content_hash(text), doc_id)
-        sig = self.signature(text)
+        self._exact.setdefault(digest, doc_id)
         if sig is None:
             return
         self._sigs[doc_id] = sig
@@ -179,12 +201,17 @@ class NearDuplicateIndex:
 
     def match(self, text: str) -> DuplicateMatch | None:
         """The best earlier document this text duplicates (exact first), or None."""
-        exact = self._exact.get(content_hash(text))
+        return self._match(content_hash(text), lambda: self.signature(text))[0]
+
+    def _match(
+        self, digest: str, make_sig: Callable[[], np.ndarray | None]
+    ) -> tuple[DuplicateMatch | None, np.ndarray | None]:
+        exact = self._exact.get(digest)
         if exact is not None:
-            return DuplicateMatch(exact, "exact", 1.0)
-        sig = self.signature(text)
+            return DuplicateMatch(exact, "exact", 1.0), None
+        sig = make_sig()
         if sig is None:
-            return None
+            return None, None
         candidates: dict[str, None] = {}
         for band, key in zip(self._buckets, self._band_keys(sig), strict=True):
             for doc_id in band.get(key, ()):
@@ -194,7 +221,7 @@ class NearDuplicateIndex:
             sim = float(np.mean(self._sigs[doc_id] == sig))
             if sim >= self.threshold and (best is None or sim > best.similarity):
                 best = DuplicateMatch(doc_id, "near", sim)
-        return best
+        return best, sig
 
     def find(self, text: str) -> str | None:
         """The id of the earlier document this text duplicates, or None."""
@@ -203,7 +230,8 @@ class NearDuplicateIndex:
 
     def check_and_add(self, doc_id: str, text: str) -> DuplicateMatch | None:
         """``match`` the text; add it when it is new. What a reader loop wants."""
-        found = self.match(text)
+        digest = content_hash(text)
+        found, sig = self._match(digest, lambda: self.signature(text))
         if found is None:
-            self.add(doc_id, text)
+            self._add(doc_id, digest, sig)
         return found
