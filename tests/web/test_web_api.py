@@ -286,3 +286,19 @@ def test_new_segments_appear_without_restart(tmp_path: Path, pipeline: Pipeline)
         assert c.get("/api/events", params={"doc_id": "r-2"}).json()["total"] == len(
             results[0].events)
         assert c.get("/documents/r-2").status_code == 200
+
+
+def test_event_links_to_its_sentence_in_the_document(client: Any) -> None:
+    for event in all_events(client)["events"]:
+        start = event["sentence"]["start"]
+        html = client.get(f"/documents/{event['doc_id']}").text
+        assert f'id="s{start}"' in html, event["id"]
+
+
+def test_create_app_refuses_a_missing_store(tmp_path: Path) -> None:
+    from dragoman.errors import StoreError
+    from dragoman.web import create_app
+
+    with pytest.raises(StoreError):
+        create_app(tmp_path / "nowhere")
+    assert not (tmp_path / "nowhere").exists()  # read-only: nothing was created

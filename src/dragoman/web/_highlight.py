@@ -40,10 +40,12 @@ class Piece:
         return "; ".join(x for x in self.labels if x)
 
 
-def pieces(text: str, marks: Iterable[Mark], base: int = 0) -> list[Piece]:
+def pieces(text: str, marks: Iterable[Mark], base: int = 0,
+           cuts: Iterable[int] = ()) -> list[Piece]:
     """Pieces of ``text`` (which starts at offset ``base`` of the document) with their marks.
 
-    Marks outside the text are clipped; empty or inverted marks are ignored.
+    Marks outside the text are clipped; empty or inverted marks are ignored. ``cuts`` are
+    extra offsets where a piece must start (e.g. sentence starts, for links to them).
     """
     end_of_text = base + len(text)
     clipped: list[Mark] = []
@@ -51,7 +53,7 @@ def pieces(text: str, marks: Iterable[Mark], base: int = 0) -> list[Piece]:
         start, end = max(m.start, base), min(m.end, end_of_text)
         if start < end:
             clipped.append(Mark(start, end, m.kind, m.label))
-    cuts = {base, end_of_text}
+    cuts = {base, end_of_text} | {c for c in cuts if base < c < end_of_text}
     for m in clipped:
         cuts.add(m.start)
         cuts.add(m.end)

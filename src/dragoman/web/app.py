@@ -325,6 +325,16 @@ def document_marks(bundle: dict[str, Any]) -> list[Mark]:
     return marks
 
 
+def _sentence_starts(bundle: dict[str, Any]) -> set[int]:
+    """Where the document's event sentences start (anchors ``#s<offset>`` link to them)."""
+    out: set[int] = set()
+    for event in bundle.get("events") or []:
+        start = (event.get("sentence") or {}).get("start")
+        if isinstance(start, int):
+            out.add(start)
+    return out
+
+
 LEGEND: tuple[tuple[str, str], ...] = (
     ("trigger", "event trigger"),
     ("actor", "actor"),
@@ -495,7 +505,8 @@ def create_app(
         for m in marks:
             counts[m.kind] = counts.get(m.kind, 0) + 1
         return page(request, "document.html", page="document", document=document,
-                    bundle=bundle, pieces=pieces(text, marks, 0), legend=LEGEND, counts=counts)
+                    bundle=bundle, legend=LEGEND, counts=counts,
+                    pieces=pieces(text, marks, 0, cuts=_sentence_starts(bundle)))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request, q: EventQueryDep) -> Response:
