@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from dragoman.errors import InputError, RecordError
-from dragoman.ingest import ReadIssue, ReadOptions, article_id, normalize_published, read_inputs
+from dragoman.ingest import (
+    ReadIssue,
+    ReadOptions,
+    article_from_record,
+    article_id,
+    normalize_published,
+    read_inputs,
+)
 from dragoman.types import Article
 
 LONG = "Government forces shelled villages in the south on Thursday, residents said."
@@ -419,3 +426,12 @@ def test_stdin_with_format_txt(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(LONG.encode()), encoding="utf-8"))
     (a,), _ = read(["-"], ReadOptions(format="txt"))
     assert a.text == LONG and a.origin == "<stdin>"
+
+
+def test_article_from_record_same_rules() -> None:
+    issues: list[ReadIssue] = []
+    a = article_from_record({"text": LONG, "published": "2020-05-06T01:00:00Z", "x": 1}, "row:1")
+    assert a is not None and a.id == article_id(LONG) and a.published == "2020-05-06"
+    assert a.meta == {"x": 1} and a.origin == "row:1"
+    assert article_from_record({"text": "tiny"}, "row:2", on_error=issues.append) is None
+    assert issues[0].origin == "row:2" and issues[0].skipped

@@ -18,7 +18,7 @@ def test_exports() -> None:
     assert set(ingest.__all__) == {
         "ReadOptions", "ReadIssue", "read_inputs", "normalize_published", "sample_paths",
         "split_dateline", "parse_dateline", "DatelineParts", "content_hash", "article_id",
-        "NearDuplicateIndex", "DuplicateMatch",
+        "NearDuplicateIndex", "DuplicateMatch", "article_from_record",
     }
 
 

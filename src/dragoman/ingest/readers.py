@@ -66,6 +66,7 @@ from .html import extract_html
 
 __all__ = [
     "FORMATS",
+    "article_from_record",
     "ReadIssue",
     "ReadOptions",
     "normalize_published",
@@ -596,6 +597,17 @@ def read_inputs(
     """
     sources, notes = _plan(inputs, options)
     return _iterate(sources, notes, options, on_error or _log_issue)
+
+
+def article_from_record(
+    record: Mapping[str, Any],
+    origin: str,
+    options: ReadOptions = ReadOptions(),
+    on_error: Callable[[ReadIssue], None] | None = None,
+) -> Article | None:
+    """One record (a JSONL object or CSV row as a mapping) as an ``Article`` by the readers'
+    rules (columns, ids, dates, ``meta``), or None when it is skipped (issue reported)."""
+    return _make_article(record, origin, options, on_error or _log_issue)
 
 
 def sample_paths() -> list[Path]:
