@@ -66,9 +66,9 @@ from .html import extract_html
 
 __all__ = [
     "FORMATS",
-    "article_from_record",
     "ReadIssue",
     "ReadOptions",
+    "article_from_record",
     "normalize_published",
     "read_inputs",
     "sample_paths",
