@@ -587,7 +587,8 @@ def _candidates(ctx: DocContext) -> list[tuple[int, int]]:
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME"):
             nxt = doc[ent.end] if ent.end < len(doc) else None
-            if nxt is not None and nxt.lower_ in ("old", "-old"):
+            if (nxt is not None and nxt.lower_ in ("old", "-old")) or \
+                    ent.text.lower().endswith(("old", "-old", "of age")):
                 continue  # an age
             if ent.text.strip().isdigit() and len(ent.text.strip()) != 4:
                 continue

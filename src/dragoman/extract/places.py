@@ -60,7 +60,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_VERSION = 3  # bump when the build changes
+GAZETTEER_VERSION = 5  # bump when the build changes
 _DATA = "dragoman.data.places"
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _FEATURE_COUNTRY = "A.PCLI"
@@ -73,7 +73,7 @@ _BROAD = {_FEATURE_COUNTRY, _FEATURE_ADM1, _FEATURE_CONT}
 # (a one-word name much more so: most one-word capitalised non-places are surnames)
 _MIN_POP_UNTAGGED = 5000
 _MIN_POP_UNTAGGED_ONE_WORD = 100_000
-_FUZZY_CUTOFF = 92.0
+_FUZZY_CUTOFF = 94.0
 _MIN_POP_FUZZY = 10_000
 
 
@@ -219,7 +219,7 @@ class Gazetteer:
 
     def __init__(self, state: dict[str, Any], rules: TranslitRules, stop: frozenset[str],
                  metonym_verbs: frozenset[str], preps: frozenset[str],
-                 dateline_lemmas: frozenset[str]) -> None:
+                 dateline_lemmas: frozenset[str], never: frozenset[str] = frozenset()) -> None:
         self.ids: array[int] = state["ids"]
         self.names: list[str] = state["names"]
         self.cc: list[str] = state["cc"]
@@ -232,9 +232,12 @@ class Gazetteer:
         self.iso3: dict[str, str] = state["iso3"]
         self.admin1_names: dict[str, str] = state["admin1_names"]  # "US.GA" → "Georgia"
         self.qualifiers: dict[str, str] = state["qualifiers"]  # key → "US.GA" | "US"
+        # entry → plain forms of its aliases.yaml names, which count as exact names
+        self.preferred: dict[int, list[str]] = state["preferred"]
         self.by_id: dict[int, int] = {gid: i for i, gid in enumerate(self.ids) if gid}
         self.rules = rules
         self.stop = stop
+        self.never = never
         self.metonym_verbs = metonym_verbs
         self.preps = preps
         self.dateline_lemmas = dateline_lemmas
@@ -451,7 +454,15 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
         add(int(st["geonameid"]), st["name"], "US", s[0] / s[2], s[1] / s[2], int(s[3]), code,
             _FEATURE_ADM1, [])
 
-    # package aliases
+    # package entries and aliases
+    for gid, e in (alias_data.get("entries") or {}).items():
+        try:
+            add(int(gid), str(e["name"]), str(e["country"]), float(e["lat"]), float(e["lon"]),
+                int(e.get("population", 0)), "", str(e.get("feature", _FEATURE_ADM1)),
+                [str(x) for x in e.get("names", [])])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataFileError(f"{alias_label}: entry {gid}: needs name, country, lat, lon "
+                                f"({exc})") from exc
     by_id = {gid: i for i, gid in enumerate(ids)}
     for gid, extra in (alias_data.get("aliases") or {}).items():
         if not isinstance(gid, int) or not isinstance(extra, list):
@@ -461,6 +472,18 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
             log.debug("alias target %s is not in the gazetteer", gid)
             continue
         entry_names[i].update(str(x) for x in extra)
+    for gid, point in (alias_data.get("points") or {}).items():
+        if (not isinstance(gid, int) or not isinstance(point, list) or len(point) != 2
+                or not all(isinstance(x, (int, float)) for x in point)):
+            raise DataFileError(f"{alias_label}: points must map a geonameid to [lat, lon]")
+        i = by_id.get(gid)
+        if i is not None:
+            lat[i], lon[i] = float(point[0]), float(point[1])
+    preferred: dict[int, list[str]] = {}
+    for gid, extra in (alias_data.get("aliases") or {}).items():
+        i = by_id.get(gid)
+        if i is not None:
+            preferred[i] = [plain(str(x), rules) for x in extra]
     qualifiers: dict[str, str] = {}
     for target, abbrevs in (alias_data.get("qualifiers") or {}).items():
         if not isinstance(target, str) or not isinstance(abbrevs, list):
@@ -484,7 +507,7 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
     state = {
         "ids": ids, "names": names, "cc": cc, "lat": lat, "lon": lon, "pop": pop,
         "admin1": admin1, "feature": feature, "index": index, "iso3": iso3,
-        "admin1_names": admin1_names, "qualifiers": qualifiers,
+        "admin1_names": admin1_names, "qualifiers": qualifiers, "preferred": preferred,
     }
     log.info("built gazetteer: %d entries, %d keys in %.1f s", len(ids), len(index),
              time.perf_counter() - t0)
@@ -515,11 +538,13 @@ def _load_state(rules: TranslitRules, cache: bool) -> dict[str, Any]:
     return state
 
 
-def _load_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+def _load_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+                           frozenset[str]]:
     stop_data, label = _read_yaml("stoplist.yaml")
     if not isinstance(stop_data, dict):
         raise DataFileError(f"{label}: expected a mapping with 'stop'")
     stop = frozenset(s.lower() for s in _str_list(stop_data.get("stop", []), label, "stop"))
+    never = frozenset(s.lower() for s in _str_list(stop_data.get("never", []), label, "never"))
     met, label = _read_yaml("metonymy.yaml")
     if not isinstance(met, dict):
         raise DataFileError(f"{label}: expected a mapping with 'verbs'")
@@ -529,7 +554,7 @@ def _load_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str], froze
         raise DataFileError(f"{label}: expected a mapping with 'preps' and 'dateline_lemmas'")
     preps = frozenset(_str_list(ev.get("preps", []), label, "preps"))
     lemmas = frozenset(_str_list(ev.get("dateline_lemmas", []), label, "dateline_lemmas"))
-    return stop, verbs, preps, lemmas
+    return stop, never, verbs, preps, lemmas
 
 
 @functools.lru_cache(maxsize=2)
@@ -542,13 +567,13 @@ def load_gazetteer(stoplist: str | None = None, cache: bool = True) -> Gazetteer
     t0 = time.perf_counter()
     rules = load_translit()
     state = _load_state(rules, cache)
-    stop, verbs, preps, lemmas = _load_lists()
+    stop, never, verbs, preps, lemmas = _load_lists()
     if stoplist:
         data, label = _read_yaml("", Path(stoplist))
         if not isinstance(data, dict):
             raise DataFileError(f"{label}: expected a mapping with 'stop'")
         stop = stop | {s.lower() for s in _str_list(data.get("stop", []), label, "stop")}
-    gaz = Gazetteer(state, rules, stop, verbs, preps, lemmas)
+    gaz = Gazetteer(state, rules, stop, verbs, preps, lemmas, never=never)
     log.info("gazetteer ready: %d entries in %.2f s", len(gaz), time.perf_counter() - t0)
     return gaz
 
@@ -619,7 +644,8 @@ def _qualifier_after(gaz: Gazetteer, doc: Any, end: int) -> tuple[str | None, in
 
 def _quality(gaz: Gazetteer, text: str, cands: Sequence[int]) -> dict[int, float]:
     p = plain(text, gaz.rules)
-    return {i: (0.5 if plain(gaz.names[i], gaz.rules) == p else 0.0) for i in cands}
+    return {i: (0.5 if plain(gaz.names[i], gaz.rules) == p or p in gaz.preferred.get(i, ())
+                else 0.0) for i in cands}
 
 
 def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
@@ -629,7 +655,8 @@ def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
     for s, e, source in spans:
         span = doc[s:e]
         text = span.text
-        if text.lower() in gaz.stop and source != "ner":
+        low = plain(text, gaz.rules)
+        if low in gaz.never or (low in gaz.stop and source != "ner"):
             continue
         cands = gaz.lookup(text)
         quality = _quality(gaz, text, cands)

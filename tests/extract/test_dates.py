@@ -1,0 +1,153 @@
+"""Dates: resolution against fixed publication dates, extraction with the real model,
+and the event date with its basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from dragoman import Article
+from dragoman.extract import DocContext, dates
+from dragoman.types import Dateline, Span
+
+THU = dt.date(2017, 4, 13)  # the seed's week: Wednesday is 2017-04-12
+DCT_1998 = dt.date(1998, 3, 1)  # a Sunday
+
+
+@pytest.mark.parametrize("text, anchor, tense, value, precision, kind", [
+    ("Wednesday", THU, None, "2017-04-12", "day", "date"),
+    ("on Wednesday", THU, "past", "2017-04-12", "day", "date"),
+    ("Thursday", THU, None, "2017-04-13", "day", "date"),
+    ("last Thursday", THU, None, "2017-04-06", "day", "date"),
+    ("Monday", THU, "future", "2017-04-17", "day", "date"),
+    ("next Monday", THU, None, "2017-04-17", "day", "date"),
+    ("Friday night", THU, "past", "2017-04-07", "day", "date"),
+    ("yesterday", THU, None, "2017-04-12", "day", "date"),
+    ("today", THU, None, "2017-04-13", "day", "date"),
+    ("tomorrow", THU, None, "2017-04-14", "day", "date"),
+    ("last week", THU, None, "2017-W14", "week", "date"),
+    ("this week", THU, None, "2017-W15", "week", "date"),
+    ("earlier this month", THU, None, "2017-04", "month", "date"),
+    ("last month", THU, None, "2017-03", "month", "date"),
+    ("last year", THU, None, "2016", "year", "date"),
+    ("April 4", THU, None, "2017-04-04", "day", "date"),
+    ("4 April", THU, None, "2017-04-04", "day", "date"),
+    ("Sept. 30", dt.date(1989, 11, 2), None, "1989-09-30", "day", "date"),
+    ("December", dt.date(1998, 1, 8), None, "1997-12", "month", "date"),
+    ("Dec. 15", dt.date(1989, 11, 2), "future", "1989-12-15", "day", "date"),
+    ("4/4/2017", THU, None, "2017-04-04", "day", "date"),
+    ("2017-04-04", None, None, "2017-04-04", "day", "date"),
+    ("Aug. 7, 1998", None, None, "1998-08-07", "day", "date"),
+    ("2017", None, None, "2017", "year", "date"),
+    ("the 1990s", None, None, "199", "decade", "date"),
+    ("nineteen ninety-six", None, None, "1996", "year", "date"),
+    ("April 3-5", THU, None, "2017-04-03/2017-04-05", "day", "range"),
+    ("the third quarter", dt.date(1989, 10, 25), None, "1989-Q3", "quarter", "date"),
+    ("the latest quarter", dt.date(1989, 10, 25), None, "1989-Q3", "quarter", "date"),
+    ("a year earlier", DCT_1998, None, "1997", "year", "date"),
+    ("two days ago", DCT_1998, None, "1998-02-27", "day", "date"),
+    ("June last year", DCT_1998, None, "1997-06", "month", "date"),
+    ("this summer", THU, None, "2017-SU", "season", "date"),
+    ("now", THU, None, "PRESENT_REF", None, "date"),
+    ("recently", THU, None, "PAST_REF", None, "date"),
+    ("three years", THU, None, "P3Y", None, "duration"),
+    ("the past two weeks", THU, None, "P2W", None, "duration"),
+    ("every week", THU, None, "P1W", None, "set"),
+    ("daily", THU, None, "P1D", None, "set"),
+])
+def test_resolve(text: str, anchor: dt.date | None, tense: str | None, value: str,
+                 precision: str | None, kind: str) -> None:
+    r = dates.resolve(text, anchor, tense)
+    assert r is not None
+    assert (r.value, r.precision, r.kind) == (value, precision, kind)
+
+
+@pytest.mark.parametrize("text", ["Wednesday", "last week", "April 4", "yesterday"])
+def test_relative_without_anchor_keeps_the_record_unresolved(text: str) -> None:
+    r = dates.resolve(text, None)
+    assert r is not None and r.value is None
+
+
+@pytest.mark.parametrize("text", ["the committee", "Lavrov", "53"])
+def test_non_dates_are_not_resolved(text: str) -> None:
+    assert dates.resolve(text, THU) is None
+
+
+def test_seed_wednesday(make_ctx: Callable[..., DocContext]) -> None:
+    text = ("Russian Foreign Minister Sergey Lavrov affirmed on Wednesday that Russia seeks to "
+            "develop the Astana and Geneva tracks.")
+    ctx = make_ctx(text, published="2017-04-13")
+    found = dates.extract(ctx)
+    wed = [d for d in found if d.text == "Wednesday"]
+    assert wed and wed[0].value == "2017-04-12" and wed[0].precision == "day"
+    assert text[wed[0].start:wed[0].end] == "Wednesday"
+    ctx.dates = found
+    affirmed = next(t for t in ctx.doc if t.text == "affirmed")
+    assert dates.event_date(ctx, affirmed.sent, affirmed) == ("2017-04-12", "text")
+    seeks = next(t for t in ctx.doc if t.text == "develop")
+    assert dates.event_date(ctx, seeks.sent, seeks) == ("2017-04-12", "text")
+
+
+def test_future_tense_points_forward(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("The ministers will meet on Monday in Geneva.", published="2017-04-13")
+    found = dates.extract(ctx)
+    assert [(d.text, d.value) for d in found] == [("Monday", "2017-04-17")]
+
+
+def test_extract_many_forms(make_ctx: Callable[..., DocContext]) -> None:
+    text = ("Talks held last week and again yesterday failed. The UN said earlier this month "
+            "that the truce signed on 4/4/2017 had lasted three years. Inspectors visit every "
+            "week.")
+    ctx = make_ctx(text, published="2017-04-13")
+    got = {d.text: (d.value, d.kind) for d in dates.extract(ctx)}
+    assert got["last week"] == ("2017-W14", "date")
+    assert got["yesterday"] == ("2017-04-12", "date")
+    assert got["earlier this month"] == ("2017-04", "date")
+    assert got["4/4/2017"] == ("2017-04-04", "date")
+    assert got["three years"] == ("P3Y", "duration")
+    assert got["every week"] == ("P1W", "set")
+
+
+def test_no_publication_date_keeps_unresolved_records(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Lavrov affirmed on Wednesday that talks would continue in 2018.")
+    found = {d.text: d.value for d in dates.extract(ctx)}
+    assert found["Wednesday"] is None
+    assert found["2018"] == "2018"
+
+
+def test_event_date_falls_back_to_published_then_none(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("The committee discussed the budget.", published="2017-04-13")
+    ctx.dates = dates.extract(ctx)
+    tok = next(t for t in ctx.doc if t.text == "discussed")
+    assert dates.event_date(ctx, tok.sent, tok) == ("2017-04-13", "published")
+    ctx = make_ctx("The committee discussed the budget.")
+    ctx.dates = dates.extract(ctx)
+    tok = next(t for t in ctx.doc if t.text == "discussed")
+    assert dates.event_date(ctx, tok.sent, tok) == (None, None)
+
+
+def test_event_date_from_the_dateline(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "DAMASCUS, April 12, 2017 (SANA) - The committee discussed the budget on the day."
+    body_start = text.index("The committee")
+    dl = Dateline(body=Span(body_start, len(text), text[body_start:]),
+                  place=Span(0, 8, "DAMASCUS"), date=Span(10, 24, "April 12, 2017"))
+    ctx = DocContext(doc_id="d", run_id="r", article=Article(id="d", text=text), dateline=dl,
+                     doc=pipeline.nlp(text[body_start:]), base=body_start,
+                     resources=pipeline.resources)
+    ctx.dates = dates.extract(ctx)
+    tok = next(t for t in ctx.doc if t.text == "discussed")
+    assert dates.event_date(ctx, tok.sent, tok) == ("2017-04-12", "dateline")
+    # the dateline's date is also the anchor when the article has no publication date
+    ctx2 = DocContext(doc_id="d", run_id="r", article=Article(id="d", text=text), dateline=dl,
+                      doc=pipeline.nlp("They met yesterday."), base=body_start,
+                      resources=pipeline.resources)
+    assert [d.value for d in dates.extract(ctx2)] == ["2017-04-11"]
+
+
+def test_ages_are_not_dates(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("The 53 years old minister resigned on Friday.", published="2017-04-13")
+    assert [d.text for d in dates.extract(ctx)] == ["Friday"]
