@@ -226,9 +226,14 @@ def _write_rows(rows: list[dict[str, Any]], fmt: str) -> None:
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
     elif fmt == "csv":
-        from .query.export import flatten_rows, write_csv
+        import csv
 
-        write_csv(flatten_rows(rows), sys.stdout)
+        from .query.export import csv_columns, flatten
+
+        cols = csv_columns("events")
+        writer = csv.writer(sys.stdout)
+        writer.writerow([c[0] for c in cols])
+        writer.writerows(flatten(r, cols) for r in rows)
     else:
         _print_events(rows)
 

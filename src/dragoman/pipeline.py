@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "dragoman/1"
 
 
-def make_document(article: Article, run_id: str, duplicate_of: str | None = None) -> Document:
+def make_document(
+    article: Article, run_id: str, duplicate_of: str | None = None,
+    duplicate_kind: str | None = None,
+) -> Document:
     """The document record of an article (dateline split, content hash, metadata)."""
     return Document(
         doc_id=article.id,
@@ -37,6 +40,7 @@ def make_document(article: Article, run_id: str, duplicate_of: str | None = None
         content_hash=content_hash(article.text),
         dateline=split_dateline(article.text),
         duplicate_of=duplicate_of,
+        duplicate_kind=duplicate_kind if duplicate_of else None,
         meta_json=json.dumps(article.meta, ensure_ascii=False, sort_keys=True, default=str),
         origin=article.origin,
         run_id=run_id,

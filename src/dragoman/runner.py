@@ -12,6 +12,7 @@ store already holds is skipped, so running the same input twice adds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -25,7 +26,7 @@ from typing import Any
 from . import __version__
 from .config import Config
 from .engines import Engine, get_engine
-from .ingest import ReadOptions, content_hash, read_inputs
+from .ingest import NearDuplicateIndex, ReadOptions, content_hash, read_inputs
 from .pipeline import make_document
 from .types import Article, Result
 
@@ -100,11 +101,18 @@ def run(
     on_issue: Callable[[str], None] | None = None,
     on_progress: Callable[[RunSummary], None] | None = None,
     articles: Iterable[Article] | None = None,
+    detect_near_duplicates: bool = True,
 ) -> RunSummary:
     """Process ``inputs`` (paths, folders or ``-``) into the store at ``store_path``.
 
     ``articles`` may be given instead of ``inputs`` (library use). Problems with single
     records are passed to ``on_issue`` and counted; they never stop the run.
+
+    Duplicates: the same normalised content as a stored document or an earlier article of
+    this run (``exact``), or a syndicated near-copy of an earlier article of this run
+    (``near``: MinHash similarity of word shingles, see ``NearDuplicateIndex``), is recorded
+    as a document with ``duplicate_of``/``duplicate_kind`` and is not extracted again, so
+    a story wired to ten outlets is counted once.
     """
     from .store import Store
 
@@ -123,14 +131,16 @@ def run(
             on_issue(text)
 
     store = Store.open(store_path, create=True)
+    options = dataclasses.replace(read_options or ReadOptions(), min_chars=config.min_chars)
     source: Iterable[Article] = (
         articles if articles is not None
-        else read_inputs(list(inputs), read_options or ReadOptions(), on_error=report)
+        else read_inputs(list(inputs), options, on_error=report)
     )
     started = time.perf_counter()
     with store.writer(run_id, segment_size=config.segment_size) as writer:
         known = store.known_documents()
         hashes: dict[str, str] = dict(known.hashes)
+        near = NearDuplicateIndex() if detect_near_duplicates else None
         writer.begin_run({
             "run_id": run_id,
             "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -144,7 +154,7 @@ def run(
             seen_ids: set[str] = set()
             for article in source:
                 summary.read += 1
-                if len(article.text.strip()) < config.min_chars:
+                if len("".join(article.text.split())) < config.min_chars:
                     report(_Skip(article.origin or article.id, "empty article (no text to process)"))
                     continue
                 if article.id in known or article.id in seen_ids:
@@ -152,10 +162,15 @@ def run(
                     continue
                 seen_ids.add(article.id)
                 h = content_hash(article.text)
-                original = hashes.get(h)
+                original, kind = hashes.get(h), "exact"
+                if original is None and near is not None:
+                    match = near.check_and_add(article.id, article.text)
+                    if match is not None:
+                        original, kind = match.doc_id, match.kind
                 if original is not None:
                     summary.duplicates += 1
-                    writer.add(Result(document=make_document(article, run_id, duplicate_of=original)))
+                    writer.add(Result(document=make_document(
+                        article, run_id, duplicate_of=original, duplicate_kind=kind)))
                     continue
                 hashes[h] = article.id
                 yield article

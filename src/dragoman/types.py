@@ -247,6 +247,7 @@ class Document:
     content_hash: str
     dateline: Dateline | None
     duplicate_of: str | None = None
+    duplicate_kind: str | None = None  # exact | near (a syndicated copy), when duplicate_of is set
     meta_json: str = "{}"
     origin: str | None = None
     run_id: str = ""
