@@ -412,13 +412,35 @@ def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
+def _lemma_variants(tok: Token) -> list[str]:
+    """The lemma, then guesses from the surface form for verbs the lemmatizer gets wrong
+    ("staged" → "stag", "raped" → "rap")."""
+    out = [_lemma(tok), tok.lower_]
+    w = tok.lower_
+    if tok.pos_ in ("VERB", "AUX", "ADJ"):
+        if w.endswith("ed"):
+            out += [w[:-1], w[:-2]]
+        if w.endswith("ing"):
+            out += [w[:-3] + "e", w[:-3]]
+        if w.endswith("s"):
+            out += [w[:-1], w[:-2]]
+    return out
+
+
 def _children(tok: Token, deps: Iterable[str]) -> list[Token]:
     deps = set(deps)
     return [c for c in tok.children if c.dep_ in deps]
 
 
+_PARTICLE_WORDS = {"down", "up", "out", "off", "over", "aside", "away", "back", "in", "on"}
+
+
 def _particles(tok: Token) -> list[Token]:
-    return [c for c in tok.children if c.dep_ == "prt"]
+    """Verb particles, including ones the parser attached as a bare adverb/preposition
+    ("stepped down on Friday")."""
+    return [c for c in tok.children if c.dep_ == "prt" or (
+        c.dep_ in ("advmod", "prep") and c.lower_ in _PARTICLE_WORDS and c.i == tok.i + 1
+        and not any(g.dep_ in ("pobj", "pcomp") for g in c.children))]
 
 
 def _preps(tok: Token) -> list[Token]:
@@ -482,8 +504,9 @@ class _Coder:
             return True
         if tok.pos_ == "NOUN" and _lemma(tok) in self.cues.actor_nouns:
             return True
-        # "Islamic fundamentalists", "Palestinian prisoners"
+        # "Islamic fundamentalists", "Palestinian prisoners" (as the doer of an event)
         return bool(tok.pos_ == "NOUN" and tok.tag_ == "NNS"
+                    and (tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ == "agent")
                     and _lemma(tok) not in self.cues.instrument_nouns
                     and any(c.dep_ in ("amod", "compound") and c.ent_type_ in ("NORP", "GPE")
                             for c in tok.children))
@@ -789,10 +812,8 @@ class _Coder:
         "launched ten days of war games") or the subject of an eventive verb ("riots
         erupted", "clashes are continuing")."""
         dep = tok.dep_
-        if dep in ("dobj", "obj"):
-            return _lemma(tok.head) in self.cues.support_verbs
-        if dep == "nsubjpass":
-            return _lemma(tok.head) in self.cues.support_verbs
+        if dep in ("dobj", "obj", "nsubjpass"):
+            return any(v in self.cues.support_verbs for v in _lemma_variants(tok.head))
         if dep == "conj":
             return tok.head.dep_ in ("dobj", "obj") and self.nominal_position(tok.head)
         if dep == "nsubj":
@@ -805,12 +826,10 @@ class _Coder:
         return False
 
     def match(self, tok: Token) -> TriggerEntry | None:
-        entries = self.lex.entries_for(_lemma(tok))
-        if not entries and tok.lower_ != _lemma(tok):
-            entries = self.lex.entries_for(tok.lower_)
-        for e in entries:
-            if self.matches(e, tok):
-                return e
+        for lemma in dict.fromkeys(_lemma_variants(tok)):
+            for e in self.lex.entries_for(lemma):
+                if self.matches(e, tok):
+                    return e
         return None
 
     # -- speech, negation, modality ---------------------------------------------------
@@ -917,7 +936,7 @@ class _Coder:
                 return False
             if head.i in triggers and dep != "conj":
                 return True
-            if dep in ("advcl", "xcomp", "ccomp", "conj") and head.i not in triggers and any(
+            if dep in ("advcl", "xcomp", "ccomp", "conj", "prep") and head.i not in triggers and any(
                     c.dep_ in ("dobj", "obj") and c.i in triggers and c.i != cur.i
                     for c in head.children):
                 return True
