@@ -225,7 +225,8 @@ def test_gazetteer_place_is_never_a_person(kb: KnowledgeBase) -> None:
     place = Place("d", 0, 14, "Khan Sheikhoun", 168325, "Khan Shaykhun", "SYR", 35.4, 36.6,
                   "P.PPL", "mention")
     with_place = resolve(ctx_for(doc, kb, places=[place]))
-    assert with_place.mentions == []
+    assert [m.kind for m in with_place.mentions] == ["country"]  # the place's people, no person
+    assert with_place.mentions[0].country == "SYR"
     # without the place record the tagger's PERSON stands (it is the place check that acts)
     without = resolve(ctx_for(hand_doc(toks, ents=[(0, 2, "PERSON")]), kb))
     assert [m.kind for m in without.mentions] == ["person"]

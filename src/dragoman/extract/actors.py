@@ -97,6 +97,7 @@ class KBEntry:
     org_kind: str | None = None
     wikidata: str | None = None
     origin: str = ""
+    preferred: tuple[str, ...] = ()  # demonyms/capitals a curated or user row claims
 
     def role_on(self, on: dt.date | None, hint: str = "") -> Role | None:
         """The role held on ``on``; without a date the one whose title the text names
@@ -299,7 +300,9 @@ def _check_qid(value: str, origin: str) -> str | None:
     return value
 
 
-def _add_country(b: _Builder, row: dict[str, str], origin: str, seen: set[str]) -> None:
+def _add_country(
+    b: _Builder, row: dict[str, str], origin: str, seen: set[str], generated: bool = False
+) -> None:
     iso = row["iso3"]
     if not _ISO3.match(iso) or iso in SPECIAL_CODES:
         raise DataFileError(f"{origin}: iso3 {iso!r} is not an ISO 3166-1 alpha-3 code")
@@ -309,6 +312,7 @@ def _add_country(b: _Builder, row: dict[str, str], origin: str, seen: set[str]) 
     key = f"country:{iso}"
     old = b.entries.get(key)
     capitals = tuple(c for part in _split(row["capital"]) for c in part.split(" / ") if c)
+    claimed = () if generated else _split(row["demonyms"]) + capitals
     if old is None:
         if not row["name"]:
             raise DataFileError(f"{origin}: new country {iso} needs a name")
@@ -316,6 +320,7 @@ def _add_country(b: _Builder, row: dict[str, str], origin: str, seen: set[str]) 
             kb_id=key, kind="country", name=row["name"], country=iso, sector=None,
             aliases=_split(row["aliases"]), demonyms=_split(row["demonyms"]),
             capitals=capitals, wikidata=_check_qid(row["wikidata"], origin), origin=origin,
+            preferred=claimed,
         )
         return
     # a later row for a known country adds names (and may rename it)
@@ -325,6 +330,7 @@ def _add_country(b: _Builder, row: dict[str, str], origin: str, seen: set[str]) 
         demonyms=tuple(dict.fromkeys(_split(row["demonyms"]) + old.demonyms)),
         capitals=tuple(dict.fromkeys(capitals + old.capitals)) if capitals else old.capitals,
         wikidata=_check_qid(row["wikidata"], origin) or old.wikidata, origin=origin,
+        preferred=old.preferred + claimed,
     )
 
 
@@ -421,6 +427,7 @@ def _yaml_rows(path: Path) -> list[tuple[str, str, dict[str, str]]]:
         return []
     if not isinstance(root, yaml.MappingNode):
         raise DataFileError(f"{path}:1: an actor YAML file is a mapping of tables")
+    _no_duplicate_keys(root, path)
     out: list[tuple[str, str, dict[str, str]]] = []
     columns = {"countries": COUNTRY_COLUMNS, "organizations": ORG_COLUMNS, "people": PEOPLE_COLUMNS}
     for key_node, value_node in root.value:
@@ -453,6 +460,24 @@ def _yaml_rows(path: Path) -> list[tuple[str, str, dict[str, str]]]:
     return out
 
 
+def _no_duplicate_keys(node: yaml.Node, path: Path) -> None:
+    """YAML keeps the last of two equal keys silently; a data file must not have them."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for k, v in node.value:
+            line = k.start_mark.line + 1
+            if isinstance(k, yaml.ScalarNode):
+                if k.value in seen:
+                    raise DataFileError(
+                        f"{path}:{line}: duplicate key {k.value!r} (first at line {seen[k.value]})"
+                    )
+                seen[k.value] = line
+            _no_duplicate_keys(v, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _no_duplicate_keys(item, path)
+
+
 def load_sectors(path: Path | None = None) -> SectorLexicon:
     """Load and validate ``sectors.yaml``."""
     path = path or _data_dir() / "sectors.yaml"
@@ -463,8 +488,9 @@ def load_sectors(path: Path | None = None) -> SectorLexicon:
         raise DataFileError(f"{path}: cannot read sector lexicon ({exc})") from exc
     if not isinstance(data, dict) or "codes" not in data or "sectors" not in data:
         raise DataFileError(f"{path}:1: a sector lexicon needs 'codes' and 'sectors'")
-    lines = {}
+    lines: dict[str, int] = {}
     if isinstance(root, yaml.MappingNode):
+        _no_duplicate_keys(root, path)
         lines = {k.value: k.start_mark.line + 1 for k, _ in root.value}
     codes = frozenset(str(c) for c in data["codes"])
     terms: dict[tuple[str, ...], str] = {}
@@ -514,11 +540,12 @@ def _load_file(
         table = _table_of(header, str(path))
         rows = [(table, origin, row) for origin, row in tsv_rows]
     seen_c: set[str] = set()
+    generated = path.name == "countries.tsv" and path.parent == _data_dir()
     seen_o: set[str] = set()
     seen_p: set[tuple[str, str, str]] = set()
     for table, origin, row in rows:
         if table == "countries":
-            _add_country(b, row, origin, seen_c)
+            _add_country(b, row, origin, seen_c, generated)
         elif table == "organizations":
             _add_org(b, row, origin, seen_o, codes)
         else:
@@ -562,10 +589,12 @@ def _index(
             else:
                 put(names, _norm(alias), kb_id)
         if e.kind == "country":
+            # a demonym or capital several countries share ("French": FRA, SPM…) goes to
+            # the first one, unless a curated or user row claims it
             for d in e.demonyms:
-                demonyms[_norm(d)] = e.country or ""
+                demonyms.setdefault(_norm(d), e.country or "")
             for c in e.capitals:
-                capitals[_norm(c)] = e.country or ""
+                capitals.setdefault(_norm(c), e.country or "")
         if e.kind == "person":
             for full in (e.name, *e.aliases):
                 parts = full.split()
@@ -575,8 +604,16 @@ def _index(
                 put(surnames, _norm(last), kb_id)
                 if "-" in last and last.split("-", 1)[0].lower() in ("al", "el", "ad", "as"):
                     put(surnames, _norm(last.split("-", 1)[1]), kb_id)
+    for e in entries.values():
+        if e.kind == "country":
+            for d in e.preferred:
+                if d in e.demonyms:
+                    demonyms[_norm(d)] = e.country or ""
+                if d in e.capitals:
+                    capitals[_norm(d)] = e.country or ""
     prefixes: set[str] = set()
-    for key in (*names, *(k.lower() for k in exact), *demonyms, *capitals):
+    plural = [d + "s" for d in demonyms if not d.endswith(("s", "ese", "sh", "ch"))]
+    for key in (*names, *(k.lower() for k in exact), *demonyms, *plural, *capitals):
         for n in range(1, len(key) + 1):
             prefixes.add(key[:n])
     return KnowledgeBase(
@@ -602,6 +639,7 @@ _LOCATIVE_PREPS = {
     "outside",
 }
 _AGENT_DEPS = {"nsubj", "nsubjpass", "agent", "poss", "csubj"}
+_ARG_DEPS = _AGENT_DEPS | {"dobj", "dative", "pobj", "conj", "appos"}
 _STOP_LEFT = {"DET", "ADP", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ", "PRON", "NUM", "SPACE"}
 _NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 
@@ -629,6 +667,8 @@ class ActorIndex:
     mentions: list[ActorMention] = field(default_factory=list)
     _by_token: dict[int, _Mention] = field(default_factory=dict, repr=False)
     _items: list[_Mention] = field(default_factory=list, repr=False)
+    _demonyms: dict[int, tuple[int, int, str, str | None, str | None]] = field(
+        default_factory=dict, repr=False)  # token → (start, end, iso3, name, kb_id)
 
     def refs_for(self, token: Token) -> list[ActorRef]:
         """The actor(s) of the noun phrase headed by ``token`` ([] when it names none).
@@ -656,11 +696,27 @@ class ActorIndex:
         m = self._by_token.get(token.i)
         if m is not None:
             out.extend(self._refs(m))
+        elif token.pos_ in ("NOUN", "PROPN") and depth == 0:
+            # no actor itself: the one its modifier names ("an Indian proposal",
+            # "Saudi Arabia's stance", "the Turkish and Greek sides")
+            for child in token.children:
+                if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < token.i:
+                    self._modifier(child, out)
         for child in token.children:
             if child.dep_ == "conj" and child.i > token.i:
                 self._collect(child, out, depth + 1)
-        if m is None and token.dep_ == "appos":
-            return
+
+    def _modifier(self, tok: Token, out: list[ActorRef]) -> None:
+        for t in (tok, *[c for c in tok.children if c.dep_ == "conj"]):
+            m = self._by_token.get(t.i)
+            if m is not None and m.kind != "pronoun":
+                out.extend(self._refs(m))
+                continue
+            d = self._demonyms.get(t.i)
+            if d is not None:
+                start, end, iso, name, kb_id = d
+                s = _span_of(self.ctx, self.ctx.doc[start:end])
+                out.append(ActorRef(s.text, s.start, s.end, name, iso, None, kb_id, "country"))
 
     def _refs(self, m: _Mention) -> list[ActorRef]:
         span = self.ctx.doc[m.start:m.end]
@@ -686,8 +742,14 @@ class _Resolver:
         self.lemmas = [t.lemma_.lower() for t in self.doc]
         self.place_tokens, self.metonym_tokens = self._places()
         self.country_at: dict[int, str] = {}  # token → country named there (for focus)
+        self.demonym_at: dict[int, tuple[int, int, str]] = {}  # token → (start, end, iso3)
+        self.demonym_tok: dict[int, tuple[int, str]] = {}  # every demonym token → start, iso3
         self.skip: set[int] = self._dateline_tokens()
         self._sent_of: list[int] | None = None
+        self._title_words = frozenset(
+            w for k, sec in self.lex.terms.items() if sec in ("GOV", "MIL", "JUD", "LEG")
+            and len(k) <= 3 for w in k
+        ) | self.lex.person_titles | {"vice", "deputy", "mr.", "mrs.", "ms.", "dr."}
 
     # ---- inputs --------------------------------------------------------------------
 
@@ -745,8 +807,6 @@ class _Resolver:
             for j in range(i, min(n, i + _MAX_ALIAS_TOKENS)):
                 piece = folded[j]
                 if j > i:
-                    if piece in ("'s", "'"):
-                        break
                     sep = " " if ws[j - 1] else ""
                     exact += sep
                     key += sep
@@ -764,6 +824,8 @@ class _Resolver:
                     best = (j + 1, "demonym", kb.demonyms[key])
                 elif key in kb.capitals:
                     best = (j + 1, "capital", kb.capitals[key])
+                elif key.endswith("s") and key[:-1] in kb.demonyms:
+                    best = (j + 1, "demonyms", kb.demonyms[key[:-1]])
             if best is None:
                 i += 1
                 continue
@@ -800,14 +862,28 @@ class _Resolver:
             if t.text in ("'s", "’s", "'"):
                 i -= 1
                 continue
+            if t.text == "-" and i > 0 and not doc[i - 1].whitespace_ and not t.whitespace_:
+                i -= 1  # "Secretary-General"
+                continue
+            m = self.by_token.get(i)
+            if m is not None and m.kind in ("org", "group", "country") and m.start < start:
+                # "Arab League Secretary-General X", "Niger's ambassador X"
+                if country is None and m.country and (
+                    m.kind == "country" or m.country in SPECIAL_CODES
+                ):
+                    country = m.country
+                new_start = m.start
+                i = m.start - 1
+                continue
             if t.pos_ in _STOP_LEFT and t.lower_ not in ("foreign",):
                 break
             if t.is_punct or "\n" in t.text:
                 break
             low = t.lemma_.lower()
             key = _norm(t.text)
-            if country is None and key in self.kb.demonyms:
-                country = self.kb.demonyms[key]
+            iso = self._demonym_of(t) or self.kb.demonyms.get(key)
+            if iso is not None:
+                country = iso  # the nearest demonym wins over an organisation's country
             elif country is None and self.kb.names.get(key):
                 e = self.kb.entries[self.kb.names[key][0]]
                 if e.kind == "country":
@@ -858,6 +934,7 @@ class _Resolver:
         self._surnames()
         self._nominals()
         self._pronouns()
+        self._we_in_quotes()
 
     def _add(self, m: _Mention) -> None:
         self.items.append(m)
@@ -882,25 +959,50 @@ class _Resolver:
             elif what == "capital":
                 self.country_at[start] = value
                 t = self.doc[head]
+                locative = t.dep_ == "pobj" and t.head.lower_ in _LOCATIVE_PREPS
                 if head in self.metonym_tokens or (
-                    t.dep_ in _AGENT_DEPS and head not in self.skip
+                    t.dep_ in _ARG_DEPS and not locative and head not in self.skip
                 ):
                     entry = self.kb.country(value)
                     self._add(_Mention(start, end, head, entry.name if entry else None, value,
                                        "GOV", entry.kb_id if entry else None, "country",
                                        "metonym"))
                 self.taken.update(range(start, end))
-            elif what == "demonym":
+            elif what in ("demonym", "demonyms"):
                 self.country_at[start] = value
-                # a demonym as a noun ("the Russians", "Syrians") names its people
+                self.demonym_at[start] = (start, end, value)
+                for k in range(start, end):
+                    self.demonym_tok[k] = (start, value)
+                # a plural demonym is a noun ("the Russians", "Palestinians"): its people
                 t = self.doc[head]
-                if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("amod", "compound") and (
-                    t.tag_ in ("NNS", "NNPS") or t.text.endswith("s")
-                ):
+                if what == "demonyms" and t.dep_ not in ("amod", "compound"):
                     entry = self.kb.country(value)
                     self._add(_Mention(start, end, head, entry.name if entry else None, value,
-                                       None, None, "group", "demonym"))
+                                       "CVL", None, "group", "demonym"))
                     self.taken.update(range(start, end))
+        self._places_as_actors()
+
+    def _places_as_actors(self) -> None:
+        """A gazetteer place that is the subject or object of a verb stands for its people
+        or authorities ("Samarra was attacked"): its country, sector unknown."""
+        if not self.ctx.places:
+            return
+        for p in self.ctx.places:
+            if p.role == "dateline" or not p.country:
+                continue
+            span = self.doc.char_span(p.start - self.ctx.base, p.end - self.ctx.base,
+                                      alignment_mode="expand")
+            if span is None or any(t.i in self.taken for t in span):
+                continue
+            root = span.root
+            if root.dep_ not in ("nsubj", "nsubjpass", "dobj", "agent") and p.role != "metonym":
+                continue
+            entry = self.kb.country(p.country)
+            sector = "GOV" if p.role == "metonym" else None
+            self._add(_Mention(span.start, span.end, root.i, entry.name if entry else None,
+                               p.country, sector, entry.kb_id if entry else None, "country",
+                               "metonym"))
+            self.taken.update(range(span.start, span.end))
 
     def _from_entry(
         self, e: KBEntry, start: int, end: int, head: int, hint: str, how: str,
@@ -913,7 +1015,10 @@ class _Resolver:
                 return _Mention(start, end, head, e.name, ctx_country or e.roles[-1].country,
                                 ctx_sector, e.kb_id, "person", how)
             assert role is not None
-            return _Mention(start, end, head, e.name, role.country, role.sector, e.kb_id,
+            sector = role.sector
+            if self.date is None and hint and ctx_sector and not _best_by_hint(list(e.roles), hint):
+                sector = ctx_sector  # "General Michel Aoun" before his presidency
+            return _Mention(start, end, head, e.name, role.country, sector, e.kb_id,
                             "person", how, role=role.title)
         if e.kind == "country":
             tok = self.doc[head]
@@ -930,38 +1035,72 @@ class _Resolver:
     def _ner(self) -> None:
         """Named entities the KB does not know: people (title → country/sector), orgs."""
         person_texts: set[str] = set()
-        for ent in self.doc.ents:
-            if ent.label_ == "PERSON" and self._good_person(ent.start, ent.end):
-                person_texts.add(_norm(ent.text))
-        for ent in self.doc.ents:
-            if ent.label_ not in ("PERSON", "ORG") or any(
-                t in self.taken or t in self.skip for t in range(ent.start, ent.end)
+        ents = [(e.start, e.end, e.label_, e.root.i) for e in self.doc.ents]
+        for start, end, label, _ in ents:
+            if label == "PERSON" and self._good_person(start, end):
+                person_texts.add(_norm(self.doc[start:end].text))
+        ents.extend(self._titled_names({i for s, e, _, _ in ents for i in range(s, e)}))
+        ents.sort()
+        for start, end, label, root in ents:
+            if label not in ("PERSON", "ORG") or any(
+                t in self.taken or t in self.skip for t in range(start, end)
             ):
                 continue
-            start, end = ent.start, ent.end
             while start < end and self.doc[start].lower_ == "the":
                 start += 1
             if start >= end:
                 continue
+            if label == "PERSON":
+                while end - start > 1 and (
+                    self._is_title_word(self.doc[start]) or self.doc[start].text == "-"
+                ):
+                    start += 1  # "Vice-President Moody Awori": the title is context
+            elif self.doc[root].dep_ == "compound" and self.doc[root].head.ent_type_ == "PERSON":
+                continue  # "[British Defence] Secretary Tom King": a title, not an org
             key = _norm(self.doc[start:end].text)
             if end - start == 1 and (self._surname_of(key) or key in self.kb.surnames):
                 continue  # a bare surname: left to the surname pass
-            is_person = ent.label_ == "PERSON" or key in person_texts
+            is_person = label == "PERSON" or key in person_texts
             if is_person:
                 if not self._good_person(start, end):
                     continue
                 country, sector, hint, _ = self._title_context(start, end)
                 name = self.doc[start:end].text
                 how = "title" if (country or sector) else "ner"
-                self._add(_Mention(start, end, ent.root.i, name, country, sector, None,
+                self._add(_Mention(start, end, root, name, country, sector, None,
                                    "person", how, role=hint or None))
             else:
                 if self._surname_of(key) or self._junk(start, end):
                     continue  # left to the surname pass
                 country, sector = self._org_attrs(start, end)
-                self._add(_Mention(start, end, ent.root.i, self.doc[start:end].text, country,
+                self._add(_Mention(start, end, root, self.doc[start:end].text, country,
                                    sector, None, "org", "ner"))
             self.taken.update(range(start, end))
+
+    def _is_title_word(self, t: Token) -> bool:
+        low = t.lower_
+        return low in self._title_words or t.lemma_.lower() in self._title_words
+
+    def _titled_names(self, in_ents: set[int]) -> list[tuple[int, int, str, int]]:
+        """Proper names right after a person title that the tagger missed
+        ("ambassador Brah Mohamane", "President Juvenal Habyariman")."""
+        doc = self.doc
+        out: list[tuple[int, int, str, int]] = []
+        i = 1
+        while i < len(doc):
+            prev = doc[i - 1]
+            if (doc[i].pos_ == "PROPN" and i not in in_ents and i not in self.taken
+                    and prev.lemma_.lower() in self.lex.person_titles and doc[i].text[:1].isupper()):
+                j = i
+                while j < len(doc) and doc[j].pos_ == "PROPN" and j not in in_ents and (
+                    j not in self.taken
+                ):
+                    j += 1
+                if j - i <= 4:
+                    out.append((i, j, "PERSON", doc[i:j].root.i))
+                i = j
+            i += 1
+        return out
 
     def _good_person(self, start: int, end: int) -> bool:
         span = self.doc[start:end]
@@ -1065,10 +1204,16 @@ class _Resolver:
         if self.date is not None:
             active = [e for e in cands if e.role_on(self.date)]
             cands = active or cands
+        if len(cands) > 1 and hint:
+            cands = [e for e in cands if _best_by_hint(list(e.roles), hint)] or cands
         if len(cands) > 1:
-            cands = [e for e in cands if _best_by_hint(list(e.roles), hint)] if hint else []
-        if len(cands) != 1:
-            return None
+            # "President Bush": not sure who, but sure of the country and sector
+            shared = {(e.roles[-1].country, e.roles[-1].sector) for e in cands}
+            if len(shared) != 1:
+                return None
+            c, sec = shared.pop()
+            return _Mention(t.i, t.i + 1, t.i, t.text, c, sec, None, "person", "kb",
+                            role=hint or None)
         return self._from_entry(cands[0], t.i, t.i + 1, t.i, hint, "kb", country, sector)
 
     def _focus_country(self, before: int) -> str | None:
@@ -1099,6 +1244,14 @@ class _Resolver:
             if t.lower_ in self.lex.country_nouns:
                 self._country_noun(t)
                 continue
+            if (t.ent_type_ == "NORP" and t.tag_ in ("NNS", "NNPS")) or (
+                t.tag_ == "NNPS" and any(self._demonym_of(c) for c in t.children if c.i < t.i)
+            ):
+                # "Iraqi Kurds", "ethnic Albanians": a people
+                countries, _, left = self._np_countries(t, t.i)
+                self._add(_Mention(left, t.i + 1, t.i, None, countries[0] if countries else None,
+                                   "CVL", None, "group", "demonym" if countries else "ner"))
+                continue
             lem = self.lemmas
             hit = self.lex.match_at(lem, t.i + 1)
             if hit is None:
@@ -1111,12 +1264,15 @@ class _Resolver:
                     continue
             if t.i + 1 < len(doc) and doc[t.i + 1].i in self.taken and doc[t.i + 1].ent_type_ == "PERSON":
                 continue  # a title before a name
+            if any(c.dep_ in ("compound", "nmod") and c.i < t.i and self.by_token.get(c.i) and
+                   self.by_token[c.i].kind in ("org", "group") for c in t.children):
+                continue  # "the Taliban religious faction" is the Taliban
             if any(c.dep_ in ("compound", "appos", "flat") and c.i in self.taken and
                    self.by_token.get(c.i) and self.by_token[c.i].kind == "person"
                    for c in t.children):
                 continue
             countries, mod_sector, left = self._np_countries(t, start)
-            if mod_sector and sector == "GOV" and mod_sector in ("REB", "MIL", "OPP"):
+            if mod_sector:
                 sector = mod_sector
             kind = "group"
             name = None
@@ -1189,17 +1345,22 @@ class _Resolver:
                         left = min(left, c.left_edge.i)
                     continue
                 low = c.lemma_.lower()
-                if low in self.lex.modifiers:
+                if low in self.lex.modifiers and c.i < term_start:
                     mod_sector = self.lex.modifiers[low]
                     left = min(left, c.i)
+                elif c.dep_ == "compound":
+                    # "Israeli intelligence officials": the modifier's own modifiers
+                    for cc in c.children:
+                        if cc.i < c.i and cc.lemma_.lower() in self.lex.modifiers:
+                            mod_sector = self.lex.modifiers[cc.lemma_.lower()]
         # linear fallback: "Saudi regime" where the parse attaches elsewhere
         if not countries:
             i = term_start - 1
             while i >= 0 and doc_ok(self.doc[i]):
-                key = _norm(self.doc[i].text)
-                if key in self.kb.demonyms:
-                    countries.append(self.kb.demonyms[key])
-                    left = i
+                iso = self._demonym_of(self.doc[i])
+                if iso is not None:
+                    countries.append(iso)
+                    left = self.demonym_tok[i][0]
                     break
                 if self.doc[i].pos_ not in ("ADJ", "NOUN", "PROPN"):
                     break
@@ -1208,14 +1369,18 @@ class _Resolver:
             left += 1
         return list(dict.fromkeys(countries)), mod_sector, left
 
+    def _demonym_of(self, t: Token) -> str | None:
+        hit = self.demonym_tok.get(t.i)
+        return hit[1] if hit else None
+
     def _countries_of(self, tok: Token) -> list[str]:
         """Countries a modifier names: demonyms (and their conjuncts), country names,
         possessives ("Russia's", "his", "the country's")."""
         out: list[str] = []
         for t in [tok, *[c for c in tok.children if c.dep_ == "conj"]]:
-            key = _norm(t.text)
-            if key in self.kb.demonyms:
-                out.append(self.kb.demonyms[key])
+            iso = self._demonym_of(t)
+            if iso is not None:
+                out.append(iso)
                 continue
             m = self.by_token.get(t.i)
             if m is not None and m.country and m.kind in ("country", "group", "person", "org"):
@@ -1275,6 +1440,60 @@ class _Resolver:
             return (subj or in_prev)[-1] if subj else in_prev[-1]
         return people[-1]
 
+    def _quote_spans(self) -> list[tuple[int, int]]:
+        """Character spans of quotations (curly or straight double quotes)."""
+        text = self.doc.text
+        spans: list[tuple[int, int]] = []
+        open_at: int | None = None
+        for k, ch in enumerate(text):
+            if ch == "“" or (ch == '"' and open_at is None):
+                open_at = k
+            elif (ch == "”" or ch == '"') and open_at is not None:
+                spans.append((open_at, k + 1))
+                open_at = None
+        return spans
+
+    def _speaker_of(self, qs: int, qe: int) -> _Mention | None:
+        """The person closest to a quotation, outside it, in its sentence or the next
+        ("Lavrov said “…”", "“…” He added.")."""
+        doc = self.doc
+        first = doc.char_span(qs, qe, alignment_mode="expand")
+        if first is None:
+            return None
+        s0, s1 = self._sent_index(first.start), self._sent_index(first.end - 1)
+        best: tuple[int, _Mention] | None = None
+        for m in self.items:
+            if m.kind != "person" or m.country is None:
+                continue
+            c0 = doc[m.start].idx
+            if qs <= c0 < qe:
+                continue
+            si = self._sent_index(m.head)
+            if si not in (s0, s1, s1 + 1):
+                continue
+            dist = qs - c0 if c0 < qs else c0 - qe
+            if best is None or dist < best[0]:
+                best = (dist, m)
+        return best[1] if best else None
+
+    def _we_in_quotes(self) -> None:
+        """"we"/"our" inside a quotation → the speaker's country (and sector)."""
+        spans = self._quote_spans()
+        if not spans:
+            return
+        for t in self.doc:
+            if t.lower_ not in ("we", "our", "us", "ours") or t.pos_ != "PRON" or t.i in self.taken:
+                continue
+            q = next(((a, b) for a, b in spans if a <= t.idx < b), None)
+            if q is None:
+                continue
+            sp = self._speaker_of(*q)
+            if sp is None or not sp.country or sp.country in SPECIAL_CODES:
+                continue
+            entry = self.kb.country(sp.country)
+            self._add(_Mention(t.i, t.i + 1, t.i, entry.name if entry else None, sp.country,
+                               sp.sector, entry.kb_id if entry else None, "pronoun", "pronoun"))
+
     def _pronouns(self) -> None:
         for t in self.doc:
             if t.lower_ not in _PERSON_PRON or t.pos_ != "PRON" or t.i in self.taken:
@@ -1304,7 +1523,13 @@ class _Resolver:
                     country=c, sector=m.sector, kb_id=None, kind=m.kind,
                     resolved_by=m.resolved_by,
                 ))
-        return ActorIndex(self.ctx, mentions, dict(self.by_token), items)
+        demonyms: dict[int, tuple[int, int, str, str | None, str | None]] = {}
+        for start, end, iso in self.demonym_at.values():
+            entry = self.kb.country(iso)
+            for i in range(start, end):
+                demonyms[i] = (start, end, iso, entry.name if entry else None,
+                               entry.kb_id if entry else None)
+        return ActorIndex(self.ctx, mentions, dict(self.by_token), items, demonyms)
 
 
 def _span_of(ctx: DocContext, span: SpacySpan) -> Span:
