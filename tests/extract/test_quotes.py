@@ -168,7 +168,7 @@ CASES = [
      "The talks failed,"),
     ("The spokesman said «the border will stay closed».", "direct", "The spokesman", "said",
      "the border will stay closed"),
-    ("Merkel said ‘we can do this’ at the summit.", "direct", "Merkel", "said",
+    ("Merkel said ‘we can do this’.", "direct", "Merkel", "said",
      "we can do this"),
     ("The minister warned that sanctions would follow.", "indirect", "The minister", "warned",
      "sanctions would follow"),

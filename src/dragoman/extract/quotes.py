@@ -340,6 +340,7 @@ class _CueHit:
     tokens: list[Token]
     head: Token
     content: tuple[int, int] | None = None  # char offsets in the doc
+    clausal: bool = False  # the content is a clause (not a stance verb's object)
     speaker_tok: Token | None = None
     participial: bool = False
 
@@ -383,6 +384,19 @@ def _speaker_token(verb: Token, hits: dict[int, _CueHit]) -> tuple[Token | None,
     return fallback, True
 
 
+def _paragraph(doc: Doc, v: Token, start: int, end: int) -> tuple[int, int]:
+    """The part of token range [start, end) in the cue's paragraph (no line breaks crossed)."""
+    for i in range(v.i + 1, end):
+        if "\n" in doc[i].text or (i > start and "\n" in doc[i - 1].whitespace_):
+            end = i
+            break
+    for i in range(min(v.i, end) - 1, start - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            start = i + 1
+            break
+    return start, max(start, end)
+
+
 def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | None:
     """Token range [start, end) of the clause a verb cue governs, or None."""
     v = hit.head
@@ -409,18 +423,19 @@ def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | 
             start, end = min(right), max(right) + 1
         else:
             return None
-        return _trim(doc, start, end)
+        return _trim(doc, *_paragraph(doc, v, start, end))
     comps = [c for c in v.children if c.dep_ in hit.cue.complements]
     if not comps and "object" in hit.cue.complements:
         # a stance verb's object and what follows it ("criticized Trump for …")
         comps = [c for c in v.rights if c.dep_ in _OBJECT_DEPS]
     if comps:
-        tokens = [t for c in comps for t in c.subtree]
+        # each complement's tokens on its own side of the cue ("Asked …, X said, “…”")
+        tokens = [t for c in comps for t in c.subtree if (t.i > v.i) == (c.i > v.i)]
         start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
         # a coordinated clause that is an attribution of its own ("…, and three-quarters
         # said the same") is not part of this content: stop before it
         for c in comps:
-            for conj in c.children:
+            for conj in c.subtree:
                 if (
                     conj.dep_ == "conj"
                     and conj.i > v.i
@@ -435,7 +450,7 @@ def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | 
         # leave out a leading complementiser ("that", "whether" stays)
         if doc[start].dep_ == "mark" and doc[start].lower_ == "that":
             start += 1
-        return _trim(doc, start, end)
+        return _trim(doc, *_paragraph(doc, v, start, end))
     # inverted reporting clause: "Russia will respond, he said." parsed with the cue as a
     # parataxis of the content's head
     if (
@@ -629,6 +644,9 @@ def extract(ctx: DocContext) -> list[Quote]:
         if _words(span) < 2 and hit.cue.kind == "verb" and "oprd" not in hit.cue.complements:
             continue
         hit.content = (span.start_char, span.end_char)
+        hit.clausal = hit.cue.kind == "source" or any(
+            c.dep_ in ("ccomp", "xcomp") for c in hit.head.children
+        ) or hit.head.dep_ in ("parataxis", "ccomp")
         contents[i] = hit.content
 
     # 2. direct quotes and the cues they take over
@@ -644,7 +662,7 @@ def extract(ctx: DocContext) -> list[Quote]:
         if cue is not None and cue.content is not None:
             cs, ce = cue.content
             overlap = min(ce, st.end) - max(cs, st.start)
-            if overlap > 0 and qlen < 0.4 * (ce - cs):
+            if overlap > 0 and qlen < 0.5 * (ce - cs):
                 # a partial quote inside reported speech: part of the indirect quote
                 continue
         # a quote inside another cue's indirect content, with no cue of its own
