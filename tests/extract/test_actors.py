@@ -430,3 +430,64 @@ def test_resolve_is_cheap_per_doc(seed_index: tuple[DocContext, ActorIndex]) -> 
         resolve(ctx)
     per_doc = (time.perf_counter() - t0) / 20
     assert per_doc < 0.05, per_doc
+
+
+def test_modifier_names_the_actor_of_a_non_actor_noun(kb: KnowledgeBase) -> None:
+    doc = hand_doc([
+        ("Bangladesh", "PROPN", "NNP", "nsubj", 1, "Bangladesh"),
+        ("rejected", "VERB", "VBD", "ROOT", 1, "reject"),
+        ("an", "DET", "DT", "det", 4, "an"),
+        ("Indian", "ADJ", "JJ", "amod", 4, "indian"),
+        ("proposal", "NOUN", "NN", "dobj", 1, "proposal"),
+        (".", "PUNCT", ".", "punct", 1, "."),
+    ], ents=[(0, 1, "GPE"), (3, 4, "NORP")])
+    index = resolve(ctx_for(doc, kb))
+    assert [(r.country, r.sector, r.text) for r in index.refs_for(doc[4])] == [
+        ("IND", None, "Indian")]
+    assert [(r.country, r.sector) for r in index.refs_for(doc[0])] == [("BGD", "GOV")]
+
+
+def test_we_in_a_quotation_is_the_speakers_side(kb: KnowledgeBase) -> None:
+    doc = hand_doc([
+        ("Sergey", "PROPN", "NNP", "compound", 1, "Sergey"),
+        ("Lavrov", "PROPN", "NNP", "nsubj", 2, "Lavrov"),
+        ("said", "VERB", "VBD", "ROOT", 2, "say"),
+        ("“", "PUNCT", "``", "punct", 4, "“"),
+        ("we", "PRON", "PRP", "nsubj", 5, "we"),
+        ("agree", "VERB", "VBP", "ccomp", 2, "agree"),
+        ("”", "PUNCT", "''", "punct", 2, "”"),
+        (".", "PUNCT", ".", "punct", 2, "."),
+    ], ents=[(0, 2, "PERSON")])
+    index = resolve(ctx_for(doc, kb))
+    (we,) = index.refs_for(doc[4])
+    assert (we.country, we.sector, we.kind) == ("RUS", "GOV", "pronoun")
+
+
+def test_plural_demonym_is_a_people(kb: KnowledgeBase) -> None:
+    doc = hand_doc([
+        ("Palestinians", "PROPN", "NNPS", "nsubj", 1, "Palestinians"),
+        ("protested", "VERB", "VBD", "ROOT", 1, "protest"),
+        (".", "PUNCT", ".", "punct", 1, "."),
+    ], ents=[(0, 1, "NORP")])
+    (ref,) = resolve(ctx_for(doc, kb)).refs_for(doc[0])
+    assert (ref.country, ref.sector, ref.kind) == ("PSE", "CVL", "group")
+
+
+def test_sector_modifier_overrides_the_head(kb: KnowledgeBase) -> None:
+    doc = hand_doc([
+        ("Russian", "ADJ", "JJ", "amod", 2, "russian"),
+        ("civilian", "ADJ", "JJ", "amod", 2, "civilian"),
+        ("advisers", "NOUN", "NNS", "nsubj", 3, "adviser"),
+        ("left", "VERB", "VBD", "ROOT", 3, "leave"),
+        (".", "PUNCT", ".", "punct", 3, "."),
+    ], ents=[(0, 1, "NORP")])
+    (ref,) = resolve(ctx_for(doc, kb)).refs_for(doc[2])
+    assert (ref.country, ref.sector) == ("RUS", "CVL")
+
+
+def test_sector_lexicon_rejects_duplicate_keys(tmp_path: Path) -> None:
+    path = tmp_path / "sectors.yaml"
+    path.write_text("codes: [GOV]\nsectors:\n  GOV: {terms: [minister]}\n"
+                    "modifiers: {}\nmodifiers: {}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"{path}:5: duplicate key 'modifiers'"):
+        actors.load_sectors(path)

@@ -1055,12 +1055,15 @@ class _Resolver:
                     self._is_title_word(self.doc[start]) or self.doc[start].text == "-"
                 ):
                     start += 1  # "Vice-President Moody Awori": the title is context
-            elif self.doc[root].dep_ == "compound" and self.doc[root].head.ent_type_ == "PERSON":
-                continue  # "[British Defence] Secretary Tom King": a title, not an org
+            elif all(self._demonym_of(t) or self._is_title_word(t) or t.is_punct
+                     for t in self.doc[start:end]):
+                continue  # "[British Defence] Secretary Tom King", "[Ugandan] rebels"
             key = _norm(self.doc[start:end].text)
             if end - start == 1 and (self._surname_of(key) or key in self.kb.surnames):
                 continue  # a bare surname: left to the surname pass
-            is_person = label == "PERSON" or key in person_texts
+            titled = start > 0 and self.doc[start - 1].lemma_.lower() in self.lex.person_titles and all(
+                t.pos_ == "PROPN" for t in self.doc[start:end])
+            is_person = label == "PERSON" or key in person_texts or titled
             if is_person:
                 if not self._good_person(start, end):
                     continue
