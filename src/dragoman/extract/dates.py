@@ -144,7 +144,7 @@ def _pick_year(month: int, day: int | None, anchor: dt.date, tense: str | None) 
             continue
         if tense == "past" and diff_days > 0:
             continue
-        cost = abs(diff_days) * (2 if tense is None and diff_days > 0 else 1)
+        cost = abs(diff_days) * (2 if tense is None and diff_days > 0 and day else 1)
         if best is None or cost < best[0]:
             best = (cost, y)
     return best[1] if best else anchor.year
@@ -305,6 +305,23 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
         else:
             y = _pick_year(mon, None, anchor, t)
         return Resolved(f"{y:04d}-{mon:02d}", "month")
+
+    # "Monday, Oct. 26": the month-day whose weekday agrees
+    m = re.match(rf"^({wd_re}) ({mon_re}) (\d{{1,2}})(?:st|nd|rd|th)?(?: (\d{{4}}))?$", s)
+    if m:
+        wd, mon, day = weekdays[m.group(1)], months[m.group(2)], int(m.group(3))
+        if m.group(4):
+            return _day(int(m.group(4)), mon, day)
+        if anchor is None:
+            return Resolved(None, "day")
+        for y in sorted((anchor.year, anchor.year - 1, anchor.year + 1),
+                        key=lambda y: abs(y - anchor.year)):
+            try:
+                if dt.date(y, mon, day).weekday() == wd:
+                    return _day(y, mon, day)
+            except ValueError:
+                continue
+        return _month_day(mon, day, None, None, anchor, tense)
 
     # relative days
     if s in ("today", "tonight", "this morning", "this afternoon", "this evening",
@@ -538,8 +555,19 @@ def _patterns() -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in pats]
 
 
+_FUTURE_AUX = frozenset({"will", "shall", "would", "must", "should", "'ll", "wo"})
+_FUTURE_PREPS = frozenset({"until", "by", "till"})
+
+
 def _tense(tok: Token) -> str | None:
     """'future' / 'past' / None for the clause a token belongs to."""
+    # a deadline ("by Jan. 14", "until Tuesday", "as early as Tuesday") points forward
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    if prev is not None and prev.dep_ == "prep" and prev.lower_ in _FUTURE_PREPS:
+        return "future"
+    if prev is not None and prev.lower_ == "as" and tok.i > 1 and \
+            tok.doc[tok.i - 2].lower_ in ("soon", "early"):
+        return "future"
     t = tok
     for _ in range(6):
         if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux":
@@ -549,15 +577,17 @@ def _tense(tok: Token) -> str | None:
         t = t.head
     if t.pos_ not in ("VERB", "AUX"):
         return None
-    kids = list(t.children)
-    if any(c.lower_ in ("will", "shall", "'ll", "wo") for c in kids):
+    auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in _FUTURE_AUX for c in auxes) or t.lower_ in _FUTURE_AUX:
         return "future"
-    if any(c.lower_ == "going" for c in kids) or t.lower_ in ("scheduled", "due", "set"):
+    if any(c.lower_ == "going" for c in t.children) or t.lower_ in ("scheduled", "due", "set"):
         return "future"
     if t.dep_ == "xcomp" and t.head.lemma_ in ("set", "schedule", "due", "expect", "plan",
                                                "intend", "hope", "aim"):
         return "future"
-    if t.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" for c in kids if c.dep_.startswith("aux")):
+    if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
+        return "past"
+    if t.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes):
         return "past"
     return None
 
