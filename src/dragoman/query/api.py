@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import QueryError
+from ..store.duck import Reader
 from ..store.schema import TABLES, table_schema
 from ..store.segments import Store
 
@@ -148,8 +149,12 @@ def _substr(expr: str) -> str:
     return f"contains(lower(coalesce({expr}, '')), ?)"
 
 
-def event_where(q: EventQuery, alias: str = "") -> tuple[str, list[Any]]:
-    """The WHERE clause (with its bound parameters) of an event query; '' when no filter."""
+def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its bound parameters) of an event query; '' when no filter.
+
+    With ``indexed`` the clause is for the reader's in-memory ``_events_ix`` table (derived
+    lower-cased search columns); otherwise for the ``events`` view (same results).
+    """
     a = f"{alias}." if alias else ""
     clauses: list[str] = []
     params: list[Any] = []
@@ -161,21 +166,35 @@ def event_where(q: EventQuery, alias: str = "") -> tuple[str, list[Any]]:
         params.extend(int(x) for x in q.quad_class)
     if q.actor:
         needle = q.actor.lower()
-        inner = f"[{_substr('x.name')} OR {_substr('x.text')} for x in {{col}}]"
-        clauses.append(
-            f"(list_bool_or({inner.format(col=a + 'actor')}) "
-            f"OR list_bool_or({inner.format(col=a + 'recipient')}))"
-        )
-        params.extend([needle] * 4)
+        if indexed:
+            clauses.append(f"contains({a}_who, ?)")
+            params.append(needle)
+        else:
+            inner = f"[{_substr('x.name')} OR {_substr('x.text')} for x in {{col}}]"
+            clauses.append(
+                f"(list_bool_or({inner.format(col=a + 'actor')}) "
+                f"OR list_bool_or({inner.format(col=a + 'recipient')}))"
+            )
+            params.extend([needle] * 4)
     if q.country:
-        clauses.append(
-            f"(list_contains([x.country for x in {a}actor], ?) "
-            f"OR list_contains([x.country for x in {a}recipient], ?))"
-        )
-        params.extend([q.country, q.country])
+        if indexed:
+            clauses.append(f"list_contains({a}_countries, ?)")
+            params.append(q.country)
+        else:
+            clauses.append(
+                f"(list_contains([x.country for x in {a}actor], ?) "
+                f"OR list_contains([x.country for x in {a}recipient], ?))"
+            )
+            params.extend([q.country, q.country])
     if q.place:
-        clauses.append(f"({_substr(a + 'location.name')} OR {_substr(a + 'location.text')})")
-        params.extend([q.place.lower()] * 2)
+        if indexed:
+            clauses.append(f"contains({a}_place, ?)")
+            params.append(q.place.lower())
+        else:
+            clauses.append(
+                f"({_substr(a + 'location.name')} OR {_substr(a + 'location.text')})"
+            )
+            params.extend([q.place.lower()] * 2)
     if q.since:
         clauses.append(f"{a}date >= ?")
         params.append(q.since)
@@ -183,7 +202,7 @@ def event_where(q: EventQuery, alias: str = "") -> tuple[str, list[Any]]:
         clauses.append(f"{a}date <= ?")
         params.append(q.until + _TOP)
     if q.text:
-        clauses.append(_substr(a + "sentence.text"))
+        clauses.append(f"contains({a}_text, ?)" if indexed else _substr(a + "sentence.text"))
         params.append(q.text.lower())
     if q.doc_id is not None:
         clauses.append(f"{a}doc_id = ?")
@@ -191,9 +210,13 @@ def event_where(q: EventQuery, alias: str = "") -> tuple[str, list[Any]]:
     return (" AND ".join(clauses), params)
 
 
-def _where(q: EventQuery, alias: str = "") -> tuple[str, list[Any]]:
-    sql, params = event_where(q, alias)
+def _where(q: EventQuery, indexed: bool = False) -> tuple[str, list[Any]]:
+    sql, params = event_where(q, indexed=indexed)
     return (f" WHERE {sql}" if sql else ""), params
+
+
+def _and(where: str, extra: str) -> str:
+    return f"{where} AND {extra}" if where else f" WHERE {extra}"
 
 
 def columns(table: str) -> str:
@@ -201,35 +224,66 @@ def columns(table: str) -> str:
     return ", ".join(f'"{f.name}"' for f in table_schema(table))
 
 
+def _source(reader: Reader) -> tuple[str, bool]:
+    """The events relation to filter: the in-memory index when the reader has one."""
+    reader.refresh()
+    return ("_events_ix", True) if reader.indexed else ("events", False)
+
+
+def _fetch_located(reader: Reader, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Run an index query returning (_seg, _row) and take those events, in that order."""
+    for _ in range(3):
+        locs = reader.fetchall(sql, params)
+        rows = reader.take([(int(a), int(b)) for a, b in locs])
+        if rows is not None:
+            return rows
+        reader.refresh(force=True)  # a segment vanished between the two steps
+    raise QueryError("the store changed during the query three times in a row; try again")
+
+
 def query_events(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     """The events matching ``q``, ordered and paged, as contract dicts."""
     q.validate()
-    where, params = _where(q)
-    sql = (
-        f"SELECT {columns('events')} FROM events{where} ORDER BY {q.order_sql()} "
-        "LIMIT ? OFFSET ?"
+    reader = store.reader()
+    _, indexed = _source(reader)
+    where, params = _where(q, indexed)
+    tail = f" ORDER BY {q.order_sql()} LIMIT ? OFFSET ?"
+    if indexed:
+        return _fetch_located(
+            reader, f"SELECT _seg, _row FROM _events_ix{where}{tail}",
+            [*params, q.limit, q.offset],
+        )
+    return reader.fetch_dicts(
+        f"SELECT {columns('events')} FROM events{where}{tail}", [*params, q.limit, q.offset]
     )
-    return store.reader().fetch_dicts(sql, [*params, q.limit, q.offset])
 
 
 def count_events(store: Store, q: EventQuery) -> int:
     """How many events match ``q`` (limit and offset ignored)."""
     q.validate()
-    where, params = _where(q)
-    rows = store.reader().fetchall(f"SELECT count(*) FROM events{where}", params)
+    reader = store.reader()
+    table, indexed = _source(reader)
+    where, params = _where(q, indexed)
+    rows = reader.fetchall(f"SELECT count(*) FROM {table}{where}", params)
     return int(rows[0][0])
 
 
 def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
     """One event by id, or None."""
-    rows = store.reader().fetch_dicts(
-        f"SELECT {columns('events')} FROM events WHERE id = ? LIMIT 1", [event_id]
-    )
+    reader = store.reader()
+    _, indexed = _source(reader)
+    if indexed:
+        rows = _fetch_located(
+            reader, "SELECT _seg, _row FROM _events_ix WHERE id = ? LIMIT 1", [event_id]
+        )
+    else:
+        rows = reader.fetch_dicts(
+            f"SELECT {columns('events')} FROM events WHERE id = ? LIMIT 1", [event_id]
+        )
     return rows[0] if rows else None
 
 
 _DOC_ORDER = {
-    "events": "sentence.start, trigger.start, id",
     "quotes": "content.start, id",
     "places": "start, \"end\"",
     "dates": "start, \"end\"",
@@ -250,7 +304,17 @@ def get_document(store: Store, doc_id: str) -> dict[str, Any] | None:
     )
     if not docs:
         return None
-    out: dict[str, Any] = {"document": docs[0]}
+    _, indexed = _source(reader)
+    if indexed:
+        events = _fetch_located(
+            reader, "SELECT _seg, _row FROM _events_ix WHERE doc_id = ?", [doc_id]
+        )
+    else:
+        events = reader.fetch_dicts(
+            f"SELECT {columns('events')} FROM events WHERE doc_id = ?", [doc_id]
+        )
+    events.sort(key=lambda e: (e["sentence"]["start"], e["trigger"]["start"], e["id"]))
+    out: dict[str, Any] = {"document": docs[0], "events": events}
     for table, order in _DOC_ORDER.items():
         out[table] = reader.fetch_dicts(
             f"SELECT {columns(table)} FROM {table} WHERE doc_id = ? ORDER BY {order}", [doc_id]
@@ -300,11 +364,16 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
             "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1", []
         )
     }
+    _, indexed = _source(r)
+    keys = "list_concat(_a, _r)" if indexed else (
+        "[struct_pack(n := coalesce(x.name, x.text), c := x.country) "
+        "for x in list_concat(actor, recipient)]"
+    )
     top_actors = [
         {"name": name, "country": country, "n": int(n)}
         for name, country, n in r.fetchall(
-            "SELECT coalesce(a.name, a.text) AS nm, a.country, count(*) AS n "
-            "FROM (SELECT unnest(actor || recipient) AS a FROM events) "
+            f"SELECT k.n, k.c, count(*) AS cnt FROM (SELECT unnest({keys}) AS k "
+            f"FROM {'_events_ix' if indexed else 'events'}) "
             "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?",
             [top],
         )
@@ -327,11 +396,12 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
 def timeline(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     """Events per date and quad class: ``[{"date", "quad_class", "n"}]`` by date."""
     q.validate()
-    where, params = _where(q)
-    extra = "date IS NOT NULL"
-    where = f"{where} AND {extra}" if where else f" WHERE {extra}"
-    rows = store.reader().fetchall(
-        f"SELECT date, quad_class, count(*) FROM events{where} GROUP BY 1, 2 "
+    reader = store.reader()
+    table, indexed = _source(reader)
+    where, params = _where(q, indexed)
+    where = _and(where, "date IS NOT NULL")
+    rows = reader.fetchall(
+        f"SELECT date, quad_class, count(*) FROM {table}{where} GROUP BY 1, 2 "
         "ORDER BY 1, 2 NULLS LAST",
         params,
     )
@@ -348,14 +418,23 @@ def network(store: Store, q: EventQuery, top: int = 50) -> dict[str, Any]:
     q.validate()
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_LIMIT:
         raise QueryError(f"top={top!r} must be an integer from 1 to {MAX_LIMIT}")
-    where, params = _where(q)
+    reader = store.reader()
+    table, indexed = _source(reader)
+    where, params = _where(q, indexed)
+    if indexed:
+        keys = "_a, _r"
+    else:
+        keys = (
+            "[struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in actor] AS _a, "
+            "[struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in recipient] "
+            "AS _r"
+        )
     sql = f"""
-        WITH e AS (SELECT actor, recipient, quad_class FROM events{where}),
+        WITH e AS (SELECT {keys}, quad_class FROM {table}{where}),
         pairs AS (
-            SELECT coalesce(a.name, a.text) AS src, a.country AS src_country,
-                   coalesce(r.name, r.text) AS dst, r.country AS dst_country, quad_class
-            FROM (SELECT unnest(actor) AS a, recipient, quad_class FROM e)
-            CROSS JOIN LATERAL (SELECT unnest(recipient) AS r)
+            SELECT a.n AS src, a.c AS src_country, r.n AS dst, r.c AS dst_country, quad_class
+            FROM (SELECT unnest(_a) AS a, _r, quad_class FROM e)
+            CROSS JOIN LATERAL (SELECT unnest(_r) AS r)
         )
         SELECT src, dst, count(*) AS n,
                count(*) FILTER (WHERE quad_class IN (1, 2)) AS coop,
@@ -364,7 +443,7 @@ def network(store: Store, q: EventQuery, top: int = 50) -> dict[str, Any]:
         FROM pairs WHERE src IS NOT NULL AND dst IS NOT NULL
         GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?
     """
-    rows = store.reader().fetchall(sql, [*params, top])
+    rows = reader.fetchall(sql, [*params, top])
     edges = []
     nodes: dict[str, dict[str, Any]] = {}
     for src, dst, n, coop, conflict, sc, dc in rows:
@@ -381,13 +460,14 @@ def network(store: Store, q: EventQuery, top: int = 50) -> dict[str, Any]:
 def locations(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     """Event locations with coordinates and their event counts, most events first."""
     q.validate()
-    where, params = _where(q)
-    extra = "location.lat IS NOT NULL AND location.lon IS NOT NULL"
-    where = f"{where} AND {extra}" if where else f" WHERE {extra}"
-    rows = store.reader().fetchall(
+    reader = store.reader()
+    table, indexed = _source(reader)
+    where, params = _where(q, indexed)
+    where = _and(where, "location.lat IS NOT NULL AND location.lon IS NOT NULL")
+    rows = reader.fetchall(
         "SELECT location.geonameid, any_value(location.name), any_value(location.country), "
         "location.lat, location.lon, count(*) AS n "
-        f"FROM events{where} GROUP BY location.geonameid, location.lat, location.lon "
+        f"FROM {table}{where} GROUP BY location.geonameid, location.lat, location.lon "
         "ORDER BY n DESC, 2 LIMIT 10000",
         params,
     )

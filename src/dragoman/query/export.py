@@ -314,6 +314,14 @@ def _gdelt(e: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# line separators other than \n that some readers split lines on: escaped in JSONL
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
+
+
 # -- output --------------------------------------------------------------------------------
 
 
@@ -427,9 +435,7 @@ def export(
     with _binary_out(out) as f:
         if fmt == "jsonl":
             for rows in records():
-                f.write(
-                    "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
-                )
+                f.write("".join(_json_line(r) for r in rows).encode("utf-8"))
                 n += len(rows)
         elif fmt == "csv":
             text: IO[str] = _Text(f, encoding="utf-8", newline="")

@@ -180,16 +180,19 @@ def _verified(store: Store, segments: Sequence[SegmentInfo]) -> list[SegmentInfo
 
 def _build_views(
     con: duckdb.DuckDBPyConnection, segments: Sequence[SegmentInfo], store: Store
-) -> None:
+) -> list[SegmentInfo]:
+    """Create the views; the segments they read (damaged ones left out)."""
     try:
         for table in TABLES:
             con.execute(f'CREATE OR REPLACE VIEW "{table}" AS {_view_sql(table, segments)}')
+        return list(segments)
     except duckdb.Error as e:
         # a file passed the cheap checks but DuckDB cannot bind it: find it by checksum
         log.warning("store %s: building views failed (%s); verifying checksums", store.root, e)
         good = _verified(store, segments)
         for table in TABLES:
             con.execute(f'CREATE OR REPLACE VIEW "{table}" AS {_view_sql(table, good)}')
+        return good
 
 
 def _configure(con: duckdb.DuckDBPyConnection) -> None:
@@ -209,16 +212,65 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
     return con
 
 
-class Reader:
-    """One shared DuckDB connection for a store; views follow the committed segments."""
+#: the event index's derived columns (lower-cased search text, actor keys for networks)
+_INDEX_COLUMNS = """
+    id, doc_id, date, event_type, quad_class, confidence, goldstein, location,
+    lower(array_to_string(
+        [coalesce(x.name, '') || chr(31) || x.text for x in list_concat(actor, recipient)],
+        chr(31))) AS _who,
+    [x.country for x in list_concat(actor, recipient)] AS _countries,
+    lower(coalesce(location.name, '') || chr(31) || coalesce(location.text, '')) AS _place,
+    lower(sentence.text) AS _text,
+    [struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in actor] AS _a,
+    [struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in recipient] AS _r
+"""
 
-    def __init__(self, store: Store) -> None:
+#: above this many events the reader does not keep them in memory (env DRAGOMAN_MEMORY_EVENTS)
+MEMORY_EVENTS = 5_000_000
+
+
+def conform(t: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``t`` with exactly ``schema``'s columns (missing ones as nulls), in its order."""
+    if t.schema.equals(schema):
+        return t
+    cols = []
+    for f in schema:
+        if f.name in t.column_names:
+            cols.append(t.column(f.name).cast(f.type))
+        else:
+            cols.append(pa.nulls(t.num_rows, f.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+class Reader:
+    """One shared DuckDB connection for a store; views follow the committed segments.
+
+    For speed the events are also held in memory: each segment's events as an Arrow table
+    (the rows the API returns, taken by position) plus one DuckDB table ``_events_ix`` of the
+    filter and sort columns (``_seg``, ``_row`` locate the row). Both follow the segments
+    incrementally: a new segment adds its rows, a removed (compacted) one drops them. About
+    0.5–1 KB of memory per event; above ``MEMORY_EVENTS`` events the reader queries the
+    Parquet views instead (``indexed`` is False).
+    """
+
+    def __init__(self, store: Store, memory_events: int | None = None) -> None:
         self.store = store
         self.con = duckdb.connect(":memory:")
         _configure(self.con)
         _create_empty_tables(self.con)
-        self._lock = threading.Lock()
+        self.con.execute(
+            "CREATE TABLE _events_ix AS SELECT 0::INTEGER AS _seg, 0::BIGINT AS _row, "
+            f"{_INDEX_COLUMNS} FROM _empty_events"
+        )
+        if memory_events is None:
+            memory_events = int(os.environ.get("DRAGOMAN_MEMORY_EVENTS", MEMORY_EVENTS))
+        self.memory_events = memory_events
+        self.indexed = False
+        self._lock = threading.RLock()
         self._state: tuple[int, tuple[str, ...]] | None = None
+        self._seg_no: dict[str, int] = {}  # segment id -> number in _events_ix
+        self._arrow: dict[int, pa.Table] = {}  # segment number -> its events
+        self._next_no = 1
         self.refresh()
 
     def _current_state(self) -> tuple[int, tuple[str, ...]]:
@@ -229,15 +281,75 @@ class Reader:
         return mtime, self.store.segment_names()
 
     def refresh(self, force: bool = False) -> None:
-        """Rebuild the views if the segments folder changed (or always with ``force``)."""
+        """Follow the segments folder if it changed (or always with ``force``)."""
         state = self._current_state()
         if not force and state == self._state:
             return
         with self._lock:
             if not force and state == self._state:
                 return
-            _build_views(self.con, usable_segments(self.store), self.store)
+            good = _build_views(self.con, usable_segments(self.store), self.store)
+            total = sum(s.rows("events") for s in good)
+            if total <= self.memory_events:
+                self._sync_index(good)
+                self.indexed = True
+            else:
+                if self.indexed:
+                    log.info("store %s: %d events, more than %d: querying Parquet directly",
+                             self.store.root, total, self.memory_events)
+                self._sync_index([])
+                self.indexed = False
             self._state = state
+
+    def _sync_index(self, segments: Sequence[SegmentInfo]) -> None:
+        wanted = {s.id: s for s in segments if s.files.get("events")}
+        schema = table_schema("events")
+        arrow = dict(self._arrow)
+        for seg_id in [k for k in self._seg_no if k not in wanted]:
+            no = self._seg_no.pop(seg_id)
+            self.con.execute("DELETE FROM _events_ix WHERE _seg = ?", [no])
+            arrow.pop(no, None)
+        for seg_id, seg in wanted.items():
+            if seg_id in self._seg_no:
+                continue
+            path = seg.path / seg.files["events"]["file"]
+            try:
+                t = conform(pq.read_table(path), schema)
+            except Exception as e:  # noqa: BLE001 - a damaged file: leave the segment out
+                log.warning("store %s: segment %s skipped, events unreadable (%s)",
+                            self.store.root, seg_id, e)
+                continue
+            no = self._next_no
+            self._next_no += 1
+            numbered = t.append_column("__row", pa.array(range(t.num_rows), pa.int64()))
+            self.con.register("__dragoman_new", numbered)
+            try:
+                self.con.execute(
+                    f"INSERT INTO _events_ix SELECT ?::INTEGER, __row, {_INDEX_COLUMNS} "
+                    "FROM __dragoman_new",
+                    [no],
+                )
+            finally:
+                self.con.unregister("__dragoman_new")
+            self._seg_no[seg_id] = no
+            arrow[no] = t
+        self._arrow = arrow  # replaced, never mutated: readers holding the old one are safe
+
+    def take(self, locs: Sequence[tuple[int, int]]) -> list[dict[str, Any]] | None:
+        """The events at (segment number, row) positions, in that order; None if stale."""
+        arrow = self._arrow
+        by_seg: dict[int, list[int]] = {}
+        for no, row in locs:
+            by_seg.setdefault(no, []).append(row)
+        got: dict[tuple[int, int], dict[str, Any]] = {}
+        for no, rows in by_seg.items():
+            t = arrow.get(no)
+            if t is None:
+                return None
+            # slices are zero-copy; Table.take would concatenate the chunks of nested columns
+            for row in rows:
+                got[(no, row)] = t.slice(row, 1).to_pylist()[0]
+        return [got[(no, row)] for no, row in locs]
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         self.refresh()
