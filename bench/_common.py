@@ -138,9 +138,9 @@ def record(title: str, result: dict[str, Any], notes: list[str]) -> None:
     body = [
         f"\n## {title} — {when}\n",
         f"- command: `{cmd}`",
-        f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python "
+        (f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, Python "
         f"{m['python']}; load average at the end {m['loadavg']} (cores shared with other "
-        "engineers' jobs)",
+        "engineers' jobs)"),
         f"- commit: {git_head()}",
         "",
         "| measure | value |",
