@@ -180,7 +180,13 @@ CASES = [
      "announced", "The army will withdraw next week"),
     ("Ten people were killed in the attack, according to the police.", "indirect",
      "the police", "according to", "Ten people were killed in the attack"),
-    ("He called it “a provocation” and left.", "direct", "He", "called", "a provocation"),
+    # a quoted fragment inside a longer complement is a mixed quote: one indirect record
+    ("He called it “a provocation” and left.", "indirect", "He", "called",
+     "it “a provocation”"),
+    ("The governor called the closure “a necessary step.”", "indirect", "The governor",
+     "called", "the closure “a necessary step.”"),
+    ("The minister said on Monday that “the talks are over.”", "direct", "The minister",
+     "said", "the talks are over."),
 ]
 
 

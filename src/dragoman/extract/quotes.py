@@ -425,6 +425,9 @@ def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | 
             return None
         return _trim(doc, *_paragraph(doc, v, start, end))
     comps = [c for c in v.children if c.dep_ in hit.cue.complements]
+    if any(c.dep_ == "oprd" for c in comps):
+        # "called it “a provocation”": the object named goes with the name
+        comps += [c for c in v.children if c.dep_ == "dobj" and c not in comps]
     if not comps and "object" in hit.cue.complements:
         # a stance verb's object and what follows it ("criticized Trump for …")
         comps = [c for c in v.rights if c.dep_ in _OBJECT_DEPS]
@@ -441,7 +444,6 @@ def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | 
                     and conj.i > v.i
                     and conj.i in hits
                     and hits[conj.i].cue.cls == "speech"
-                    and _subject(conj) is not None
                 ):
                     cut = min(t.i for t in conj.subtree)
                     while cut > start and doc[cut - 1].dep_ in ("cc", "punct"):
@@ -470,6 +472,9 @@ def _content_range(hit: _CueHit, hits: dict[int, _CueHit]) -> tuple[int, int] | 
 
 # --------------------------------------------------------------------------- direct quotes
 
+# a quote covering less than this share of its cue's complement is a fragment of reported
+# speech ("said the raid was “an act of aggression” that …"): the record is the indirect one
+_MIXED = 0.85
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"'}
 _CLOSERS_AFTER = set(" \t\n\r,.;:!?)]}—–-…'’”»")
 
@@ -662,7 +667,7 @@ def extract(ctx: DocContext) -> list[Quote]:
         if cue is not None and cue.content is not None:
             cs, ce = cue.content
             overlap = min(ce, st.end) - max(cs, st.start)
-            if overlap > 0 and qlen < 0.5 * (ce - cs):
+            if overlap > 0 and qlen < _MIXED * (ce - cs):
                 # a partial quote inside reported speech: part of the indirect quote
                 continue
         # a quote inside another cue's indirect content, with no cue of its own
