@@ -95,7 +95,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import QueryError
-from ..store.schema import table_schema
+from ..store.schema import relaxed, table_schema
 from ..store.segments import Store
 from .api import EventQuery, columns, event_where
 
@@ -424,7 +424,7 @@ def export(
     elif style == "gdelt":
         transform, schema = _gdelt, GDELT_SCHEMA
     else:
-        transform, schema = None, table_schema(what)
+        transform, schema = None, relaxed(table_schema(what))
 
     def records() -> Iterator[list[dict[str, Any]]]:
         for batch in store.reader().iter_batches(sql, params):

@@ -43,6 +43,7 @@ __all__ = [
     "TABLES",
     "arrow_schema",
     "arrow_type",
+    "relaxed",
     "result_rows",
     "schema_fingerprint",
     "table_schema",
@@ -146,6 +147,20 @@ def table_schema(table: str) -> pa.Schema:
         return _SCHEMAS[table]
     except KeyError:
         raise KeyError(f"unknown table {table!r}; the tables are {', '.join(TABLES)}") from None
+
+
+def _relax_type(t: pa.DataType) -> pa.DataType:
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _relax_type(f.type)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(pa.field(t.value_field.name, _relax_type(t.value_type)))
+    return t
+
+
+def relaxed(schema: pa.Schema) -> pa.Schema:
+    """The schema with every field, at every depth, nullable (for data read back by DuckDB,
+    where a null struct has null children)."""
+    return pa.schema([pa.field(f.name, _relax_type(f.type)) for f in schema])
 
 
 def schema_fingerprint(table: str) -> str:
