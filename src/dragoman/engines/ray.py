@@ -240,7 +240,10 @@ class RayEngine:
         name = first.rpartition("/")[2]
         with self._cluster():
             self._data_context()
-            kwargs: dict[str, Any] = {"filesystem": filesystem, "include_paths": True}
+            # reading is cheap next to parsing: the read tasks ask for no CPU, so the actor
+            # pool may take every CPU without starving the reads (a deadlock otherwise)
+            kwargs: dict[str, Any] = {"filesystem": filesystem, "include_paths": True,
+                                      "num_cpus": 0}
             if name.endswith((".jsonl", ".json", ".jsonl.gz", ".json.gz")):
                 ds = ray.data.read_json(plist, lines=True, **kwargs)
             elif name.endswith((".csv", ".csv.gz")):
