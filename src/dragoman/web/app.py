@@ -18,13 +18,15 @@ Security model (see docs/dashboard.md):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import tempfile
+import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -294,14 +296,18 @@ def event_marks(event: dict[str, Any]) -> list[Mark]:
     return marks
 
 
+def _const(text: str) -> Callable[[dict[str, Any]], str]:
+    return lambda _item: text
+
+
 def document_marks(bundle: dict[str, Any]) -> list[Mark]:
     """Every annotation of a document bundle (``get_document``) as marks."""
     marks: list[Mark] = []
     for event in bundle.get("events") or []:
         trig = event.get("trigger")
         if isinstance(trig, dict):
-            marks += _span_marks([trig], "trigger",
-                                 lambda _t, e=event: f"event: {e.get('event_type')}")
+            label = f"event: {event.get('event_type')}"
+            marks += _span_marks([trig], "trigger", _const(label))
         marks += _span_marks(event.get("actor"), "actor", lambda a: "actor: " + _actor_label(a))
         marks += _span_marks(event.get("recipient"), "actor",
                              lambda a: "actor: " + _actor_label(a))
@@ -309,7 +315,8 @@ def document_marks(bundle: dict[str, Any]) -> list[Mark]:
     for quote in bundle.get("quotes") or []:
         kind = quote.get("kind") or "quote"
         if isinstance(quote.get("content"), dict):
-            marks += _span_marks([quote["content"]], "quote", lambda _c, k=kind: f"{k} quote")
+            qlabel = f"{kind} quote"
+            marks += _span_marks([quote["content"]], "quote", _const(qlabel))
         if isinstance(quote.get("cue"), dict):
             marks += _span_marks([quote["cue"]], "cue", lambda _c: "speech cue")
         if isinstance(quote.get("speaker"), dict):
@@ -379,6 +386,14 @@ def create_app(
     """
     store = Store.open(store_path, create=False)
     templates = Jinja2Templates(env=_environment())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # open the store's reader in the background so the first page does not pay for it
+        threading.Thread(target=_warm, args=(store,), name="dragoman-web-warm",
+                         daemon=True).start()
+        yield
+
     app = FastAPI(
         title="dragoman dashboard API",
         version=__version__,
@@ -388,6 +403,7 @@ def create_app(
         docs_url=None,  # Swagger UI would load assets from a CDN: we serve /api instead
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.state.store = store
     if allowed_hosts:
@@ -601,6 +617,17 @@ def create_app(
         )
 
     return app
+
+
+def _warm(store: Store) -> None:
+    t0 = time.perf_counter()
+    try:
+        qapi.count_events(store, EventQuery())
+    except Exception:  # warming is best effort; requests report the real errors
+        log.warning("could not open the store's reader ahead of the first request",
+                    exc_info=True)
+        return
+    log.info("store reader ready in %.0f ms", 1000 * (time.perf_counter() - t0))
 
 
 def _qs_builder(q: EventQuery) -> Callable[..., str]:
