@@ -151,3 +151,13 @@ def test_event_date_from_the_dateline(pipeline) -> None:  # type: ignore[no-unty
 def test_ages_are_not_dates(make_ctx: Callable[..., DocContext]) -> None:
     ctx = make_ctx("The 53 years old minister resigned on Friday.", published="2017-04-13")
     assert [d.text for d in dates.extract(ctx)] == ["Friday"]
+
+
+def test_reporting_quarter_is_anaphoric(make_ctx: Callable[..., DocContext]) -> None:
+    text = ("Net income rose in the third quarter. Sales fell 8% in the quarter, from "
+            "$93 million a year earlier.")
+    ctx = make_ctx(text, published="1989-11-02")
+    got = {d.text: d.value for d in dates.extract(ctx)}
+    assert got["the third quarter"] == "1989-Q3"
+    assert got["the quarter"] == "1989-Q3"
+    assert got["a year earlier"] == "1988-Q3"

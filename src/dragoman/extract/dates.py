@@ -643,18 +643,45 @@ def extract(ctx: DocContext) -> list[DateRef]:
     anchor, _basis = _anchor(ctx)
     doc = ctx.doc
     out: list[DateRef] = []
+    quarter: str | None = None  # the reporting quarter the text last named
     for s, e in _candidates(ctx):
         span = doc.char_span(s, e, alignment_mode="expand")
         tense = _tense(span.root) if span is not None else None
         text = doc.text[s:e]
-        r = resolve(text, anchor, tense)
+        r = _anaphoric(text, quarter)
+        if r is None:
+            r = resolve(text, anchor, tense)
         if r is None:
             r = _inner(text, anchor, tense)
         if r is None:
             r = Resolved(None, None, "date")
+        if r.precision == "quarter" and r.value and _QUARTER.match(r.value):
+            quarter = r.value
         out.append(DateRef(doc_id=ctx.doc_id, start=ctx.abs(s), end=ctx.abs(e), text=text,
                            value=r.value, precision=r.precision, kind=r.kind))
     return out
+
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR_BEFORE = re.compile(r"^(?:a|one) year (?:ago|earlier|before)$|^(?:the )?year[- ](?:ago|earlier)"
+                          r"(?: (?:quarter|period))?$")
+_THAT_QUARTER = re.compile(r"^(?:the )?(?:quarter|period|latest period|same period|"
+                           r"latest quarter|same quarter)$")
+
+
+def _anaphoric(text: str, quarter: str | None) -> Resolved | None:
+    """Financial reporting: once a quarter is named, "the quarter" is that quarter and
+    "a year ago" / "the year-earlier period" is the same quarter a year before."""
+    if quarter is None:
+        return None
+    s = _norm(text)
+    m = _QUARTER.match(quarter)
+    assert m is not None
+    if _YEAR_BEFORE.match(s):
+        return Resolved(f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}", "quarter")
+    if _THAT_QUARTER.match(s) or _THAT_QUARTER.match("the " + s):
+        return Resolved(quarter, "quarter")
+    return None
 
 
 def _inner(text: str, anchor: dt.date | None, tense: str | None) -> Resolved | None:
