@@ -394,6 +394,16 @@ def check_cmd(store: str) -> None:
         sys.exit(1)
 
 
+@cli.command("compact")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+def compact_cmd(store: str) -> None:
+    """Merge small segments into one (atomically; readers are never blocked)."""
+    from .store import Store, compact
+
+    merged = compact(Store.open(store))
+    click.echo(f"{store}: merged into segment {merged}" if merged else f"{store}: nothing to compact")
+
+
 @cli.command("settings")
 def settings_cmd() -> None:
     """List every setting with its default (file key, DRAGOMAN_ variable)."""
