@@ -348,10 +348,12 @@ def show_cmd(store: str, doc_id: str) -> None:
               help="Gold JSONL file (see docs/evaluation.md).")
 @click.option("--limit", type=int, default=None, help="Only the first N documents.")
 @click.option("--model", default=None)
+@click.option("--literal-only", is_flag=True,
+              help="places: score literal toponyms only (GeoWebNews fine types).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def eval_cmd(ctx: click.Context, task: str, gold: str, limit: int | None, model: str | None,
-             as_json: bool) -> None:
+             literal_only: bool, as_json: bool) -> None:
     """Score an extractor against a gold file: events, places, dates or quotes."""
     import importlib
 
@@ -359,7 +361,8 @@ def eval_cmd(ctx: click.Context, task: str, gold: str, limit: int | None, model:
 
     module = importlib.import_module(f"dragoman.eval.{task}")
     pipeline = Pipeline(_config(ctx, model=model), run_id="eval")
-    report = module.evaluate(Path(gold), pipeline, limit=limit)
+    extra = {"literal_only": True} if literal_only and task == "places" else {}
+    report = module.evaluate(Path(gold), pipeline, limit=limit, **extra)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
 
 
