@@ -294,4 +294,4 @@ def test_real_parse_refused_and_conditions(make_ctx: Callable[..., DocContext]) 
 def test_coordinated_actors_and_quantities(make_ctx: Callable[..., DocContext]) -> None:
     (e,) = ev.extract(make_ctx("Tens of thousands of students staged mass demonstrations in "
                                "Jakarta on Saturday."))
-    assert e.event_type == "PROTEST" and [a.text for a in e.actor][0].endswith("students")
+    assert e.event_type == "PROTEST" and e.actor[0].text.endswith("students")
