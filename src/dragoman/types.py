@@ -99,8 +99,9 @@ class Dateline:
 class ActorRef:
     """An actor as it appears in an event or quote: the mention and who it resolves to.
 
-    ``country`` is ISO-3, or ``IGO``/``NGO``/``MNC`` for bodies without one, or None when
-    unknown (never guessed). ``sector`` is a PLOVER sector code (GOV, MIL, REB, …) or None.
+    ``country`` is ISO-3, or ``IGO``/``NGO``/``MNC`` for bodies without one, ``IMG`` for
+    transnational armed groups (CAMEO's code: ISIL, al-Qaeda), or None when unknown (never
+    guessed). ``kind`` is person | org | country | group | pronoun. ``sector`` is a PLOVER sector code (GOV, MIL, REB, …) or None.
     """
 
     text: str
@@ -166,8 +167,10 @@ class Place:
 class DateRef:
     """A temporal expression resolved against the publication (or dateline) date.
 
-    ``value`` is ISO 8601 (``2017-04-12``, ``2017-04``, ``2017``) or None when it could not
-    be resolved; ``precision`` is day | month | year | None.
+    ``value`` follows TimeML/ISO 8601 (``2017-04-12``, ``2017-04``, ``2017``, ``2017-Q2``,
+    ``2017-SU``, durations ``P3Y``, ``PRESENT_REF``) or is None when it could not be
+    resolved; ``precision`` is day | week | month | quarter | season | year | decade |
+    century, or None for durations and sets.
     """
 
     doc_id: str

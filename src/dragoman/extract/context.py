@@ -11,6 +11,7 @@ places → actors → dates → quotes → events → framing.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,9 +52,18 @@ class DocContext:
         except ValueError:
             return None
 
+    @property
+    def text(self) -> str:
+        """The doc's text, built once (spaCy joins every token on each ``doc.text``)."""
+        cached = self.doc.user_data.get("dragoman_text")
+        if cached is None:
+            cached = self.doc.text
+            self.doc.user_data["dragoman_text"] = cached
+        return cached
+
     def span(self, start: int, end: int) -> Span:
         """A ``Span`` for doc-relative character offsets ``[start, end)``."""
-        return Span(self.base + start, self.base + end, self.doc.text[start:end])
+        return Span(self.base + start, self.base + end, self.text[start:end])
 
     def tspan(self, obj: Token | SpacySpan) -> Span:
         """A ``Span`` covering a spaCy token or span."""
@@ -68,17 +78,14 @@ class DocContext:
     def sentence_ref(self, sent: SpacySpan) -> SentenceRef:
         """The ``SentenceRef`` of a sentence of this doc (index = its position in the doc)."""
         index = self.sentence_index(sent)
-        text = sent.text
+        text = self.text[sent.start_char:sent.end_char]
         # trailing whitespace/newlines are not part of the sentence
         stripped = text.rstrip()
         return SentenceRef(index, self.base + sent.start_char,
                            self.base + sent.start_char + len(stripped), stripped)
 
     def sentence_index(self, sent: SpacySpan) -> int:
-        starts = self._sentence_starts()
-        import bisect
-
-        return bisect.bisect_right(starts, sent.start) - 1
+        return bisect.bisect_right(self._sentence_starts(), sent.start) - 1
 
     def _sentence_starts(self) -> list[int]:
         cached = self.doc.user_data.get("dragoman_sent_starts")
