@@ -61,7 +61,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def test_second_run_stops_at_once_and_readers_keep_answering(
-    setting: dict[str, Path],
+    setting: dict[str, Path], record_property: Any,
 ) -> None:
     from fastapi.testclient import TestClient
 
@@ -119,6 +119,8 @@ def test_second_run_stops_at_once_and_readers_keep_answering(
             writer.wait()
     summary = json.loads(out)
     final = _snapshot_counts(store_path)
+    record_property("reader_rounds_during_run", len(snapshots))
+    record_property("second_run_refused_after_s", round(refused_after, 2))
 
     assert refused_after < 30, f"the second run took {refused_after:.1f} s to give up"
     assert len(snapshots) >= 5, "the readers did not get to query during the run"
