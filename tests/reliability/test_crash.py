@@ -35,7 +35,7 @@ from reliability_corpus import (
 
 pytestmark = pytest.mark.slow
 
-N_ARTICLES = 180
+N_ARTICLES = 150
 #: (new segments committed by this run before the kill, extra delay in seconds)
 KILL_POINTS: tuple[tuple[int, float], ...] = ((1, 0.0), (3, 0.0), (1, -1.0))
 
