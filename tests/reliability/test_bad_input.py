@@ -33,6 +33,8 @@ from dragoman.ingest import ReadIssue, read_inputs
 from dragoman.runner import run
 from dragoman.store import Store, check_store
 
+pytestmark = pytest.mark.slow  # the real model over many small runs; still run by default
+
 # ------------------------------------------------------------------------- strategies
 
 HOSTILE_TEXT = [
@@ -163,7 +165,6 @@ def _long_text(n: int, seed: int = 4) -> str:
     return "\n\n".join(parts)[:n]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["txt", "jsonl", "csv"])
 def test_five_megabyte_single_line_is_read_whole(tmp_path: Path, fmt: str) -> None:
     text = _long_text(FIVE_MB).replace("\n", " ")
@@ -255,7 +256,6 @@ def _peak_run(args: list[str]) -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
-@pytest.mark.slow
 def test_fifty_megabyte_article_bounded_memory_and_no_crash(tmp_path: Path) -> None:
     """A 50 MB article among normal ones: the run completes, the normal articles are
     processed, the big one is processed in parts or skipped/truncated with a message naming
@@ -317,7 +317,6 @@ def _make_folder(root: Path, n_good: int, n_bad_each: int) -> dict[str, int]:
     }
 
 
-@pytest.mark.slow
 def test_ten_thousand_files_exact_counts(tmp_path: Path) -> None:
     want = _make_folder(tmp_path / "in", n_good=9_880, n_bad_each=20)
     issues: list[ReadIssue] = []
@@ -338,7 +337,6 @@ def test_ten_thousand_files_exact_counts(tmp_path: Path) -> None:
     assert grew_mb < 200, f"reading 10,000 files grew the process by {grew_mb:.0f} MB"
 
 
-@pytest.mark.slow
 def test_two_hundred_files_through_the_cli(tmp_path: Path) -> None:
     want = _make_folder(tmp_path / "in", n_good=170, n_bad_each=5)
     proc = run_cli("run", str(tmp_path / "in"), "--store", str(tmp_path / "store"), "--json",
