@@ -15,6 +15,8 @@ The knowledge-base format and the resolution rules are documented in ``docs/acto
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -38,9 +40,11 @@ __all__ = [
     "ActorIndex",
     "KBEntry",
     "KnowledgeBase",
+    "PronounLexicon",
     "Role",
     "SectorLexicon",
     "load_kb",
+    "load_pronouns",
     "resolve",
 ]
 
@@ -149,6 +153,26 @@ class SectorLexicon:
 
 
 @dataclass(frozen=True)
+class PronounLexicon:
+    """Pronouns and focus cues (``pronouns.yaml``)."""
+
+    person: frozenset[str]
+    singular: frozenset[str]
+    plural: frozenset[str]
+    speaker: frozenset[str]
+    pleonastic_heads: frozenset[str] = frozenset()
+    pleonastic_passives: frozenset[str] = frozenset()
+    pleonastic_adjectives: frozenset[str] = frozenset()
+    diaspora_modifiers: frozenset[str] = frozenset()
+    focus_preps: frozenset[str] = frozenset()
+
+
+_PRONOUN_KEYS = ("person", "singular", "plural", "speaker", "pleonastic_heads",
+                 "pleonastic_passives", "pleonastic_adjectives", "diaspora_modifiers",
+                 "focus_preps")
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Every actor dragoman knows, indexed for matching on token text."""
 
@@ -161,6 +185,7 @@ class KnowledgeBase:
     prefixes: frozenset[str] = frozenset()  # every prefix of every lower-cased key
     sectors: SectorLexicon | None = None
     files: tuple[str, ...] = ()
+    pronouns: PronounLexicon | None = None
 
     def country(self, iso3: str) -> KBEntry | None:
         return self.entries.get(f"country:{iso3}")
@@ -526,6 +551,40 @@ def load_sectors(path: Path | None = None) -> SectorLexicon:
     )
 
 
+def load_pronouns(path: Path | None = None) -> PronounLexicon:
+    """Load and validate ``pronouns.yaml`` (every key a list of lower-case words, each
+    listed once; unknown keys are an error)."""
+    path = path or _data_dir() / "pronouns.yaml"
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read pronoun lexicon ({exc})") from exc
+    if not isinstance(root, yaml.MappingNode):
+        raise DataFileError(f"{path}:1: a pronoun lexicon is a mapping of word lists")
+    _no_duplicate_keys(root, path)
+    out: dict[str, frozenset[str]] = {}
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        key = key_node.value
+        if key not in _PRONOUN_KEYS:
+            raise DataFileError(
+                f"{path}:{line}: unknown key {key!r} (expected one of {', '.join(_PRONOUN_KEYS)})"
+            )
+        if not isinstance(value_node, yaml.SequenceNode) or not all(
+            isinstance(v, yaml.ScalarNode) and v.value.strip() for v in value_node.value
+        ):
+            raise DataFileError(f"{path}:{line}: {key} must be a list of words")
+        words = [v.value.strip().lower() for v in value_node.value]
+        dup = next((w for i, w in enumerate(words) if w in words[:i]), None)
+        if dup is not None:
+            raise DataFileError(f"{path}:{line}: duplicate word {dup!r} in {key}")
+        out[key] = frozenset(words)
+    missing = [k for k in ("person", "singular", "plural", "speaker") if k not in out]
+    if missing:
+        raise DataFileError(f"{path}:1: missing key(s) {', '.join(missing)}")
+    return PronounLexicon(**out)
+
+
 def _data_dir() -> Path:
     return Path(str(importlib_resources.files("dragoman") / "data" / "actors"))
 
@@ -565,7 +624,8 @@ def load_kb(extra_files: Sequence[str] = ()) -> KnowledgeBase:
         if not path.exists():
             raise DataFileError(f"{path}: actor file not found")
         _load_file(b, path, sectors.codes)
-    return _index(b.entries, sectors, tuple(str(f) for f in files))
+    kb = _index(b.entries, sectors, tuple(str(f) for f in files))
+    return dataclasses.replace(kb, pronouns=load_pronouns(data / "pronouns.yaml"))
 
 
 def _index(
@@ -633,7 +693,8 @@ def _index(
 # resolution
 # --------------------------------------------------------------------------------------
 
-_PERSON_PRON = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+_TITLE_WINDOW = 8  # tokens walked left of a name for its title
+_FOCUS_SENTENCES = 3  # sentences looked back for the country in focus of a titled person
 _LOCATIVE_PREPS = {
     "in", "at", "near", "inside", "across", "throughout", "into", "within", "around",
     "outside",
@@ -669,6 +730,9 @@ class ActorIndex:
     _items: list[_Mention] = field(default_factory=list, repr=False)
     _demonyms: dict[int, tuple[int, int, str, str | None, str | None]] = field(
         default_factory=dict, repr=False)  # token → (start, end, iso3, name, kb_id)
+    _places: dict[int, tuple[int, int, str, str | None, str | None]] = field(
+        default_factory=dict, repr=False)  # place token → (start, end, iso3, name, kb_id)
+    _focus_preps: frozenset[str] = frozenset()
 
     def refs_for(self, token: Token) -> list[ActorRef]:
         """The actor(s) of the noun phrase headed by ``token`` ([] when it names none).
@@ -696,18 +760,56 @@ class ActorIndex:
         m = self._by_token.get(token.i)
         if m is not None:
             out.extend(self._refs(m))
+        elif token.i in self._demonyms:
+            # a demonym as the argument itself ("Palestinian riots", "rejected an Israeli…")
+            self._modifier(token, out, conjuncts=False)
         elif token.pos_ in ("NOUN", "PROPN") and depth == 0:
             # no actor itself: the one its modifier names ("an Indian proposal",
-            # "Saudi Arabia's stance", "the Turkish and Greek sides")
+            # "Saudi Arabia's stance", "the Turkish and Greek sides"), else the country
+            # it is placed in ("opposition groups in Zimbabwe")
+            n = len(out)
             for child in token.children:
                 if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < token.i:
                     self._modifier(child, out)
+            if len(out) == n:
+                self._placed_in(token, out)
         for child in token.children:
             if child.dep_ == "conj" and child.i > token.i:
                 self._collect(child, out, depth + 1)
 
-    def _modifier(self, tok: Token, out: list[ActorRef]) -> None:
-        for t in (tok, *[c for c in tok.children if c.dep_ == "conj"]):
+    def place_ref(self, token: Token) -> ActorRef | None:
+        """The country of a place that is no actor but an event's target ("a curfew in
+        **Algiers**", "fired at targets in **Jericho**"): a ref to the place's text with its
+        country and no sector, or None when ``token`` is in no known place."""
+        if token.doc is not self.ctx.doc or token.i not in self._places:
+            return None
+        start, end, iso, name, kb_id = self._places[token.i]
+        s = _span_of(self.ctx, self.ctx.doc[start:end])
+        return ActorRef(s.text, s.start, s.end, name, iso, None, kb_id, "country")
+
+    def _placed_in(self, token: Token, out: list[ActorRef]) -> None:
+        """"groups in Zimbabwe", "students throughout Indonesia": a group, country unknown,
+        placed in a country by a preposition right after it."""
+        for p in token.children:
+            if p.dep_ != "prep" or p.i <= token.i or p.lower_ not in self._focus_preps:
+                continue
+            for o in p.children:
+                if o.dep_ != "pobj":
+                    continue
+                m = self._by_token.get(o.i)
+                iso = m.country if m is not None and m.kind == "country" else None
+                if iso is None and o.i in self._places:
+                    iso = self._places[o.i][2]
+                if iso is None or iso in SPECIAL_CODES:
+                    continue
+                s = _span_of(self.ctx, self.ctx.doc[token.left_edge.i:o.right_edge.i + 1])
+                entry_name = m.name if m is not None else self._places[o.i][3]
+                out.append(ActorRef(s.text, s.start, s.end, entry_name, iso, None, None, "group"))
+                return
+
+    def _modifier(self, tok: Token, out: list[ActorRef], conjuncts: bool = True) -> None:
+        extra = [c for c in tok.children if c.dep_ == "conj"] if conjuncts else []
+        for t in (tok, *extra):
             m = self._by_token.get(t.i)
             if m is not None and m.kind != "pronoun":
                 out.extend(self._refs(m))
@@ -740,12 +842,19 @@ class _Resolver:
         self.by_token: dict[int, _Mention] = {}
         self.taken: set[int] = set()  # tokens inside a named mention
         self.lemmas = [t.lemma_.lower() for t in self.doc]
+        self.pron = kb.pronouns or _default_pronouns()
+        self.place_country: dict[int, str] = {}  # gazetteer place token → its country
+        self.place_spans: dict[int, tuple[int, int, str]] = {}  # token → place (start, end, iso3)
         self.place_tokens, self.metonym_tokens = self._places()
         self.country_at: dict[int, str] = {}  # token → country named there (for focus)
         self.demonym_at: dict[int, tuple[int, int, str]] = {}  # token → (start, end, iso3)
         self.demonym_tok: dict[int, tuple[int, str]] = {}  # every demonym token → start, iso3
         self.skip: set[int] = self._dateline_tokens()
         self._sent_of: list[int] | None = None
+        self._sent_starts: list[int] = []
+        self._group_cache: dict[int, _Mention | None] = {}
+        self._focus_points: list[tuple[int, str]] | None = None
+        self._diaspora: list[_Mention] = []
         self._title_words = frozenset(
             w for k, sec in self.lex.terms.items() if sec in ("GOV", "MIL", "JUD", "LEG")
             and len(k) <= 3 for w in k
@@ -768,6 +877,9 @@ class _Resolver:
                 places.add(t.i)
                 if p.role == "metonym":
                     metonyms.add(t.i)
+                if p.country and p.role != "dateline":
+                    self.place_country.setdefault(t.i, p.country)
+                    self.place_spans.setdefault(t.i, (span.start, span.end, p.country))
         return places, metonyms
 
     def _dateline_tokens(self) -> set[int]:
@@ -857,7 +969,10 @@ class _Resolver:
         words: list[str] = []
         i = start - 1
         new_start = start
-        while i >= 0 and i not in self.skip:
+        # a title is a few words long: walk at most _TITLE_WINDOW tokens left, never past
+        # the sentence start (unpunctuated text would otherwise make this quadratic)
+        floor = max(self._sent_start(start), start - _TITLE_WINDOW)
+        while i >= floor and i not in self.skip:
             t = doc[i]
             if t.text in ("'s", "’s", "'"):
                 i -= 1
@@ -897,10 +1012,10 @@ class _Resolver:
             new_start = i
             i -= 1
         words.reverse()
-        title_lemmas = [w for w in words]
+        title_lemmas = [_lemma_word(w) for w in words]
         m = None
         for e in range(len(title_lemmas), 0, -1):
-            m = self.lex.match_at([_lemma_word(w) for w in title_lemmas], e)
+            m = self.lex.match_at(title_lemmas, e)
             if m:
                 break
         if m:
@@ -931,9 +1046,11 @@ class _Resolver:
     def run(self) -> None:
         self._named()
         self._ner()
+        self._focus_pass()
         self._surnames()
         self._nominals()
         self._pronouns()
+        self._group_pronouns()
         self._we_in_quotes()
 
     def _add(self, m: _Mention) -> None:
@@ -958,6 +1075,8 @@ class _Resolver:
                 self.taken.update(range(start, end))
             elif what == "capital":
                 self.country_at[start] = value
+                for k in range(start, end):
+                    self.place_spans.setdefault(k, (start, end, value))
                 t = self.doc[head]
                 locative = t.dep_ == "pobj" and t.head.lower_ in _LOCATIVE_PREPS
                 if head in self.metonym_tokens or (
@@ -977,8 +1096,11 @@ class _Resolver:
                 t = self.doc[head]
                 if what == "demonyms" and t.dep_ not in ("amod", "compound"):
                     entry = self.kb.country(value)
-                    self._add(_Mention(start, end, head, entry.name if entry else None, value,
-                                       "CVL", None, "group", "demonym"))
+                    m = _Mention(start, end, head, entry.name if entry else None, value,
+                                 "CVL", None, "group", "demonym")
+                    self._add(m)
+                    if start > 0 and self.lemmas[start - 1] in self.pron.diaspora_modifiers:
+                        self._diaspora.append(m)  # "ethnic Albanians": settled in _focus_pass
                     self.taken.update(range(start, end))
         self._places_as_actors()
 
@@ -1252,6 +1374,11 @@ class _Resolver:
             ):
                 # "Iraqi Kurds", "ethnic Albanians": a people
                 countries, _, left = self._np_countries(t, t.i)
+                if any(c.dep_ == "amod" and c.lemma_.lower() in self.pron.diaspora_modifiers
+                       for c in t.children):
+                    other = self._focus_near(left, t.i + 1, exclude=countries[0] if countries else None)
+                    if other is not None:
+                        countries = [other]
                 self._add(_Mention(left, t.i + 1, t.i, None, countries[0] if countries else None,
                                    "CVL", None, "group", "demonym" if countries else "ner"))
                 continue
@@ -1314,7 +1441,7 @@ class _Resolver:
         det = [c for c in t.children if c.dep_ == "det" and c.lower_ == "the"]
         if not poss and not det:
             return
-        if poss and poss[0].lower_ not in _PERSON_PRON:
+        if poss and poss[0].lower_ not in self.pron.person | self.pron.plural | self.pron.singular:
             return
         if t.dep_ == "pobj" and t.head.lower_ in _LOCATIVE_PREPS:
             return
@@ -1323,8 +1450,12 @@ class _Resolver:
             return
         entry = self.kb.country(countries[0])
         start = poss[0].i if poss else t.i
-        self._add(_Mention(start, t.i + 1, t.i, entry.name if entry else None, countries[0],
-                           "GOV", entry.kb_id if entry else None, "country", "coref"))
+        m = _Mention(start, t.i + 1, t.i, entry.name if entry else None, countries[0],
+                     "GOV", entry.kb_id if entry else None, "country", "coref")
+        for c in countries[1:]:
+            other = self.kb.country(c)
+            m.alts.append((c, other.name if other else None))
+        self._add(m)
 
     def _np_countries(self, head: Token, term_start: int) -> tuple[list[str], str | None, int]:
         """Countries named by the modifiers of a noun phrase, a modifier sector and the
@@ -1334,10 +1465,13 @@ class _Resolver:
         left = term_start
         for c in head.children:
             if c.i > head.i:
-                if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                if c.dep_ == "prep" and c.lower_ in self.pron.focus_preps:
                     for p in c.children:
                         if p.dep_ == "pobj":
-                            countries.extend(self._countries_of(p))
+                            found = self._countries_of(p)
+                            if not found and p.i in self.place_country:
+                                found = [self.place_country[p.i]]  # "militias in Tripoli"
+                            countries.extend(found)
                 continue
             if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):
                 found = self._countries_of(c)
@@ -1391,18 +1525,30 @@ class _Resolver:
                 continue
             if t.lower_ in self.lex.country_nouns:
                 poss = [c for c in t.children if c.dep_ == "poss"]
-                if poss and poss[0].lower_ in _PERSON_PRON:
+                if poss and poss[0].lower_ in self.pron.person:
                     pm = self._pronoun_target(poss[0])
                     if pm is not None and pm.country:
                         out.append(pm.country)
                         continue
+                if poss and poss[0].pos_ == "PRON" and (
+                    poss[0].lower_ in self.pron.plural or poss[0].lower_ in self.pron.singular
+                ):
+                    gm = self._group_target(poss[0])
+                    if gm is not None and gm.country:
+                        # "their countries" after "Hungarian and Romanian officials"
+                        out.extend(c for c in (gm.country, *(a for a, _ in gm.alts)) if c)
+                        continue
                 focus = self._focus_country(t.i)
                 if focus:
                     out.append(focus)
-            elif t.lower_ in _PERSON_PRON:
+            elif t.pos_ == "PRON" and t.lower_ in self.pron.person:
                 pm = self._pronoun_target(t)
                 if pm is not None and pm.country and pm.country not in SPECIAL_CODES:
                     out.append(pm.country)
+            elif t.pos_ == "PRON" and (t.lower_ in self.pron.plural or t.lower_ in self.pron.singular):
+                gm = self._group_target(t)  # "their forces", "its troops"
+                if gm is not None and gm.country:
+                    out.extend(c for c in (gm.country, *(a for a, _ in gm.alts)) if c)
         return out
 
     def _last_person_with(self, title: str, before: int) -> _Mention | None:
@@ -1415,13 +1561,25 @@ class _Resolver:
 
     # ---- pronouns --------------------------------------------------------------------
 
-    def _sent_index(self, i: int) -> int:
+    def _sents(self) -> list[int]:
         if self._sent_of is None:
             self._sent_of = [0] * len(self.doc)
+            if not (self.doc.has_annotation("SENT_START") or self.doc.has_annotation("DEP")):
+                self._sent_starts.append(0)  # no sentence boundaries: one sentence
+                return self._sent_of
             for k, sent in enumerate(self.doc.sents):
+                self._sent_starts.append(sent.start)
                 for t in range(sent.start, sent.end):
                     self._sent_of[t] = k
-        return self._sent_of[i]
+        return self._sent_of
+
+    def _sent_index(self, i: int) -> int:
+        return self._sents()[i]
+
+    def _sent_start(self, i: int) -> int:
+        if i >= len(self.doc):
+            return len(self.doc)
+        return self._sent_starts[self._sents()[i]]
 
     def _pronoun_target(self, tok: Token) -> _Mention | None:
         """The person a 3rd-person singular pronoun refers to: in its own sentence the last
@@ -1485,7 +1643,7 @@ class _Resolver:
         if not spans:
             return
         for t in self.doc:
-            if t.lower_ not in ("we", "our", "us", "ours") or t.pos_ != "PRON" or t.i in self.taken:
+            if t.lower_ not in self.pron.speaker or t.pos_ != "PRON" or t.i in self.taken:
                 continue
             q = next(((a, b) for a, b in spans if a <= t.idx < b), None)
             if q is None:
@@ -1499,7 +1657,7 @@ class _Resolver:
 
     def _pronouns(self) -> None:
         for t in self.doc:
-            if t.lower_ not in _PERSON_PRON or t.pos_ != "PRON" or t.i in self.taken:
+            if t.lower_ not in self.pron.person or t.pos_ != "PRON" or t.i in self.taken:
                 continue
             target = self._pronoun_target(t)
             if target is None:
@@ -1507,6 +1665,173 @@ class _Resolver:
                 continue
             self._add(_Mention(t.i, t.i + 1, t.i, target.name, target.country, target.sector,
                                target.kb_id, "person", "pronoun", role=target.role))
+
+    # ---- it / they ------------------------------------------------------------------
+
+    def _fits_group(self, m: _Mention, plural: bool) -> bool:
+        """Whether a mention can be what "it" (singular) or "they" (plural) stands for."""
+        if m.kind not in ("country", "org", "group") or (m.country is None and m.sector is None):
+            return False
+        if plural:
+            return True
+        return not (m.kind == "group" and self.doc[m.head].tag_ in ("NNS", "NNPS"))
+
+    def _pleonastic(self, tok: Token) -> bool:
+        """"it seems", "it is reported that", "it is likely that": an "it" that is nobody."""
+        if tok.lower_ != "it":
+            return False
+        if tok.dep_ == "expl":
+            return True
+        head = tok.head
+        lem = head.lemma_.lower()
+        if tok.dep_ == "nsubj" and lem in self.pron.pleonastic_heads:
+            return True
+        if tok.dep_ == "nsubjpass" and lem in self.pron.pleonastic_passives:
+            return True
+        if tok.dep_ == "nsubj" and lem == "be":
+            return any(c.dep_ in ("acomp", "attr") and c.lemma_.lower()
+                       in self.pron.pleonastic_adjectives for c in head.children)
+        return False
+
+    def _group_target(self, tok: Token) -> _Mention | None:
+        """What "it"/"its" (a country, organisation or singular group) or "they"/"their" (a
+        group, organisation or country) stands for: the subject of a clause governing the
+        pronoun ("Hungary said it will…", "Bosnian Serbs said their forces…"), else the last
+        fitting mention before it in its sentence, else the subject (or last fitting
+        mention) of one of the two sentences before."""
+        if tok.i in self._group_cache:
+            return self._group_cache[tok.i]
+        plural = tok.lower_ in self.pron.plural
+        found: _Mention | None = None
+        if not self._pleonastic(tok):
+            found = self._governing_subject(tok, plural) or self._last_fitting(tok, plural)
+        self._group_cache[tok.i] = found
+        return found
+
+    def _governing_subject(self, tok: Token, plural: bool) -> _Mention | None:
+        for anc in tok.ancestors:
+            for c in anc.children:
+                if c.dep_ not in ("nsubj", "nsubjpass") or c.i >= tok.i:
+                    continue
+                m = self.by_token.get(c.i)
+                if m is not None and self._fits_group(m, plural) and not (m.start <= tok.i < m.end):
+                    return m
+        return None
+
+    def _last_fitting(self, tok: Token, plural: bool) -> _Mention | None:
+        s = self._sent_index(tok.i)
+        lo = max(self._sent_starts[max(0, s - 2)], tok.i - 150)
+        seen: set[int] = set()
+        subj_by: dict[int, _Mention] = {}
+        last_by: dict[int, _Mention] = {}
+        for j in range(tok.i - 1, lo - 1, -1):
+            m = self.by_token.get(j)
+            if m is None or id(m) in seen:
+                continue
+            seen.add(id(m))
+            if not self._fits_group(m, plural) or m.start <= tok.i < m.end:
+                continue
+            si = self._sent_index(m.head)
+            if si == s:
+                return m
+            if self.doc[m.head].dep_ in ("nsubj", "nsubjpass"):
+                subj_by.setdefault(si, m)
+            last_by.setdefault(si, m)
+        for si in range(s - 1, s - 3, -1):
+            m = subj_by.get(si) or last_by.get(si)
+            if m is not None:
+                return m
+        return None
+
+    def _group_pronouns(self) -> None:
+        """"it"/"they" and their possessives → the country, organisation or group meant."""
+        pron = self.pron
+        for t in self.doc:
+            low = t.lower_
+            if t.pos_ != "PRON" or t.i in self.taken or t.i in self.by_token or not (
+                low in pron.singular or low in pron.plural
+            ):
+                continue
+            target = self._group_target(t)
+            if target is None:
+                continue
+            m = _Mention(t.i, t.i + 1, t.i, target.name, target.country, target.sector,
+                         target.kb_id, target.kind, "pronoun", alts=list(target.alts))
+            if low in pron.plural:
+                # "Russia and Iran said they…": every conjunct of the antecedent
+                for c in self.doc[target.head].children:
+                    other = self.by_token.get(c.i) if c.dep_ == "conj" else None
+                    if other is not None and other is not target and other.country and (
+                        other.country != target.country
+                    ):
+                        m.alts.append((other.country, other.name))
+            self._add(m)
+
+    # ---- the country in focus of a titled person ---------------------------------------
+
+    def _points(self) -> list[tuple[int, str]]:
+        """Where countries are named (demonyms, country names, capitals, places, and
+        mentions of a national organisation or person): sorted (token, iso3)."""
+        if self._focus_points is None:
+            pts: dict[int, str] = {}
+            for i, c in self.country_at.items():
+                if c and c not in SPECIAL_CODES:
+                    pts.setdefault(i, c)
+            for m in self.items:
+                if m.country and m.country not in SPECIAL_CODES:
+                    pts.setdefault(m.head, m.country)
+            for i, c in self.place_country.items():
+                pts.setdefault(i, c)
+            self._focus_points = sorted(pts.items())
+        return self._focus_points
+
+    def _focus_near(self, start: int, end: int, exclude: str | None = None) -> str | None:
+        """The country named nearest a phrase: in its sentence before it, else after it,
+        else in the few sentences before."""
+        pts = self._points()
+        if not pts:
+            return None
+        keys = [p[0] for p in pts]
+        s = self._sent_index(start)
+        s0 = self._sent_starts[s]
+        s1 = self._sent_starts[s + 1] if s + 1 < len(self._sent_starts) else len(self.doc)
+        k = bisect.bisect_left(keys, start) - 1
+        while k >= 0 and keys[k] >= s0:
+            if pts[k][1] != exclude:
+                return pts[k][1]
+            k -= 1
+        k = bisect.bisect_left(keys, end)
+        while k < len(keys) and keys[k] < s1:
+            if pts[k][1] != exclude:
+                return pts[k][1]
+            k += 1
+        floor = self._sent_starts[max(0, s - _FOCUS_SENTENCES)]
+        k = bisect.bisect_left(keys, s0) - 1
+        while k >= 0 and keys[k] >= floor:
+            if pts[k][1] != exclude:
+                return pts[k][1]
+            k -= 1
+        return None
+
+    def _focus_pass(self) -> None:
+        """A person with an office title but no nationality ("President Laurent Gbagbo",
+        "Lt. Gen. Prosper Avril") holds that office in the country the text is about: the
+        country named nearest in the sentence, else in the sentences before. "Ethnic
+        Albanians" are of the country in focus other than Albania, when one is named."""
+        for m in self._diaspora:
+            own = m.country
+            other = self._focus_near(m.start, m.end, exclude=own)
+            if other is not None:
+                entry = self.kb.country(other)
+                m.country, m.name = other, entry.name if entry else None
+                m.start = max(0, m.start - 1)
+        for m in self.items:
+            if m.kind != "person" or m.country is not None or m.sector is None or m.kb_id:
+                continue
+            country = self._focus_near(m.start, m.end)
+            if country is not None:
+                m.country = country
+                m.resolved_by = "coref"
 
     # ---- output ----------------------------------------------------------------------
 
@@ -1532,7 +1857,13 @@ class _Resolver:
             for i in range(start, end):
                 demonyms[i] = (start, end, iso, entry.name if entry else None,
                                entry.kb_id if entry else None)
-        return ActorIndex(self.ctx, mentions, dict(self.by_token), items, demonyms)
+        places: dict[int, tuple[int, int, str, str | None, str | None]] = {}
+        for i, (start, end, iso) in self.place_spans.items():
+            entry = self.kb.country(iso)
+            places[i] = (start, end, iso, entry.name if entry else None,
+                         entry.kb_id if entry else None)
+        return ActorIndex(self.ctx, mentions, dict(self.by_token), items, demonyms, places,
+                          self.pron.focus_preps)
 
 
 def _span_of(ctx: DocContext, span: SpacySpan) -> Span:
@@ -1554,6 +1885,15 @@ def _lemma_word(word: str) -> str:
 
 
 _DEFAULT_KB: KnowledgeBase | None = None
+
+
+_DEFAULT_PRONOUNS: list[PronounLexicon] = []
+
+
+def _default_pronouns() -> PronounLexicon:
+    if not _DEFAULT_PRONOUNS:
+        _DEFAULT_PRONOUNS.append(load_pronouns())
+    return _DEFAULT_PRONOUNS[0]
 
 
 def _kb_of(ctx: DocContext) -> KnowledgeBase:

@@ -547,12 +547,15 @@ class _Coder:
     # -- actor references -------------------------------------------------------------
     def refs(self, tok: Token) -> list[ActorRef]:
         out: list[ActorRef] = []
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple[int, int, str | None, str | None]] = set()
         tok = _through_quantity(tok, self.cues.quantity_nouns)
         for t in _conjuncts(tok):
             for ref in self._refs_one(t):
-                if (ref.start, ref.end) not in seen:
-                    seen.add((ref.start, ref.end))
+                # one phrase may name several actors ("Hungarian and Romanian officials"):
+                # refs of the same span differ by who they are
+                key = (ref.start, ref.end, ref.country, ref.name)
+                if key not in seen:
+                    seen.add(key)
                     out.append(ref)
         return out
 
@@ -566,6 +569,9 @@ class _Coder:
                 found = []
             if found:
                 return found
+            place = index.place_ref(tok) if hasattr(index, "place_ref") else None
+            if place is not None:
+                return [place]  # "a curfew in Algiers": the place's country
         if self.is_actorish(tok) and not (tok.ent_type_ == "" and tok.pos_ == "PROPN"
                                           and _lemma(tok) in self.cues.instrument_nouns):
             if _lemma(tok) in self.cues.instrument_nouns:
@@ -1131,11 +1137,12 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
         if recipient:
             break
     akeys = {(a.start, a.end) for a in actor}
-    seen_r: set[tuple[int, int]] = set()
+    seen_r: set[tuple[int, int, str | None, str | None]] = set()
     unique: list[ActorRef] = []
     for r in recipient:
-        if (r.start, r.end) not in akeys and (r.start, r.end) not in seen_r:
-            seen_r.add((r.start, r.end))
+        rkey = (r.start, r.end, r.country, r.name)
+        if (r.start, r.end) not in akeys and rkey not in seen_r:
+            seen_r.add(rkey)
             unique.append(r)
     recipient = unique
     if not actor and not recipient:
