@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz as rf_fuzz
+from rapidfuzz import process as rf_process
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -186,6 +188,10 @@ class KnowledgeBase:
     sectors: SectorLexicon | None = None
     files: tuple[str, ...] = ()
     pronouns: PronounLexicon | None = None
+    # country names, aliases and demonyms of 5+ letters, for misspellings ("Ethopia"):
+    # parallel tuples of normalised key and (iso3, "name" | "demonym")
+    fuzzy_keys: tuple[str, ...] = ()
+    fuzzy_values: tuple[tuple[str, str], ...] = ()
 
     def country(self, iso3: str) -> KBEntry | None:
         return self.entries.get(f"country:{iso3}")
@@ -671,6 +677,18 @@ def _index(
                     demonyms[_norm(d)] = e.country or ""
                 if d in e.capitals:
                     capitals[_norm(d)] = e.country or ""
+    fuzzy: dict[str, tuple[str, str]] = {}
+    for e in entries.values():
+        if e.kind != "country" or not e.country:
+            continue
+        for alias in (e.name, *e.aliases):
+            k = _norm(alias)
+            if len(k) >= 5 and not _is_acronym(alias) and names.get(k, [""])[0] == e.kb_id:
+                fuzzy.setdefault(k, (e.country, "name"))
+        for d in e.demonyms:
+            k = _norm(d)
+            if len(k) >= 5 and demonyms.get(k) == e.country:
+                fuzzy.setdefault(k, (e.country, "demonym"))
     prefixes: set[str] = set()
     plural = [d + "s" for d in demonyms if not d.endswith(("s", "ese", "sh", "ch"))]
     for key in (*names, *(k.lower() for k in exact), *demonyms, *plural, *capitals):
@@ -686,6 +704,8 @@ def _index(
         prefixes=frozenset(prefixes),
         sectors=sectors,
         files=files,
+        fuzzy_keys=tuple(fuzzy),
+        fuzzy_values=tuple(fuzzy.values()),
     )
 
 
@@ -693,6 +713,7 @@ def _index(
 # resolution
 # --------------------------------------------------------------------------------------
 
+_FUZZY_CUTOFF = 90.0  # rapidfuzz ratio for a misspelt country name
 _TITLE_WINDOW = 8  # tokens walked left of a name for its title
 _FOCUS_SENTENCES = 3  # sentences looked back for the country in focus of a titled person
 _LOCATIVE_PREPS = {
@@ -769,8 +790,15 @@ class ActorIndex:
             # it is placed in ("opposition groups in Zimbabwe")
             n = len(out)
             for child in token.children:
-                if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < token.i:
-                    self._modifier(child, out)
+                # "the Federal Minister for Interior X", "opposition leader X": the person
+                pm = self._by_token.get(child.i) if child.dep_ == "appos" else None
+                if pm is not None and pm.kind == "person":
+                    out.extend(self._refs(pm))
+                    break
+            if len(out) == n:
+                for child in token.children:
+                    if child.dep_ in ("amod", "compound", "poss", "nmod") and child.i < token.i:
+                        self._modifier(child, out)
             if len(out) == n:
                 self._placed_in(token, out)
         for child in token.children:
@@ -807,7 +835,8 @@ class ActorIndex:
                 out.append(ActorRef(s.text, s.start, s.end, entry_name, iso, None, None, "group"))
                 return
 
-    def _modifier(self, tok: Token, out: list[ActorRef], conjuncts: bool = True) -> None:
+    def _modifier(self, tok: Token, out: list[ActorRef], conjuncts: bool = True,
+                  depth: int = 0) -> None:
         extra = [c for c in tok.children if c.dep_ == "conj"] if conjuncts else []
         for t in (tok, *extra):
             m = self._by_token.get(t.i)
@@ -819,6 +848,11 @@ class ActorIndex:
                 start, end, iso, name, kb_id = d
                 s = _span_of(self.ctx, self.ctx.doc[start:end])
                 out.append(ActorRef(s.text, s.start, s.end, name, iso, None, kb_id, "country"))
+            elif depth == 0 and t.dep_ == "compound":
+                # "US Predator attacks": the modifier of a compound modifier
+                for c in t.children:
+                    if c.dep_ in ("compound", "amod") and c.i < t.i:
+                        self._modifier(c, out, conjuncts, depth + 1)
 
     def _refs(self, m: _Mention) -> list[ActorRef]:
         span = self.ctx.doc[m.start:m.end]
@@ -960,9 +994,13 @@ class _Resolver:
 
     # ---- left/right context of a name ------------------------------------------------
 
-    def _title_context(self, start: int, end: int) -> tuple[str | None, str | None, str, int]:
+    def _title_context(
+        self, start: int, end: int, nested: bool = False
+    ) -> tuple[str | None, str | None, str, int]:
         """Country, sector, title words and new start from the words before (or the
-        apposition after) a name: "Russian Foreign Minister [Sergey Lavrov]"."""
+        apposition after) a name: "Russian Foreign Minister [Sergey Lavrov]"; a name in
+        apposition to a title before it takes that title ("Qatar's emir, [Sheikh Hamad]",
+        "the Federal Minister for Interior [X]")."""
         doc = self.doc
         country: str | None = None
         sector: str | None = None
@@ -1022,6 +1060,12 @@ class _Resolver:
             # a modifier ("opposition negotiator") beats a generic title sector
             term_sector = m[1]
             sector = sector if sector in ("REB", "MIL", "OPP") and term_sector == "GOV" else term_sector
+        if m is None and country is None and not nested and end > start:
+            head = self._title_head_before(start, end, i)
+            if head is not None:
+                c2, s2, w2, _ = self._title_context(head.i + 1, head.i + 1, nested=True)
+                if s2 is not None:
+                    return c2, s2, w2, new_start
         # apposition after: "Adel al-Jubeir, Saudi foreign minister,"
         if not words and end < len(doc) - 2 and doc[end].text == ",":
             j = end + 1
@@ -1040,6 +1084,27 @@ class _Resolver:
                         country = self.kb.demonyms[key]
                         break
         return country, sector, " ".join(words), new_start
+
+    def _title_head_before(self, start: int, end: int, stop: int) -> Token | None:
+        """The title noun a name stands in apposition to: the parse's ``appos`` head before
+        it, or the noun right before the comma where the title walk stopped."""
+        doc = self.doc
+        root = doc[start:end].root
+        cands: list[Token] = []
+        if root.dep_ == "appos" and root.head.i < start and start - root.head.i <= _TITLE_WINDOW:
+            cands.append(root.head)
+        if 0 < stop < start and doc[stop].text == "," and doc[stop - 1].pos_ in ("NOUN", "PROPN"):
+            cands.append(doc[stop - 1])
+        for h in cands:
+            if h.i in self.taken and self.by_token.get(h.i) is not None and (
+                self.by_token[h.i].kind == "person"
+            ):
+                continue
+            if self.lex.match_at(self.lemmas, h.i + 1) is not None or (
+                self.lemmas[h.i] in self.lex.person_titles
+            ):
+                return h
+        return None
 
     # ---- the passes ------------------------------------------------------------------
 
@@ -1088,6 +1153,12 @@ class _Resolver:
                                        "metonym"))
                 self.taken.update(range(start, end))
             elif what in ("demonym", "demonyms"):
+                prev = self.demonym_tok.get(start - 1)
+                if prev is not None and prev[0] in self.demonym_at:
+                    # "Bosnian Serbs", "Bosnian Serb forces": a people of the first country
+                    first, value = prev[0], prev[1]
+                    self.demonym_at[first] = (first, end, value)
+                    start = first
                 self.country_at[start] = value
                 self.demonym_at[start] = (start, end, value)
                 for k in range(start, end):
@@ -1103,6 +1174,47 @@ class _Resolver:
                         self._diaspora.append(m)  # "ethnic Albanians": settled in _focus_pass
                     self.taken.update(range(start, end))
         self._places_as_actors()
+        self._misspelt_countries()
+
+    def _misspelt_countries(self) -> None:
+        """A name the tagger calls a place, organisation or nationality that is a country
+        name or demonym misspelt by a letter ("Ethopia", "Quatar"): that country."""
+        if not self.kb.fuzzy_keys:
+            return
+        spans: list[tuple[int, int]] = []
+        in_ents: set[int] = set()
+        for ent in self.doc.ents:
+            in_ents.update(range(ent.start, ent.end))
+            if ent.label_ in ("GPE", "ORG", "NORP", "LOC") and len(ent) <= 3:
+                start = ent.start + (self.doc[ent.start].lower_ == "the")
+                spans.append((start, ent.end))
+        for t in self.doc:  # a capitalised word the tagger left out of every entity
+            if t.i not in in_ents and t.pos_ in ("PROPN", "ADJ") and t.text[:1].isupper():
+                spans.append((t.i, t.i + 1))
+        for start, end in spans:
+            if start >= end or any(t in self.taken or t in self.skip or t in self.place_tokens
+                                   for t in range(start, end)):
+                continue
+            key = _norm(self.doc[start:end].text)
+            if len(key) < 5 or not key.replace(" ", "").isalpha():
+                continue
+            hit = rf_process.extractOne(key, self.kb.fuzzy_keys, scorer=rf_fuzz.ratio,
+                                        score_cutoff=_FUZZY_CUTOFF)
+            if hit is None:
+                continue
+            iso, what = self.kb.fuzzy_values[hit[2]]
+            head = self._head_of(start, end)
+            self.country_at[start] = iso
+            if what == "demonym":
+                self.demonym_at[start] = (start, end, iso)
+                for k in range(start, end):
+                    self.demonym_tok[k] = (start, iso)
+                continue
+            entry = self.kb.country(iso)
+            if entry is None:
+                continue
+            self._add(self._from_entry(entry, start, end, head, "", "kb", None, None))
+            self.taken.update(range(start, end))
 
     def _places_as_actors(self) -> None:
         """A gazetteer place that is the subject or object of a verb stands for its people
@@ -1471,6 +1583,11 @@ class _Resolver:
                             found = self._countries_of(p)
                             if not found and p.i in self.place_country:
                                 found = [self.place_country[p.i]]  # "militias in Tripoli"
+                            if not found:
+                                # "leaders of Romania's new government"
+                                for g in p.children:
+                                    if g.dep_ in ("poss", "amod", "compound", "nmod") and g.i < p.i:
+                                        found.extend(self._countries_of(g))
                             countries.extend(found)
                 continue
             if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod"):

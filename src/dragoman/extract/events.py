@@ -1121,7 +1121,12 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
                 actor_toks = coder.entity_mods(tok)[:1]
     actor: list[ActorRef] = []
     for a in actor_toks:
-        actor.extend(coder.refs(a))
+        found = coder.refs(a)
+        if not found and not coder.is_actorish(a):
+            # "the first deployment of NATO troops arrived": the doer inside the subject
+            for inner in coder.actorish_within(a):
+                found.extend(coder.refs(inner))
+        actor.extend(found)
     # -- recipient
     recipient: list[ActorRef] = []
     actor_idx = {a.i for t in actor_toks for a in _conjuncts(t)}
