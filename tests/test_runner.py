@@ -71,3 +71,26 @@ def test_csv_without_text_column_fails_before_work(tmp_path: Path) -> None:
     src.write_text("id,body\n1,Some article text that is long enough.\n", encoding="utf-8")
     with pytest.raises(InputError, match="text"):
         run([str(src)], tmp_path / "store", Config())
+
+
+def test_split_parts_are_contiguous_and_bounded() -> None:
+    from dragoman.pipeline import split_parts
+
+    text = ("First paragraph sentence one. Sentence two.\n\n" * 40) + ("x" * 500)
+    parts = split_parts(text, 0, len(text), 300)
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    assert all(a == b for (_, a), (b, _) in zip(parts, parts[1:], strict=False))
+    assert all(e - s <= 300 for s, e in parts)
+    # cuts fall after paragraph breaks when there is one in the window
+    assert all(text[e - 2:e] == "\n\n" for _, e in parts[:3])
+    assert split_parts(text, 5, 50, 300) == [(5, 50)]
+
+
+def test_article_over_max_article_chars_is_skipped_with_message(tmp_path: Path) -> None:
+    big = {"id": "big", "text": "Troops shelled the town. " * 400}
+    src = write_jsonl(tmp_path / "in.jsonl", [big, ARTICLES[1]])
+    issues: list[str] = []
+    summary = run([str(src)], tmp_path / "store", Config(max_article_chars=5000),
+                  on_issue=issues.append)
+    assert summary.processed == 1 and summary.skipped == 1
+    assert any("'big'" in i and "max_article_chars" in i for i in issues), issues

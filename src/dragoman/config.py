@@ -37,7 +37,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 1, "Worker processes for the local engine."),
     Setting("lexicon", (), "Extra event trigger lexicon files (YAML), added to the packaged one."),
     Setting("actors", (), "Extra actor knowledge-base files (TSV/YAML), added to the packaged one."),
-    Setting("max_chars", 100_000, "Articles longer than this are split into parts (with a warning)."),
+    Setting("max_chars", 100_000,
+            "Articles longer than this are parsed in parts cut at paragraph or sentence "
+            "boundaries (with a warning)."),
+    Setting("max_article_chars", 5_000_000,
+            "Articles longer than this are skipped with a message (raise it to process them)."),
     Setting("min_chars", 20, "Articles with less text than this are skipped as empty."),
 )
 
@@ -53,6 +57,7 @@ class Config:
     lexicon: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     max_chars: int = 100_000
+    max_article_chars: int = 5_000_000
     min_chars: int = 20
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from itertools import islice
 from typing import Any
 
 from .config import Config
-from .extract import DocContext, Resources, extract_document
+from .extract import DocContext, Extracted, Resources, extract_document
 from .ingest import content_hash, split_dateline
 from .nlp import load_nlp, model_info
 from .types import Article, Document, Result
@@ -47,6 +47,36 @@ def make_document(
     )
 
 
+_BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
+
+
+def split_parts(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into parts of at most ``max_chars`` characters.
+
+    Each cut falls after the last paragraph break in the window, else the last sentence end,
+    else the last space (a hard cut only for text without any). Parts are contiguous, so
+    offsets into the original text stay exact.
+    """
+    if max_chars <= 0 or end - start <= max_chars:
+        return [(start, end)]
+    parts: list[tuple[int, int]] = []
+    pos = start
+    while end - pos > max_chars:
+        window_end = pos + max_chars
+        cut = -1
+        for sep in _BREAKS:
+            i = text.rfind(sep, pos + max_chars // 2, window_end)
+            if i >= 0:
+                cut = i + len(sep)
+                break
+        if cut <= pos:
+            cut = window_end
+        parts.append((pos, cut))
+        pos = cut
+    parts.append((pos, end))
+    return parts
+
+
 class Pipeline:
     """spaCy + dragoman's extractors, built once, applied to a stream of articles."""
 
@@ -73,35 +103,49 @@ class Pipeline:
                 yield from self._process_chunk(chunk)
 
     def _process_chunk(self, chunk: list[Article]) -> Iterator[Result]:
-        items: list[tuple[str, tuple[Article, Document]]] = []
-        for article in chunk:
+        items: list[tuple[str, tuple[int, int, int]]] = []
+        documents: list[tuple[Article, Document, int]] = []
+        for n, article in enumerate(chunk):
             document = make_document(article, self.run_id)
             assert document.dateline is not None
             body = document.dateline.body
-            items.append((article.text[body.start:body.end], (article, document)))
-        for doc, (article, document) in self.nlp.pipe(
+            parts = split_parts(article.text, body.start, body.end, self.config.max_chars)
+            if len(parts) > 1:
+                log.warning("article %s: %d characters, parsed in %d parts",
+                            article.id, body.end - body.start, len(parts))
+            documents.append((article, document, len(parts)))
+            items += [(article.text[a:b], (n, i, a)) for i, (a, b) in enumerate(parts)]
+        pending: list[Extracted] = []
+        sent_base = 0
+        for doc, (n, part, base) in self.nlp.pipe(
             items, as_tuples=True, batch_size=self.config.batch_size
         ):
+            article, document, n_parts = documents[n]
             assert document.dateline is not None
+            if part == 0:
+                pending, sent_base = [], 0
             ctx = DocContext(
                 doc_id=document.doc_id,
                 run_id=self.run_id,
                 article=article,
                 dateline=document.dateline,
                 doc=doc,
-                base=document.dateline.body.start,
+                base=base,
                 resources=self.resources,
+                sent_base=sent_base,
             )
-            out = extract_document(ctx)
-            yield Result(
-                document=document,
-                events=out.events,
-                quotes=out.quotes,
-                places=out.places,
-                dates=out.dates,
-                actors=out.actors,
-                frames=out.frames,
-            )
+            pending.append(extract_document(ctx))
+            sent_base += len(ctx._sentence_starts())
+            if part == n_parts - 1:
+                yield Result(
+                    document=document,
+                    events=tuple(x for p in pending for x in p.events),
+                    quotes=tuple(x for p in pending for x in p.quotes),
+                    places=tuple(x for p in pending for x in p.places),
+                    dates=tuple(x for p in pending for x in p.dates),
+                    actors=tuple(x for p in pending for x in p.actors),
+                    frames=tuple(x for p in pending for x in p.frames),
+                )
 
     def process_one(self, article: Article) -> Result:
         return next(iter(self.process([article])))

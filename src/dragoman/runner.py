@@ -154,11 +154,28 @@ def run(
             seen_ids: set[str] = set()
             for article in source:
                 summary.read += 1
-                if len("".join(article.text.split())) < config.min_chars:
-                    report(_Skip(article.origin or article.id, "empty article (no text to process)"))
+                where = article.origin or article.id
+                size = len(article.text)
+                if size > config.max_article_chars:
+                    report(_Skip(where, f"article {article.id!r} has {size:,} characters, more "
+                                 f"than max_article_chars={config.max_article_chars:,}; skipped "
+                                 "(raise max_article_chars to process it)"))
                     continue
+                if not _has_chars(article.text, config.min_chars):
+                    report(_Skip(where, "empty article (no text to process)"))
+                    continue
+                if size > config.max_chars:
+                    parts = -(-size // config.max_chars)
+                    report(_Skip(where, f"article {article.id!r} has {size:,} characters, more "
+                                 f"than max_chars={config.max_chars:,}; parsed in about {parts} "
+                                 "parts", skipped=False))
                 if article.id in known or article.id in seen_ids:
                     summary.already += 1
+                    if near is not None and article.id not in seen_ids:
+                        # committed by an earlier (perhaps killed) run of this input: its
+                        # copies later in the input must still be found as near-duplicates
+                        near.check_and_add(article.id, article.text)
+                    seen_ids.add(article.id)
                     continue
                 seen_ids.add(article.id)
                 h = content_hash(article.text)
@@ -190,6 +207,19 @@ def run(
         writer.finish_run({**summary.to_dict(),
                            "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     return summary
+
+
+def _has_chars(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` non-space characters (stops counting at ``n``)."""
+    if n <= 0:
+        return True
+    count = 0
+    for c in text:
+        if not c.isspace():
+            count += 1
+            if count >= n:
+                return True
+    return False
 
 
 @dataclass(frozen=True)

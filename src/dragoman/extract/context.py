@@ -36,6 +36,7 @@ class DocContext:
     doc: Doc
     base: int
     resources: Resources
+    sent_base: int = 0  # sentences of the article before this doc (long articles: parts)
     # filled in by the stages, in order
     places: list[Place] = field(default_factory=list)
     actors: Any = None  # dragoman.extract.actors.ActorIndex
@@ -85,7 +86,7 @@ class DocContext:
                            self.base + sent.start_char + len(stripped), stripped)
 
     def sentence_index(self, sent: SpacySpan) -> int:
-        return bisect.bisect_right(self._sentence_starts(), sent.start) - 1
+        return self.sent_base + bisect.bisect_right(self._sentence_starts(), sent.start) - 1
 
     def _sentence_starts(self) -> list[int]:
         cached = self.doc.user_data.get("dragoman_sent_starts")

@@ -112,9 +112,14 @@ def _token_hash(token: str) -> int:
     return h
 
 
+#: the near-duplicate fingerprint reads at most this many characters of a text: enough to
+#: tell syndicated copies apart, and bounded memory for a pathological 50 MB article
+SIGNATURE_CHARS = 200_000
+
+
 def _shingle_hashes(text: str, k: int) -> np.ndarray:
     """64-bit hashes of the text's word k-shingles (stable across processes)."""
-    words = _TOKEN.findall(normalize_for_hash(text))
+    words = _TOKEN.findall(normalize_for_hash(text[:SIGNATURE_CHARS]))
     if not words:
         return np.empty(0, dtype=np.uint64)
     tokens = np.array([_token_hash(w) for w in words], dtype=np.uint64)

@@ -227,9 +227,10 @@ def _plan(
                 "followed by .gz); set the format option to read it anyway"
             )
         sources.append(_Source(path, fmt, raw, gz))
-    for src in sources:
-        if src.fmt in ("csv", "tsv") and src.path is not None:
-            _check_csv_header(src, options)
+        # a CSV named on the command line without the text column is a wrong option: stop at
+        # once; one found in a folder is a bad file: _read_csv reports and skips it
+        if fmt in ("csv", "tsv"):
+            _check_csv_header(sources[-1], options)
     return sources, notes
 
 

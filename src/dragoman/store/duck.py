@@ -52,7 +52,8 @@ def record_batches(result: Any, batch_size: int = 10_000) -> Iterator[pa.RecordB
 
 
 def _file_ok(
-    path: Path, expected_bytes: int | None, expected_rows: int | None = None
+    path: Path, expected_bytes: int | None, expected_rows: int | None = None,
+    expected_sha256: str | None = None,
 ) -> str | None:
     """None if the file looks whole, else what is wrong.
 
@@ -85,6 +86,11 @@ def _file_ok(
         return f"unreadable Parquet footer ({e})"
     if expected_rows is not None and rows != expected_rows:
         return f"{rows} rows, manifest says {expected_rows}"
+    if expected_sha256:
+        from .segments import sha256_file
+
+        if sha256_file(path) != expected_sha256:
+            return "sha256 checksum does not match the manifest"
     with _checked_lock:
         _checked[key] = True
     return None
@@ -99,7 +105,8 @@ def usable_segments(store: Store) -> list[SegmentInfo]:
             entry = seg.files.get(table)
             if entry is None:
                 continue
-            why = _file_ok(seg.path / entry["file"], entry.get("bytes"), entry.get("rows"))
+            why = _file_ok(seg.path / entry["file"], entry.get("bytes"), entry.get("rows"),
+                           entry.get("sha256"))
             if why:
                 problems.append(f"{entry['file']}: {why}")
         if problems:

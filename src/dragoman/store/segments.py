@@ -275,8 +275,12 @@ class Store:
 
     def known_documents(self) -> KnownDocuments:
         """Ids and content hashes of every committed document."""
-        rows = self.reader().fetchall("SELECT doc_id, content_hash FROM documents", [])
-        return KnownDocuments({r[0] for r in rows}, {r[1]: r[0] for r in rows})
+        rows = self.reader().fetchall(
+            "SELECT doc_id, content_hash, duplicate_of FROM documents", []
+        )
+        # a duplicate's hash must lead to its original, never to another copy
+        hashes = {r[1]: r[0] for r in rows if r[2] is None}
+        return KnownDocuments({r[0] for r in rows}, hashes)
 
     # -- writing ---------------------------------------------------------------------------
 
