@@ -328,3 +328,22 @@ def test_lexicon_validation_errors(tmp_path: Path, body: str, message: str) -> N
     with pytest.raises(DataFileError, match=message) as info:
         read_cue_file(path)
     assert str(path) in str(info.value)
+
+
+# --------------------------------------------------------------------------- the eval's matching
+
+
+def test_eval_matching_needs_half_of_the_longer_span() -> None:
+    from dragoman.eval.quotes import match_contents, score
+
+    gold = [(0, 100), (200, 220)]
+    pred = [(10, 100), (200, 260), (300, 310)]
+    # (10,100) overlaps 90 ≥ 50; (200,260) overlaps 20 < 30: no match
+    assert match_contents(gold, pred) == [(0, 0)]
+    s = score([
+        ([((0, 100), (0, 5)), ((200, 220), None)],
+         [((10, 100), (2, 4)), ((200, 260), None), ((300, 310), None)]),
+    ])
+    assert (s.gold, s.predicted, s.matched) == (2, 3, 1)
+    assert s.speaker_correct == 1 and s.speaker_scored == 1
+    assert round(s.precision, 3) == 0.333 and s.recall == 0.5
