@@ -295,3 +295,29 @@ def test_coordinated_actors_and_quantities(make_ctx: Callable[..., DocContext]) 
     (e,) = ev.extract(make_ctx("Tens of thousands of students staged mass demonstrations in "
                                "Jakarta on Saturday."))
     assert e.event_type == "PROTEST" and e.actor[0].text.endswith("students")
+
+
+def test_coordinated_modifiers_give_one_actor_each(make_ctx: Callable[..., DocContext]) -> None:
+    from dragoman.extract import actors
+
+    ctx = make_ctx("Tanzanian and Kenyan officials signed a trade agreement.")
+    ctx.actors = actors.resolve(ctx)
+    (e,) = ev.extract(ctx)
+    # one phrase, two actors: refs of the same span are told apart by who they are
+    assert {r.country for r in (*e.actor, *e.recipient)} == {"TZA", "KEN"}
+
+
+def test_pronoun_place_and_inner_doer_arguments(make_ctx: Callable[..., DocContext]) -> None:
+    from dragoman.extract import actors
+
+    def coded(text: str) -> list[Event]:
+        ctx = make_ctx(text)
+        ctx.actors = actors.resolve(ctx)
+        return ev.extract(ctx)
+
+    (e,) = coded("Kenyan rebels said they would free the hostages on Friday.")
+    assert [(r.text, r.country) for r in e.actor] == [("they", "KEN")]
+    (e,) = coded("Police imposed a curfew in Algiers.")
+    assert [(r.text, r.country, r.sector) for r in e.recipient] == [("Algiers", "DZA", None)]
+    (e,) = coded("A convoy of Turkish troops attacked the village.")
+    assert (e.event_type, [r.country for r in e.actor]) == ("ASSAULT", ["TUR"])

@@ -188,10 +188,10 @@ class KnowledgeBase:
     sectors: SectorLexicon | None = None
     files: tuple[str, ...] = ()
     pronouns: PronounLexicon | None = None
-    # country names, aliases and demonyms of 5+ letters, for misspellings ("Ethopia"):
-    # parallel tuples of normalised key and (iso3, "name" | "demonym")
-    fuzzy_keys: tuple[str, ...] = ()
-    fuzzy_values: tuple[tuple[str, str], ...] = ()
+    # country names, aliases and demonyms of 5+ letters, for misspellings ("Ethopia"),
+    # by first letter: initial → (normalised keys, (iso3, "name" | "demonym") per key)
+    fuzzy: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = field(
+        default_factory=dict)
 
     def country(self, iso3: str) -> KBEntry | None:
         return self.entries.get(f"country:{iso3}")
@@ -704,8 +704,9 @@ def _index(
         prefixes=frozenset(prefixes),
         sectors=sectors,
         files=files,
-        fuzzy_keys=tuple(fuzzy),
-        fuzzy_values=tuple(fuzzy.values()),
+        fuzzy={c: (tuple(k for k in fuzzy if k[0] == c),
+                   tuple(v for k, v in fuzzy.items() if k[0] == c))
+               for c in {k[0] for k in fuzzy}},
     )
 
 
@@ -875,7 +876,8 @@ class _Resolver:
         self.items: list[_Mention] = []
         self.by_token: dict[int, _Mention] = {}
         self.taken: set[int] = set()  # tokens inside a named mention
-        self.lemmas = [t.lemma_.lower() for t in self.doc]
+        self.toks: list[Token] = list(self.doc)  # spaCy builds a new Token on every access
+        self.lemmas = [t.lemma_.lower() for t in self.toks]
         self.pron = kb.pronouns or _default_pronouns()
         self.place_country: dict[int, str] = {}  # gazetteer place token → its country
         self.place_spans: dict[int, tuple[int, int, str]] = {}  # token → place (start, end, iso3)
@@ -920,13 +922,13 @@ class _Resolver:
         """Tokens of a dateline the body still holds ("Moscow, SANA-" at the very start)."""
         doc = self.doc
         out: set[int] = set()
-        if len(doc) > 3 and doc[1].text == "," and _norm(doc[0].text) in self.kb.capitals:
+        if len(doc) > 3 and self.toks[1].text == "," and _norm(self.toks[0].text) in self.kb.capitals:
             # "Moscow, SANA-Russian ..." / "Moscow, (Reuters) -"
             for t in doc[:6]:
                 if t.text in ("-", "—", "–") or t.text.endswith("-"):
                     out.update(range(t.i + 1))
                     break
-            if out or (doc[2].is_upper and len(doc[2]) <= 8):
+            if out or (self.toks[2].is_upper and len(self.toks[2]) <= 8):
                 out.update({0, 1})
         return out
 
@@ -935,9 +937,9 @@ class _Resolver:
     def _kb_matches(self) -> list[tuple[int, int, str, Any]]:
         """Longest KB matches, left to right: (start, end, what, value)."""
         doc, kb = self.doc, self.kb
-        folded = [_fold(t.text) for t in doc]
+        folded = [_fold(t.text) for t in self.toks]
         lowered = [f.lower() for f in folded]
-        ws = [bool(t.whitespace_) for t in doc]
+        ws = [bool(t.whitespace_) for t in self.toks]
         out: list[tuple[int, int, str, Any]] = []
         prefixes = kb.prefixes
         i = 0
@@ -1011,11 +1013,11 @@ class _Resolver:
         # the sentence start (unpunctuated text would otherwise make this quadratic)
         floor = max(self._sent_start(start), start - _TITLE_WINDOW)
         while i >= floor and i not in self.skip:
-            t = doc[i]
+            t = self.toks[i]
             if t.text in ("'s", "’s", "'"):
                 i -= 1
                 continue
-            if t.text == "-" and i > 0 and not doc[i - 1].whitespace_ and not t.whitespace_:
+            if t.text == "-" and i > 0 and not self.toks[i - 1].whitespace_ and not t.whitespace_:
                 i -= 1  # "Secretary-General"
                 continue
             m = self.by_token.get(i)
@@ -1025,8 +1027,8 @@ class _Resolver:
                     m.kind == "country" or m.country in SPECIAL_CODES
                 ):
                     country = m.country
-                new_start = m.start
-                i = m.start - 1
+                new_start = min(new_start, m.start)
+                i = min(i, m.start) - 1  # always move left, even on an odd token map
                 continue
             if t.pos_ in _STOP_LEFT and t.lower_ not in ("foreign",):
                 break
@@ -1051,27 +1053,27 @@ class _Resolver:
             i -= 1
         words.reverse()
         title_lemmas = [_lemma_word(w) for w in words]
-        m = None
-        for e in range(len(title_lemmas), 0, -1):
-            m = self.lex.match_at(title_lemmas, e)
-            if m:
+        term: tuple[int, str] | None = None
+        for stop in range(len(title_lemmas), 0, -1):
+            term = self.lex.match_at(title_lemmas, stop)
+            if term:
                 break
-        if m:
+        if term:
             # a modifier ("opposition negotiator") beats a generic title sector
-            term_sector = m[1]
+            term_sector = term[1]
             sector = sector if sector in ("REB", "MIL", "OPP") and term_sector == "GOV" else term_sector
-        if m is None and country is None and not nested and end > start:
+        if term is None and country is None and not nested and end > start:
             head = self._title_head_before(start, end, i)
             if head is not None:
                 c2, s2, w2, _ = self._title_context(head.i + 1, head.i + 1, nested=True)
                 if s2 is not None:
                     return c2, s2, w2, new_start
         # apposition after: "Adel al-Jubeir, Saudi foreign minister,"
-        if not words and end < len(doc) - 2 and doc[end].text == ",":
+        if not words and end < len(doc) - 2 and self.toks[end].text == ",":
             j = end + 1
             app: list[Token] = []
-            while j < len(doc) and not doc[j].is_punct and len(app) < 6:
-                app.append(doc[j])
+            while j < len(doc) and not self.toks[j].is_punct and len(app) < 6:
+                app.append(self.toks[j])
                 j += 1
             lem = [_lemma_word(t.lower_) for t in app if t.pos_ != "DET"]
             hit = self.lex.match_at(lem, len(lem)) if lem else None
@@ -1093,8 +1095,8 @@ class _Resolver:
         cands: list[Token] = []
         if root.dep_ == "appos" and root.head.i < start and start - root.head.i <= _TITLE_WINDOW:
             cands.append(root.head)
-        if 0 < stop < start and doc[stop].text == "," and doc[stop - 1].pos_ in ("NOUN", "PROPN"):
-            cands.append(doc[stop - 1])
+        if 0 < stop < start and self.toks[stop].text == "," and self.toks[stop - 1].pos_ in ("NOUN", "PROPN"):
+            cands.append(self.toks[stop - 1])
         for h in cands:
             if h.i in self.taken and self.by_token.get(h.i) is not None and (
                 self.by_token[h.i].kind == "person"
@@ -1142,7 +1144,7 @@ class _Resolver:
                 self.country_at[start] = value
                 for k in range(start, end):
                     self.place_spans.setdefault(k, (start, end, value))
-                t = self.doc[head]
+                t = self.toks[head]
                 locative = t.dep_ == "pobj" and t.head.lower_ in _LOCATIVE_PREPS
                 if head in self.metonym_tokens or (
                     t.dep_ in _ARG_DEPS and not locative and head not in self.skip
@@ -1164,7 +1166,7 @@ class _Resolver:
                 for k in range(start, end):
                     self.demonym_tok[k] = (start, value)
                 # a plural demonym is a noun ("the Russians", "Palestinians"): its people
-                t = self.doc[head]
+                t = self.toks[head]
                 if what == "demonyms" and t.dep_ not in ("amod", "compound"):
                     entry = self.kb.country(value)
                     m = _Mention(start, end, head, entry.name if entry else None, value,
@@ -1179,16 +1181,16 @@ class _Resolver:
     def _misspelt_countries(self) -> None:
         """A name the tagger calls a place, organisation or nationality that is a country
         name or demonym misspelt by a letter ("Ethopia", "Quatar"): that country."""
-        if not self.kb.fuzzy_keys:
+        if not self.kb.fuzzy:
             return
         spans: list[tuple[int, int]] = []
         in_ents: set[int] = set()
         for ent in self.doc.ents:
             in_ents.update(range(ent.start, ent.end))
             if ent.label_ in ("GPE", "ORG", "NORP", "LOC") and len(ent) <= 3:
-                start = ent.start + (self.doc[ent.start].lower_ == "the")
+                start = ent.start + (self.toks[ent.start].lower_ == "the")
                 spans.append((start, ent.end))
-        for t in self.doc:  # a capitalised word the tagger left out of every entity
+        for t in self.toks:  # a capitalised word the tagger left out of every entity
             if t.i not in in_ents and t.pos_ in ("PROPN", "ADJ") and t.text[:1].isupper():
                 spans.append((t.i, t.i + 1))
         for start, end in spans:
@@ -1198,11 +1200,13 @@ class _Resolver:
             key = _norm(self.doc[start:end].text)
             if len(key) < 5 or not key.replace(" ", "").isalpha():
                 continue
-            hit = rf_process.extractOne(key, self.kb.fuzzy_keys, scorer=rf_fuzz.ratio,
-                                        score_cutoff=_FUZZY_CUTOFF)
+            # a misspelling keeps its first letter: compare with names of that initial only
+            keys, values = self.kb.fuzzy.get(key[0], ((), ()))
+            hit = rf_process.extractOne(key, keys, scorer=rf_fuzz.ratio,
+                                        score_cutoff=_FUZZY_CUTOFF) if keys else None
             if hit is None:
                 continue
-            iso, what = self.kb.fuzzy_values[hit[2]]
+            iso, what = values[hit[2]]
             head = self._head_of(start, end)
             self.country_at[start] = iso
             if what == "demonym":
@@ -1255,7 +1259,7 @@ class _Resolver:
             return _Mention(start, end, head, e.name, role.country, sector, e.kb_id,
                             "person", how, role=role.title)
         if e.kind == "country":
-            tok = self.doc[head]
+            tok = self.toks[head]
             sector = "GOV"
             if tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE_PREPS:
                 sector = None
@@ -1280,13 +1284,13 @@ class _Resolver:
                 t in self.taken or t in self.skip for t in range(start, end)
             ):
                 continue
-            while start < end and self.doc[start].lower_ == "the":
+            while start < end and self.toks[start].lower_ == "the":
                 start += 1
             if start >= end:
                 continue
             if label == "PERSON":
                 while end - start > 1 and (
-                    self._is_title_word(self.doc[start]) or self.doc[start].text == "-"
+                    self._is_title_word(self.toks[start]) or self.toks[start].text == "-"
                 ):
                     start += 1  # "Vice-President Moody Awori": the title is context
             elif all(self._demonym_of(t) or self._is_title_word(t) or t.is_punct
@@ -1295,7 +1299,7 @@ class _Resolver:
             key = _norm(self.doc[start:end].text)
             if end - start == 1 and (self._surname_of(key) or key in self.kb.surnames):
                 continue  # a bare surname: left to the surname pass
-            titled = start > 0 and self.doc[start - 1].lemma_.lower() in self.lex.person_titles and all(
+            titled = start > 0 and self.toks[start - 1].lemma_.lower() in self.lex.person_titles and all(
                 t.pos_ == "PROPN" for t in self.doc[start:end])
             is_person = label == "PERSON" or key in person_texts or titled
             if is_person:
@@ -1325,11 +1329,11 @@ class _Resolver:
         out: list[tuple[int, int, str, int]] = []
         i = 1
         while i < len(doc):
-            prev = doc[i - 1]
-            if (doc[i].pos_ == "PROPN" and i not in in_ents and i not in self.taken
-                    and prev.lemma_.lower() in self.lex.person_titles and doc[i].text[:1].isupper()):
+            prev = self.toks[i - 1]
+            if (self.toks[i].pos_ == "PROPN" and i not in in_ents and i not in self.taken
+                    and prev.lemma_.lower() in self.lex.person_titles and self.toks[i].text[:1].isupper()):
                 j = i
-                while j < len(doc) and doc[j].pos_ == "PROPN" and j not in in_ents and (
+                while j < len(doc) and self.toks[j].pos_ == "PROPN" and j not in in_ents and (
                     j not in self.taken
                 ):
                     j += 1
@@ -1374,7 +1378,7 @@ class _Resolver:
                 sector = hit[1]
                 break
         for i in range(start, end):
-            key = _norm(self.doc[i].text)
+            key = _norm(self.toks[i].text)
             if key in self.kb.demonyms:
                 country = self.kb.demonyms[key]
                 break
@@ -1401,9 +1405,8 @@ class _Resolver:
 
     def _surnames(self) -> None:
         """Bare surnames ("Lavrov", even when tagged ORG) → the person named in full."""
-        doc = self.doc
         people = sorted((m for m in self.items if m.kind == "person"), key=lambda m: m.start)
-        for t in doc:
+        for t in self.toks:
             if t.i in self.taken or t.i in self.skip or t.pos_ != "PROPN":
                 continue
             if t.i in self.place_tokens or (t.dep_ == "compound" and t.head.pos_ == "PROPN"):
@@ -1463,7 +1466,7 @@ class _Resolver:
     def _country_after(self, i: int) -> str | None:
         """A country named by "in X"/"of X" right after token ``i`` ("the regime in Syria")."""
         doc = self.doc
-        if i + 2 < len(doc) and doc[i + 1].lower_ in ("in", "of"):
+        if i + 2 < len(doc) and self.toks[i + 1].lower_ in ("in", "of"):
             m = self.by_token.get(i + 2)
             if m is not None and m.kind == "country":
                 return m.country
@@ -1473,7 +1476,7 @@ class _Resolver:
         """Common-noun actors: "Iranian advisors", "Saudi regime", "the country's government",
         "the minister" (→ the last person with that role), "the terrorist organizations"."""
         doc = self.doc
-        for t in doc:
+        for t in self.toks:
             if t.i in self.taken or t.i in self.skip or t.pos_ not in ("NOUN", "PROPN"):
                 continue
             if t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
@@ -1504,7 +1507,7 @@ class _Resolver:
                 sector = self.lex.terms.get((lem[t.i],)) or ""
                 if not sector:
                     continue
-            if t.i + 1 < len(doc) and doc[t.i + 1].i in self.taken and doc[t.i + 1].ent_type_ == "PERSON":
+            if t.i + 1 < len(doc) and self.toks[t.i + 1].i in self.taken and self.toks[t.i + 1].ent_type_ == "PERSON":
                 continue  # a title before a name
             if any(c.dep_ in ("compound", "nmod") and c.i < t.i and self.by_token.get(c.i) and
                    self.by_token[c.i].kind in ("org", "group") for c in t.children):
@@ -1610,16 +1613,16 @@ class _Resolver:
         # linear fallback: "Saudi regime" where the parse attaches elsewhere
         if not countries:
             i = term_start - 1
-            while i >= 0 and doc_ok(self.doc[i]):
-                iso = self._demonym_of(self.doc[i])
+            while i >= 0 and doc_ok(self.toks[i]):
+                iso = self._demonym_of(self.toks[i])
                 if iso is not None:
                     countries.append(iso)
                     left = self.demonym_tok[i][0]
                     break
-                if self.doc[i].pos_ not in ("ADJ", "NOUN", "PROPN"):
+                if self.toks[i].pos_ not in ("ADJ", "NOUN", "PROPN"):
                     break
                 i -= 1
-        while left < head.i and self.doc[left].pos_ in ("DET", "PUNCT"):
+        while left < head.i and self.toks[left].pos_ in ("DET", "PUNCT"):
             left += 1
         return list(dict.fromkeys(countries)), mod_sector, left
 
@@ -1708,19 +1711,19 @@ class _Resolver:
         s = self._sent_index(tok.i)
         same = [m for m in people if self._sent_index(m.head) == s]
         if same and tok.dep_ not in ("nsubj", "nsubjpass"):
-            subj = [m for m in same if self.doc[m.head].dep_ in ("nsubj", "nsubjpass")]
+            subj = [m for m in same if self.toks[m.head].dep_ in ("nsubj", "nsubjpass")]
             return (subj or same)[-1]
         for prev in range(s - 1, -1, -1):
             in_prev = [m for m in people if self._sent_index(m.head) == prev]
             if not in_prev:
                 continue
-            subj = [m for m in in_prev if self.doc[m.head].dep_ in ("nsubj", "nsubjpass")]
+            subj = [m for m in in_prev if self.toks[m.head].dep_ in ("nsubj", "nsubjpass")]
             return (subj or in_prev)[-1] if subj else in_prev[-1]
         return people[-1]
 
     def _quote_spans(self) -> list[tuple[int, int]]:
         """Character spans of quotations (curly or straight double quotes)."""
-        text = self.doc.text
+        text = self.ctx.text  # cached: spaCy joins every token for doc.text
         spans: list[tuple[int, int]] = []
         open_at: int | None = None
         for k, ch in enumerate(text):
@@ -1743,7 +1746,7 @@ class _Resolver:
         for m in self.items:
             if m.kind != "person" or m.country is None:
                 continue
-            c0 = doc[m.start].idx
+            c0 = self.toks[m.start].idx
             if qs <= c0 < qe:
                 continue
             si = self._sent_index(m.head)
@@ -1759,7 +1762,7 @@ class _Resolver:
         spans = self._quote_spans()
         if not spans:
             return
-        for t in self.doc:
+        for t in self.toks:
             if t.lower_ not in self.pron.speaker or t.pos_ != "PRON" or t.i in self.taken:
                 continue
             q = next(((a, b) for a, b in spans if a <= t.idx < b), None)
@@ -1773,7 +1776,7 @@ class _Resolver:
                                sp.sector, entry.kb_id if entry else None, "pronoun", "pronoun"))
 
     def _pronouns(self) -> None:
-        for t in self.doc:
+        for t in self.toks:
             if t.lower_ not in self.pron.person or t.pos_ != "PRON" or t.i in self.taken:
                 continue
             target = self._pronoun_target(t)
@@ -1791,7 +1794,7 @@ class _Resolver:
             return False
         if plural:
             return True
-        return not (m.kind == "group" and self.doc[m.head].tag_ in ("NNS", "NNPS"))
+        return not (m.kind == "group" and self.toks[m.head].tag_ in ("NNS", "NNPS"))
 
     def _pleonastic(self, tok: Token) -> bool:
         """"it seems", "it is reported that", "it is likely that": an "it" that is nobody."""
@@ -1851,7 +1854,7 @@ class _Resolver:
             si = self._sent_index(m.head)
             if si == s:
                 return m
-            if self.doc[m.head].dep_ in ("nsubj", "nsubjpass"):
+            if self.toks[m.head].dep_ in ("nsubj", "nsubjpass"):
                 subj_by.setdefault(si, m)
             last_by.setdefault(si, m)
         for si in range(s - 1, s - 3, -1):
@@ -1863,7 +1866,7 @@ class _Resolver:
     def _group_pronouns(self) -> None:
         """"it"/"they" and their possessives → the country, organisation or group meant."""
         pron = self.pron
-        for t in self.doc:
+        for t in self.toks:
             low = t.lower_
             if t.pos_ != "PRON" or t.i in self.taken or t.i in self.by_token or not (
                 low in pron.singular or low in pron.plural
@@ -1876,7 +1879,7 @@ class _Resolver:
                          target.kb_id, target.kind, "pronoun", alts=list(target.alts))
             if low in pron.plural:
                 # "Russia and Iran said they…": every conjunct of the antecedent
-                for c in self.doc[target.head].children:
+                for c in self.toks[target.head].children:
                     other = self.by_token.get(c.i) if c.dep_ == "conj" else None
                     if other is not None and other is not target and other.country and (
                         other.country != target.country
