@@ -64,6 +64,10 @@ def _run_common(f: Any) -> Any:
                      help="Extra event trigger lexicon file (YAML); repeatable."),
         click.option("--actors", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Extra actor knowledge-base file; repeatable."),
+        click.option("--cues", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Extra speech-cue lexicon file (YAML); repeatable."),
+        click.option("--framing", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                     help="Extra framing lexicon file (YAML); repeatable."),
         click.option("--batch-size", type=int, default=None, help="Articles per nlp.pipe batch."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table."),
         click.option("--strict", is_flag=True,
@@ -78,7 +82,8 @@ def _run_common(f: Any) -> Any:
 def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None,
             workers: int | None, engine: str, address: str | None, lexicon: tuple[str, ...],
             actors: tuple[str, ...], batch_size: int | None, quiet: bool, strict: bool,
-            as_json: bool, read_options: Any = None) -> Any:
+            as_json: bool, read_options: Any = None, cues: tuple[str, ...] = (),
+            framing: tuple[str, ...] = ()) -> Any:
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
                                TextColumn, TimeElapsedColumn)
@@ -87,7 +92,8 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
     from .runner import RunSummary, run
 
     config = _config(ctx, model=model, workers=workers, lexicon=lexicon or None,
-                     actors=actors or None, batch_size=batch_size)
+                     actors=actors or None, cues=cues or None, framing=framing or None,
+                     batch_size=batch_size)
     console = Console(stderr=True, quiet=quiet)
     eng = get_engine(engine, workers=config.workers, address=address)
     issues: list[str] = []

@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 1, "Worker processes for the local engine."),
     Setting("lexicon", (), "Extra event trigger lexicon files (YAML), added to the packaged one."),
     Setting("actors", (), "Extra actor knowledge-base files (TSV/YAML), added to the packaged one."),
+    Setting("cues", (), "Extra speech-cue lexicon files (YAML) for quotes."),
+    Setting("framing", (), "Extra framing lexicon files (YAML): hedges and loaded labels."),
     Setting("max_chars", 100_000,
             "Articles longer than this are parsed in parts cut at paragraph or sentence "
             "boundaries (with a warning)."),
@@ -56,6 +58,8 @@ class Config:
     workers: int = 1
     lexicon: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    framing: tuple[str, ...] = ()
     max_chars: int = 100_000
     max_article_chars: int = 5_000_000
     min_chars: int = 20

@@ -30,6 +30,6 @@ class Resources:
             kb=actors.load_kb(config.actors),
             lexicon=events.load_lexicon(config.lexicon),
             gazetteer=places.load_gazetteer(),
-            cues=quotes.load_cues(),
-            framing=framing.load_framing(),
+            cues=quotes.load_cues(config.cues),
+            framing=framing.load_framing(config.framing),
         )
