@@ -571,7 +571,7 @@ def test_demonym_and_place_as_arguments(make_ctx: Callable[..., DocContext]) -> 
     algiers = token(ctx, "Algiers")
     assert index.refs_for(algiers) == []  # a place where things happen is no actor…
     ref = index.place_ref(algiers)  # …but an event may be aimed at it
-    assert ref is not None and (ref.text, ref.country, ref.sector) == ("Algiers", "DZA", None)
+    assert ref is not None and (ref.text, ref.country, ref.sector) == ("Algiers", "DZA", "CVL")
     assert index.place_ref(token(ctx, "Police")) is None
 
 
@@ -619,3 +619,27 @@ def test_pronoun_lexicon_validation(tmp_path: Path) -> None:
     path.write_text("person: [he]\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="missing key"):
         actors.load_pronouns(path)
+
+
+def test_elites_opposition_refugees_and_detainees(
+    make_ctx: Callable[..., DocContext],
+) -> None:
+    """Sector lexicon cases: a former office holder or a candidate is an elite (ELI), not the
+    government; "opposition groups/candidates" are the unarmed opposition (OPP); refugees
+    stay refugees when called civilian; detainees are civilians."""
+    def sector_of(text: str, word: str) -> list[tuple[str | None, str | None]]:
+        ctx, index = resolved(make_ctx, text)
+        return [(r.country, r.sector) for r in index.refs_for(token(ctx, word))]
+
+    assert sector_of("A judge summoned former president Omar Haddad on Monday.",
+                     "Haddad") == [(None, "ELI")]
+    assert sector_of("Moroccan officials met former Egyptian ministers in Rabat.",
+                     "ministers") == [("EGY", "ELI")]
+    assert sector_of("Kenyan opposition groups rejected the plan.", "groups") == [("KEN", "OPP")]
+    assert sector_of("Police arrested Zambian opposition candidates.",
+                     "candidates") == [("ZMB", "OPP")]
+    assert sector_of("The army detained Sudanese civilian refugees.", "refugees") == [
+        ("SDN", "REF")]
+    assert sector_of("Guards beat Chadian detainees.", "detainees") == [("TCD", "CVL")]
+    # a serving president stays GOV
+    assert sector_of("Egyptian President Hosni Mubarak met the envoy.", "Mubarak")[0][1] == "GOV"

@@ -318,6 +318,6 @@ def test_pronoun_place_and_inner_doer_arguments(make_ctx: Callable[..., DocConte
     (e,) = coded("Kenyan rebels said they would free the hostages on Friday.")
     assert [(r.text, r.country) for r in e.actor] == [("they", "KEN")]
     (e,) = coded("Police imposed a curfew in Algiers.")
-    assert [(r.text, r.country, r.sector) for r in e.recipient] == [("Algiers", "DZA", None)]
+    assert [(r.text, r.country, r.sector) for r in e.recipient] == [("Algiers", "DZA", "CVL")]
     (e,) = coded("A convoy of Turkish troops attacked the village.")
     assert (e.event_type, [r.country for r in e.actor]) == ("ASSAULT", ["TUR"])

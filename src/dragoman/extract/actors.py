@@ -809,12 +809,13 @@ class ActorIndex:
     def place_ref(self, token: Token) -> ActorRef | None:
         """The country of a place that is no actor but an event's target ("a curfew in
         **Algiers**", "fired at targets in **Jericho**"): a ref to the place's text with its
-        country and no sector, or None when ``token`` is in no known place."""
+        country and sector CVL (a place that is an action's target stands for the people
+        who live there), or None when ``token`` is in no known place."""
         if token.doc is not self.ctx.doc or token.i not in self._places:
             return None
         start, end, iso, name, kb_id = self._places[token.i]
         s = _span_of(self.ctx, self.ctx.doc[start:end])
-        return ActorRef(s.text, s.start, s.end, name, iso, None, kb_id, "country")
+        return ActorRef(s.text, s.start, s.end, name, iso, "CVL", kb_id, "country")
 
     def _placed_in(self, token: Token, out: list[ActorRef]) -> None:
         """"groups in Zimbabwe", "students throughout Indonesia": a group, country unknown,
@@ -1061,7 +1062,9 @@ class _Resolver:
         if term:
             # a modifier ("opposition negotiator") beats a generic title sector
             term_sector = term[1]
-            sector = sector if sector in ("REB", "MIL", "OPP") and term_sector == "GOV" else term_sector
+            # ("former president X": an elite, no longer the government)
+            sector = sector if sector in ("REB", "MIL", "OPP", "ELI") and term_sector == "GOV" \
+                else term_sector
         if term is None and country is None and not nested and end > start:
             head = self._title_head_before(start, end, i)
             if head is not None:
