@@ -643,3 +643,19 @@ def test_elites_opposition_refugees_and_detainees(
     assert sector_of("Guards beat Chadian detainees.", "detainees") == [("TCD", "CVL")]
     # a serving president stays GOV
     assert sector_of("Egyptian President Hosni Mubarak met the envoy.", "Mubarak")[0][1] == "GOV"
+
+
+def test_a_placeless_group_is_of_the_country_its_sentence_is_about(
+    make_ctx: Callable[..., DocContext],
+) -> None:
+    """A group noun that names no country takes the one named nearest in its sentence;
+    with none in the sentence it stays unresolved (never guessed from afar)."""
+    ctx, index = resolved(make_ctx, "Ghanaian police dispersed demonstrators on Monday.")
+    assert [(r.country, r.sector) for r in index.refs_for(token(ctx, "demonstrators"))] == [
+        ("GHA", "CVL")]
+    ctx, index = resolved(make_ctx, "Rebels blocked roads leading to Bamako.")
+    assert [(r.country, r.sector) for r in index.refs_for(token(ctx, "Rebels"))] == [
+        ("MLI", "REB")]
+    ctx, index = resolved(make_ctx, "Peru signed the pact. Refugees crossed the river.")
+    assert [(r.country, r.sector) for r in index.refs_for(token(ctx, "Refugees"))] == [
+        (None, "REF")]

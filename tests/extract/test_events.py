@@ -321,3 +321,23 @@ def test_pronoun_place_and_inner_doer_arguments(make_ctx: Callable[..., DocConte
     assert [(r.text, r.country, r.sector) for r in e.recipient] == [("Algiers", "DZA", "CVL")]
     (e,) = coded("A convoy of Turkish troops attacked the village.")
     assert (e.event_type, [r.country for r in e.actor]) == ("ASSAULT", ["TUR"])
+
+
+def test_civilian_targets_and_cities_under_force(make_ctx: Callable[..., DocContext]) -> None:
+    """What civilians own or live in, as a target, stands for civilians (CVL); so does a
+    capital that is the object of a verb of force ("blockade Paris"), which otherwise is
+    its country's government."""
+    from dragoman.extract import actors
+
+    def recipients(text: str) -> list[tuple[str | None, str | None]]:
+        ctx = make_ctx(text)
+        ctx.actors = actors.resolve(ctx)
+        events = ev.extract(ctx)
+        assert events, text
+        return [(r.country, r.sector) for r in events[0].recipient]
+
+    assert recipients("Turkish soldiers demolished Syrian homes near the border.") == [
+        ("SYR", "CVL")]
+    assert recipients("Angry farmers said they would blockade Madrid next week.") == [
+        ("ESP", "CVL")]
+    assert recipients("Moscow threatened Kiev with sanctions.") == [("UKR", "GOV")]

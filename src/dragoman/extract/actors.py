@@ -143,6 +143,8 @@ class SectorLexicon:
     country_nouns: frozenset[str]
     person_titles: frozenset[str]
     max_len: int = 1
+    civilian_targets: frozenset[str] = frozenset()  # "Palestinian homes" → its people, CVL
+    place_target_verbs: frozenset[str] = frozenset()  # "blockade Paris": the city, not GOV
 
     def match_at(self, lemmas: Sequence[str], end: int) -> tuple[int, str] | None:
         """The longest term ending at ``end`` (exclusive) in ``lemmas``: (start, sector)."""
@@ -553,6 +555,9 @@ def load_sectors(path: Path | None = None) -> SectorLexicon:
         modifiers=modifiers,
         country_nouns=frozenset(str(w).lower() for w in data.get("country_nouns") or ()),
         person_titles=frozenset(str(w).lower() for w in data.get("person_titles") or ()),
+        civilian_targets=frozenset(str(w).lower() for w in data.get("civilian_targets") or ()),
+        place_target_verbs=frozenset(
+            str(w).lower() for w in data.get("place_target_verbs") or ()),
         max_len=max((len(k) for k in terms), default=1),
     )
 
@@ -755,6 +760,12 @@ class ActorIndex:
     _places: dict[int, tuple[int, int, str, str | None, str | None]] = field(
         default_factory=dict, repr=False)  # place token → (start, end, iso3, name, kb_id)
     _focus_preps: frozenset[str] = frozenset()
+    _civilian_targets: frozenset[str] = frozenset()
+
+    def is_civilian_target(self, token: Token) -> bool:
+        """Whether ``token`` is a noun for what civilians own or live in ("homes",
+        "village", "residential areas"): as an event's target it stands for civilians."""
+        return token.pos_ == "NOUN" and token.lemma_.lower() in self._civilian_targets
 
     def refs_for(self, token: Token) -> list[ActorRef]:
         """The actor(s) of the noun phrase headed by ``token`` ([] when it names none).
@@ -1153,8 +1164,11 @@ class _Resolver:
                     t.dep_ in _ARG_DEPS and not locative and head not in self.skip
                 ):
                     entry = self.kb.country(value)
+                    # "blockade Paris", "shelled Kabul": the city and its people
+                    sector = "CVL" if t.dep_ == "dobj" and \
+                        t.head.lemma_.lower() in self.lex.place_target_verbs else "GOV"
                     self._add(_Mention(start, end, head, entry.name if entry else None, value,
-                                       "GOV", entry.kb_id if entry else None, "country",
+                                       sector, entry.kb_id if entry else None, "country",
                                        "metonym"))
                 self.taken.update(range(start, end))
             elif what in ("demonym", "demonyms"):
@@ -1479,6 +1493,7 @@ class _Resolver:
         """Common-noun actors: "Iranian advisors", "Saudi regime", "the country's government",
         "the minister" (→ the last person with that role), "the terrorist organizations"."""
         doc = self.doc
+        placeless: list[_Mention] = []
         for t in self.toks:
             if t.i in self.taken or t.i in self.skip or t.pos_ not in ("NOUN", "PROPN"):
                 continue
@@ -1551,6 +1566,15 @@ class _Resolver:
                 entry = self.kb.country(c)
                 m.alts.append((c, entry.name if entry else None))
             self._add(m)
+            if country is None:
+                placeless.append(m)
+        # a group the phrase places nowhere ("demonstrators", "Shona rebels", "refugees
+        # fleeing the war in Liberia") is of the country its sentence is about
+        for m in placeless:
+            focus = self._focus_near(m.start, m.end, sentence_only=True)
+            if focus is not None:
+                entry = self.kb.country(focus)
+                m.country, m.name, m.resolved_by = focus, entry.name if entry else None, "coref"
 
     def _country_noun(self, t: Token) -> None:
         """"his country" → the country of the person 'his' is; "the country" → the country
@@ -1908,9 +1932,10 @@ class _Resolver:
             self._focus_points = sorted(pts.items())
         return self._focus_points
 
-    def _focus_near(self, start: int, end: int, exclude: str | None = None) -> str | None:
+    def _focus_near(self, start: int, end: int, exclude: str | None = None,
+                    sentence_only: bool = False) -> str | None:
         """The country named nearest a phrase: in its sentence before it, else after it,
-        else in the few sentences before."""
+        else (unless ``sentence_only``) in the few sentences before."""
         pts = self._points()
         if not pts:
             return None
@@ -1928,6 +1953,8 @@ class _Resolver:
             if pts[k][1] != exclude:
                 return pts[k][1]
             k += 1
+        if sentence_only:
+            return None
         floor = self._sent_starts[max(0, s - _FOCUS_SENTENCES)]
         k = bisect.bisect_left(keys, s0) - 1
         while k >= 0 and keys[k] >= floor:
@@ -1986,7 +2013,7 @@ class _Resolver:
             places[i] = (start, end, iso, entry.name if entry else None,
                          entry.kb_id if entry else None)
         return ActorIndex(self.ctx, mentions, dict(self.by_token), items, demonyms, places,
-                          self.pron.focus_preps)
+                          self.pron.focus_preps, self.lex.civilian_targets)
 
 
 def _span_of(ctx: DocContext, span: SpacySpan) -> Span:

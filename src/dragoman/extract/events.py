@@ -1130,15 +1130,28 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
     # -- recipient
     recipient: list[ActorRef] = []
     actor_idx = {a.i for t in actor_toks for a in _conjuncts(t)}
+    index = ctx.actors
+    civ_target = getattr(index, "is_civilian_target", None)
     for p in e.recipient:
         cands = []
+        civilian: set[int] = set()  # candidates reached through "homes", "village"…
         for c in coder.follow(tok, p, speaker_toks):
             if c.i in actor_idx or c.i == tok.i:
                 continue
-            cands.extend(coder.actorish_within(c))
+            inner = coder.actorish_within(c)
+            if civ_target is not None and (civ_target(c) or (
+                    c.dep_ in ("amod", "compound", "poss", "nmod") and civ_target(c.head))):
+                # "demolished Palestinian homes", "retook a village in Cambodia": civilians
+                if not inner and index is not None and index.refs_for(c):
+                    inner = [c]
+                civilian.update(t.i for t in inner)
+            cands.extend(inner)
         cands = [c for c in cands if c.i not in actor_idx]
         for c in cands:
-            recipient.extend(coder.refs(c))
+            found = coder.refs(c)
+            if c.i in civilian:
+                found = [dataclasses.replace(r, sector="CVL") if r.sector is None else r for r in found]
+            recipient.extend(found)
         if recipient:
             break
     akeys = {(a.start, a.end) for a in actor}
