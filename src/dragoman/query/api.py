@@ -149,6 +149,14 @@ def _substr(expr: str) -> str:
     return f"contains(lower(coalesce({expr}, '')), ?)"
 
 
+def _keyed(a: str, col: str, test: str) -> str:
+    """SQL: the event's key for the dictionary-encoded index column ``col`` passes ``test``.
+
+    ``test`` is evaluated once per distinct value (``w``) of the dictionary table.
+    """
+    return f'{a}"_k{col}" IN (SELECT k FROM "_d{col}" WHERE {test})'
+
+
 def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[str, list[Any]]:
     """The WHERE clause (with its bound parameters) of an event query; '' when no filter.
 
@@ -159,7 +167,9 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
     clauses: list[str] = []
     params: list[Any] = []
     if q.types:
-        clauses.append(f"{a}event_type IN ({', '.join('?' for _ in q.types)})")
+        marks = ", ".join("?" for _ in q.types)
+        clauses.append(_keyed(a, "event_type", f"w IN ({marks})") if indexed
+                       else f"{a}event_type IN ({marks})")
         params.extend(q.types)
     if q.quad_class:
         clauses.append(f"{a}quad_class IN ({', '.join('?' for _ in q.quad_class)})")
@@ -167,7 +177,7 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
     if q.actor:
         needle = q.actor.lower()
         if indexed:
-            clauses.append(f"contains({a}_who, ?)")
+            clauses.append(_keyed(a, "_who", "contains(w, ?)"))
             params.append(needle)
         else:
             inner = f"[{_substr('x.name')} OR {_substr('x.text')} for x in {{col}}]"
@@ -178,7 +188,7 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
             params.extend([needle] * 4)
     if q.country:
         if indexed:
-            clauses.append(f"list_contains({a}_countries, ?)")
+            clauses.append(_keyed(a, "_countries", "list_contains(w, ?)"))
             params.append(q.country)
         else:
             clauses.append(
@@ -188,7 +198,7 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
             params.extend([q.country, q.country])
     if q.place:
         if indexed:
-            clauses.append(f"contains({a}_place, ?)")
+            clauses.append(_keyed(a, "_place", "contains(w, ?)"))
             params.append(q.place.lower())
         else:
             clauses.append(
@@ -264,8 +274,10 @@ def count_events(store: Store, q: EventQuery) -> int:
     reader = store.reader()
     table, indexed = _source(reader)
     where, params = _where(q, indexed)
-    rows = reader.fetchall(f"SELECT count(*) FROM {table}{where}", params)
-    return int(rows[0][0])
+    sql = f"SELECT count(*) FROM {table}{where}"
+    return reader.count(
+        (sql, *params), lambda: int(reader.fetchall(sql, params)[0][0])
+    )
 
 
 def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
