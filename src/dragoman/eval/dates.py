@@ -43,6 +43,8 @@ class DatesReport:
     nlp_seconds: float
     dates_seconds: float
     by_type_recall: dict[str, float] = field(default_factory=dict)
+    #: matched DATE timexes whose value is wrong: doc id, text, gold and predicted value
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,6 +94,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
     t_dates = 0.0
     n_docs = n_gold = n_pred = n_match = 0
     n_date = exact = at_prec = 0
+    errs: list[dict[str, Any]] = []
     type_gold: Counter[str] = Counter()
     type_hit: Counter[str] = Counter()
     read_gold(gold, 0)  # fail early on an unreadable file
@@ -112,6 +115,10 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
             if gt.get("type") == "DATE":
                 n_date += 1
                 exact += int(pt.value == gt["value"])
+                if pt.value != gt["value"]:
+                    errs.append({"doc": g.get("id"), "published": g.get("published"),
+                                 "gold_text": gt.get("text"), "text": pt.text,
+                                 "gold": gt["value"], "predicted": pt.value})
                 at_prec += int(_at_precision(gt["value"], pt.value))
     p = n_match / n_pred if n_pred else 0.0
     r = n_match / n_gold if n_gold else 0.0
@@ -130,4 +137,5 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
         nlp_seconds=round(timer[0], 2),
         dates_seconds=round(t_dates, 2),
         by_type_recall={k: round(type_hit[k] / v, 4) for k, v in type_gold.items()},
+        errors=errs,
     )

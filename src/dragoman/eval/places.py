@@ -15,7 +15,7 @@ import math
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,8 @@ class PlacesReport:
     literal_only: bool
     nlp_seconds: float
     places_seconds: float
+    #: matched gold toponyms resolved more than 161 km away: doc id, text, gold, predicted
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +135,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
     n_docs = n_gold = n_pred = n_match = 0
     with_id = exact = 0
     errors: list[float] = []
+    wrong: list[dict[str, Any]] = []
     for g, ctx in _contexts(pipeline, Path(gold), limit, timer):
         n_docs += 1
         t0 = time.perf_counter()
@@ -157,6 +160,12 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
                     errors.append(_FAR_KM)
                 else:
                     errors.append(haversine_km(gp["lat"], gp["lon"], pp.lat, pp.lon))
+                if errors[-1] > _NEAR_KM:
+                    wrong.append({"doc": g.get("id"), "text": gp.get("text"),
+                                  "predicted_text": pp.text, "gold": gp.get("geonameid"),
+                                  "predicted": pp.geonameid, "predicted_name": pp.name,
+                                  "predicted_country": pp.country, "predicted_feature": pp.feature,
+                                  "km": round(errors[-1])})
     p = n_match / n_pred if n_pred else 0.0
     r = n_match / n_gold if n_gold else 0.0
     return PlacesReport(
@@ -177,4 +186,5 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
         literal_only=literal_only,
         nlp_seconds=round(timer[0], 2),
         places_seconds=round(places_t, 2),
+        errors=wrong,
     )

@@ -126,8 +126,15 @@ def _add_months(d: dt.date, n: int) -> tuple[int, int]:
     return m // 12, m % 12 + 1
 
 
-def _pick_year(month: int, day: int | None, anchor: dt.date, tense: str | None) -> int:
-    """The year of a month(/day) without one: nearest in the direction the tense says."""
+_AGAINST_TENSE = 3.0  # a date against the clause's tense must be this much nearer
+
+
+def _pick_year(month: int, day: int | None, anchor: dt.date, tense: str | None,
+               strict: bool = False) -> int:
+    """The year of a month(/day) without one: the nearest, where a date on the side the
+    tense does not point to counts ``_AGAINST_TENSE`` times as far ("was extended to Dec. 7"
+    in late October is the coming December). ``strict``: only the tense's side ("last
+    April")."""
     best = None
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -140,11 +147,10 @@ def _pick_year(month: int, day: int | None, anchor: dt.date, tense: str | None) 
             diff_days = diff * 30
         else:
             diff_days = (d - anchor).days
-        if tense == "future" and diff_days < 0:
+        against = (tense == "future" and diff_days < 0) or (tense == "past" and diff_days > 0)
+        if against and strict:
             continue
-        if tense == "past" and diff_days > 0:
-            continue
-        cost = abs(diff_days) * (2 if tense is None and diff_days > 0 and day else 1)
+        cost = abs(diff_days) * (_AGAINST_TENSE if against else 1.0)
         if best is None or cost < best[0]:
             best = (cost, y)
     return best[1] if best else anchor.year
@@ -157,7 +163,8 @@ def _num(tok: str, vocab: Vocab) -> int | None:
 
 
 _CLEAN = re.compile(r"[^\w\s/\-']")
-_LEAD = re.compile(r"^(?:the|on|in|at|by|since|until|from|of|during|for|this past)\s+")
+_LEAD = re.compile(r"^(?:the|on|in|at|by|since|until|from|of|during|for|this past|its|their|"
+                   r"over|through|throughout)\s+")
 
 
 _TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -210,7 +217,12 @@ def resolve(text: str, anchor: dt.date | None, tense: str | None = None) -> Reso
         # drop a leading qualifier ("early", "late", "mid") and try again
         m = re.match(r"^(?:early|late|mid|the end of|the beginning of|the start of|"
                      r"the middle of|end of|beginning of|middle of|start of|earlier|later|"
-                     r"earlier in|later in|early in|late in)\s+(?:the )?(.+)$", s)
+                     r"earlier in|later in|early in|late in|sometime|around|about)\s+"
+                     r"(?:the )?(.+)$", s)
+        if m:
+            r = _resolve_norm(_LEAD.sub("", m.group(1)), anchor, tense, v)
+    if r is None:
+        m = re.match(r"^(?:early|late|mid)-(.+)$", s)  # "mid-November"
         if m:
             r = _resolve_norm(m.group(1), anchor, tense, v)
     return r
@@ -222,6 +234,56 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
     mon_re = "|".join(sorted(months, key=len, reverse=True))
     wd_re = "|".join(sorted(weekdays, key=len, reverse=True))
     s.split()
+
+    # "the fourth quarter ended Aug. 26", "the year ended Sept. 30": the period, placed by
+    # its last day (a fiscal quarter keeps its own number)
+    m = re.match(r"^(.*\b(?:quarter|half|year|period)) (?:that )?(?:ended|ending|ends) (.+)$", s)
+    if m:
+        end = _resolve_norm(m.group(2), anchor, "past", v)
+        if end is not None and end.precision == "day" and end.value and "/" not in end.value:
+            d = dt.date.fromisoformat(end.value)
+            head = m.group(1)
+            if head.endswith("year"):
+                return Resolved(f"{d.year:04d}", "year")
+            n = next((o for w, o in v.ordinals.items() if o > 0 and re.search(
+                rf"\b{re.escape(w)}\b", head)), None)
+            if head.endswith("half"):
+                return Resolved(f"{d.year:04d}-H{n or (1 if d.month <= 6 else 2)}", "quarter")
+            return Resolved(f"{d.year:04d}-Q{n or (d.month - 1) // 3 + 1}", "quarter")
+        return _resolve_norm(m.group(1), anchor, tense, v)
+    # "this year's third quarter", "the 1988 second quarter", "the year-ago third quarter"
+    m = re.match(r"^(?:the )?(?:comparable |corresponding |same )?(this year's|last year's|"
+                 r"next year's|year-ago|year-earlier|year ago|year earlier|prior-year|"
+                 r"(?:1[5-9]|20)\d\d) (?:(first|second|third|fourth|1st|2nd|3rd|4th|"
+                 r"fiscal first|fiscal second|fiscal third|fiscal fourth)[ -])?"
+                 r"(?:fiscal )?(quarter|half)$", s)
+    if m and (anchor is not None or m.group(1)[0].isdigit()):
+        which = m.group(1)
+        if which[0].isdigit():
+            y = int(which)
+        else:
+            assert anchor is not None
+            y = anchor.year + (1 if which.startswith("next") else
+                               0 if which.startswith("this") else -1)
+        n = v.ordinals.get((m.group(2) or "").replace("fiscal ", ""))
+        if m.group(3) == "half":
+            return Resolved(f"{y:04d}-H{n or 1}", "quarter") if n and n <= 2 else None
+        if n is None:
+            if anchor is None:
+                return Resolved(None, "quarter")
+            n = ((anchor.month - 1) // 3 - 1) % 4 + 1  # the latest completed quarter's number
+        return Resolved(f"{y:04d}-Q{n}", "quarter")
+    # spelled decades: "the nineties"
+    m = re.match(r"^(?:early |mid |late |mid-)?(twenties|thirties|forties|fifties|sixties|"
+                 r"seventies|eighties|nineties)$", s)
+    if m:
+        tens = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                "seventies": 7, "eighties": 8, "nineties": 9}[m.group(1)]
+        return Resolved(f"19{tens}", "decade")
+    # the year a text is about
+    if anchor is not None and re.match(r"^(?:current |full |fiscal |calendar |current fiscal |"
+                                       r"full fiscal |whole |entire )year$", s):
+        return Resolved(f"{anchor.year:04d}", "year")
 
     if s in v.sets:
         return Resolved(v.sets[s], None, "set")
@@ -295,15 +357,16 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
             return Resolved(f"{int(year):04d}-{mon:02d}", "month")
         if anchor is None:
             return Resolved(None, "month")
-        t = {"last": "past", "next": "future"}.get(mod or "", tense)
+        t = {"last": "past", "this past": "past", "next": "future"}.get(mod or "", tense)
         if mod == "this":
             y = anchor.year
-        elif mod == "last":
+        elif mod in ("last", "this past") and mon == anchor.month:
             y = anchor.year - 1
-        elif mod == "next" and mon <= anchor.month:
+        elif mod == "next" and mon == anchor.month:
             y = anchor.year + 1
         else:
-            y = _pick_year(mon, None, anchor, t)
+            # "last April" is the latest April before now, "next June" the coming one
+            y = _pick_year(mon, None, anchor, t, strict=mod in ("last", "this past", "next"))
         return Resolved(f"{y:04d}-{mon:02d}", "month")
 
     # "Monday, Oct. 26": the month-day whose weekday agrees
@@ -365,8 +428,17 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
                  r"winter)$", s)
     if m:
         return _this_unit(m.group(1), m.group(2), anchor, v)
-    if s in ("the week", "the month", "the year", "the quarter", "the weekend", "week",
-             "month", "year", "quarter", "weekend"):
+    if s in ("quarter", "the quarter", "period", "the period"):
+        return _quarter("latest", "quarter", None, anchor, tense, v)
+    if s in ("weekend", "this weekend") and anchor is not None:
+        # the weekend just past, unless the clause looks ahead
+        if tense == "future":
+            d = anchor + dt.timedelta(days=(5 - anchor.weekday()) % 7)
+        else:
+            d = anchor - dt.timedelta(days=0 if anchor.weekday() >= 5 else anchor.weekday() + 1)
+        return Resolved(_iso_week(d) + "-WE", "week")
+    if s in ("the week", "the month", "the year", "the weekend", "week",
+             "month", "year"):
         return _this_unit("this", s.split()[-1], anchor, v)
 
     # seasons
@@ -492,6 +564,8 @@ def _quarter(which: str, unit: str, year: str | None, anchor: dt.date | None,
              tense: str | None, v: Vocab) -> Resolved | None:
     if unit == "half":
         n = v.ordinals.get(which)
+        if n == -1:
+            n = 2  # "the last half"
         if n is None or n > 2:
             return None
         if year:
@@ -502,6 +576,8 @@ def _quarter(which: str, unit: str, year: str | None, anchor: dt.date | None,
     if anchor is None and not year:
         return Resolved(None, "quarter")
     n = v.ordinals.get(which)
+    if n == -1 and year:
+        n = 4  # "the last quarter of 1989"
     if n is not None and n > 0:
         if year:
             return Resolved(f"{year}-Q{n}", "quarter")
@@ -557,6 +633,8 @@ def _patterns() -> list[re.Pattern[str]]:
 
 _FUTURE_AUX = frozenset({"will", "shall", "would", "must", "should", "'ll", "wo"})
 _FUTURE_PREPS = frozenset({"until", "by", "till"})
+_SAY = frozenset({"say", "tell", "report", "announce", "confirm", "state", "claim", "be",
+                  "have"})
 
 
 def _tense(tok: Token) -> str | None:
@@ -583,8 +661,13 @@ def _tense(tok: Token) -> str | None:
     if any(c.lower_ == "going" for c in t.children) or t.lower_ in ("scheduled", "due", "set"):
         return "future"
     if t.dep_ == "xcomp" and t.head.lemma_ in ("set", "schedule", "due", "expect", "plan",
-                                               "intend", "hope", "aim"):
-        return "future"
+                                               "intend", "hope", "aim", "be"):
+        return "future"  # "is to resume trading Tuesday"
+    if t.dep_ == "advcl" and t.head.lower_ in ("soon", "early"):
+        return "future"  # "as soon as trading opened Monday"
+    if (t.tag_ in ("VBP", "VBZ") and not auxes and tok.dep_ == "npadvmod" and tok.head.i == t.i
+            and t.lemma_ not in _SAY):
+        return "future"  # "Arafat and Netanyahu meet separately Monday"
     if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
         return "past"
     if t.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes):
@@ -630,7 +713,11 @@ def _candidates(ctx: DocContext) -> list[tuple[int, int]]:
             extra.append((m.start(), m.end()))
     # longest first; drop overlaps with model entities or with longer pattern matches
     for s, e in sorted(extra, key=lambda x: (x[0] - x[1], x[0])):
-        if any(s < e2 and s2 < e for s2, e2 in spans):
+        over = [(s2, e2) for s2, e2 in spans if s < e2 and s2 < e]
+        if over and all(s <= s2 and e2 <= e and (s2, e2) != (s, e) for s2, e2 in over):
+            # the pattern holds the model's entity ("Friday morning" around "morning")
+            spans = [x for x in spans if x not in over]
+        elif over:
             continue
         if s > 0 and text[s - 1].isalnum():
             continue
@@ -649,13 +736,15 @@ def extract(ctx: DocContext) -> list[DateRef]:
         tense = _tense(span.root) if span is not None else None
         text = doc.text[s:e]
         r = _anaphoric(text, quarter)
+        named = r is None
         if r is None:
             r = resolve(text, anchor, tense)
         if r is None:
             r = _inner(text, anchor, tense)
         if r is None:
             r = Resolved(None, None, "date")
-        if r.precision == "quarter" and r.value and _QUARTER.match(r.value):
+        if (named and r.precision == "quarter" and r.value and _QUARTER.match(r.value)
+                and not _NOT_CONTEXT.search(text)):
             quarter = r.value
         out.append(DateRef(doc_id=ctx.doc_id, start=ctx.abs(s), end=ctx.abs(e), text=text,
                            value=r.value, precision=r.precision, kind=r.kind))
@@ -665,8 +754,11 @@ def extract(ctx: DocContext) -> list[DateRef]:
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR_BEFORE = re.compile(r"^(?:a|one) year (?:ago|earlier|before)$|^(?:the )?year[- ](?:ago|earlier)"
                           r"(?: (?:quarter|period))?$")
-_THAT_QUARTER = re.compile(r"^(?:the )?(?:quarter|period|latest period|same period|"
-                           r"latest quarter|same quarter)$")
+_THAT_QUARTER = re.compile(r"^(?:the )?(?:quarter|period|same period|same quarter|"
+                           r"that quarter|that period)$")
+# a quarter named relative to another one does not become the one the text is about
+_NOT_CONTEXT = re.compile(r"\b(?:ago|earlier|previous|prior|last year|year-ago|"
+                          r"year-earlier|comparable|corresponding)\b", re.IGNORECASE)
 
 
 def _anaphoric(text: str, quarter: str | None) -> Resolved | None:
@@ -681,6 +773,11 @@ def _anaphoric(text: str, quarter: str | None) -> Resolved | None:
         return Resolved(f"{int(m.group(1)) - 1:04d}-Q{m.group(2)}", "quarter")
     if _THAT_QUARTER.match(s) or _THAT_QUARTER.match("the " + s):
         return Resolved(quarter, "quarter")
+    y = re.match(r"^(?:the )?(?:comparable |corresponding |same )?(?:(last year's|year-ago|"
+                 r"year-earlier|prior-year)|((?:1[5-9]|20)\d\d)) (?:quarter|period)$", s)
+    if y:
+        year = int(y.group(2)) if y.group(2) else int(m.group(1)) - 1
+        return Resolved(f"{year:04d}-Q{m.group(2)}", "quarter")
     return None
 
 
