@@ -37,6 +37,24 @@ DCT_1998 = dt.date(1998, 3, 1)  # a Sunday
     ("Sept. 30", dt.date(1989, 11, 2), None, "1989-09-30", "day", "date"),
     ("December", dt.date(1998, 1, 8), None, "1997-12", "month", "date"),
     ("Dec. 15", dt.date(1989, 11, 2), "future", "1989-12-15", "day", "date"),
+    # the tense weighs, it does not exclude: "was extended to Dec. 7" in late October
+    ("Dec. 7", dt.date(1989, 10, 27), "past", "1989-12-07", "day", "date"),
+    ("Aug. 6", dt.date(1998, 2, 6), "past", "1997-08-06", "day", "date"),
+    ("last April", dt.date(1989, 10, 27), None, "1989-04", "month", "date"),
+    ("last October", dt.date(1989, 10, 27), None, "1988-10", "month", "date"),
+    ("mid-November", dt.date(1989, 10, 27), None, "1989-11", "month", "date"),
+    ("the fourth quarter ended Aug. 26", dt.date(1989, 11, 1), None, "1989-Q4", "quarter",
+     "date"),
+    ("the year ended Sept. 30", dt.date(1989, 11, 2), None, "1989", "year", "date"),
+    ("this year's third quarter", dt.date(1989, 11, 1), None, "1989-Q3", "quarter", "date"),
+    ("the 1988 second quarter", dt.date(1989, 11, 2), None, "1988-Q2", "quarter", "date"),
+    ("the year-ago third quarter", dt.date(1989, 10, 30), None, "1988-Q3", "quarter", "date"),
+    ("the latest quarter", dt.date(1989, 10, 26), None, "1989-Q3", "quarter", "date"),
+    ("the last half of 1989", dt.date(1989, 10, 26), None, "1989-H2", "quarter", "date"),
+    ("the weekend", dt.date(1990, 8, 13), "past", "1990-W32-WE", "week", "date"),
+    ("the current fiscal year", dt.date(1989, 11, 2), None, "1989", "year", "date"),
+    ("earlier in the year", dt.date(1989, 10, 26), None, "1989", "year", "date"),
+    ("the nineties", dt.date(1998, 3, 3), None, "199", "decade", "date"),
     ("4/4/2017", THU, None, "2017-04-04", "day", "date"),
     ("2017-04-04", None, None, "2017-04-04", "day", "date"),
     ("Aug. 7, 1998", None, None, "1998-08-07", "day", "date"),
@@ -161,3 +179,15 @@ def test_reporting_quarter_is_anaphoric(make_ctx: Callable[..., DocContext]) -> 
     assert got["the third quarter"] == "1989-Q3"
     assert got["the quarter"] == "1989-Q3"
     assert got["a year earlier"] == "1988-Q3"
+
+
+def test_a_year_ago_follows_the_named_quarter_not_itself(
+        make_ctx: Callable[..., DocContext]) -> None:
+    text = ("Acme earned $5 million in the third quarter, up from $4 million a year ago. "
+            "Sales rose 3% from a year earlier. The quarter was strong, and a year ago "
+            "sales were weaker.")
+    ctx = make_ctx(text, published="1989-11-02")
+    got = {(d.text, d.value) for d in dates.extract(ctx)}
+    assert ("the third quarter", "1989-Q3") in got
+    values = [v for t, v in got if "year" in t.lower()]
+    assert values and all(v == "1988-Q3" for v in values)

@@ -184,6 +184,9 @@ def test_place_in_a_prepositional_phrase_is_not_a_metonym(
     (("Flooding closed roads across Texas. In Paris, officials opened a shelter for "
      "residents of Lamar County."), "Paris", PARIS_TEXAS),
     ("Tourists returned to Paris after the strike ended.", "Paris", PARIS),
+    # local news: the division the other places lie in outweighs population
+    (("Storms crossed Texas on Monday. In Gainesville, the mayor said five homes were "
+      "damaged, and Gainesville schools closed."), "Gainesville", 4692746),
 ])
 def test_disambiguation_by_qualifier_and_country_focus(
         make_ctx: Callable[..., DocContext], text: str, word: str, expected: int) -> None:

@@ -596,6 +596,7 @@ class _Mention:
     choice: int | None = None
     score: float = 0.0
     own: tuple[str, float, str] = ("", 0.0, "")  # this mention's own vote in the focus
+    own_local: tuple[str, float] = ("", 0.0)  # its own vote for a first-order division
 
 
 def _is_cap(tok: Token) -> bool:
@@ -764,6 +765,9 @@ _FEATURE_BONUS = {_FEATURE_COUNTRY: 2.5, _FEATURE_CONT: 2.5, _FEATURE_ADM1: 0.5,
                   _FEATURE_CAPITAL: 2.0}
 _FOCUS_WEIGHT = 3.0
 _ADMIN1_FOCUS_BONUS = 1.5
+_LOCAL_WEIGHT = 3.0
+_LOCAL = "~"  # focus_a1 keys of votes from places (not named divisions)
+_LOCAL_TOTAL = "~"
 
 
 def _score(gaz: Gazetteer, m: _Mention, i: int, focus_cc: Counter[str],
@@ -783,6 +787,12 @@ def _score(gaz: Gazetteer, m: _Mention, i: int, focus_cc: Counter[str],
     a1 = gaz.admin1_key(i)
     if a1 and f != _FEATURE_ADM1 and focus_a1[a1] - (1 if a1 == own_a1 else 0) > 0:
         s += _ADMIN1_FOCUS_BONUS
+    # the division the document's other places lie in ("Rogersville" in a Tennessee paper)
+    loc_a1, loc_w = m.own_local
+    local_total = focus_a1[_LOCAL_TOTAL] - loc_w
+    if a1 and f not in _BROAD and local_total > 0:
+        s += _LOCAL_WEIGHT * (focus_a1[_LOCAL + a1] - (loc_w if a1 == loc_a1 else 0.0)) \
+            / local_total
     return s
 
 
@@ -807,12 +817,14 @@ def _resolve(gaz: Gazetteer, mentions: list[_Mention], focus_cc: Counter[str],
 def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Counter[str]]:
     cc: Counter[str] = Counter()
     a1: Counter[str] = Counter()
+    local_seen: set[str] = set()
     for m in mentions:
         if m.choice is None:
             continue
         i = m.choice
         if not gaz.cc[i]:
             continue
+        m.own_local = ("", 0.0)
         w = 2.0 if m.source == "dateline" else 1.0
         if gaz.feature[i] not in _BROAD and len(m.cands) > 1:
             w *= 0.5
@@ -822,6 +834,21 @@ def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Coun
             own_a1 = gaz.admin1_key(i)
             a1[own_a1] += 1
         m.own = (gaz.cc[i], w, own_a1)
+        # the division vote: only from names that leave no doubt about their division (a
+        # state, or a place whose every candidate lies in one), once per name, so that
+        # five "Gainesville"s do not outvote the state the text names
+        keys = {gaz.admin1_key(j) for j in m.cands}
+        key = gaz.admin1_key(i)
+        if m.qualifier and "." in m.qualifier:
+            key, keys = m.qualifier, {m.qualifier}
+        name = plain(m.text, gaz.rules)
+        if key and len(keys) == 1 and gaz.feature[i] not in (_FEATURE_CONT, _FEATURE_COUNTRY) \
+                and name not in local_seen:
+            local_seen.add(name)
+            lw = 2.0 if gaz.feature[i] == _FEATURE_ADM1 or m.qualifier else 1.0
+            a1[_LOCAL + key] += lw  # type: ignore[assignment]
+            a1[_LOCAL_TOTAL] += lw  # type: ignore[assignment]
+            m.own_local = (key, lw)
         if m.qualifier:
             if "." in m.qualifier:
                 a1[m.qualifier] += 1
