@@ -31,6 +31,7 @@ __all__ = [
     "locations",
     "network",
     "query_events",
+    "query_page",
     "query_quotes",
     "summary",
     "timeline",
@@ -278,6 +279,18 @@ def count_events(store: Store, q: EventQuery) -> int:
     return reader.count(
         (sql, *params), lambda: int(reader.fetchall(sql, params)[0][0])
     )
+
+
+def query_page(store: Store, q: EventQuery) -> tuple[list[dict[str, Any]], int]:
+    """One page of ``query_events`` and the total ``count_events`` of the filter.
+
+    A page shorter than ``limit`` (and not past the end) gives the total without counting;
+    otherwise the count is the reader's remembered one for this filter, or is computed once.
+    """
+    rows = query_events(store, q)
+    if len(rows) < q.limit and (rows or q.offset == 0):
+        return rows, q.offset + len(rows)
+    return rows, count_events(store, q)
 
 
 def get_event(store: Store, event_id: str) -> dict[str, Any] | None:

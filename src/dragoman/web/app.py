@@ -487,8 +487,7 @@ def create_app(
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request, q: EventQueryDep) -> Response:
         t0 = time.perf_counter()
-        rows = qapi.query_events(store, q)
-        total = qapi.count_events(store, q)
+        rows, total = qapi.query_page(store, q)
         return page(
             request, "events.html", page="events", q=q, rows=rows, total=total,
             filters=filter_params(q), elapsed_ms=(time.perf_counter() - t0) * 1000,
@@ -546,8 +545,9 @@ def create_app(
     @app.get("/api/events", response_model=EventsPage, responses=_ERRORS, tags=["events"])
     def api_events(q: EventQueryDep) -> dict[str, Any]:
         """Events matching the filters, one page of them, and the total count."""
-        return {"total": qapi.count_events(store, q), "limit": q.limit, "offset": q.offset,
-                "order": q.order, "events": qapi.query_events(store, q)}
+        rows, total = qapi.query_page(store, q)
+        return {"total": total, "limit": q.limit, "offset": q.offset, "order": q.order,
+                "events": rows}
 
     @app.get("/api/events/{event_id}", responses={404: {"model": ErrorBody}, **_ERRORS},
              tags=["events"])
