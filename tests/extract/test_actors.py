@@ -641,6 +641,7 @@ def test_elites_opposition_refugees_and_detainees(
     assert sector_of("The army detained Sudanese civilian refugees.", "refugees") == [
         ("SDN", "REF")]
     assert sector_of("Guards beat Chadian detainees.", "detainees") == [("TCD", "CVL")]
+    assert sector_of("Tunisian fundamentalists marched.", "fundamentalists") == [("TUN", "CVL")]
     # a serving president stays GOV
     assert sector_of("Egyptian President Hosni Mubarak met the envoy.", "Mubarak")[0][1] == "GOV"
 

@@ -341,3 +341,29 @@ def test_civilian_targets_and_cities_under_force(make_ctx: Callable[..., DocCont
     assert recipients("Angry farmers said they would blockade Madrid next week.") == [
         ("ESP", "CVL")]
     assert recipients("Moscow threatened Kiev with sanctions.") == [("UKR", "GOV")]
+
+
+def test_argument_fallbacks(make_ctx: Callable[..., DocContext]) -> None:
+    """Unattributed attacks, a PP the parser hung on the verb, "from X to Y" spans and
+    refusals "despite pressure by X"."""
+    from dragoman.extract import actors
+
+    def coded(text: str) -> list[Event]:
+        ctx = make_ctx(text)
+        ctx.actors = actors.resolve(ctx)
+        return ev.extract(ctx)
+
+    def parties(e: Event) -> tuple[list[tuple[str | None, str | None]], list[str | None]]:
+        return [(a.country, a.sector) for a in e.actor], [r.country for r in e.recipient]
+
+    (e,) = [x for x in coded("A car bombing in Baghdad killed three Jordanian policemen.")
+            if x.event_type == "ASSAULT"]
+    assert parties(e) == ([("IRQ", "UAF")], ["JOR"])
+    (e,) = coded("The Taliban threatened to deliver heavy blows to Pakistan.")
+    assert e.event_type == "THREATEN" and parties(e)[1] == ["PAK"]
+    es = [x for x in coded("Angry Spanish fishermen blocked the road leading from Spain to "
+                           "Portugal for three hours.") if x.event_type == "PROTEST"]
+    assert es and sorted(c for c in parties(es[0])[1] if c) == ["ESP", "PRT"]
+    es = [x for x in coded("The minister declined to resign despite pressure by the Ghana "
+                           "Anti-Graft Commission.") if x.event_type == "REJECT"]
+    assert es and parties(es[0])[1] == ["GHA"]

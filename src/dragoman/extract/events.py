@@ -1135,7 +1135,11 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
     for p in e.recipient:
         cands = []
         civilian: set[int] = set()  # candidates reached through "homes", "village"…
-        for c in coder.follow(tok, p, speaker_toks):
+        reached = coder.follow(tok, p, speaker_toks)
+        if not reached and "dobj>prep:" in p:
+            # the parser hung the object's "to/against X" on the verb ("deliver blows to X")
+            reached = coder.follow(tok, p.replace("dobj>prep:", "prep:", 1), speaker_toks)
+        for c in reached:
             if c.i in actor_idx or c.i == tok.i:
                 continue
             inner = coder.actorish_within(c)
@@ -1147,6 +1151,19 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
                 civilian.update(t.i for t in inner)
             cands.extend(inner)
         cands = [c for c in cands if c.i not in actor_idx]
+        for c in list(cands):
+            # "blocked the bridge from France to Germany": a span from X to Y names both
+            if c.dep_ != "pobj" or c.head.lower_ not in ("from", "to"):
+                continue
+            p0 = c.head.i
+            near = range(max(sent.start, p0 - 4), p0) if c.head.lower_ == "to" else \
+                range(p0 + 1, min(sent.end, p0 + 6))
+            other = "from" if c.head.lower_ == "to" else "to"
+            for j in near:
+                f = c.doc[j]
+                if f.lower_ == other and f.dep_ == "prep":
+                    cands.extend(o for o in _pobjs(f) if coder.is_actorish(o)
+                                 and o.i not in actor_idx and o not in cands)
         for c in cands:
             found = coder.refs(c)
             if c.i in civilian:
@@ -1154,6 +1171,16 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
             recipient.extend(found)
         if recipient:
             break
+    if not recipient and e.type == "REJECT":
+        # "declined to resign despite pressure by the Commission": the party refused
+        for v in [tok, *_children(tok, ["xcomp"])]:
+            for d in (c for c in v.children if c.lower_ == "despite" and c.dep_ == "prep"):
+                for n in _pobjs(d):
+                    for by in (q for q in _preps(n) if q.lower_ in ("by", "from")):
+                        for o in _pobjs(by):
+                            for inner in coder.actorish_within(o):
+                                if inner.i not in actor_idx:
+                                    recipient.extend(coder.refs(inner))
     akeys = {(a.start, a.end) for a in actor}
     seen_r: set[tuple[int, int, str | None, str | None]] = set()
     unique: list[ActorRef] = []
@@ -1163,6 +1190,22 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
             seen_r.add(rkey)
             unique.append(r)
     recipient = unique
+    if not actor and recipient and index is not None and hasattr(index, "place_ref"):
+        # "a roadside bombing near the town of Samarra killed a soldier": nobody named;
+        # the attack is by unidentified armed forces (UAF) of the place's country
+        for a in actor_toks:
+            if _lemma(a) not in coder.cues.instrument_nouns:
+                continue
+            place = next((r for r in (index.place_ref(t) for t in a.subtree if t.i != a.i)
+                          if r is not None), None)
+            if place is not None:
+                actor.append(dataclasses.replace(place, sector="UAF", kind="group"))
+                break
+    elif recipient:
+        # "a car bombing in Baghdad killed…": placed by its place, still nobody's doing
+        inst = [ctx.abs(a.idx) for a in actor_toks if _lemma(a) in coder.cues.instrument_nouns]
+        actor = [dataclasses.replace(r, sector="UAF") if r.kind == "group" and r.sector is None
+                 and any(r.start <= x < r.end for x in inst) else r for r in actor]
     if not actor and not recipient:
         return None
     if e.pos == "noun" and e.prep and not recipient:
