@@ -308,9 +308,9 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
         return _day(y, int(m.group(1)), int(m.group(2)))
     m = re.match(r"^(\d{1,2})/(\d{1,2})$", s)
     if m and anchor:
-        mo, d = int(m.group(1)), int(m.group(2))
+        mo, dd = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12:
-            return _day(_pick_year(mo, d, anchor, tense), mo, d)
+            return _day(_pick_year(mo, dd, anchor, tense), mo, dd)
 
     m = re.match(rf"^({mon_re}) (this|last|next) year$", s)
     if m:
@@ -845,13 +845,13 @@ def event_date(ctx: DocContext, sent: SpacySpan, trigger: Token) -> tuple[str | 
         return value.split("/")[0], "text"
     dl = ctx.dateline.date if ctx.dateline is not None else None
     if dl is not None:
-        d = _parse_dateline_date(dl.text)
-        if d is None and ctx.published is not None:
+        dl_date = _parse_dateline_date(dl.text)
+        if dl_date is None and ctx.published is not None:
             r = resolve(dl.text, ctx.published)
             if r is not None and _is_date_value(r.value):
                 return (r.value or "").split("/")[0], "dateline"
-        if d is not None:
-            return d.isoformat(), "dateline"
+        if dl_date is not None:
+            return dl_date.isoformat(), "dateline"
     if ctx.published is not None:
         return ctx.published.isoformat(), "published"
     return None, None

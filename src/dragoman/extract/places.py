@@ -447,12 +447,12 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
             s[3] += pop[i]
     admin1_names: dict[str, str] = {}
     for code, st in us_states.items():
-        s = sums.get(code)
-        if not s or not s[2]:
+        tot = sums.get(code)
+        if not tot or not tot[2]:
             continue
         admin1_names[f"US.{code}"] = st["name"]
-        add(int(st["geonameid"]), st["name"], "US", s[0] / s[2], s[1] / s[2], int(s[3]), code,
-            _FEATURE_ADM1, [])
+        add(int(st["geonameid"]), st["name"], "US", tot[0] / tot[2], tot[1] / tot[2],
+            int(tot[3]), code, _FEATURE_ADM1, [])
 
     # package entries and aliases
     for gid, e in (alias_data.get("entries") or {}).items():
@@ -467,23 +467,23 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
     for gid, extra in (alias_data.get("aliases") or {}).items():
         if not isinstance(gid, int) or not isinstance(extra, list):
             raise DataFileError(f"{alias_label}: aliases must map a geonameid to a list of names")
-        i = by_id.get(gid)
-        if i is None:
+        hit = by_id.get(gid)
+        if hit is None:
             log.debug("alias target %s is not in the gazetteer", gid)
             continue
-        entry_names[i].update(str(x) for x in extra)
+        entry_names[hit].update(str(x) for x in extra)
     for gid, point in (alias_data.get("points") or {}).items():
         if (not isinstance(gid, int) or not isinstance(point, list) or len(point) != 2
                 or not all(isinstance(x, (int, float)) for x in point)):
             raise DataFileError(f"{alias_label}: points must map a geonameid to [lat, lon]")
-        i = by_id.get(gid)
-        if i is not None:
-            lat[i], lon[i] = float(point[0]), float(point[1])
+        hit = by_id.get(gid)
+        if hit is not None:
+            lat[hit], lon[hit] = float(point[0]), float(point[1])
     preferred: dict[int, list[str]] = {}
     for gid, extra in (alias_data.get("aliases") or {}).items():
-        i = by_id.get(gid)
-        if i is not None:
-            preferred[i] = [plain(str(x), rules) for x in extra]
+        hit = by_id.get(gid)
+        if hit is not None:
+            preferred[hit] = [plain(str(x), rules) for x in extra]
     qualifiers: dict[str, str] = {}
     for target, abbrevs in (alias_data.get("qualifiers") or {}).items():
         if not isinstance(target, str) or not isinstance(abbrevs, list):

@@ -181,6 +181,6 @@ def check_store(store: Store, sample: int = 5) -> list[Problem]:
                 )
     finally:
         con.close()
-    for p in problems:
-        log.debug("check %s: %s %s: %s", root, p.severity, p.path, p.message)
+    for prob in problems:
+        log.debug("check %s: %s %s: %s", root, prob.severity, prob.path, prob.message)
     return problems
