@@ -220,13 +220,14 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
     return con
 
 
-#: the event index's derived columns (lower-cased search text, actor keys for networks)
+#: the event index's derived columns (lower-cased search text, actor keys for networks);
+#: each list is transformed before concatenation (concatenating struct lists is slow)
 _INDEX_COLUMNS = """
     id, doc_id, date, event_type, quad_class, confidence, goldstein, location,
-    lower(array_to_string(
-        [coalesce(x.name, '') || chr(31) || x.text for x in list_concat(actor, recipient)],
-        chr(31))) AS _who,
-    [x.country for x in list_concat(actor, recipient)] AS _countries,
+    lower(array_to_string(list_concat(
+        [coalesce(x.name, '') || chr(31) || x.text for x in actor],
+        [coalesce(x.name, '') || chr(31) || x.text for x in recipient]), chr(31))) AS _who,
+    list_concat([x.country for x in actor], [x.country for x in recipient]) AS _countries,
     lower(coalesce(location.name, '') || chr(31) || coalesce(location.text, '')) AS _place,
     lower(sentence.text) AS _text,
     [struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in actor] AS _a,
