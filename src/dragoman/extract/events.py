@@ -1133,7 +1133,7 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
     index = ctx.actors
     civ_target = getattr(index, "is_civilian_target", None)
     for p in e.recipient:
-        cands = []
+        cands: list[Token] = []
         civilian: set[int] = set()  # candidates reached through "homes", "village"…
         reached = coder.follow(tok, p, speaker_toks)
         if not reached and "dobj>prep:" in p:
@@ -1142,14 +1142,14 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
         for c in reached:
             if c.i in actor_idx or c.i == tok.i:
                 continue
-            inner = coder.actorish_within(c)
+            within = coder.actorish_within(c)
             if civ_target is not None and (civ_target(c) or (
                     c.dep_ in ("amod", "compound", "poss", "nmod") and civ_target(c.head))):
                 # "demolished Palestinian homes", "retook a village in Cambodia": civilians
-                if not inner and index is not None and index.refs_for(c):
-                    inner = [c]
-                civilian.update(t.i for t in inner)
-            cands.extend(inner)
+                if not within and index is not None and index.refs_for(c):
+                    within = [c]
+                civilian.update(t.i for t in within)
+            cands.extend(within)
         cands = [c for c in cands if c.i not in actor_idx]
         for c in list(cands):
             # "blocked the bridge from France to Germany": a span from X to Y names both
@@ -1167,20 +1167,21 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
         for c in cands:
             found = coder.refs(c)
             if c.i in civilian:
-                found = [dataclasses.replace(r, sector="CVL") if r.sector is None else r for r in found]
+                found = [dataclasses.replace(r, sector="CVL") if r.sector is None else r
+                         for r in found]
             recipient.extend(found)
         if recipient:
             break
     if not recipient and e.type == "REJECT":
         # "declined to resign despite pressure by the Commission": the party refused
         for v in [tok, *_children(tok, ["xcomp"])]:
-            for d in (c for c in v.children if c.lower_ == "despite" and c.dep_ == "prep"):
-                for n in _pobjs(d):
-                    for by in (q for q in _preps(n) if q.lower_ in ("by", "from")):
-                        for o in _pobjs(by):
-                            for inner in coder.actorish_within(o):
-                                if inner.i not in actor_idx:
-                                    recipient.extend(coder.refs(inner))
+            for dp in (c for c in v.children if c.lower_ == "despite" and c.dep_ == "prep"):
+                for pn in _pobjs(dp):
+                    for bp in (q for q in _preps(pn) if q.lower_ in ("by", "from")):
+                        for o in _pobjs(bp):
+                            for w in coder.actorish_within(o):
+                                if w.i not in actor_idx:
+                                    recipient.extend(coder.refs(w))
     akeys = {(a.start, a.end) for a in actor}
     seen_r: set[tuple[int, int, str | None, str | None]] = set()
     unique: list[ActorRef] = []
