@@ -138,3 +138,24 @@ def test_index_matches_parquet_on_a_copied_store(root: Path, tmp_path: Path) -> 
               types=("ACCUSE", "AGREE")), EventQuery(actor="'; drop table x; --")]:
         assert ids(query_events(a, q)) == ids(query_events(b, q))
         assert count_events(a, q) == count_events(b, q)
+
+
+def test_network_and_top_actors_match_parquet_after_new_segments(root: Path) -> None:
+    from dragoman.query import network, summary
+
+    store = indexed(root)
+    add_event(store, "d8", "e8", actor=(NEW_ACTOR, sample_store.LAVROV),
+              recipient=(sample_store.OPCW, sample_store.REBELS), quad_class=4)
+    add_event(store, "d9", "e9", actor=(NEW_ACTOR,), recipient=(sample_store.OPCW,))
+    other = parquet(root)
+    for q in [EventQuery(), EventQuery(actor="erdogan"), EventQuery(quad_class=(1, 4))]:
+        got = network(store, q)
+        assert got == network(other, q), q
+    edges = {(e["source"], e["target"]): e for e in network(store, EventQuery())["edges"]}
+    opcw = "Organisation for the Prohibition of Chemical Weapons"
+    # e9 repeats e8's first pair: one edge of weight 2, one conflict (e8) and one coop (e9)
+    assert edges[("Recep Tayyip Erdogan", opcw)] == {
+        "source": "Recep Tayyip Erdogan", "target": opcw, "n": 2, "coop": 1, "conflict": 1}
+    assert summary(store)["top_actors"] == summary(other)["top_actors"]
+    top = {(a["name"], a["country"]): a["n"] for a in summary(store, top=20)["top_actors"]}
+    assert top[("Recep Tayyip Erdogan", "TUR")] == 2

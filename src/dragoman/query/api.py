@@ -390,18 +390,24 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
         )
     }
     _, indexed = _source(r)
-    keys = "list_concat(_a, _r)" if indexed else (
-        "[struct_pack(n := coalesce(x.name, x.text), c := x.country) "
-        "for x in list_concat(actor, recipient)]"
-    )
+    if indexed:
+        # count the events per distinct (actors, recipients) pair of lists, then unnest those
+        sql = (
+            "WITH c AS (SELECT _k_a, _k_r, count(*) AS cnt FROM _events_ix GROUP BY ALL) "
+            "SELECT k.n, k.c, sum(cnt) AS total FROM (SELECT unnest(list_concat(da.w, dr.w)) "
+            'AS k, cnt FROM c JOIN "_d_a" AS da ON da.k = c._k_a '
+            'JOIN "_d_r" AS dr ON dr.k = c._k_r) GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?'
+        )
+    else:
+        sql = (
+            "SELECT k.n, k.c, count(*) AS cnt FROM (SELECT unnest("
+            "[struct_pack(n := coalesce(x.name, x.text), c := x.country) "
+            "for x in list_concat(actor, recipient)]) AS k FROM events) "
+            "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?"
+        )
     top_actors = [
         {"name": name, "country": country, "n": int(n)}
-        for name, country, n in r.fetchall(
-            f"SELECT k.n, k.c, count(*) AS cnt FROM (SELECT unnest({keys}) AS k "
-            f"FROM {'_events_ix' if indexed else 'events'}) "
-            "GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?",
-            [top],
-        )
+        for name, country, n in r.fetchall(sql, [top])
     ]
     lo, hi = r.fetchall("SELECT min(date), max(date) FROM events", [])[0]
     runs = r.fetch_dicts(
@@ -447,23 +453,29 @@ def network(store: Store, q: EventQuery, top: int = 50) -> dict[str, Any]:
     table, indexed = _source(reader)
     where, params = _where(q, indexed)
     if indexed:
-        keys = "_a, _r"
+        # count per distinct (actors, recipients) pair of lists first: far fewer rows to unnest
+        events = (
+            f"SELECT da.w AS _a, dr.w AS _r, quad_class, cnt FROM (SELECT _k_a, _k_r, "
+            f"quad_class, count(*) AS cnt FROM {table}{where} GROUP BY ALL) AS g "
+            'JOIN "_d_a" AS da ON da.k = g._k_a JOIN "_d_r" AS dr ON dr.k = g._k_r'
+        )
     else:
-        keys = (
-            "[struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in actor] AS _a, "
-            "[struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in recipient] "
-            "AS _r"
+        events = (
+            "SELECT [struct_pack(n := coalesce(x.name, x.text), c := x.country) "
+            "for x in actor] AS _a, [struct_pack(n := coalesce(x.name, x.text), "
+            f"c := x.country) for x in recipient] AS _r, quad_class, 1 AS cnt FROM {table}{where}"
         )
     sql = f"""
-        WITH e AS (SELECT {keys}, quad_class FROM {table}{where}),
+        WITH e AS ({events}),
         pairs AS (
-            SELECT a.n AS src, a.c AS src_country, r.n AS dst, r.c AS dst_country, quad_class
-            FROM (SELECT unnest(_a) AS a, _r, quad_class FROM e)
+            SELECT a.n AS src, a.c AS src_country, r.n AS dst, r.c AS dst_country, quad_class,
+                   cnt
+            FROM (SELECT unnest(_a) AS a, _r, quad_class, cnt FROM e)
             CROSS JOIN LATERAL (SELECT unnest(_r) AS r)
         )
-        SELECT src, dst, count(*) AS n,
-               count(*) FILTER (WHERE quad_class IN (1, 2)) AS coop,
-               count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict,
+        SELECT src, dst, sum(cnt) AS n,
+               coalesce(sum(cnt) FILTER (WHERE quad_class IN (1, 2)), 0) AS coop,
+               coalesce(sum(cnt) FILTER (WHERE quad_class IN (3, 4)), 0) AS conflict,
                any_value(src_country) AS src_country, any_value(dst_country) AS dst_country
         FROM pairs WHERE src IS NOT NULL AND dst IS NOT NULL
         GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?

@@ -239,12 +239,15 @@ _INDEX_COLUMNS = """
 #: once and semi-joins the keys (an order of magnitude faster than testing every row)
 DICT_COLUMNS: dict[str, str] = {
     "_who": "VARCHAR", "_countries": "VARCHAR[]", "_place": "VARCHAR", "event_type": "VARCHAR",
+    # the actors and recipients as (name, country) lists: networks and top actors group by
+    # the keys first and unnest each distinct list once
+    "_a": "STRUCT(n VARCHAR, c VARCHAR)[]", "_r": "STRUCT(n VARCHAR, c VARCHAR)[]",
 }
 
 #: the columns of ``_events_ix``
 _IX_SELECT = (
     "n.__seg AS _seg, n.__row AS _row, n.id, n.doc_id, n.date, n.event_type, n.quad_class, "
-    "n.confidence, n.goldstein, n.location, n._text, n._a, n._r, "
+    "n.confidence, n.goldstein, n.location, n._text, "
     + ", ".join(f"d{c}.k AS _k{c}" for c in DICT_COLUMNS)
 )
 
