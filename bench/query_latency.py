@@ -18,7 +18,15 @@ import statistics
 import time
 from pathlib import Path
 
-from dragoman.query import EventQuery, count_events, query_events
+from dragoman.query import (
+    EventQuery,
+    count_events,
+    locations,
+    network,
+    query_events,
+    summary,
+    timeline,
+)
 from dragoman.store import Store, compact
 from dragoman.types import (
     ActorMention,
@@ -177,6 +185,25 @@ def main() -> None:
 
         print(f"{name:34s} {rows:5d} {matched:8d} {p(lat, 50):7.1f} {p(lat, 95):7.1f} "
               f"{p(clat, 50):9.1f} {p(clat, 95):9.1f} {p(mlat, 95):8.2f}")
+
+    # the dashboard's other pages: timeline, map, network, summary
+    print(f"{'page query':34s} {'p50 ms':>7s} {'max ms':>7s}")
+    others = {
+        "timeline": lambda: timeline(store, EventQuery()),
+        "timeline country=SYR": lambda: timeline(store, EventQuery(country="SYR")),
+        "network (top 50)": lambda: network(store, EventQuery()),
+        "network actor substring": lambda: network(store, EventQuery(actor="person 04")),
+        "locations": lambda: locations(store, EventQuery()),
+        "summary": lambda: summary(store),
+    }
+    for name, fn in others.items():
+        xs = []
+        for _ in range(max(5, args.repeat // 4)):
+            t = time.perf_counter()
+            fn()
+            xs.append(1000 * (time.perf_counter() - t))
+        print(f"{name:34s} {statistics.median(xs):7.1f} {max(xs):7.1f}")
+    print(f"load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
