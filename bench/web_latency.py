@@ -97,8 +97,10 @@ def main() -> None:
           f"{len(store.segments())} segment(s)")
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(args.store), host="127.0.0.1", port=port,
+    app = create_app(args.store)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False))
+    started = time.perf_counter()
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -109,6 +111,15 @@ def main() -> None:
     status, _, cold = get(conn, "/api/events?" + urlencode(FILTERS[0], doseq=True))
     assert status == 200
     print(f"first /api/events (cold reader): {cold:.0f} ms")
+    status, _, page_ms = get(conn, "/events")
+    assert status == 200
+    print(f"first /events page HTML: {page_ms:.0f} ms")
+    # the server builds its event index in the background (answering from Parquet until
+    # then): measure the steady state once it is ready
+    app.state.store.reader().wait_indexed()
+    print(f"event index ready {time.perf_counter() - started:.1f} s after the server started")
+    conn.close()  # idle past uvicorn's keep-alive: open a new connection
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     lat: list[float] = []
     per: dict[int, list[float]] = {i: [] for i in range(len(FILTERS))}

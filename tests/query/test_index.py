@@ -159,3 +159,27 @@ def test_network_and_top_actors_match_parquet_after_new_segments(root: Path) -> 
     assert summary(store)["top_actors"] == summary(other)["top_actors"]
     top = {(a["name"], a["country"]): a["n"] for a in summary(store, top=20)["top_actors"]}
     assert top[("Recep Tayyip Erdogan", "TUR")] == 2
+
+
+def test_background_index_answers_from_parquet_then_from_the_index(root: Path) -> None:
+    store = Store.open(root)
+    reader = Reader(store, memory_events=10**9, background=True)
+    store._reader = reader
+    # whichever source answers (Parquet while the build runs, the index after), the same
+    first = ids(query_events(store, EventQuery(country="SYR", order="id")))
+    assert first == ["e1", "e4", "e5"]
+    assert reader.wait_indexed(timeout=60)
+    assert ids(query_events(store, EventQuery(country="SYR", order="id"))) == first
+    assert count_events(store, EventQuery(actor="lavrov")) == 3
+    # segments written later are indexed on the next query, as without background
+    add_event(store, "d8", "e8", actor=(NEW_ACTOR,))
+    assert ids(query_events(store, EventQuery(actor="erdogan"))) == ["e8"]
+    assert reader.indexed
+
+
+def test_background_index_not_built_for_a_store_over_the_memory_limit(root: Path) -> None:
+    store = Store.open(root)
+    reader = Reader(store, memory_events=2, background=True)
+    store._reader = reader
+    assert not reader.wait_indexed(timeout=60)
+    assert count_events(store, EventQuery()) == 5

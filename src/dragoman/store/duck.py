@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -280,9 +281,15 @@ class Reader:
     incrementally: a new segment adds its rows, a removed (compacted) one drops them. About
     0.5–1 KB of memory per event; above ``MEMORY_EVENTS`` events the reader queries the
     Parquet views instead (``indexed`` is False).
+
+    With ``background`` the first index is built in a thread (``wait_indexed`` waits for
+    it): until it is ready, queries read the Parquet views, so a server answers at once.
+    Later segments are added to the index synchronously, as without it.
     """
 
-    def __init__(self, store: Store, memory_events: int | None = None) -> None:
+    def __init__(
+        self, store: Store, memory_events: int | None = None, background: bool = False
+    ) -> None:
         self.store = store
         self.con = duckdb.connect(":memory:")
         _configure(self.con)
@@ -305,6 +312,9 @@ class Reader:
         self._arrow: dict[int, pa.Table] = {}  # segment number -> its events
         self._next_no = 1
         self._generation = 0
+        self._memo_lock = threading.Lock()  # not self._lock: a background build holds that
+        self.background = background
+        self._building: threading.Thread | None = None
         self._counts: dict[int, OrderedDict[tuple[Any, ...], int]] = {}
         self.refresh()
 
@@ -325,7 +335,9 @@ class Reader:
                 return
             good = _build_views(self.con, usable_segments(self.store), self.store)
             total = sum(s.rows("events") for s in good)
-            if total <= self.memory_events:
+            if total <= self.memory_events and self.background and not self.indexed:
+                self._start_build(good, total)
+            elif total <= self.memory_events:
                 self._sync_index(good)
                 self.indexed = True
             else:
@@ -335,16 +347,52 @@ class Reader:
                 self._sync_index([])
                 self.indexed = False
             self._state = state
-            self._generation += 1
-            self._counts = {}
+            with self._memo_lock:
+                self._generation += 1
+                self._counts = {}
 
-    def _sync_index(self, segments: Sequence[SegmentInfo]) -> None:
+    def _start_build(self, segments: Sequence[SegmentInfo], total: int) -> None:
+        """Build the index in a thread; meanwhile queries read the Parquet views."""
+        if self._building is not None and self._building.is_alive():
+            return  # it holds the lock until done; the next refresh syncs what changed
+        self._building = threading.Thread(
+            target=self._build, args=(list(segments), total), name="dragoman-event-index",
+            daemon=True)
+        self._building.start()
+
+    def _build(self, segments: list[SegmentInfo], total: int) -> None:
+        t0 = time.perf_counter()
+        with self._lock:  # a refresh that finds new segments waits for the index
+            cur = self.con.cursor()
+            try:
+                self._sync_index(segments, cur)
+            except Exception:  # the Parquet views keep answering
+                log.warning("store %s: building the event index failed; querying Parquet",
+                            self.store.root, exc_info=True)
+                return
+            finally:
+                cur.close()
+            self.indexed = True
+        log.info("store %s: index of %d events ready in %.1f s", self.store.root, total,
+                 time.perf_counter() - t0)
+
+    def wait_indexed(self, timeout: float | None = None) -> bool:
+        """Wait for a background index build (if any); whether the reader is indexed."""
+        thread = self._building
+        if thread is not None:
+            thread.join(timeout)
+        return self.indexed
+
+    def _sync_index(
+        self, segments: Sequence[SegmentInfo], con: duckdb.DuckDBPyConnection | None = None
+    ) -> None:
+        con = self.con if con is None else con
         wanted = {s.id: s for s in segments if s.files.get("events")}
         schema = table_schema("events")
         arrow = dict(self._arrow)
         for seg_id in [k for k in self._seg_no if k not in wanted]:
             no = self._seg_no.pop(seg_id)
-            self.con.execute("DELETE FROM _events_ix WHERE _seg = ?", [no])
+            con.execute("DELETE FROM _events_ix WHERE _seg = ?", [no])
             arrow.pop(no, None)
         for seg_id, seg in wanted.items():
             if seg_id in self._seg_no:
@@ -359,19 +407,18 @@ class Reader:
             no = self._next_no
             self._next_no += 1
             numbered = t.append_column("__row", pa.array(range(t.num_rows), pa.int64()))
-            self.con.register("__dragoman_new", numbered)
+            con.register("__dragoman_new", numbered)
             try:
-                self._insert(no)
+                self._insert(con, no)
             finally:
-                self.con.unregister("__dragoman_new")
-                self.con.execute("DROP TABLE IF EXISTS __dragoman_derived")
+                con.unregister("__dragoman_new")
+                con.execute("DROP TABLE IF EXISTS __dragoman_derived")
             self._seg_no[seg_id] = no
             arrow[no] = t
         self._arrow = arrow  # replaced, never mutated: readers holding the old one are safe
 
-    def _insert(self, no: int) -> None:
+    def _insert(self, con: duckdb.DuckDBPyConnection, no: int) -> None:
         """Index the registered ``__dragoman_new`` rows as segment number ``no``."""
-        con = self.con
         con.execute(
             "CREATE TEMP TABLE __dragoman_derived AS SELECT ?::INTEGER AS __seg, __row, "
             f"{_INDEX_COLUMNS} FROM __dragoman_new",
@@ -397,13 +444,13 @@ class Reader:
         makes paging through one filter (and the web page's total) cost one count.
         """
         gen = self._generation
-        with self._lock:
+        with self._memo_lock:
             if gen in self._counts and key in self._counts[gen]:
                 memo = self._counts[gen]
                 memo.move_to_end(key)
                 return int(memo[key])
         n = int(compute())
-        with self._lock:
+        with self._memo_lock:
             if gen == self._generation:
                 memo = self._counts.setdefault(gen, OrderedDict())
                 memo[key] = n
@@ -413,7 +460,7 @@ class Reader:
 
     def clear_counts(self) -> None:
         """Forget the remembered counts (benchmarks use this to time the count itself)."""
-        with self._lock:
+        with self._memo_lock:
             self._counts = {}
 
     def take(self, locs: Sequence[tuple[int, int]]) -> list[dict[str, Any]] | None:

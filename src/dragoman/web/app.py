@@ -47,6 +47,7 @@ from ..errors import DragomanError, QueryError, StoreError
 from ..query import api as qapi
 from ..query.api import EventQuery
 from ..store import Store
+from ..store.duck import Reader
 from ._highlight import Mark, pieces
 from ._world import world_shapes
 
@@ -622,6 +623,11 @@ def create_app(
 def _warm(store: Store) -> None:
     t0 = time.perf_counter()
     try:
+        # a reader that builds its event index in the background and answers from the
+        # Parquet views meanwhile (Store.reader() would build it before the first answer)
+        with store._reader_lock:
+            if store._reader is None:
+                store._reader = Reader(store, background=True)
         qapi.count_events(store, EventQuery())
     except Exception:  # warming is best effort; requests report the real errors
         log.warning("could not open the store's reader ahead of the first request",
