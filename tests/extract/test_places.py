@@ -227,3 +227,13 @@ def test_ner_labels_on_a_hand_built_doc(pipeline) -> None:  # type: ignore[no-un
     found = places.extract(ctx)
     assert [(p.text, p.geonameid, p.country) for p in found] == [
         ("Khan Sheikhoun", KHAN_SHAYKHUN, "SYR"), ("Idleb", IDLIB, "SYR")]
+
+
+def test_a_repeated_name_does_not_outvote_the_places_around_it(
+        make_ctx: Callable[..., DocContext]) -> None:
+    # four "Georgia"s, first read as the country, must not vote the country into the focus
+    text = ("Georgia lawmakers met in Atlanta on Monday. Georgia officials said Georgia schools "
+            "in Savannah, Macon and Augusta would reopen, and Georgia farmers agreed.")
+    found = [p for p in places.extract(make_ctx(text)) if p.text == "Georgia"]
+    assert len(found) == 4
+    assert {p.geonameid for p in found} == {4197000}

@@ -33,7 +33,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources as ilr
 from pathlib import Path
 from typing import Any
@@ -596,6 +596,9 @@ class _Mention:
     choice: int | None = None
     score: float = 0.0
     own: tuple[str, float, str] = ("", 0.0, "")  # this mention's own vote in the focus
+    # the votes of every mention of the same name (its own included), left out of its focus
+    name_cc: Counter[str] = field(default_factory=Counter)
+    name_a1: Counter[str] = field(default_factory=Counter)
     own_local: tuple[str, float] = ("", 0.0)  # its own vote for a first-order division
 
 
@@ -774,18 +777,18 @@ def _score(gaz: Gazetteer, m: _Mention, i: int, focus_cc: Counter[str],
            focus_a1: Counter[str]) -> float:
     """Population (log10) + feature bonus + name-match quality + the document's focus.
 
-    The mention's own first-pass choice is left out of the focus (``m.own``), so a lone
-    "Georgia" does not vote for itself.
+    The first-pass choices of every mention of the same name are left out of the focus
+    (``m.name_cc``), so "Georgia" said four times does not outvote the Georgia places around
+    it.
     """
     f = gaz.feature[i]
     s = math.log10(gaz.pop[i] + 1) + _FEATURE_BONUS.get(f, 0.0) + m.quality.get(i, 0.0)
-    own_cc, own_w, own_a1 = m.own
-    total = sum(focus_cc.values()) - own_w
+    total = sum(focus_cc.values()) - sum(m.name_cc.values())
     c = gaz.cc[i]
-    if total > 0 and c:
-        s += _FOCUS_WEIGHT * (focus_cc[c] - (own_w if c == own_cc else 0.0)) / total
+    if total > 1e-9 and c:
+        s += _FOCUS_WEIGHT * (focus_cc[c] - m.name_cc[c]) / total
     a1 = gaz.admin1_key(i)
-    if a1 and f != _FEATURE_ADM1 and focus_a1[a1] - (1 if a1 == own_a1 else 0) > 0:
+    if a1 and f != _FEATURE_ADM1 and focus_a1[a1] - m.name_a1[a1] > 0:
         s += _ADMIN1_FOCUS_BONUS
     # the division the document's other places lie in ("Rogersville" in a Tennessee paper)
     loc_a1, loc_w = m.own_local
@@ -818,6 +821,8 @@ def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Coun
     cc: Counter[str] = Counter()
     a1: Counter[str] = Counter()
     local_seen: set[str] = set()
+    name_cc: dict[str, Counter[str]] = defaultdict(Counter)
+    name_a1: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         if m.choice is None:
             continue
@@ -834,6 +839,9 @@ def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Coun
             own_a1 = gaz.admin1_key(i)
             a1[own_a1] += 1
         m.own = (gaz.cc[i], w, own_a1)
+        name_cc[plain(m.text, gaz.rules)][gaz.cc[i]] += w
+        if own_a1:
+            name_a1[plain(m.text, gaz.rules)][own_a1] += 1
         # the division vote: only from names that leave no doubt about their division (a
         # state, or a place whose every candidate lies in one), once per name, so that
         # five "Gainesville"s do not outvote the state the text names
@@ -855,6 +863,9 @@ def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Coun
                 cc[m.qualifier.split(".")[0]] += 1
             else:
                 cc[m.qualifier] += 1
+    for m in mentions:
+        m.name_cc = name_cc[plain(m.text, gaz.rules)]
+        m.name_a1 = name_a1[plain(m.text, gaz.rules)]
     return cc, a1
 
 
