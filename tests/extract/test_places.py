@@ -237,3 +237,19 @@ def test_a_repeated_name_does_not_outvote_the_places_around_it(
     found = [p for p in places.extract(make_ctx(text)) if p.text == "Georgia"]
     assert len(found) == 4
     assert {p.geonameid for p in found} == {4197000}
+
+
+def test_named_us_counties_vote_for_their_state(make_ctx: Callable[..., DocContext]) -> None:
+    # no state named: Lamar and Fannin counties both exist only in Georgia and Texas (Lamar
+    # also in Alabama and Mississippi), so Texas leads and "Paris" is Paris, Texas
+    text = ("Officials in Lamar County and Fannin County said on Friday that the Paris "
+            "hospital would reopen.")
+    hit = [p for p in places.extract(make_ctx(text)) if p.text == "Paris"]
+    assert hit and hit[0].geonameid == PARIS_TEXAS
+
+
+def test_county_votes_are_shared_among_the_states_that_have_the_county() -> None:
+    votes = places._county_votes("Lamar County and Fannin County, and lamar county again.")
+    assert votes["US.TX"] == pytest.approx(votes["US.GA"])
+    assert votes["US.TX"] > votes["US.AL"] > 0
+    assert sum(votes.values()) == pytest.approx(2.0)

