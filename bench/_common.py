@@ -103,19 +103,19 @@ class RssSampler(threading.Thread):
         self.peak_mb = 0.0
         self.last_mb = 0.0
         self.samples: list[tuple[float, float]] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._t0 = time.perf_counter()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             mb = tree_rss_mb()
             self.last_mb = mb
             self.peak_mb = max(self.peak_mb, mb)
             self.samples.append((round(time.perf_counter() - self._t0, 2), round(mb, 1)))
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 

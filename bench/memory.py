@@ -34,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=50_000, help="articles to process")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--engine", default="local", choices=["local", "ray"])
+    ap.add_argument("--near-duplicates", action="store_true",
+                    help="keep the runner's near-duplicate detection on (make_corpus copies "
+                         "are near-duplicates of each other, so they are then not extracted)")
+    ap.add_argument("--index-sample", type=int, default=5000,
+                    help="distinct synthetic texts added to a NearDuplicateIndex to measure "
+                         "its memory per article (0: skip)")
     args = ap.parse_args(argv)
 
     from dragoman import Config
@@ -45,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     baseline = tree_rss_mb()
 
+    points: list[tuple[int, float]] = []  # (articles done, tree RSS MB) every 100 articles
+
     def on_progress(summary: object) -> None:
         done = getattr(summary, "processed", 0) + getattr(summary, "duplicates", 0)
+        if not points or done - points[-1][0] >= 100:
+            points.append((done, round(tree_rss_mb(), 1)))
         if "mark" not in marks and done >= mark:
             marks["mark"] = round(tree_rss_mb(), 1)
             marks["mark_at"] = done
@@ -59,9 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         articles = islice(read_inputs([args.corpus]), args.n)
         summary = run([args.corpus], Path(tmp) / "store", config, engine=args.engine
                       if args.engine == "local" else _ray(args.workers),
-                      articles=articles, on_progress=on_progress)
-        end_rss = tree_rss_mb()
+                      articles=articles, on_progress=on_progress,
+                      detect_near_duplicates=args.near_duplicates)
     sampler.stop()
+    end_at, end_rss = points[-1] if points else (0, 0.0)  # last point *during* the run
     wall = time.perf_counter() - t0
     growth = (end_rss - marks["mark"]) / marks["mark"] if marks.get("mark") else None
     # the RSS over the second half of the run, to see a trend rather than one point
@@ -73,11 +84,20 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_rss_mb": round(baseline, 1),
         "peak_rss_mb": round(sampler.peak_mb, 1),
         f"rss_at_{marks.get('mark_at')}_mb": marks.get("mark"),
-        f"rss_at_{args.n}_mb": round(end_rss, 1),
+        f"rss_at_{end_at}_mb": round(end_rss, 1),
+        "rss_points": points[:: max(1, len(points) // 12)],
         "growth_mark_to_end_pct": round(100 * growth, 2) if growth is not None else None,
         "second_half_min_max_mb": [min(half, default=0), max(half, default=0)],
     }
+    if args.index_sample:
+        result["near_dup_index_kb_per_article"] = _index_kb_per_article(
+            args.corpus, args.index_sample)
     notes = [
+        "near-duplicate detection of the runner: " + (
+            "on" if args.near_duplicates else "off (every copy extracted)") + ".",
+        ("near_dup_index_kb_per_article: RSS growth of a dragoman.ingest NearDuplicateIndex "
+        "per distinct article added (synthetic distinct texts: corpus words shuffled); the "
+        "runner keeps one for the whole run on the driver."),
         "RSS = this process + all descendants (worker pool), sampled from /proc every 0.5 s.",
         ("targets: peak ≤ 1.5 GB over 50k articles; growth ≤ 10 % between the 10k-th and "
         "50k-th article."),
@@ -89,6 +109,27 @@ def main(argv: list[str] | None = None) -> int:
             "evidence, not proof, for the 50k target; the extrapolation is stated as such.")
     record("memory", result, notes)
     return 0
+
+
+def _index_kb_per_article(corpus: str, n: int) -> float:
+    import random
+
+    from dragoman.ingest import read_inputs
+    from dragoman.ingest.dedup import NearDuplicateIndex
+
+    texts = [a.text for a in islice(read_inputs([corpus]), 800)]
+    rng = random.Random(7)
+    docs = []
+    for i in range(n):
+        words = texts[i % len(texts)].split()
+        rng.shuffle(words)
+        docs.append(" ".join(words))
+    index = NearDuplicateIndex()
+    before = tree_rss_mb()
+    for i, text in enumerate(docs):
+        index.check_and_add(f"s{i}", text)
+    after = tree_rss_mb()
+    return round((after - before) * 1024 / n, 2)
 
 
 def _ray(workers: int) -> object:
