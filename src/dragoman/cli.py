@@ -73,6 +73,9 @@ def _run_common(f: Any) -> Any:
         click.option("--strict", is_flag=True,
                      help="Exit non-zero when any record was skipped."),
         click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON."),
+        click.option("--no-near-duplicates", "no_near", is_flag=True,
+                     help="Only exact duplicates are skipped (saves ~1 KB of memory per "
+                          "article on very long runs)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -83,7 +86,7 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
             workers: int | None, engine: str, address: str | None, lexicon: tuple[str, ...],
             actors: tuple[str, ...], batch_size: int | None, quiet: bool, strict: bool,
             as_json: bool, read_options: Any = None, cues: tuple[str, ...] = (),
-            framing: tuple[str, ...] = ()) -> Any:
+            framing: tuple[str, ...] = (), no_near: bool = False) -> Any:
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
                                TextColumn, TimeElapsedColumn)
@@ -116,7 +119,8 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
             progress.update(task, completed=s.processed, rate=s.rate, events=s.events)
 
         summary = run(inputs, store, config, engine=eng, read_options=read_options,
-                      on_issue=on_issue, on_progress=on_progress)
+                      on_issue=on_issue, on_progress=on_progress,
+                      detect_near_duplicates=not no_near)
         progress.update(task, completed=summary.processed, rate=summary.rate,
                         events=summary.events)
     if as_json:

@@ -49,7 +49,11 @@ class LocalEngine:
         if self.workers == 1:
             yield from Pipeline(config, run_id=run_id).process(articles)
             return
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        # not fork: forking a process that already ran DuckDB/pyarrow threads (a library user,
+        # the web app, a second run) leaves workers that segfault and a pool that respawns
+        # them forever. forkserver starts workers from a clean process instead.
+        methods = mp.get_all_start_methods()
+        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         chunk = max(1, config.batch_size)
         with ctx.Pool(self.workers, initializer=_init_worker, initargs=(config, run_id)) as pool:
             # imap keeps input order and bounds memory to a few chunks in flight per worker

@@ -102,12 +102,12 @@ class _FileActor(_PipelineActor):
     def __call__(self, batch: pa.Table) -> pa.Table:
         import pyarrow as pa
 
-        from ..ingest.readers import _make_article
+        from ..ingest.readers import article_from_record
 
         articles = []
         for row in batch.to_pylist():
             origin = str(row.pop("path", None) or "ray-input")
-            article = _make_article(row, origin, self.options, _log_read_issue)
+            article = article_from_record(row, origin, self.options, _log_read_issue)
             if article is not None:
                 articles.append(article)
         results = [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)
