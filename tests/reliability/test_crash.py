@@ -35,7 +35,7 @@ from reliability_corpus import (
 
 pytestmark = pytest.mark.slow
 
-N_ARTICLES = 150
+N_ARTICLES = 600
 #: (new segments committed by this run before the kill, extra delay in seconds)
 KILL_POINTS: tuple[tuple[int, float], ...] = ((1, 0.0), (3, 0.0), (1, -1.0))
 
@@ -57,7 +57,7 @@ def _kill_after(cmd: list[str], store: Path, new_segments: int, delay: float,
                 raise AssertionError("no segment committed within 240 s")
             time.sleep(0.02)
         # delay < 0: a random moment within the next segment's work (mid-batch, mid-write)
-        time.sleep(rng.uniform(0.05, 1.5) if delay < 0 else delay)
+        time.sleep(rng.uniform(0.05, 0.5) if delay < 0 else delay)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)

@@ -196,6 +196,20 @@ def _build_views(
             con.execute(f'CREATE OR REPLACE VIEW "{table}" AS {_view_sql(table, segments)}')
         return list(segments)
     except duckdb.Error as e:
+        if any(not seg.path.exists() for seg in segments):
+            # a compaction committed meanwhile and removed segments it replaced: the listing
+            # is stale, not damaged. Read the new listing (a few tries: compactions are rare)
+            for _ in range(5):
+                fresh = usable_segments(store)
+                try:
+                    for table in TABLES:
+                        con.execute(
+                            f'CREATE OR REPLACE VIEW "{table}" AS {_view_sql(table, fresh)}')
+                    return fresh
+                except duckdb.Error:
+                    if all(seg.path.exists() for seg in fresh):
+                        segments = fresh
+                        break
         # a file passed the cheap checks but DuckDB cannot bind it: find it by checksum
         log.warning("store %s: building views failed (%s); verifying checksums", store.root, e)
         good = _verified(store, segments)
