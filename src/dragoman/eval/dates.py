@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..extract import dates as dates_mod
-from ..types import DateRef
-from .gold import read_gold
-from .places import _contexts
+from .gold import gold_contexts, match_by_overlap, read_gold
 
 __all__ = ["DatesReport", "evaluate"]
 
@@ -62,23 +60,6 @@ class DatesReport:
         ])
 
 
-def _match(gold: list[dict[str, Any]], pred: list[DateRef]) -> list[tuple[int, int]]:
-    pairs: list[tuple[int, int]] = []
-    used: set[int] = set()
-    for gi, g in enumerate(gold):
-        best, best_ov = None, 0
-        for pi, p in enumerate(pred):
-            if pi in used:
-                continue
-            ov = min(g["end"], p.end) - max(g["start"], p.start)
-            if ov > best_ov:
-                best, best_ov = pi, ov
-        if best is not None:
-            used.add(best)
-            pairs.append((gi, best))
-    return pairs
-
-
 def _at_precision(gold: str, pred: str | None) -> bool:
     if pred is None:
         return False
@@ -98,7 +79,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
     type_gold: Counter[str] = Counter()
     type_hit: Counter[str] = Counter()
     read_gold(gold, 0)  # fail early on an unreadable file
-    for g, ctx in _contexts(pipeline, Path(gold), limit, timer):
+    for g, ctx in gold_contexts(pipeline, Path(gold), limit, timer):
         n_docs += 1
         t0 = time.perf_counter()
         pred = dates_mod.extract(ctx)
@@ -108,7 +89,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
         n_pred += len(pred)
         for t in golds:
             type_gold[t.get("type", "?")] += 1
-        for gi, pi in _match(golds, pred):
+        for gi, pi in match_by_overlap(golds, pred):
             n_match += 1
             gt, pt = golds[gi], pred[pi]
             type_hit[gt.get("type", "?")] += 1

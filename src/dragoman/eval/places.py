@@ -14,16 +14,13 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..extract import DocContext
 from ..extract import places as places_mod
-from ..pipeline import Pipeline, make_document
-from ..types import Place
-from .gold import gold_article, read_gold
+from ..pipeline import Pipeline
+from .gold import gold_contexts, match_by_overlap
 
 __all__ = ["LITERAL_TYPES", "PlacesReport", "evaluate", "haversine_km"]
 
@@ -83,46 +80,6 @@ class PlacesReport:
         ])
 
 
-def _contexts(pipeline: Pipeline, gold: Path, limit: int | None,
-              timer: list[float]) -> Iterator[tuple[dict[str, Any], DocContext]]:
-    def bodies() -> Iterator[tuple[str, tuple[dict[str, Any], Any, Any]]]:
-        for g in read_gold(gold, limit):
-            article = gold_article(g)
-            document = make_document(article, pipeline.run_id)
-            assert document.dateline is not None
-            b = document.dateline.body
-            yield article.text[b.start:b.end], (g, article, document)
-
-    it = pipeline.nlp.pipe(bodies(), as_tuples=True, batch_size=pipeline.config.batch_size)
-    while True:
-        t0 = time.perf_counter()
-        try:
-            doc, (g, article, document) = next(it)
-        except StopIteration:
-            return
-        timer[0] += time.perf_counter() - t0
-        yield g, DocContext(doc_id=article.id, run_id=pipeline.run_id, article=article,
-                            dateline=document.dateline, doc=doc,
-                            base=document.dateline.body.start, resources=pipeline.resources)
-
-
-def _match(gold: list[dict[str, Any]], pred: list[Place]) -> list[tuple[int, int]]:
-    pairs: list[tuple[int, int]] = []
-    used: set[int] = set()
-    for gi, g in enumerate(gold):
-        best, best_ov = None, 0
-        for pi, p in enumerate(pred):
-            if pi in used:
-                continue
-            ov = min(g["end"], p.end) - max(g["start"], p.start)
-            if ov > best_ov:
-                best, best_ov = pi, ov
-        if best is not None:
-            used.add(best)
-            pairs.append((gi, best))
-    return pairs
-
-
 def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
              literal_only: bool = False) -> PlacesReport:
     """Score the places extractor on a gold file (``limit`` first documents).
@@ -136,7 +93,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
     with_id = exact = 0
     errors: list[float] = []
     wrong: list[dict[str, Any]] = []
-    for g, ctx in _contexts(pipeline, Path(gold), limit, timer):
+    for g, ctx in gold_contexts(pipeline, Path(gold), limit, timer):
         n_docs += 1
         t0 = time.perf_counter()
         pred = places_mod.extract(ctx)
@@ -149,7 +106,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
                 min(i["end"], p.end) > max(i["start"], p.start) for i in ignored)]
         n_gold += len(golds)
         n_pred += len(pred)
-        for gi, pi in _match(golds, pred):
+        for gi, pi in match_by_overlap(golds, pred):
             n_match += 1
             gp, pp = golds[gi], pred[pi]
             if gp.get("geonameid") is not None:
