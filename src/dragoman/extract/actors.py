@@ -33,6 +33,7 @@ from rapidfuzz import process as rf_process
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from .. import _yaml
 from ..errors import DataFileError
 from ..types import ActorMention, ActorRef, Span
 from .context import DocContext
@@ -453,7 +454,7 @@ def _yaml_rows(path: Path) -> list[tuple[str, str, dict[str, str]]]:
     people, each a list of mappings with the TSV columns (aliases may be a list)."""
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
+        root = _yaml.compose(text)
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot read actor file ({exc})") from exc
     if root is None:
@@ -474,7 +475,7 @@ def _yaml_rows(path: Path) -> list[tuple[str, str, dict[str, str]]]:
             raise DataFileError(f"{path}:{value_node.start_mark.line + 1}: {table} must be a list")
         for item in value_node.value:
             origin = f"{path}:{item.start_mark.line + 1}"
-            data = yaml.safe_load(yaml.serialize(item))
+            data = _yaml.construct(item)
             if not isinstance(data, dict):
                 raise DataFileError(f"{origin}: an entry must be a mapping")
             unknown = set(data) - set(columns[table])
@@ -515,8 +516,8 @@ def load_sectors(path: Path | None = None) -> SectorLexicon:
     """Load and validate ``sectors.yaml``."""
     path = path or _data_dir() / "sectors.yaml"
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(yaml.serialize(root)) if root is not None else None
+        root = _yaml.compose(path.read_text(encoding="utf-8"))
+        data = _yaml.construct(root) if root is not None else None
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot read sector lexicon ({exc})") from exc
     if not isinstance(data, dict) or "codes" not in data or "sectors" not in data:
@@ -567,7 +568,7 @@ def load_pronouns(path: Path | None = None) -> PronounLexicon:
     listed once; unknown keys are an error)."""
     path = path or _data_dir() / "pronouns.yaml"
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = _yaml.compose(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot read pronoun lexicon ({exc})") from exc
     if not isinstance(root, yaml.MappingNode):

@@ -24,7 +24,16 @@ from ..types import Article, DateRef, Dateline, Place, Quote, SentenceRef, Span
 if TYPE_CHECKING:  # pragma: no cover
     from .resources import Resources
 
-__all__ = ["DocContext"]
+__all__ = ["DocContext", "doc_text"]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc: spaCy joins every token each time it is asked."""
+    cached = doc.user_data.get("dragoman_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["dragoman_text"] = cached
+    return cached
 
 
 @dataclass
@@ -56,11 +65,7 @@ class DocContext:
     @property
     def text(self) -> str:
         """The doc's text, built once (spaCy joins every token on each ``doc.text``)."""
-        cached = self.doc.user_data.get("dragoman_text")
-        if cached is None:
-            cached = self.doc.text
-            self.doc.user_data["dragoman_text"] = cached
-        return cached
+        return doc_text(self.doc)
 
     def span(self, start: int, end: int) -> Span:
         """A ``Span`` for doc-relative character offsets ``[start, end)``."""

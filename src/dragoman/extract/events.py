@@ -52,6 +52,7 @@ import yaml
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from .. import _yaml
 from ..errors import DataFileError
 from ..types import ActorRef, Event, Span
 from .context import DocContext
@@ -197,7 +198,7 @@ class Lexicon:
         return self.index.get(lemma, ())
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(_yaml.SafeLoader):  # type: ignore[misc,valid-type]
     """YAML 1.1 without the yes/no/on/off booleans ("prep: [on]" means the word "on")."""
 
 
@@ -1000,7 +1001,7 @@ def _excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     title = (ctx.article.title or "").strip()
     if len(title) >= 12:
-        head = ctx.doc.text[: len(title) + 200]
+        head = ctx.text[: len(title) + 200]
         norm = re.sub(r"\s+", " ", title).lower()
         pos = re.sub(r"\s+", " ", head).lower().find(norm)
         if pos >= 0:

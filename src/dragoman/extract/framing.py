@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 
 from ..errors import DataFileError
 from ..types import ActorRef, Frame, Span
-from .context import DocContext
+from .context import DocContext, doc_text
 from .quotes import packaged_file, read_yaml_file
 
 __all__ = ["FramingLexicon", "Marker", "extract", "load_framing", "read_framing_file"]
@@ -297,7 +297,7 @@ def extract(ctx: DocContext) -> list[Frame]:
     doc = ctx.doc
     frames: list[Frame] = []
     for kind in ("hedge", "label"):
-        for start, end, marker in lex.find(doc.text, kind):
+        for start, end, marker in lex.find(doc_text(doc), kind):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue

@@ -42,9 +42,10 @@ import yaml
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from .. import _yaml
 from ..errors import DataFileError
 from ..types import Place, PlaceRef
-from .context import DocContext
+from .context import DocContext, doc_text
 
 __all__ = [
     "GAZETTEER_VERSION",
@@ -92,7 +93,7 @@ def _read_yaml(name: str, path: Path | None = None) -> tuple[Any, str]:
         label = f"{_DATA}/{name}"
         raw = ilr.files(_DATA).joinpath(name).read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(raw), label
+        return _yaml.safe_load(raw), label
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f":{line + 1}" if line is not None else ""
@@ -241,7 +242,8 @@ class Gazetteer:
         self.metonym_verbs = metonym_verbs
         self.preps = preps
         self.dateline_lemmas = dateline_lemmas
-        self._buckets: dict[str, list[str]] | None = None
+        self._buckets: dict[tuple[str, int], tuple[list[str], array[int]]] | None = None
+        self._fuzzy_memo: dict[tuple[str, float], list[tuple[int, float]]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -257,25 +259,42 @@ class Gazetteer:
         return [hit] if isinstance(hit, int) else list(hit)
 
     def fuzzy(self, text: str, cutoff: float = 90.0) -> list[tuple[int, float]]:
-        """Entries whose key is close to ``text``'s key (rapidfuzz ratio ≥ ``cutoff``)."""
-        from rapidfuzz import fuzz, process
+        """Entries whose key is close to ``text``'s key (rapidfuzz ratio ≥ ``cutoff``).
 
+        Only keys with the same first letter and a length within 2 are compared: a ratio of
+        90 cannot be reached across a larger length gap. Results are cached per key (a
+        corpus names the same unknown places again and again).
+        """
         key = self.key(text)
         if len(key) < 5:
             return []
+        memo = self._fuzzy_memo.get((key, cutoff))
+        if memo is not None:
+            return memo
+        from rapidfuzz import fuzz, process
+
         if self._buckets is None:
-            buckets: dict[str, list[str]] = defaultdict(list)
-            for k in self.index:
-                buckets[k[:1]].append(k)
-            self._buckets = dict(buckets)
-        keys = self._buckets.get(key[:1], [])
-        near = [k for k in keys if abs(len(k) - len(key)) <= 2]
+            buckets: dict[tuple[str, int], tuple[list[str], array[int]]] = {}
+            for pos, k in enumerate(self.index):
+                keys, where = buckets.setdefault((k[:1], len(k)), ([], array("i")))
+                keys.append(k)
+                where.append(pos)
+            self._buckets = buckets
+        found: list[tuple[float, int, str]] = []
+        for n in range(len(key) - 2, len(key) + 3):
+            bucket = self._buckets.get((key[:1], n))
+            if bucket:
+                keys, where = bucket
+                found += [(-score, where[j], k) for k, score, j in process.extract(
+                    key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)]
         out: list[tuple[int, float]] = []
-        for k, score, _ in process.extract(key, near, scorer=fuzz.ratio, score_cutoff=cutoff,
-                                           limit=3):
+        for neg, _, k in sorted(found)[:3]:  # best score first, ties in index order
             hit = self.index[k]
             for i in [hit] if isinstance(hit, int) else hit:
-                out.append((i, float(score)))
+                out.append((i, -neg))
+        if len(self._fuzzy_memo) >= 50_000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[key, cutoff] = out
         return out
 
     def entry_id(self, geonameid: int) -> int | None:
@@ -937,7 +956,7 @@ def extract(ctx: DocContext) -> list[Place]:
     mentions = kept
     focus_cc, focus_a1 = _focus(gaz, mentions)
     # the counties the story names vote for their state's places ("Lamar County" → Paris, Tex.)
-    for key, v in _county_votes(ctx.doc.text).items():
+    for key, v in _county_votes(ctx.text).items():
         focus_a1[_LOCAL + key] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
@@ -1063,5 +1082,5 @@ def event_location(ctx: DocContext, sent: SpacySpan, trigger: Token) -> PlaceRef
 
 
 def _in_quote(sent: SpacySpan, doc_offset: int) -> bool:
-    text = sent.doc.text[sent.start_char:doc_offset]
+    text = doc_text(sent.doc)[sent.start_char:doc_offset]
     return text.count("“") > text.count("”") or text.count('"') % 2 == 1

@@ -40,9 +40,10 @@ import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from .. import _yaml
 from ..errors import DataFileError
 from ..types import ActorRef, Quote, Span
-from .context import DocContext
+from .context import DocContext, doc_text
 
 __all__ = ["Cue", "CueLexicon", "extract", "load_cues", "quote_id", "speaker_ref"]
 
@@ -58,7 +59,7 @@ _CUE_KEYS = frozenset({"cue", "kind", "complements", "class"})
 # --------------------------------------------------------------------------- data files
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(_yaml.SafeLoader):  # type: ignore[misc,valid-type]
     """A YAML loader that records the line of every mapping (as ``__line__``)."""
 
 
@@ -592,12 +593,12 @@ def _direct_cue(
             return hit
     # "“…” He added.": a short sentence right after the quote
     after = st.close_at + 1
-    if after < len(doc.text):
-        nxt = _tokens_in(doc, after, min(len(doc.text), after + 1))
+    if after < len(doc_text(doc)):
+        nxt = _tokens_in(doc, after, min(len(doc_text(doc)), after + 1))
         k = after
-        while k < len(doc.text) and doc.text[k] in " \t,":
+        while k < len(doc_text(doc)) and doc_text(doc)[k] in " \t,":
             k += 1
-        if k < len(doc.text) and doc.text[k] != "\n":
+        if k < len(doc_text(doc)) and doc_text(doc)[k] != "\n":
             tok = _tokens_in(doc, k, k + 1)
             if tok is not None:
                 sent = tok[0].sent
@@ -608,9 +609,9 @@ def _direct_cue(
         del nxt
     # "The Times reports:\n\n“…”": a sentence ending in a colon right before the quote
     k = st.open_at - 1
-    while k >= 0 and doc.text[k].isspace():
+    while k >= 0 and doc_text(doc)[k].isspace():
         k -= 1
-    if k >= 0 and doc.text[k] == ":":
+    if k >= 0 and doc_text(doc)[k] == ":":
         tok = _tokens_in(doc, k, k + 1)
         if tok is not None:
             sent = tok[0].sent
@@ -636,7 +637,7 @@ def _speaker_of(ctx: DocContext, hit: _CueHit, hits: dict[int, _CueHit]) -> Acto
 def extract(ctx: DocContext) -> list[Quote]:
     """Direct and indirect quotes of the document, in text order."""
     doc = ctx.doc
-    text = doc.text
+    text = doc_text(doc)
     hits = _cue_hits(doc, _lexicon(ctx))
 
     # 1. indirect candidates: every cue with a complement clause

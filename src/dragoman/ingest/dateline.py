@@ -44,6 +44,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import _yaml
 from ..errors import DataFileError
 from ..types import Dateline, Span
 
@@ -124,7 +125,7 @@ def _read_lexicon_file(path: Path) -> dict[str, list]:  # type: ignore[type-arg]
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: cannot read dateline lexicon ({exc})") from exc
     try:
-        root = yaml.compose(raw, Loader=yaml.SafeLoader)
+        root = _yaml.compose(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
