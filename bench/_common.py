@@ -94,13 +94,38 @@ def tree_rss_mb(pid: int | None = None) -> float:
     return sum(_rss_kb(p) for p in [pid, *_children(pid)]) / 1024
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: private pages plus each shared page divided by its sharers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(pid: int | None = None) -> dict[int, tuple[float, float]]:
+    """{pid: (RSS MB, PSS MB)} of a process and all its descendants.
+
+    The sum of PSS over a process tree is the physical memory the tree holds (pages shared
+    between a forkserver and its workers counted once); the sum of RSS counts them in every
+    process that maps them.
+    """
+    pid = pid or os.getpid()
+    return {p: (_rss_kb(p) / 1024, _pss_kb(p) / 1024) for p in [pid, *_children(pid)]}
+
+
 class RssSampler(threading.Thread):
     """Samples the RSS of this process tree every ``interval`` seconds; ``peak_mb``."""
 
     def __init__(self, interval: float = 0.5) -> None:
         super().__init__(daemon=True)
         self.interval = interval
-        self.peak_mb = 0.0
+        self.peak_mb = 0.0  # summed RSS of the tree
+        self.peak_pss_mb = 0.0  # summed PSS of the tree (physical memory)
+        self.peak_process_mb = 0.0  # the largest RSS of any one process
         self.last_mb = 0.0
         self.samples: list[tuple[float, float]] = []
         self._halt = threading.Event()
@@ -108,9 +133,13 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            mb = tree_rss_mb()
+            tree = tree_memory()
+            mb = sum(rss for rss, _ in tree.values())
             self.last_mb = mb
             self.peak_mb = max(self.peak_mb, mb)
+            self.peak_pss_mb = max(self.peak_pss_mb, sum(pss for _, pss in tree.values()))
+            self.peak_process_mb = max(self.peak_process_mb,
+                                       max((rss for rss, _ in tree.values()), default=0.0))
             self.samples.append((round(time.perf_counter() - self._t0, 2), round(mb, 1)))
             self._halt.wait(self.interval)
 

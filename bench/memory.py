@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         "articles_per_s": round(args.n / wall, 2),
         "baseline_rss_mb": round(baseline, 1),
         "peak_rss_mb": round(sampler.peak_mb, 1),
+        "peak_pss_mb": round(sampler.peak_pss_mb, 1),
+        "peak_one_process_rss_mb": round(sampler.peak_process_mb, 1),
         f"rss_at_{marks.get('mark_at')}_mb": marks.get("mark"),
         f"rss_at_{end_at}_mb": round(end_rss, 1),
         "rss_points": points[:: max(1, len(points) // 12)],
@@ -98,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         ("near_dup_index_kb_per_article: RSS growth of a dragoman.ingest NearDuplicateIndex "
         "per distinct article added (synthetic distinct texts: corpus words shuffled); the "
         "runner keeps one for the whole run on the driver."),
-        "RSS = this process + all descendants (worker pool), sampled from /proc every 0.5 s.",
+        ("RSS = this process + all descendants (worker pool), sampled from /proc every 0.5 s; "
+         "peak_pss_mb sums PSS instead (pages shared between processes counted once: the "
+         "physical memory of the run); peak_one_process_rss_mb is the largest single process."),
         ("targets: peak ≤ 1.5 GB over 50k articles; growth ≤ 10 % between the 10k-th and "
         "50k-th article."),
     ]

@@ -33,6 +33,9 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("model", DEFAULT_MODEL, "Installed spaCy pipeline to use (package or path)."),
     Setting("batch_size", 32, "Articles per nlp.pipe batch and per store segment flush."),
+    Setting("batch_chars", 40_000,
+            "Characters per nlp.pipe batch at most: spaCy's working memory grows with the "
+            "tokens of a batch (~15 KB each), its speed does not."),
     Setting("segment_size", 500, "Articles per store segment (one atomic commit)."),
     Setting("workers", 1, "Worker processes for the local engine."),
     Setting("lexicon", (), "Extra event trigger lexicon files (YAML), added to the packaged one."),
@@ -54,6 +57,7 @@ _DEFAULTS = {s.name: s.default for s in SETTINGS}
 class Config:
     model: str = DEFAULT_MODEL
     batch_size: int = 32
+    batch_chars: int = 40_000
     segment_size: int = 500
     workers: int = 1
     lexicon: tuple[str, ...] = ()

@@ -65,7 +65,7 @@ def gold_contexts(pipeline: Pipeline, gold: Path, limit: int | None,
             b = document.dateline.body
             yield article.text[b.start:b.end], (g, article, document)
 
-    it = pipeline.nlp.pipe(bodies(), as_tuples=True, batch_size=pipeline.config.batch_size)
+    it = pipeline.parse(bodies())
     while True:
         t0 = time.perf_counter()
         try:
