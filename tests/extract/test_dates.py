@@ -66,6 +66,10 @@ DCT_1998 = dt.date(1998, 3, 1)  # a Sunday
     ("the latest quarter", dt.date(1989, 10, 25), None, "1989-Q3", "quarter", "date"),
     ("a year earlier", DCT_1998, None, "1997", "year", "date"),
     ("two days ago", DCT_1998, None, "1998-02-27", "day", "date"),
+    # a decade ago is a year, not the decade
+    ("a decade ago", dt.date(1999, 3, 12), None, "1989", "year", "date"),
+    ("two decades ago", dt.date(1999, 3, 12), None, "1979", "year", "date"),
+    ("the week of March 6", dt.date(2000, 2, 24), None, "2000-W10", "week", "date"),
     ("June last year", DCT_1998, None, "1997-06", "month", "date"),
     ("this summer", THU, None, "2017-SU", "season", "date"),
     ("now", THU, None, "PRESENT_REF", None, "date"),
@@ -191,3 +195,49 @@ def test_a_year_ago_follows_the_named_quarter_not_itself(
     assert ("the third quarter", "1989-Q3") in got
     values = [v for t, v in got if "year" in t.lower()]
     assert values and all(v == "1988-Q3" for v in values)
+
+
+@pytest.mark.parametrize("sentence, published, expected", [
+    # a deadline with a clock time before the weekday still points forward
+    ("The agency gave the relatives until 9 a.m. Tuesday to sign.", "2000-04-03",
+     "2000-04-04"),
+    # what is planned or put off happens later
+    ("Protesters planned a large demonstration on Saturday.", "2000-01-07", "2000-01-08"),
+    ("Officials postponed until Tuesday morning any action on the case.", "2000-03-30",
+     "2000-04-04"),
+    ("On Tuesday, the league plans to hold a news conference.", "1998-10-26", "1998-10-27"),
+    # ... but not when the date says when the planning happened, or inside a past clause
+    ("On Friday, the government planned to pay the first claims.", "1998-09-30",
+     "1998-09-25"),
+    ("A service planned for Saturday was canceled.", "1999-10-24", "1999-10-23"),
+])
+def test_weekday_direction_from_the_clause(make_ctx: Callable[..., DocContext], sentence: str,
+                                           published: str, expected: str) -> None:
+    found = dates.extract(make_ctx(sentence, published=published))
+    days = [d.value for d in found if d.precision == "day"]
+    assert days == [expected]
+
+
+def test_present_perfect_is_past(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Investigators have been searching for him since shortly after the "
+                   "Oct. 23 slaying.", published="1999-05-06")
+    got = {d.text: d.value for d in dates.extract(ctx)}
+    assert got["Oct. 23"] == "1998-10-23"
+
+
+def test_that_year_and_that_day_follow_the_last_named_date(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("He fled to Florida in June 1998 and returned to Cuba later that year. "
+                   "The doctor was killed on Oct. 23, 1999. Earlier that day, the family "
+                   "sent a fax.", published="2000-01-28")
+    got = {d.text: d.value for d in dates.extract(ctx)}
+    assert got["later that year"] == "1998"
+    assert got["Earlier that day"] == "1999-10-23"
+
+
+def test_that_year_without_an_antecedent_is_not_invented(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Prices fell sharply that year.", published="2000-01-28")
+    got = {d.text: d.value for d in dates.extract(ctx)}
+    # no earlier date to point back to: read as the publication year, as before
+    assert got["that year"] == "2000"

@@ -6,11 +6,19 @@ over all timexes; value accuracy on the matched gold timexes of type DATE: exact
 match, and match at the gold's precision (the predicted value cut to the gold value's
 length, so ``1998-01-08`` matches gold ``1998-01``; TimeML ``*_REF`` values must be equal).
 
+Exact match compares *canonical* values: the older TIMEX2 notation some gold files use for
+the same value is rewritten to the TIMEX3 one TimeBank and dragoman use — trailing
+unspecified fields dropped (``1968-XX`` = ``1968``, ``1994-XX-XX`` = ``1994``), decades
+without the placeholder (``198X`` = ``198``, ``19XX`` = ``19``), week numbers with two digits
+(``2000-W7`` = ``2000-W07``). Only notation changes; a different date never matches. The
+string-equal figure is reported as well (``value_exact_strict``).
+
 Only the spaCy model and the dates extractor run.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -38,6 +46,7 @@ class DatesReport:
     date_matched: int
     value_exact: float
     value_at_precision: float
+    value_exact_strict: float
     nlp_seconds: float
     dates_seconds: float
     by_type_recall: dict[str, float] = field(default_factory=dict)
@@ -55,9 +64,29 @@ class DatesReport:
              f"  (gold {self.gold}, predicted {self.predicted}, matched {self.matched})"),
             f"  recall by gold type: {types}",
             (f"  DATE values  exact {self.value_exact:.3f}  at gold precision "
-             f"{self.value_at_precision:.3f}  (of {self.date_matched} matched DATE timexes)"),
+             f"{self.value_at_precision:.3f}  string-equal {self.value_exact_strict:.3f}"
+             f"  (of {self.date_matched} matched DATE timexes)"),
             f"  time         nlp {self.nlp_seconds:.1f} s, dates {self.dates_seconds:.1f} s",
         ])
+
+
+_UNSPECIFIED = re.compile(r"(?:-XX)+$")
+_DECADE_X = re.compile(r"^(\d{2,3})X+$")
+_WEEK = re.compile(r"^(\d{4})-W(\d)(\b.*)$")
+
+
+def canonical(value: str | None) -> str | None:
+    """A TimeML value in TIMEX3 notation (see the module doc); None stays None."""
+    if value is None:
+        return None
+    v = _UNSPECIFIED.sub("", value)
+    m = _DECADE_X.match(v)
+    if m:
+        v = m.group(1)
+    m = _WEEK.match(v)
+    if m:
+        v = f"{m.group(1)}-W0{m.group(2)}{m.group(3)}"
+    return v
 
 
 def _at_precision(gold: str, pred: str | None) -> bool:
@@ -74,7 +103,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
     timer = [0.0]
     t_dates = 0.0
     n_docs = n_gold = n_pred = n_match = 0
-    n_date = exact = at_prec = 0
+    n_date = exact = strict = at_prec = 0
     errs: list[dict[str, Any]] = []
     type_gold: Counter[str] = Counter()
     type_hit: Counter[str] = Counter()
@@ -95,12 +124,13 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
             type_hit[gt.get("type", "?")] += 1
             if gt.get("type") == "DATE":
                 n_date += 1
-                exact += int(pt.value == gt["value"])
-                if pt.value != gt["value"]:
+                strict += int(pt.value == gt["value"])
+                exact += int(canonical(pt.value) == canonical(gt["value"]))
+                if canonical(pt.value) != canonical(gt["value"]):
                     errs.append({"doc": g.get("id"), "published": g.get("published"),
                                  "gold_text": gt.get("text"), "text": pt.text,
                                  "gold": gt["value"], "predicted": pt.value})
-                at_prec += int(_at_precision(gt["value"], pt.value))
+                at_prec += int(_at_precision(canonical(gt["value"]) or "", canonical(pt.value)))
     p = n_match / n_pred if n_pred else 0.0
     r = n_match / n_gold if n_gold else 0.0
     return DatesReport(
@@ -115,6 +145,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
         date_matched=n_date,
         value_exact=round(exact / n_date, 4) if n_date else 0.0,
         value_at_precision=round(at_prec / n_date, 4) if n_date else 0.0,
+        value_exact_strict=round(strict / n_date, 4) if n_date else 0.0,
         nlp_seconds=round(timer[0], 2),
         dates_seconds=round(t_dates, 2),
         by_type_recall={k: round(type_hit[k] / v, 4) for k, v in type_gold.items()},

@@ -236,6 +236,12 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
     wd_re = "|".join(sorted(weekdays, key=len, reverse=True))
     s.split()
 
+    # "the week of March 6": the ISO week holding that day
+    m = re.match(r"^(?:the )?week of (.+)$", s)
+    if m:
+        day = _resolve_norm(m.group(1), anchor, tense, v)
+        if day is not None and day.precision == "day" and day.value and "/" not in day.value:
+            return Resolved(_iso_week(dt.date.fromisoformat(day.value)), "week")
     # "the fourth quarter ended Aug. 26", "the year ended Sept. 30": the period, placed by
     # its last day (a fiscal quarter keeps its own number)
     m = re.match(r"^(.*\b(?:quarter|half|year|period)) (?:that )?(?:ended|ending|ends) (.+)$", s)
@@ -470,6 +476,8 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
         n = _num(m.group(1), v)
         unit = m.group(2)
         sign = -1 if m.group(3) in ("ago", "earlier", "before") else 1
+        if unit == "decade":  # "a decade ago" is a year ("1989"), not the 1980s
+            n, unit = (n * 10 if n is not None else None), "year"
         if n is None or anchor is None:
             return Resolved(None, v.units[unit][1])
         return _shift(anchor, sign * n, unit)
@@ -637,18 +645,29 @@ def _patterns() -> list[re.Pattern[str]]:
 
 _FUTURE_AUX = frozenset({"will", "shall", "would", "must", "should", "'ll", "wo"})
 _FUTURE_PREPS = frozenset({"until", "by", "till"})
+_CLOCK = frozenset({"a.m.", "p.m.", "am", "pm", "a.m", "p.m", "noon", "midnight", "edt", "est",
+                    "cdt", "cst", "pdt", "pst", "gmt", "utc", "local", "time"})
+# what is planned, scheduled or put off happens after the planning
+_PLAN_VERBS = frozenset({"plan", "schedule", "reschedule", "postpone", "delay", "intend",
+                         "expect"})
 _SAY = frozenset({"say", "tell", "report", "announce", "confirm", "state", "claim", "be",
                   "have"})
 
 
-def _tense(tok: Token) -> str | None:
-    """'future' / 'past' / None for the clause a token belongs to."""
-    # a deadline ("by Jan. 14", "until Tuesday", "as early as Tuesday") points forward
-    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    if prev is not None and prev.dep_ == "prep" and prev.lower_ in _FUTURE_PREPS:
+def _tense(tok: Token, first: Token | None = None) -> str | None:
+    """'future' / 'past' / None for the clause a token belongs to (``tok``: the
+    expression's head; ``first``: its first token, where a deadline preposition is sought)."""
+    # a deadline ("by Jan. 14", "until Tuesday", "until 9 a.m. Tuesday", "as early as
+    # Tuesday") points forward
+    doc = tok.doc
+    k = (first if first is not None else tok).i - 1
+    while k >= 0 and (doc[k].like_num or doc[k].lower_ in _CLOCK) and tok.i - k <= 5:
+        k -= 1
+    prev = doc[k] if k >= 0 else None
+    if prev is not None and prev.dep_ in ("prep", "mark") and prev.lower_ in _FUTURE_PREPS:
         return "future"
-    if prev is not None and prev.lower_ == "as" and tok.i > 1 and \
-            tok.doc[tok.i - 2].lower_ in ("soon", "early"):
+    if prev is not None and prev.lower_ == "as" and k > 0 and \
+            doc[k - 1].lower_ in ("soon", "early"):
         return "future"
     t = tok
     for _ in range(6):
@@ -664,6 +683,13 @@ def _tense(tok: Token) -> str | None:
         return "future"
     if any(c.lower_ == "going" for c in t.children) or t.lower_ in ("scheduled", "due", "set"):
         return "future"
+    if (t.lemma_ in _PLAN_VERBS and (tok.i > t.i or t.tag_ in ("VBZ", "VBP"))
+            and t.dep_ not in ("acl", "amod", "relcl")):
+        # "planned a demonstration on Saturday", "postponed until Tuesday", "On Tuesday, the
+        # league plans to …"; not "On Friday, the government planned …" (when the planning
+        # happened) nor "a service planned for Saturday was canceled" (a participle in a
+        # past clause)
+        return "future"
     if t.dep_ == "xcomp" and t.head.lemma_ in ("set", "schedule", "due", "expect", "plan",
                                                "intend", "hope", "aim", "be"):
         return "future"  # "is to resume trading Tuesday"
@@ -674,8 +700,8 @@ def _tense(tok: Token) -> str | None:
         return "future"  # "Arafat and Netanyahu meet separately Monday"
     if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
         return "past"
-    if t.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes):
-        return "past"
+    if t.tag_ in ("VBN", "VBG") and any(c.lemma_ == "have" for c in auxes):
+        return "past"  # "has signed", "have been searching since the Oct. 23 slaying"
     return None
 
 
@@ -735,11 +761,12 @@ def extract(ctx: DocContext) -> list[DateRef]:
     doc = ctx.doc
     out: list[DateRef] = []
     quarter: str | None = None  # the reporting quarter the text last named
+    last: Resolved | None = None  # the last calendar date the text named ("that day")
     for s, e in _candidates(ctx):
         span = doc.char_span(s, e, alignment_mode="expand")
-        tense = _tense(span.root) if span is not None else None
+        tense = _tense(span.root, span[0]) if span is not None else None
         text = doc_text(doc)[s:e]
-        r = _anaphoric(text, quarter)
+        r = _anaphoric(text, quarter) or _that_unit(text, last)
         named = r is None
         if r is None:
             r = resolve(text, anchor, tense)
@@ -750,9 +777,33 @@ def extract(ctx: DocContext) -> list[DateRef]:
         if (named and r.precision == "quarter" and r.value and _QUARTER.match(r.value)
                 and not _NOT_CONTEXT.search(text)):
             quarter = r.value
+        if r.value and r.kind == "date" and _DATED.match(r.value):
+            last = r
         out.append(DateRef(doc_id=ctx.doc_id, start=ctx.abs(s), end=ctx.abs(e), text=text,
                            value=r.value, precision=r.precision, kind=r.kind))
     return out
+
+
+_DATED = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?$")
+_THAT = re.compile(r"^(?:(?:early|earlier|late|later) (?:in |on )?)?that (day|month|year|week)$")
+
+
+def _that_unit(text: str, last: Resolved | None) -> Resolved | None:
+    """"that day", "later that year": the day/month/year of the last date the text named
+    (None when the text named none fine enough, so the resolver's own reading applies)."""
+    m = _THAT.match(_norm(text))
+    if m is None or last is None or last.value is None:
+        return None
+    unit, value = m.group(1), last.value
+    if unit == "year":
+        return Resolved(value[:4], "year")
+    if unit == "month" and len(value) >= 7:
+        return Resolved(value[:7], "month")
+    if unit in ("day", "week") and len(value) == 10:
+        if unit == "week":
+            return Resolved(_iso_week(dt.date.fromisoformat(value)), "week")
+        return Resolved(value, "day")
+    return None
 
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
