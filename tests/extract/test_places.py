@@ -253,3 +253,59 @@ def test_county_votes_are_shared_among_the_states_that_have_the_county() -> None
     assert votes["US.TX"] == pytest.approx(votes["US.GA"])
     assert votes["US.TX"] > votes["US.AL"] > 0
     assert sum(votes.values()) == pytest.approx(2.0)
+
+
+def _division(gaz: places.Gazetteer, name: str, cc: str) -> list[int]:
+    return [i for i in gaz.lookup(name) if gaz.feature[i] == "A.ADM1" and gaz.cc[i] == cc]
+
+
+def test_divisions_outside_the_us_are_in_the_gazetteer(gaz: places.Gazetteer) -> None:
+    for name, cc in [("Ontario", "CA"), ("Helmand", "AF"), ("Sindh", "PK"), ("Bavaria", "DE"),
+                     ("Nineveh", "IQ"), ("Helmand Province", "AF"), ("Idlib Governorate", "SY")]:
+        hits = _division(gaz, name, cc)
+        assert hits, name
+        i = hits[0]
+        assert gaz.ids[i] == 0  # no GeoNames id is known for these: None in the records
+        assert gaz.admin1_names[gaz.admin1_key(i)] in name
+    # the division's point lies inside the country, not at its populous edge only
+    on = _division(gaz, "Ontario", "CA")[0]
+    assert 44.0 < gaz.lat[on] < 50.0 and -92.0 < gaz.lon[on] < -78.0
+
+
+def test_eponymous_and_generic_divisions_need_their_word(gaz: places.Gazetteer) -> None:
+    assert not _division(gaz, "Aleppo", "SY")  # bare "Aleppo" is the city
+    assert _division(gaz, "Aleppo Governorate", "SY")
+    assert not [i for i in gaz.lookup("Western") if gaz.feature[i] == "A.ADM1" and not gaz.ids[i]]
+    assert not [i for i in gaz.lookup("North State") if gaz.feature[i] == "A.ADM1"]
+
+
+def test_cities_carry_their_division_name(make_ctx: Callable[..., DocContext]) -> None:
+    found = places.extract(make_ctx("Protesters marched in Toronto and Lahore on Sunday."))
+    by_text = {p.text: p for p in found}
+    assert by_text["Toronto"].admin1 == "Ontario"
+    assert by_text["Lahore"].admin1 == "Punjab"
+
+
+@pytest.mark.parametrize("text, word, country", [
+    ("Heavy rain flooded parts of Ontario, officials in Toronto said.", "Ontario", "CAN"),
+    ("Fighting spread across Helmand, Afghan officials said.", "Helmand", "AFG"),
+])
+def test_a_province_is_resolved_as_the_province(
+        make_ctx: Callable[..., DocContext], text: str, word: str, country: str) -> None:
+    hit = [p for p in places.extract(make_ctx(text)) if p.text == word]
+    assert hit and hit[0].feature == "A.ADM1" and hit[0].country == country
+    assert hit[0].geonameid is None
+
+
+def test_city_word_province_picks_the_division(make_ctx: Callable[..., DocContext]) -> None:
+    found = places.extract(make_ctx("Government forces shelled villages in Aleppo province "
+                                    "while residents of Aleppo stayed inside."))
+    aleppos = [p for p in found if p.text == "Aleppo"]
+    assert [p.feature for p in aleppos] == ["A.ADM1", "P.PPL"]
+    assert aleppos[1].geonameid == 170063
+
+
+def test_gaza_stays_the_strip_not_a_province_abroad(make_ctx: Callable[..., DocContext]) -> None:
+    hit = [p for p in places.extract(make_ctx("Rockets were fired from Gaza on Monday."))
+           if p.text == "Gaza"]
+    assert hit and hit[0].country == "PSE"

