@@ -88,8 +88,14 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
             as_json: bool, read_options: Any = None, cues: tuple[str, ...] = (),
             framing: tuple[str, ...] = (), no_near: bool = False) -> Any:
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                               TextColumn, TimeElapsedColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from .engines import get_engine
     from .runner import RunSummary, run

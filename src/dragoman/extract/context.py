@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from ..types import Article, DateRef, Dateline, Place, Quote, SentenceRef, Span
+from ..types import Article, Dateline, DateRef, Place, Quote, SentenceRef, Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from .resources import Resources

@@ -239,9 +239,9 @@ def _resolve_norm(s: str, anchor: dt.date | None, tense: str | None,
     # "the week of March 6": the ISO week holding that day
     m = re.match(r"^(?:the )?week of (.+)$", s)
     if m:
-        day = _resolve_norm(m.group(1), anchor, tense, v)
-        if day is not None and day.precision == "day" and day.value and "/" not in day.value:
-            return Resolved(_iso_week(dt.date.fromisoformat(day.value)), "week")
+        held = _resolve_norm(m.group(1), anchor, tense, v)
+        if held is not None and held.precision == "day" and held.value and "/" not in held.value:
+            return Resolved(_iso_week(dt.date.fromisoformat(held.value)), "week")
     # "the fourth quarter ended Aug. 26", "the year ended Sept. 30": the period, placed by
     # its last day (a fiscal quarter keeps its own number)
     m = re.match(r"^(.*\b(?:quarter|half|year|period)) (?:that )?(?:ended|ending|ends) (.+)$", s)

@@ -388,8 +388,9 @@ def load_lexicon(extra_files: Sequence[str] = ()) -> Lexicon:
             re.compile(pattern)
         except re.error as exc:
             raise DataFileError(f"cues.caption_patterns: bad pattern {pattern!r}: {exc}") from exc
-    cues_obj = Cues(**{k: (tuple(v) if k == "caption_patterns" else frozenset(v))
-                       for k, v in cue_lists.items()})
+    fields: dict[str, Any] = {k: (tuple(v) if k == "caption_patterns" else frozenset(v))
+                              for k, v in cue_lists.items()}
+    cues_obj = Cues(**fields)
     index: dict[str, list[TriggerEntry]] = {}
     for e in entries:
         for lemma in e.lemmas:

@@ -1004,7 +1004,7 @@ def _focus(gaz: Gazetteer, mentions: list[_Mention]) -> tuple[Counter[str], Coun
             own_a1 = gaz.admin1_key(i)
             a1[own_a1] += 1
         m.own = (gaz.cc[i], w, own_a1)
-        name_cc[plain(m.text, gaz.rules)][gaz.cc[i]] += w
+        name_cc[plain(m.text, gaz.rules)][gaz.cc[i]] += w  # type: ignore[assignment]
         if own_a1:
             name_a1[plain(m.text, gaz.rules)][own_a1] += 1
         # the division vote: only from names that leave no doubt about their division (a

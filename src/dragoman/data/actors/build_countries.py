@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 HEADER = ["iso3", "name", "aliases", "demonyms", "capital", "wikidata"]
 
@@ -45,7 +46,7 @@ def build_rows() -> list[list[str]]:
     import countryinfo
     import pycountry
 
-    info_by_iso3: dict[str, dict] = {}
+    info_by_iso3: dict[str, Any] = {}
     for ci in countryinfo.all_countries():
         try:
             info = ci.info()
@@ -58,15 +59,15 @@ def build_rows() -> list[list[str]]:
 
     rows: list[list[str]] = []
     for c in sorted(pycountry.countries, key=lambda c: c.alpha_3):
-        info = info_by_iso3.get(c.alpha_3, {})
-        names = [getattr(c, "common_name", None), info.get("name"), c.name]
-        names = [n for n in names if n and not _INVERTED.search(n)]
+        facts = info_by_iso3.get(c.alpha_3, {})
+        names: list[str] = [n for n in (getattr(c, "common_name", None), facts.get("name"), c.name)
+                            if n and not _INVERTED.search(n)]
         name = names[0] if names else _uninvert(c.name)
-        aliases = [c.name, getattr(c, "official_name", None) or "", info.get("name") or ""]
-        aliases += [a for a in info.get("altSpellings") or [] if _LATIN.match(a) and len(a) > 3]
+        aliases = [c.name, getattr(c, "official_name", None) or "", facts.get("name") or ""]
+        aliases += [a for a in facts.get("altSpellings") or [] if _LATIN.match(a) and len(a) > 3]
         aliases = [a for a in _clean(aliases) if a != name and not _INVERTED.search(a)]
-        demonyms = _clean([info.get("demonym") or ""])
-        capital = info.get("capital") or ""
+        demonyms = _clean([facts.get("demonym") or ""])
+        capital = facts.get("capital") or ""
         rows.append([c.alpha_3, name, "|".join(aliases), "|".join(demonyms), capital, ""])
     return rows
 

@@ -126,7 +126,7 @@ def check(paths: list[str], show_errors: bool = False) -> dict[str, Any]:
                     errors.append(f"{art.id}: {text!r} gold {country}/{sector} got "
                                   f"{sorted(map(str, got_c))}/{sorted(map(str, got_s))}")
     n = totals["actors"] or 1
-    report = {
+    report: dict[str, Any] = {
         **totals,
         "country_accuracy": round(totals["country_ok"] / n, 3),
         "sector_accuracy": round(totals["sector_ok"] / (totals["sector_judged"] or 1), 3),
