@@ -94,3 +94,26 @@ def test_article_over_max_article_chars_is_skipped_with_message(tmp_path: Path) 
                   on_issue=issues.append)
     assert summary.processed == 1 and summary.skipped == 1
     assert any("'big'" in i and "max_article_chars" in i for i in issues), issues
+
+
+def test_worker_pool_with_interleaved_duplicates_writes_each_document_once(
+        tmp_path: Path) -> None:
+    """With a pool, duplicates are recorded by the thread feeding the workers while results
+    arrive on the main thread; small segments make both flush often. Every input document
+    must be stored exactly once (a race once committed whole segments twice)."""
+    rows = []
+    filler = " The statement gave no further details." * 40  # fills the pool's task pipe
+    for i in range(240):
+        base = ARTICLES[i % 3]
+        if i % 2:
+            rows.append(dict(rows[-1], id=f"copy-{i}"))  # the same text: an exact duplicate
+        else:
+            rows.append(dict(base, id=f"orig-{i}",
+                             text=f"{base['text']} Report number {i}.{filler}"))
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    summary = run([str(src)], tmp_path / "store",
+                  Config(workers=2, segment_size=3, batch_size=2))
+    assert summary.processed + summary.duplicates == 240
+    ids = [r["doc_id"] for r in api.iter_table(Store.open(tmp_path / "store"), "documents")]
+    assert len(ids) == 240
+    assert sorted(set(ids)) == sorted(r["id"] for r in rows)

@@ -291,3 +291,50 @@ def test_none_in_a_required_field_is_refused(tmp_path: Path) -> None:
         w.flush()
     assert not store.lock_path.exists()
     assert count(store, "events") == 0
+
+
+def test_writer_from_several_threads_commits_each_document_once(tmp_path: Path) -> None:
+    """The runner adds duplicates from the pool's feeder thread while the main thread adds
+    results: every document must land in exactly one segment."""
+    import threading
+
+    from dragoman.store import Store
+
+    store = Store.open(tmp_path / "s", create=True)
+    n_threads, per_thread = 4, 120
+    with store.writer("r1", segment_size=7) as writer:
+        def feed(k: int) -> None:
+            for i in range(per_thread):
+                writer.add(simple_result(f"t{k}-{i}", n_events=1))
+
+        threads = [threading.Thread(target=feed, args=(k,)) for k in range(n_threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    ids = [r[0] for r in store.reader().fetchall("SELECT doc_id FROM documents", [])]
+    assert len(ids) == n_threads * per_thread
+    assert len(set(ids)) == len(ids)
+    events = store.reader().fetchall("SELECT count(*) FROM events", [])[0][0]
+    assert events == n_threads * per_thread
+
+
+def test_compaction_is_bounded_per_merged_segment(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long run's many segments are merged into several bounded ones, not one huge one
+    (compaction reads a group at a time: its memory does not grow with the run)."""
+    from dragoman.store import segments as seg_mod
+
+    monkeypatch.setattr(seg_mod, "COMPACT_MAX_DOCUMENTS", 6)
+    store = Store.open(tmp_path / "s", create=True)
+    with store.writer("r1", segment_size=1) as w:
+        for i in range(20):
+            w.add(simple_result(f"d{i}"))
+    segs = store.segments()
+    assert 1 < len(segs) < 20
+    assert all(s.rows("documents") <= 6 for s in segs)
+    assert count(store, "documents") == 20
+    # merged segments are not "small" any more: a second compaction leaves them alone
+    big = [s for s in segs if s.rows("documents") >= 3]
+    assert big and compact(store) in (None, *[s.id for s in store.segments()])
+    assert {s.id for s in big} <= {s.id for s in store.segments()}

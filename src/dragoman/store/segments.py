@@ -67,8 +67,10 @@ MANIFEST = "manifest.json"
 STORE_JSON = "store.json"
 #: Parquet row group size: small enough for parallel scans and min/max pruning on 2 cores
 ROW_GROUP_SIZE = 64 * 1024
-#: a segment with fewer event rows than this is "small" and merged by ``compact``
+#: a merged segment holds at most this many event rows and documents: compaction reads one
+#: group of segments at a time, so this bounds its memory (~150 MB) however long the run was
 SMALL_SEGMENT_ROWS = 250_000
+COMPACT_MAX_DOCUMENTS = 5_000
 #: ``StoreWriter.close`` compacts when at least this many small segments exist
 AUTO_COMPACT_SEGMENTS = 16
 
@@ -515,6 +517,10 @@ class StoreWriter:
         self._runs: list[dict[str, Any]] = []
         self._run_info: dict[str, Any] | None = None
         self._buffered_docs: set[str] = set()
+        # add/flush may be called from several threads (the runner records duplicates from
+        # the thread that feeds a worker pool while the main thread writes results): one
+        # buffer, one flush at a time, or a segment is committed twice
+        self._mutex = threading.RLock()
         self.segments_written: list[str] = []
         self.documents_written = 0
         self.skipped_known = 0
@@ -539,9 +545,10 @@ class StoreWriter:
 
     def begin_run(self, info: dict[str, Any]) -> None:
         """Record the run: started, dragoman_version, model, model_version, config (JSON)."""
-        self._check_open()
-        self._run_info = dict(info)
-        self._runs.append(self._run_row(status="running"))
+        with self._mutex:
+            self._check_open()
+            self._run_info = dict(info)
+            self._runs.append(self._run_row(status="running"))
 
     def _run_row(self, status: str, summary: dict[str, Any] | None = None) -> dict[str, Any]:
         info = self._run_info or {}
@@ -566,7 +573,13 @@ class StoreWriter:
         }
 
     def add(self, result: Result) -> None:
-        """Buffer one result; a segment is committed every ``segment_size`` documents."""
+        """Buffer one result; a segment is committed every ``segment_size`` documents.
+
+        Thread-safe: results may be added from several threads."""
+        with self._mutex:
+            self._add(result)
+
+    def _add(self, result: Result) -> None:
         self._check_open()
         doc_id = result.document.doc_id
         if doc_id in self._known or doc_id in self._buffered_docs:
@@ -577,10 +590,14 @@ class StoreWriter:
             self._rows[table].extend(rows)
         self._buffered_docs.add(doc_id)
         if len(self._buffered_docs) >= self.segment_size:
-            self.flush()
+            self._flush()
 
     def flush(self) -> None:
         """Commit what is buffered as one segment (nothing to do if nothing is buffered)."""
+        with self._mutex:
+            self._flush()
+
+    def _flush(self) -> None:
         self._check_open()
         if not self._buffered_docs and not self._runs:
             return
@@ -607,19 +624,24 @@ class StoreWriter:
 
     def finish_run(self, summary: dict[str, Any]) -> None:
         """Flush and record the run's summary (processed/skipped/duplicates counts, ended)."""
-        self._check_open()
-        summary = dict(summary)
-        summary.setdefault("ended", _now())
-        self._runs.append(self._run_row(status="finished", summary=summary))
-        self.flush()
+        with self._mutex:
+            self._check_open()
+            summary = dict(summary)
+            summary.setdefault("ended", _now())
+            self._runs.append(self._run_row(status="finished", summary=summary))
+            self._flush()
 
     def close(self, flush: bool = True, auto_compact: bool = True) -> None:
         """Flush (unless ``flush=False``), maybe compact, and release the lock."""
+        with self._mutex:
+            self._close(flush, auto_compact)
+
+    def _close(self, flush: bool, auto_compact: bool) -> None:
         if self.closed:
             return
         try:
             if flush:
-                self.flush()
+                self._flush()
                 if auto_compact:
                     small = _small_segments(self.store)
                     if len(small) >= AUTO_COMPACT_SEGMENTS:
@@ -633,12 +655,38 @@ class StoreWriter:
 
 
 def _small_segments(store: Store) -> list[SegmentInfo]:
-    return [s for s in store.segments() if s.rows("events") < SMALL_SEGMENT_ROWS]
+    """Segments less than half full (a merged one is not merged again and again)."""
+    return [s for s in store.segments() if s.rows("events") < SMALL_SEGMENT_ROWS // 2
+            and s.rows("documents") < COMPACT_MAX_DOCUMENTS // 2]
+
+
+def _groups(segments: list[SegmentInfo]) -> list[list[SegmentInfo]]:
+    """Consecutive segments packed into groups of at most SMALL_SEGMENT_ROWS events and
+    COMPACT_MAX_DOCUMENTS documents; groups of one are left alone."""
+    groups: list[list[SegmentInfo]] = []
+    cur: list[SegmentInfo] = []
+    events = docs = 0
+    for seg in segments:
+        e, d = seg.rows("events"), seg.rows("documents")
+        if cur and (events + e > SMALL_SEGMENT_ROWS or docs + d > COMPACT_MAX_DOCUMENTS):
+            groups.append(cur)
+            cur, events, docs = [], 0, 0
+        cur.append(seg)
+        events, docs = events + e, docs + d
+    if cur:
+        groups.append(cur)
+    return [g for g in groups if len(g) > 1]
 
 
 def _compact_locked(store: Store, segments: list[SegmentInfo]) -> str | None:
-    if len(segments) < 2:
-        return None
+    """Merge ``segments`` group by group; the last new segment id (None: nothing merged)."""
+    last = None
+    for group in _groups(segments):
+        last = _merge(store, group)
+    return last
+
+
+def _merge(store: Store, segments: list[SegmentInfo]) -> str:
     tables: dict[str, pa.Table] = {}
     for name in TABLES:
         parts = []
@@ -675,7 +723,8 @@ def _compact_locked(store: Store, segments: list[SegmentInfo]) -> str | None:
 
 
 def compact(store: Store, min_segments: int = 2) -> str | None:
-    """Merge the store's small segments into one; the new segment id, or None if nothing to do.
+    """Merge the store's small segments into segments of up to ``COMPACT_MAX_DOCUMENTS``
+    documents; the (last) new segment id, or None if nothing to do.
 
     Takes the writer lock (StoreLockedError if a writer is running). The merged segment is
     committed atomically before the old ones are removed; readers see either.
