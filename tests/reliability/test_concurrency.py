@@ -1,6 +1,6 @@
 """Concurrency: one writer at a time (a lock), readers never blocked, never a torn store.
 
-- While ``dragoman run`` writes (small segments, so it commits often and compacts at the
+- While ``dragoman run`` writes (400 articles, small segments, so it commits often and compacts at the
   end), this process keeps querying the same store three ways: a fresh ``Store.connect()``
   snapshot, the query API on one long-lived ``Store`` object (the web server's path), and the
   dashboard app through ``TestClient``. Every answer must come back, counts never go down,
@@ -32,6 +32,8 @@ from reliability_corpus import (
 
 pytestmark = pytest.mark.slow
 
+N_FIRST = 400  # articles of the first run
+
 
 def _snapshot_counts(store_path: Path) -> tuple[int, int, int]:
     from dragoman.store import Store
@@ -51,11 +53,13 @@ def _snapshot_counts(store_path: Path) -> tuple[int, int, int]:
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("concurrency")
-    corpus = make_corpus(150, seed=23)
+    # long enough that the first run is still writing when the refused second one has
+    # started Python and given up, on a loaded machine too (150 was not, once)
+    corpus = make_corpus(N_FIRST, seed=23)
     first = write_jsonl(base / "first.jsonl", corpus)
     # the second input overlaps the first by 50 articles and adds 40 new ones
-    extra = make_corpus(190, seed=23)[150:]
-    second = write_jsonl(base / "second.jsonl", corpus[100:] + extra)
+    extra = make_corpus(N_FIRST + 40, seed=23)[N_FIRST:]
+    second = write_jsonl(base / "second.jsonl", corpus[N_FIRST - 50:] + extra)
     config = write_config(base / "dragoman.toml", segment_size=10, batch_size=8)
     return {"base": base, "first": first, "second": second, "config": config}
 
@@ -124,7 +128,7 @@ def test_second_run_stops_at_once_and_readers_keep_answering(
 
     assert refused_after < 30, f"the second run took {refused_after:.1f} s to give up"
     assert len(snapshots) >= 5, "the readers did not get to query during the run"
-    assert final[0] == summary["read"] == 150 and final[1] == summary["events"]
+    assert final[0] == summary["read"] == N_FIRST and final[1] == summary["events"]
     assert all(orphans == 0 for _, _, orphans in snapshots), "a torn segment was visible"
     for series in ([s[0] for s in snapshots], [s[1] for s in snapshots], api_counts,
                    web_counts):
@@ -138,7 +142,7 @@ def test_second_run_stops_at_once_and_readers_keep_answering(
     s2 = json.loads(again.stdout)
     assert s2["already"] == 50 and s2["processed"] + s2["duplicates"] == 40
     docs = ids(store_path, "documents", "doc_id")
-    assert len(docs) == 190 and len(set(docs)) == 190
+    assert len(docs) == N_FIRST + 40 and len(set(docs)) == N_FIRST + 40
     events = ids(store_path, "events", "id")
     assert not [e for e, n in Counter(events).items() if n > 1]
     check = run_cli("check", "--store", str(store_path))
