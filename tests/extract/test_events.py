@@ -367,3 +367,38 @@ def test_argument_fallbacks(make_ctx: Callable[..., DocContext]) -> None:
     es = [x for x in coded("The minister declined to resign despite pressure by the Ghana "
                            "Anti-Graft Commission.") if x.event_type == "REJECT"]
     assert es and parties(es[0])[1] == ["GHA"]
+
+
+def test_an_event_dated_long_before_publication_is_historical(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from dragoman import Article
+
+    text = ("In 2014, Russia annexed Crimea from Ukraine. On Wednesday, Russian jets bombed "
+            "rebel positions in Idlib. Last month, Turkish troops shelled Kurdish positions "
+            "near Afrin.")
+    r = pipeline.process_one(Article(id="h", text=text, published="2017-04-13"))
+    got = {e.trigger.text: (e.date, e.modality) for e in r.events}
+    assert got["annexed"] == ("2014", "historical")
+    assert got["bombed"] == ("2017-04-12", "asserted")
+    assert got["shelled"] == ("2017-03", "asserted")  # recent past: still news
+
+
+def test_historical_needs_a_publication_date(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from dragoman import Article
+
+    r = pipeline.process_one(Article(id="h2", text="In 2014, Russia annexed Crimea from "
+                                     "Ukraine. Israel invaded Lebanon in 1982."))
+    assert [e.modality for e in r.events] == ["asserted", "asserted"]
+
+
+def test_long_before_reads_every_precision() -> None:
+    import datetime as dt
+
+    from dragoman.extract.events import _long_before
+
+    pub = dt.date(2017, 4, 13)
+    assert _long_before("2014", pub, 180)
+    assert not _long_before("2017", pub, 180)  # the year is not over: could be recent
+    assert _long_before("2016-09", pub, 180) and not _long_before("2016-11", pub, 180)
+    assert _long_before("198", pub, 180)  # the 1980s
+    assert not _long_before("2017-W14", pub, 180)  # weeks are not read: never historical
+    assert not _long_before(None, pub, 180) and not _long_before("2014", None, 180)

@@ -39,6 +39,7 @@ the format is documented in ``docs/lexicon.md``):
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -1252,6 +1253,9 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
     symmetric = e.symmetric and etype == e.type
     location = places_mod.event_location(ctx, sent, tok)
     date_value, date_basis = dates_mod.event_date(ctx, sent, tok)
+    if (modality == "asserted" and date_basis == "text"
+            and _long_before(date_value, ctx.published, HISTORICAL_DAYS)):
+        modality = "historical"  # "In 2014, Russia annexed Crimea": background, not news
     confidence = e.confidence
     if actor and recipient:
         confidence += 0.1
@@ -1288,6 +1292,34 @@ def _code_one(ctx: DocContext, lex: Lexicon, coder: _Coder, sent: SpacySpan, sre
         extractor=EXTRACTOR,
         symmetric=symmetric,
     )
+
+
+#: an asserted event whose own date (from its sentence) ends more than this many days before
+#: the publication date is ``historical``: the story recalls it, it does not report it
+HISTORICAL_DAYS = 180
+
+
+def _long_before(value: str | None, published: dt.date | None, days: int) -> bool:
+    """Whether the latest day ``value`` can mean ("2014" → 2014-12-31, "2017-03" → 2017-03-31,
+    the decade "198" → 1989-12-31) lies more than ``days`` before ``published``."""
+    if not value or published is None:
+        return False
+    v = value.split("/")[-1]
+    try:
+        if len(v) == 10:
+            last = dt.date.fromisoformat(v)
+        elif len(v) == 7 and v[4] == "-" and v[5:].isdigit():
+            y, m = int(v[:4]), int(v[5:])
+            last = dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
+        elif len(v) == 4 and v.isdigit():
+            last = dt.date(int(v), 12, 31)
+        elif len(v) == 3 and v.isdigit():
+            last = dt.date(int(v) * 10 + 9, 12, 31)
+        else:
+            return False
+    except ValueError:
+        return False
+    return (published - last).days > days
 
 
 def _lexicon_of(ctx: DocContext) -> Lexicon:
