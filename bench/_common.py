@@ -56,15 +56,20 @@ def git_head() -> str:
         return "unknown"
 
 
-def _rss_kb(pid: int) -> int:
+def _proc_kb(path: str, field: str) -> int:
+    """The kB value of ``field`` ("VmRSS:", "Pss:") in a /proc file; 0 if it is gone."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(path) as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def _children(pid: int) -> list[int]:
@@ -96,14 +101,7 @@ def tree_rss_mb(pid: int | None = None) -> float:
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size: private pages plus each shared page divided by its sharers."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def tree_memory(pid: int | None = None) -> dict[int, tuple[float, float]]:

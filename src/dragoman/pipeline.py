@@ -110,8 +110,8 @@ class Pipeline:
             assert document.dateline is not None
             body = document.dateline.body
             parts = split_parts(article.text, body.start, body.end, self.config.max_chars)
-            if len(parts) > 1:
-                log.warning("article %s: %d characters, parsed in %d parts",
+            if len(parts) > 1:  # (the runner reports it to the user; this is for the log)
+                log.info("article %s: %d characters, parsed in %d parts",
                             article.id, body.end - body.start, len(parts))
             documents.append((article, document, len(parts)))
             items += [(article.text[a:b], (n, i, a)) for i, (a, b) in enumerate(parts)]
@@ -133,7 +133,7 @@ class Pipeline:
                 sent_base=sent_base,
             )
             pending.append(extract_document(ctx))
-            sent_base += len(ctx._sentence_starts())
+            sent_base += ctx.sentence_count
             if part == n_parts - 1:
                 yield Result(
                     document=document,

@@ -225,6 +225,19 @@ def test_present_perfect_is_past(make_ctx: Callable[..., DocContext]) -> None:
     assert got["Oct. 23"] == "1998-10-23"
 
 
+@pytest.mark.parametrize("value, last", [
+    ("2017-04-12", dt.date(2017, 4, 12)),
+    ("2016-02", dt.date(2016, 2, 29)),
+    ("2017-12", dt.date(2017, 12, 31)),
+    ("2014", dt.date(2014, 12, 31)),
+    ("198", dt.date(1989, 12, 31)),
+    ("2017-04-03/2017-04-05", dt.date(2017, 4, 5)),
+    ("2017-W14", None), ("2017-Q2", None), ("PRESENT_REF", None), ("P3Y", None), (None, None),
+])
+def test_last_day_of_a_value(value: str | None, last: dt.date | None) -> None:
+    assert dates.last_day(value) == last
+
+
 def test_that_year_and_that_day_follow_the_last_named_date(
         make_ctx: Callable[..., DocContext]) -> None:
     ctx = make_ctx("He fled to Florida in June 1998 and returned to Cuba later that year. "

@@ -402,3 +402,5 @@ def test_long_before_reads_every_precision() -> None:
     assert _long_before("198", pub, 180)  # the 1980s
     assert not _long_before("2017-W14", pub, 180)  # weeks are not read: never historical
     assert not _long_before(None, pub, 180) and not _long_before("2014", None, 180)
+    assert _long_before("2016-01-01/2016-10-14", pub, 180)  # a range ends on its last day
+    assert not _long_before("2016-01-01/2016-10-15", pub, 180)

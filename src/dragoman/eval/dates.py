@@ -124,13 +124,14 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
             type_hit[gt.get("type", "?")] += 1
             if gt.get("type") == "DATE":
                 n_date += 1
+                cg, cp = canonical(gt["value"]) or "", canonical(pt.value)
                 strict += int(pt.value == gt["value"])
-                exact += int(canonical(pt.value) == canonical(gt["value"]))
-                if canonical(pt.value) != canonical(gt["value"]):
+                exact += int(cp == cg)
+                at_prec += int(_at_precision(cg, cp))
+                if cp != cg:
                     errs.append({"doc": g.get("id"), "published": g.get("published"),
                                  "gold_text": gt.get("text"), "text": pt.text,
                                  "gold": gt["value"], "predicted": pt.value})
-                at_prec += int(_at_precision(canonical(gt["value"]) or "", canonical(pt.value)))
     p = n_match / n_pred if n_pred else 0.0
     r = n_match / n_gold if n_gold else 0.0
     return DatesReport(

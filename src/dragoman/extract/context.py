@@ -90,6 +90,11 @@ class DocContext:
         return SentenceRef(index, self.base + sent.start_char,
                            self.base + sent.start_char + len(stripped), stripped)
 
+    @property
+    def sentence_count(self) -> int:
+        """Sentences in this doc."""
+        return len(self._sentence_starts())
+
     def sentence_index(self, sent: SpacySpan) -> int:
         return self.sent_base + bisect.bisect_right(self._sentence_starts(), sent.start) - 1
 

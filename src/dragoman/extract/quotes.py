@@ -592,13 +592,13 @@ def _direct_cue(
         if rank == 0 or dist <= 60:
             return hit
     # "“…” He added.": a short sentence right after the quote
+    text = doc_text(doc)
     after = st.close_at + 1
-    if after < len(doc_text(doc)):
-        nxt = _tokens_in(doc, after, min(len(doc_text(doc)), after + 1))
+    if after < len(text):
         k = after
-        while k < len(doc_text(doc)) and doc_text(doc)[k] in " \t,":
+        while k < len(text) and text[k] in " \t,":
             k += 1
-        if k < len(doc_text(doc)) and doc_text(doc)[k] != "\n":
+        if k < len(text) and text[k] != "\n":
             tok = _tokens_in(doc, k, k + 1)
             if tok is not None:
                 sent = tok[0].sent
@@ -606,12 +606,11 @@ def _direct_cue(
                     for t in sent:
                         if t.i in hits and hits[t.i].cue.kind == "verb" and t.i not in inner:
                             return hits[t.i]
-        del nxt
     # "The Times reports:\n\n“…”": a sentence ending in a colon right before the quote
     k = st.open_at - 1
-    while k >= 0 and doc_text(doc)[k].isspace():
+    while k >= 0 and text[k].isspace():
         k -= 1
-    if k >= 0 and doc_text(doc)[k] == ":":
+    if k >= 0 and text[k] == ":":
         tok = _tokens_in(doc, k, k + 1)
         if tok is not None:
             sent = tok[0].sent

@@ -67,8 +67,10 @@ MANIFEST = "manifest.json"
 STORE_JSON = "store.json"
 #: Parquet row group size: small enough for parallel scans and min/max pruning on 2 cores
 ROW_GROUP_SIZE = 64 * 1024
-#: a merged segment holds at most this many event rows and documents: compaction reads one
-#: group of segments at a time, so this bounds its memory (~150 MB) however long the run was
+#: a merged segment holds at most SMALL_SEGMENT_ROWS event rows and COMPACT_MAX_DOCUMENTS
+#: documents: compaction reads one such group at a time, so its memory does not grow with
+#: the run (bench/memory.py over 50,000 articles, end-of-run compaction included: largest
+#: process 0.54 GB; merging the whole run at once had taken the driver to 2.1 GB)
 SMALL_SEGMENT_ROWS = 250_000
 COMPACT_MAX_DOCUMENTS = 5_000
 #: ``StoreWriter.close`` compacts when at least this many small segments exist
