@@ -175,7 +175,7 @@ def test_segment_written_before_a_field_existed_reads_with_the_field_empty(
 ) -> None:
     """An older dragoman's segment lacks fields added since: read as null, check is clean."""
     from dragoman.query import api
-    from dragoman.store.segments import sha256_file
+    from dragoman.store.manifest import sha256_file
 
     root = _copy(pristine, tmp_path)
     seg = _doc_segments(root)[0]

@@ -11,8 +11,9 @@ from typing import Literal
 
 import pyarrow.parquet as pq
 
+from .manifest import MANIFEST, sha256_file
 from .schema import RECORD_TABLES, SCHEMA_VERSION, TABLES
-from .segments import MANIFEST, Store, sha256_file
+from .segments import Store
 
 __all__ = ["Problem", "check_store"]
 

@@ -20,16 +20,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .manifest import SegmentInfo, StoreLayout, sha256_file
 from .schema import TABLES, schema_fingerprint, table_schema
-
-if TYPE_CHECKING:
-    from .segments import SegmentInfo, Store
 
 __all__ = ["Reader", "connect", "record_batches", "to_arrow", "usable_segments"]
 
@@ -88,17 +86,14 @@ def _file_ok(
         return f"unreadable Parquet footer ({e})"
     if expected_rows is not None and rows != expected_rows:
         return f"{rows} rows, manifest says {expected_rows}"
-    if expected_sha256:
-        from .segments import sha256_file
-
-        if sha256_file(path) != expected_sha256:
-            return "sha256 checksum does not match the manifest"
+    if expected_sha256 and sha256_file(path) != expected_sha256:
+        return "sha256 checksum does not match the manifest"
     with _checked_lock:
         _checked[key] = True
     return None
 
 
-def usable_segments(store: Store) -> list[SegmentInfo]:
+def usable_segments(store: StoreLayout) -> list[SegmentInfo]:
     """The visible segments whose every file passes the cheap integrity check."""
     out = []
     for seg in store.segments():
@@ -167,10 +162,8 @@ def _view_sql(table: str, segments: Sequence[SegmentInfo]) -> str:
     return source
 
 
-def _verified(store: Store, segments: Sequence[SegmentInfo]) -> list[SegmentInfo]:
+def _verified(store: StoreLayout, segments: Sequence[SegmentInfo]) -> list[SegmentInfo]:
     """The segments whose every file matches its manifest's sha256 (the expensive check)."""
-    from .segments import sha256_file
-
     out = []
     for seg in segments:
         bad = [
@@ -188,7 +181,7 @@ def _verified(store: Store, segments: Sequence[SegmentInfo]) -> list[SegmentInfo
 
 
 def _build_views(
-    con: duckdb.DuckDBPyConnection, segments: Sequence[SegmentInfo], store: Store
+    con: duckdb.DuckDBPyConnection, segments: Sequence[SegmentInfo], store: StoreLayout
 ) -> list[SegmentInfo]:
     """Create the views; the segments they read (damaged ones left out)."""
     try:
@@ -226,7 +219,7 @@ def _configure(con: duckdb.DuckDBPyConnection) -> None:
             continue
 
 
-def connect(store: Store) -> duckdb.DuckDBPyConnection:
+def connect(store: StoreLayout) -> duckdb.DuckDBPyConnection:
     """A new in-memory connection with a view per table over the committed segments."""
     con = duckdb.connect(":memory:")
     _configure(con)
@@ -302,7 +295,7 @@ class Reader:
     """
 
     def __init__(
-        self, store: Store, memory_events: int | None = None, background: bool = False
+        self, store: StoreLayout, memory_events: int | None = None, background: bool = False
     ) -> None:
         self.store = store
         self.con = duckdb.connect(":memory:")

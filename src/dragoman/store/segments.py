@@ -21,7 +21,6 @@ old folders skips the replaced ones instead of seeing every record twice.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -30,18 +29,19 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import SchemaVersionError, StoreError, StoreLockedError
 from ..types import Result
+from .duck import Reader, connect
+from .manifest import FORMAT, MANIFEST, STORE_JSON, SegmentInfo, StoreLayout, sha256_file
 from .schema import (
     RECORD_TABLES,
     SCHEMA_VERSION,
@@ -62,9 +62,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMAT = "dragoman-store"
-MANIFEST = "manifest.json"
-STORE_JSON = "store.json"
 #: Parquet row group size: small enough for parallel scans and min/max pruning on 2 cores
 ROW_GROUP_SIZE = 64 * 1024
 #: a merged segment holds at most SMALL_SEGMENT_ROWS event rows and COMPACT_MAX_DOCUMENTS
@@ -96,34 +93,6 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-@dataclass(frozen=True)
-class SegmentInfo:
-    """A committed segment as its manifest describes it."""
-
-    id: str
-    path: Path
-    manifest: dict[str, Any]
-
-    @property
-    def files(self) -> dict[str, dict[str, Any]]:
-        return self.manifest.get("files", {})
-
-    @property
-    def replaces(self) -> tuple[str, ...]:
-        return tuple(self.manifest.get("replaces", ()))
-
-    def rows(self, table: str) -> int:
-        return int(self.files.get(table, {}).get("rows", 0))
-
-
 class KnownDocuments:
     """The committed documents: their ids and ``content_hash → doc_id``."""
 
@@ -141,14 +110,14 @@ class KnownDocuments:
         return f"KnownDocuments({len(self.ids)} documents)"
 
 
-class Store:
+class Store(StoreLayout):
     """A dragoman store directory. Cheap to open; many readers, one writer at a time."""
 
     def __init__(self, root: Path, info: dict[str, Any]) -> None:
-        self.root = root
+        super().__init__(root)
         self.info = info
         self._reader_lock = threading.Lock()
-        self._reader: Any = None  # duck.Reader, built on first query
+        self._reader: Reader | None = None  # built on first query
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -221,59 +190,16 @@ class Store:
     def schema_version(self) -> int:
         return int(self.info["schema_version"])
 
-    @property
-    def segments_dir(self) -> Path:
-        return self.root / "segments"
-
-    @property
-    def tmp_dir(self) -> Path:
-        return self.root / "tmp"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.root / "lock"
-
-    def segment_names(self) -> tuple[str, ...]:
-        """The committed segment folder names, sorted (oldest first)."""
-        try:
-            names = os.listdir(self.segments_dir)
-        except FileNotFoundError:
-            return ()
-        return tuple(sorted(n for n in names if not n.startswith(".")))
-
-    def segments(self, include_replaced: bool = False) -> list[SegmentInfo]:
-        """The committed, visible segments (unreadable manifests are logged and skipped)."""
-        out: list[SegmentInfo] = []
-        for name in self.segment_names():
-            path = self.segments_dir / name
-            try:
-                manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                log.warning("segment %s has no %s: skipped (run `dragoman check`)", path, MANIFEST)
-                continue
-            except (OSError, ValueError) as e:
-                log.warning("segment %s: unreadable %s (%s): skipped", path, MANIFEST, e)
-                continue
-            out.append(SegmentInfo(name, path, manifest))
-        if include_replaced:
-            return out
-        replaced = {r for s in out for r in s.replaces}
-        return [s for s in out if s.id not in replaced]
-
     # -- reading ---------------------------------------------------------------------------
 
-    def connect(self) -> Any:
+    def connect(self) -> duckdb.DuckDBPyConnection:
         """A new in-memory DuckDB connection with one view per table over committed segments."""
-        from .duck import connect
-
         return connect(self)
 
-    def reader(self) -> Any:
+    def reader(self) -> Reader:
         """The store's shared query reader (one DuckDB connection, views kept current)."""
         with self._reader_lock:
             if self._reader is None:
-                from .duck import Reader
-
                 self._reader = Reader(self)
             return self._reader
 
@@ -741,13 +667,3 @@ def compact(store: Store, min_segments: int = 2) -> str | None:
         return _compact_locked(store, small)
     finally:
         lock.release()
-
-
-def iter_segment_files(store: Store, table: str) -> Iterator[Path]:
-    """The Parquet file of ``table`` in every visible segment (no integrity check)."""
-    for s in store.segments():
-        entry = s.files.get(table)
-        if entry is not None:
-            yield s.path / entry["file"]
-
-
