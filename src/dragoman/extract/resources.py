@@ -6,12 +6,13 @@ a worker process or a Ray actor builds them once and reuses them for every docum
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config
 
-__all__ = ["Resources"]
+__all__ = ["Resources", "default_resources"]
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,9 @@ class Resources:
             cues=quotes.load_cues(config.cues),
             framing=framing.load_framing(config.framing),
         )
+
+
+@functools.lru_cache(maxsize=1)
+def default_resources() -> Resources:
+    """The packaged data with the default settings, loaded once per process."""
+    return Resources.load(Config())
