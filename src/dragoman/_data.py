@@ -28,6 +28,7 @@ __all__ = [
     "compose_yaml",
     "construct",
     "data_path",
+    "entry_where",
     "read_text",
     "read_tsv",
     "read_yaml",
@@ -179,3 +180,19 @@ def read_tsv(
             )
         rows.append((f"{path}:{n}", {h: c.strip() for h, c in zip(header, cells, strict=True)}))
     return header, rows
+
+
+def entry_where(entry: dict[str, Any], origin: str, allowed: frozenset[str], what: str) -> str:
+    """``origin:line`` of a mapping read with ``lines=True``; unknown keys are an error.
+
+    ``what`` names the entry in the message ("cue entry", "hedge entry").
+    """
+    line = entry.get("__line__")
+    where = f"{origin}:{line}" if line else origin
+    unknown = set(entry) - allowed - {"__line__"}
+    if unknown:
+        raise DataFileError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))} in {what}; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+    return where

@@ -1,6 +1,6 @@
 """Quotes: direct and indirect speech, with speaker, cue and content.
 
-Contract: ``load_cues(extra_files=()) -> CueLexicon``; ``extract(ctx) -> list[Quote]``.
+Contract: ``extract(ctx) -> list[Quote]``; the cue lexicon is ``quotes.cues``.
 
 How it works (details and the choices made in ``docs/quotes.md``):
 
@@ -30,217 +30,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from importlib import resources as importlib_resources
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass
 
-import yaml
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from .. import _yaml
-from ..errors import DataFileError
-from ..types import ActorRef, Quote, Span
-from .context import DocContext, doc_text
+from ...types import ActorRef, Quote, Span
+from ..context import DocContext, doc_text
+from .cues import Cue, CueLexicon
 
-__all__ = ["Cue", "CueLexicon", "extract", "load_cues", "quote_id", "speaker_ref"]
+__all__ = ["extract", "find_quoted", "quote_id", "speaker_ref"]
 
 log = logging.getLogger(__name__)
 
-_COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "object"})
 # the right-hand dependents that make up an "object" complement
 _OBJECT_DEPS = frozenset({"dobj", "dative", "prep", "xcomp", "ccomp", "oprd", "attr", "acomp",
                           "pcomp", "prt"})
-_CUE_KEYS = frozenset({"cue", "kind", "complements", "class"})
-
-
-# --------------------------------------------------------------------------- data files
-
-
-class _LineLoader(_yaml.SafeLoader):  # type: ignore[misc,valid-type]
-    """A YAML loader that records the line of every mapping (as ``__line__``)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def read_yaml_file(path: Path | str, text: str | None = None) -> dict[str, Any]:
-    """A data file's top-level mapping, every mapping in it carrying its ``__line__``.
-
-    Raises ``DataFileError`` naming the file (and line) when it cannot be read or parsed.
-    """
-    p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8") if text is None else text
-    except OSError as exc:
-        raise DataFileError(f"{p}: cannot read data file ({exc})") from exc
-    try:
-        data = yaml.load(raw, Loader=_LineLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
-        raise DataFileError(f"{where}: not valid YAML ({exc})") from exc
-    if not isinstance(data, dict):
-        raise DataFileError(f"{p}:1: expected a mapping at the top of the file")
-    return data
-
-
-def packaged_file(*parts: str) -> Path:
-    """The path of a packaged data file under ``dragoman/data``."""
-    root = importlib_resources.files("dragoman") / "data"
-    return Path(str(root.joinpath(*parts)))
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """One lexicon entry: ``words[0]`` is the head lemma, the rest particles/prepositions."""
-
-    words: tuple[str, ...]
-    kind: Literal["verb", "source"] = "verb"
-    complements: frozenset[str] = frozenset({"ccomp"})
-    origin: str = ""
-    cls: Literal["speech", "stance"] = "speech"
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
-
-
-@dataclass(frozen=True)
-class CueLexicon:
-    """The cue lexicon: entries indexed by their head word."""
-
-    cues: tuple[Cue, ...] = ()
-    _by_head: dict[str, tuple[Cue, ...]] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def build(cls, cues: Iterable[Cue]) -> CueLexicon:
-        merged: dict[tuple[str, ...], Cue] = {}
-        for cue in cues:
-            merged[cue.words] = cue  # a later (user) entry replaces an earlier one
-        by_head: dict[str, list[Cue]] = {}
-        for cue in merged.values():
-            by_head.setdefault(cue.words[0], []).append(cue)
-        # longest entries first, so "point out" wins over a bare "point"
-        index = {h: tuple(sorted(cs, key=lambda c: -len(c.words))) for h, cs in by_head.items()}
-        return cls(tuple(merged.values()), index)
-
-    def __len__(self) -> int:
-        return len(self.cues)
-
-    def match(self, token: Token) -> tuple[Cue, list[Token]] | None:
-        """The cue headed by ``token`` and the tokens it spans, or None."""
-        candidates = self._by_head.get(token.lemma_.lower()) or self._by_head.get(token.lower_)
-        if not candidates:
-            return None
-        for cue in candidates:
-            if cue.kind == "verb" and token.pos_ not in ("VERB", "AUX"):
-                continue
-            tokens = _match_rest(token, cue.words[1:])
-            if tokens is not None:
-                return cue, [token, *tokens]
-        return None
-
-
-def _match_rest(head: Token, rest: Sequence[str]) -> list[Token] | None:
-    """The tokens matching ``rest`` as children of ``head`` or as the next words."""
-    if not rest:
-        return []
-    found: list[Token] = []
-    # as the following words
-    doc = head.doc
-    i = head.i + 1
-    ok = True
-    for word in rest:
-        if i >= len(doc) or word not in (doc[i].lower_, doc[i].lemma_.lower()):
-            ok = False
-            break
-        found.append(doc[i])
-        i += 1
-    if ok:
-        return found
-    # as particles / prepositions attached to the head ("pointed it out")
-    found = []
-    children = [c for c in head.children if c.dep_ in ("prt", "prep", "advmod")]
-    for word in rest:
-        match = next((c for c in children if c.lower_ == word and c not in found), None)
-        if match is None:
-            return None
-        found.append(match)
-    return found
-
-
-def _parse_cue(entry: Any, origin: str) -> Cue:
-    if isinstance(entry, str):
-        entry = {"cue": entry}
-    if not isinstance(entry, dict):
-        raise DataFileError(f"{origin}: a cue entry must be a mapping or a string, not {entry!r}")
-    line = entry.get("__line__")
-    where = f"{origin}:{line}" if line else origin
-    unknown = set(entry) - _CUE_KEYS - {"__line__"}
-    if unknown:
-        raise DataFileError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))} in cue entry; "
-            f"allowed: {', '.join(sorted(_CUE_KEYS))}"
-        )
-    text = entry.get("cue")
-    if not isinstance(text, str) or not text.strip():
-        raise DataFileError(f"{where}: a cue entry needs a non-empty 'cue' (e.g. cue: say)")
-    words = tuple(text.lower().split())
-    kind = entry.get("kind", "verb")
-    if kind not in ("verb", "source"):
-        raise DataFileError(f"{where}: cue {text!r}: kind must be 'verb' or 'source', not {kind!r}")
-    if kind == "source" and len(words) < 2:
-        raise DataFileError(
-            f"{where}: cue {text!r}: a 'source' cue needs a preposition ('according to')"
-        )
-    comps = entry.get("complements", ["ccomp"])
-    if (
-        not isinstance(comps, list)
-        or not comps
-        or not all(isinstance(c, str) and c in _COMPLEMENTS for c in comps)
-    ):
-        raise DataFileError(
-            f"{where}: cue {text!r}: complements must be a non-empty list of "
-            f"{', '.join(sorted(_COMPLEMENTS))}, not {comps!r}"
-        )
-    cls = entry.get("class", "speech")
-    if cls not in ("speech", "stance"):
-        raise DataFileError(
-            f"{where}: cue {text!r}: class must be 'speech' or 'stance', not {cls!r}"
-        )
-    return Cue(words, kind, frozenset(comps), where, cls)
-
-
-def read_cue_file(path: Path | str, text: str | None = None) -> list[Cue]:
-    """The cue entries of one YAML file, validated (``DataFileError`` with file:line)."""
-    data = read_yaml_file(path, text)
-    unknown = set(data) - {"cues", "__line__"}
-    if unknown:
-        raise DataFileError(f"{path}:1: unknown top-level key(s) {', '.join(sorted(unknown))}; "
-                            "a cue file has one key, 'cues'")
-    entries = data.get("cues")
-    if not isinstance(entries, list):
-        raise DataFileError(f"{path}:1: 'cues' must be a list of cue entries")
-    return [_parse_cue(e, str(path)) for e in entries]
-
-
-def load_cues(extra_files: Sequence[str | Path] = ()) -> CueLexicon:
-    """The packaged cue lexicon, extended (and overridden entry by entry) by ``extra_files``."""
-    cues = read_cue_file(packaged_file("quotes", "cues.yaml"))
-    for extra in extra_files:
-        cues.extend(read_cue_file(extra))
-    lexicon = CueLexicon.build(cues)
-    log.debug("loaded %d quote cues", len(lexicon))
-    return lexicon
 
 
 # --------------------------------------------------------------------------- helpers
@@ -249,22 +54,6 @@ def load_cues(extra_files: Sequence[str | Path] = ()) -> CueLexicon:
 def quote_id(doc_id: str, kind: str, start: int, end: int) -> str:
     """Stable id of a quote: a hash of (doc_id, kind, content start, content end)."""
     return hashlib.sha1(f"{doc_id}\x1f{kind}\x1f{start}\x1f{end}".encode()).hexdigest()[:20]
-
-
-def _lexicon(ctx: DocContext) -> CueLexicon:
-    cues = getattr(ctx.resources, "cues", None)
-    if isinstance(cues, CueLexicon) and len(cues):
-        return cues
-    return _default_lexicon()
-
-
-_DEFAULT: list[CueLexicon] = []
-
-
-def _default_lexicon() -> CueLexicon:
-    if not _DEFAULT:
-        _DEFAULT.append(load_cues())
-    return _DEFAULT[0]
 
 
 def _np_tokens(head: Token) -> tuple[int, int]:
@@ -311,10 +100,6 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _has_own_clause_subject(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
-
-
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token range without leading/trailing punctuation and spaces (quote marks kept off)."""
     while start < end and (doc[start].is_punct or doc[start].is_space):
@@ -341,9 +126,6 @@ class _CueHit:
     tokens: list[Token]
     head: Token
     content: tuple[int, int] | None = None  # char offsets in the doc
-    clausal: bool = False  # the content is a clause (not a stance verb's object)
-    speaker_tok: Token | None = None
-    participial: bool = False
 
     @property
     def chars(self) -> tuple[int, int]:
@@ -637,7 +419,7 @@ def extract(ctx: DocContext) -> list[Quote]:
     """Direct and indirect quotes of the document, in text order."""
     doc = ctx.doc
     text = doc_text(doc)
-    hits = _cue_hits(doc, _lexicon(ctx))
+    hits = _cue_hits(doc, ctx.resources.cues)
 
     # 1. indirect candidates: every cue with a complement clause
     contents: dict[int, tuple[int, int]] = {}
@@ -649,9 +431,6 @@ def extract(ctx: DocContext) -> list[Quote]:
         if _words(span) < 2 and hit.cue.kind == "verb" and "oprd" not in hit.cue.complements:
             continue
         hit.content = (span.start_char, span.end_char)
-        hit.clausal = hit.cue.kind == "source" or any(
-            c.dep_ in ("ccomp", "xcomp") for c in hit.head.children
-        ) or hit.head.dep_ in ("parataxis", "ccomp")
         contents[i] = hit.content
 
     # 2. direct quotes and the cues they take over
