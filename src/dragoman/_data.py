@@ -136,9 +136,23 @@ def compose_yaml(path: Path | str, *, text: str | None = None) -> yaml.Node | No
     """The node tree of a YAML file (every node with its line mark), for line-exact errors."""
     raw = read_text(path) if text is None else text
     try:
-        return yaml.compose(raw, Loader=_Loader)
+        root = yaml.compose(raw, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise _yaml_error(path, exc) from exc
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            try:
+                _check_keys(node)
+            except _DuplicateKey as exc:
+                raise DataFileError(
+                    f"{path}:{exc.line}: the key {exc.key!r} is given twice in one mapping"
+                ) from None
+            stack.extend(v for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return root
 
 
 def construct(node: yaml.Node, path: Path | str = "<yaml>") -> Any:

@@ -230,7 +230,7 @@ def test_user_lexicon_extends_agencies(tmp_path: Path) -> None:
         ("agencies:\n  - {name: X, aliases: [A, [B]]}\n", 2, "non-empty string"),
         ("agencies:\n  - {name: X, colour: red}\n", 2, "unknown agency field"),
         ("place_particles: al\n", 1, "list of strings"),
-        ("agencies: [\n  {name: X\n", 3, "invalid YAML"),
+        ("agencies: [\n  {name: X\n", 3, "not valid YAML"),
     ],
 )
 def test_invalid_lexicon_file(tmp_path: Path, content: str, line: int, what: str) -> None:

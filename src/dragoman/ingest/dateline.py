@@ -44,7 +44,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import _yaml
+from .. import _data
 from ..errors import DataFileError
 from ..types import Dateline, Span
 
@@ -59,7 +59,7 @@ __all__ = [
     "split_dateline",
 ]
 
-AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "ingest" / "agencies.yaml"
+AGENCIES_FILE = _data.data_path("ingest", "agencies.yaml")
 
 _LIST_KEYS = ("place_particles", "not_places", "byline_cues", "byline_phrases")
 
@@ -120,16 +120,7 @@ def _str_list(node: yaml.Node, path: Path, what: str) -> list[str]:
 
 
 def _read_lexicon_file(path: Path) -> dict[str, list]:  # type: ignore[type-arg]
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{path}: cannot read dateline lexicon ({exc})") from exc
-    try:
-        root = _yaml.compose(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise DataFileError(f"{where}: invalid YAML ({exc})") from exc
+    root = _data.compose_yaml(path)
     out: dict[str, list] = {"agencies": []}  # type: ignore[type-arg]
     if root is None:
         return out
