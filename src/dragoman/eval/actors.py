@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m dragoman.data.actors.check_gold GOLD.jsonl [GOLD.jsonl ...] [--errors]
+    python -m dragoman.eval.actors GOLD.jsonl [GOLD.jsonl ...] [--errors]
 
 For each gold actor it finds the mention in the text and asks ``ActorIndex.refs_for`` about
 the head of its noun phrase, as the event coder does, then compares country and sector:
@@ -53,15 +53,14 @@ def check(paths: list[str], show_errors: bool = False) -> dict[str, Any]:
     from dragoman import Config
     from dragoman.extract import DocContext, Resources
     from dragoman.extract import places as places_mod
-    from dragoman.extract.actors import load_kb, resolve
+    from dragoman.extract.actors import resolve
     from dragoman.nlp import load_nlp
     from dragoman.pipeline import make_document
     from dragoman.types import Article
 
     config = Config()
     nlp = load_nlp(config.model)
-    res = Resources(kb=load_kb(config.actors), lexicon=None,
-                    gazetteer=places_mod.load_gazetteer(), cues=None, framing=None)
+    res = Resources.load(config)
     totals = dict.fromkeys(
         ("actors", "country_ok", "sector_judged", "sector_ok", "found", "listed_actors",
          "listed_country_ok", "listed_sector_judged", "listed_sector_ok"), 0)
