@@ -27,6 +27,7 @@ from typing import Any
 
 from ..extract import dates as dates_mod
 from .gold import gold_contexts, match_by_overlap, read_gold
+from .scores import prf
 
 __all__ = ["DatesReport", "evaluate"]
 
@@ -132,8 +133,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
                     errs.append({"doc": g.get("id"), "published": g.get("published"),
                                  "gold_text": gt.get("text"), "text": pt.text,
                                  "gold": gt["value"], "predicted": pt.value})
-    p = n_match / n_pred if n_pred else 0.0
-    r = n_match / n_gold if n_gold else 0.0
+    p, r, f1 = prf(n_match, n_pred, n_gold)
     return DatesReport(
         gold_file=str(gold),
         documents=n_docs,
@@ -142,7 +142,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> DatesR
         matched=n_match,
         precision=round(p, 4),
         recall=round(r, 4),
-        f1=round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        f1=round(f1, 4),
         date_matched=n_date,
         value_exact=round(exact / n_date, 4) if n_date else 0.0,
         value_at_precision=round(at_prec / n_date, 4) if n_date else 0.0,

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..types import ActorRef, Event
 from .gold import gold_article, read_gold
+from .scores import prf
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Pipeline
@@ -52,16 +53,15 @@ class TypeRow:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return prf(self.tp, self.tp + self.fp, self.tp + self.fn)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return prf(self.tp, self.tp + self.fp, self.tp + self.fn)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return prf(self.tp, self.tp + self.fp, self.tp + self.fn)[2]
 
     def to_dict(self) -> dict[str, Any]:
         return {"event_type": self.event_type, "tp": self.tp, "fp": self.fp, "fn": self.fn,

@@ -21,6 +21,7 @@ from typing import Any
 from ..extract import places as places_mod
 from ..pipeline import Pipeline
 from .gold import gold_contexts, match_by_overlap
+from .scores import prf
 
 __all__ = ["LITERAL_TYPES", "PlacesReport", "evaluate", "haversine_km"]
 
@@ -123,8 +124,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
                                   "predicted": pp.geonameid, "predicted_name": pp.name,
                                   "predicted_country": pp.country, "predicted_feature": pp.feature,
                                   "km": round(errors[-1])})
-    p = n_match / n_pred if n_pred else 0.0
-    r = n_match / n_gold if n_gold else 0.0
+    p, r, f1 = prf(n_match, n_pred, n_gold)
     return PlacesReport(
         gold_file=str(gold),
         documents=n_docs,
@@ -133,7 +133,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
         matched=n_match,
         precision=round(p, 4),
         recall=round(r, 4),
-        f1=round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        f1=round(f1, 4),
         with_id=with_id,
         exact_id=round(exact / with_id, 4) if with_id else 0.0,
         with_coords=len(errors),

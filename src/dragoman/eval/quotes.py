@@ -25,6 +25,7 @@ from typing import Any
 
 from ..pipeline import Pipeline
 from .gold import gold_article, read_gold
+from .scores import prf
 
 __all__ = ["QuotesReport", "Scores", "evaluate", "match_contents", "score"]
 
@@ -47,16 +48,15 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return prf(self.matched, self.predicted, self.gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return prf(self.matched, self.predicted, self.gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return prf(self.matched, self.predicted, self.gold)[2]
 
     @property
     def speaker_accuracy(self) -> float:
