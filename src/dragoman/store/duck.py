@@ -26,10 +26,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ._intervals import hi_sql, lo_sql
 from .manifest import SegmentInfo, StoreLayout, sha256_file
 from .schema import TABLES, schema_fingerprint, table_schema
 
-__all__ = ["Reader", "connect", "record_batches", "to_arrow", "usable_segments"]
+__all__ = ["Reader", "conform", "connect", "record_batches", "to_arrow", "usable_segments"]
 
 log = logging.getLogger(__name__)
 
@@ -238,24 +239,28 @@ _INDEX_COLUMNS = """
     list_concat([x.country for x in actor], [x.country for x in recipient]) AS _countries,
     lower(coalesce(location.name, '') || chr(31) || coalesce(location.text, '')) AS _place,
     lower(sentence.text) AS _text,
-    [struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in actor] AS _a,
-    [struct_pack(n := coalesce(x.name, x.text), c := x.country) for x in recipient] AS _r
-"""
+    [struct_pack(n := coalesce(x.name, x.text), c := x.country, s := x.sector, k := x.kb_id)
+     for x in actor] AS _a,
+    [struct_pack(n := coalesce(x.name, x.text), c := x.country, s := x.sector, k := x.kb_id)
+     for x in recipient] AS _r,
+""" + f"{lo_sql('date')} AS _date_lo, {hi_sql('date')} AS _date_hi"
+
+_ACTORS_TYPE = "STRUCT(n VARCHAR, c VARCHAR, s VARCHAR, k VARCHAR)[]"
 
 #: search columns with few distinct values, replaced in ``_events_ix`` by an INTEGER key
 #: into a dictionary table ``_d<column>(k, w)``: a filter then tests each distinct value
 #: once and semi-joins the keys (an order of magnitude faster than testing every row)
 DICT_COLUMNS: dict[str, str] = {
     "_who": "VARCHAR", "_countries": "VARCHAR[]", "_place": "VARCHAR", "event_type": "VARCHAR",
-    # the actors and recipients as (name, country) lists: networks and top actors group by
-    # the keys first and unnest each distinct list once
-    "_a": "STRUCT(n VARCHAR, c VARCHAR)[]", "_r": "STRUCT(n VARCHAR, c VARCHAR)[]",
+    # the actors and recipients as (name, country, sector, kb id) lists: networks and top
+    # actors group by the keys first and unnest each distinct list once
+    "_a": _ACTORS_TYPE, "_r": _ACTORS_TYPE,
 }
 
 #: the columns of ``_events_ix``
 _IX_SELECT = (
     "n.__seg AS _seg, n.__row AS _row, n.id, n.doc_id, n.date, n.event_type, n.quad_class, "
-    "n.confidence, n.goldstein, n.location, n._text, "
+    "n.confidence, n.goldstein, n.location, n._text, n._date_lo, n._date_hi, "
     + ", ".join(f"d{c}.k AS _k{c}" for c in DICT_COLUMNS)
 )
 
