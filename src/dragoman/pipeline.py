@@ -18,7 +18,7 @@ from .ingest import content_hash, split_dateline
 from .nlp import load_nlp, model_info
 from .types import Article, Document, Result
 
-__all__ = ["Pipeline", "EXTRACTOR_VERSION"]
+__all__ = ["EXTRACTOR_VERSION", "Pipeline", "make_document", "split_parts"]
 
 log = logging.getLogger(__name__)
 

@@ -5,3 +5,5 @@ One module per task (``events``, ``places``, ``dates``, ``quotes``); each expose
 report has ``to_text() -> str`` and ``to_dict() -> dict``. The CLI's ``dragoman eval TASK``
 calls them.
 """
+
+__all__: list[str] = []  # the task modules are imported by name: dragoman.eval.events, ...

@@ -25,6 +25,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+__all__ = ["check", "main"]
+
 from spacy.tokens import Token
 
 

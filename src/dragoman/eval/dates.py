@@ -29,7 +29,7 @@ from ..extract import dates as dates_mod
 from .gold import gold_contexts, match_by_overlap, read_gold
 from .scores import prf
 
-__all__ = ["DatesReport", "evaluate"]
+__all__ = ["DatesReport", "canonical", "evaluate"]
 
 from ..pipeline import Pipeline
 

@@ -41,7 +41,7 @@ from .scores import prf
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Pipeline
 
-__all__ = ["Accuracy", "EventReport", "TypeRow", "evaluate", "score"]
+__all__ = ["Accuracy", "EventReport", "TypeRow", "evaluate", "score", "score_document"]
 
 
 @dataclass(frozen=True, slots=True)

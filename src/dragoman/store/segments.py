@@ -58,6 +58,7 @@ __all__ = [
     "Store",
     "StoreWriter",
     "compact",
+    "write_segment",
 ]
 
 log = logging.getLogger(__name__)
