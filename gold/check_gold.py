@@ -47,6 +47,10 @@ def check_span(text: str, span: object, where: str, problems: list[str]) -> None
         problems.append(f"{where}: bad offsets {start!r}..{end!r}")
     elif got is not None and text[start:end] != got:
         problems.append(f"{where}: text[{start}:{end}] is {text[start:end]!r}, span says {got!r}")
+    elif (start > 0 and text[start - 1].isalnum() and text[start].isalnum()) or (
+        end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    ):
+        problems.append(f"{where}: {text[start:end]!r} cuts a word ({text[max(0, start - 5):end + 5]!r})")
 
 
 def check_actor(text: str, ref: dict, where: str, problems: list[str]) -> None:
