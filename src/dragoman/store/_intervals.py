@@ -1,7 +1,7 @@
 """The interval of days a date value denotes, in Python and as DuckDB SQL (the same rules).
 
 Event dates follow TIMEX3 (``dragoman.extract.dates``): a day ``2017-04-12``, an ISO week
-``2017-W48`` (Monday to Sunday), a month ``2017-04``, a quarter ``2017-Q2``, a half
+``2017-W48`` (Monday to Sunday; ``2017-W48-WE`` its weekend, ``2017-W48-3`` its Wednesday), a month ``2017-04``, a quarter ``2017-Q2``, a half
 ``2017-H1``, a season ``2017-SU`` (SP Mar–May, SU Jun–Aug, FA Sep–Nov, WI Dec of the year
 before to Feb), a year ``2017``, a decade ``201``, a century ``20``, a range ``a/b`` (from
 the start of ``a`` to the end of ``b``). Anything else (``PRESENT_REF``, durations) has no
@@ -20,10 +20,13 @@ import re
 __all__ = ["date_interval", "hi_sql", "lo_sql"]
 
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(T.*)?")
-_WEEK = re.compile(r"(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])(-\d)?")
+_WEEK = re.compile(r"(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])(-[1-7]|-WE)?")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _PART = re.compile(r"(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)")
 _YEARS = re.compile(r"\d{2,4}")
+
+#: suffix of an ISO week -> its first and last day (0 = Monday); a digit is one weekday
+_WEEK_DAYS: dict[str, tuple[int, int]] = {"": (0, 6), "-WE": (5, 6)}
 
 #: part of a year -> (first month, offset of its first year, last month, offset of last year)
 _PARTS: dict[str, tuple[int, int, int, int]] = {
@@ -45,7 +48,9 @@ def _one(p: str) -> tuple[dt.date, dt.date] | None:
     if m := _WEEK.fullmatch(p):
         jan4 = dt.date(int(m[1]), 1, 4)
         mon = jan4 - dt.timedelta(days=jan4.isoweekday() - 1) + dt.timedelta(weeks=int(m[2]) - 1)
-        return mon, mon + dt.timedelta(days=6)
+        suffix = m[3] or ""
+        first, last = (int(suffix[1:]) - 1,) * 2 if suffix[1:].isdigit() else _WEEK_DAYS[suffix]
+        return mon + dt.timedelta(days=first), mon + dt.timedelta(days=last)
     if m := _MONTH.fullmatch(p):
         y, mo = int(m[1]), int(m[2])
         return dt.date(y, mo, 1), _month_end(y, mo)
@@ -106,8 +111,12 @@ def _cases(p: str, hi: bool) -> str:
     return (
         "CASE "
         rf"WHEN regexp_full_match({p}, '\d{{4}}-\d{{2}}-\d{{2}}(T.*)?') THEN {day(f'{p}[1:10]')} "
-        rf"WHEN regexp_full_match({p}, '\d{{4}}-W(0[1-9]|[1-4]\d|5[0-3])(-\d)?') THEN "
+        rf"WHEN regexp_full_match({p}, '\d{{4}}-W(0[1-9]|[1-4]\d|5[0-3])') THEN "
         f"{monday + ' + 6' if hi else monday} "
+        rf"WHEN regexp_full_match({p}, '\d{{4}}-W(0[1-9]|[1-4]\d|5[0-3])-WE') THEN "
+        f"{monday} + {6 if hi else 5} "
+        rf"WHEN regexp_full_match({p}, '\d{{4}}-W(0[1-9]|[1-4]\d|5[0-3])-[1-7]') THEN "
+        f"{monday} + CAST({p}[10:10] AS INTEGER) - 1 "
         rf"WHEN regexp_full_match({p}, '\d{{4}}-\d{{2}}') THEN "
         f"{'last_day(' + month_lo + ')' if hi else month_lo} "
         rf"WHEN regexp_full_match({p}, '\d{{4}}-(Q[1-4]|H[12]|SP|SU|FA|WI)') THEN {part} "
