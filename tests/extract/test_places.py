@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from dragoman import Article
 from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, places
+from dragoman.extract.places.disambiguate import _county_votes
 from dragoman.types import Dateline, Span
 
 KHAN_SHAYKHUN = 168325
@@ -249,7 +250,7 @@ def test_named_us_counties_vote_for_their_state(make_ctx: Callable[..., DocConte
 
 
 def test_county_votes_are_shared_among_the_states_that_have_the_county() -> None:
-    votes = places._county_votes("Lamar County and Fannin County, and lamar county again.")
+    votes = _county_votes("Lamar County and Fannin County, and lamar county again.")
     assert votes["US.TX"] == pytest.approx(votes["US.GA"])
     assert votes["US.TX"] > votes["US.AL"] > 0
     assert sum(votes.values()) == pytest.approx(2.0)

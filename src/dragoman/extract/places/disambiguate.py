@@ -1,0 +1,235 @@
+"""Place resolution: each mention's entry, chosen against the document's focus; metonymy.
+
+Owns the scoring of a mention's candidates (population, feature, name match, and the
+document's focus: the countries and first-order divisions its other places lie in, and
+the US counties it names), the metonymy test (a country or capital as the subject of a
+verb of ``data/places/metonymy.yaml``) and ``extract(ctx)``, which turns the mentions of
+``mentions.py`` into ``Place`` records. County words: ``data/places/divisions.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+
+from spacy.tokens import Doc
+
+from ...types import Place
+from ..context import DocContext
+from .build import load_divisions, us_counties
+from .gazetteer import (
+    BROAD,
+    FEATURE_ADM1,
+    FEATURE_CAPITAL,
+    FEATURE_CONT,
+    FEATURE_COUNTRY,
+    Gazetteer,
+)
+from .mentions import MIN_POP_UNTAGGED_ONE_WORD, Mention, find_mentions, gazetteer_of
+from .translit import plain
+
+__all__ = ["extract"]
+
+_FEATURE_BONUS = {FEATURE_COUNTRY: 2.5, FEATURE_CONT: 2.5, FEATURE_ADM1: 0.5,
+                  FEATURE_CAPITAL: 2.0}
+_FOCUS_WEIGHT = 3.0
+_COUNTY_VOTES = 1.0  # weight of a named county's division vote (shared among its states)
+_COUNTY_CC = 1.0  # and of its vote for the USA in the country focus
+_ADMIN1_FOCUS_BONUS = 1.5
+_LOCAL_WEIGHT = 3.0
+_LOCAL = "~"  # focus_a1 keys of votes from places (not named divisions)
+_LOCAL_TOTAL = "~"
+
+
+@functools.lru_cache(maxsize=1)
+def _county_re() -> re.Pattern[str]:
+    """A US county's name in running text ("Lamar County"): up to three capitalised words
+    and a county word of ``divisions.yaml``."""
+    words = "|".join(re.escape(w) for w in load_divisions().county_words)
+    return re.compile(rf"\b((?:[A-Z][\w.'-]*\s){{1,3}}(?:{words}))\b")
+
+
+def _county_votes(text: str) -> Counter[str]:
+    """Division votes from the US counties a text names: each county name (once) gives one
+    vote, shared among the states that have a county of that name."""
+    counties = us_counties()
+    votes: Counter[str] = Counter()
+    for name in {m.group(1) for m in _county_re().finditer(text)}:
+        states = counties.get(" ".join(name.split()).lower())
+        if states:
+            for key in states:
+                votes[key] += 1.0 / len(states)  # type: ignore[assignment]
+    return votes
+
+
+def _score(gaz: Gazetteer, m: Mention, i: int, focus_cc: Counter[str],
+           focus_a1: Counter[str]) -> float:
+    """Population (log10) + feature bonus + name-match quality + the document's focus.
+
+    The first-pass choices of every mention of the same name are left out of the focus
+    (``m.name_cc``), so "Georgia" said four times does not outvote the Georgia places around
+    it.
+    """
+    f = gaz.feature[i]
+    # (a division known only from its cities' names, without a GeoNames id, gets no bonus)
+    bonus = _FEATURE_BONUS.get(f, 0.0) if gaz.ids[i] or f != FEATURE_ADM1 else 0.0
+    s = math.log10(gaz.pop[i] + 1) + bonus + m.quality.get(i, 0.0)
+    total = sum(focus_cc.values()) - sum(m.name_cc.values())
+    c = gaz.cc[i]
+    if total > 1e-9 and c:
+        s += _FOCUS_WEIGHT * (focus_cc[c] - m.name_cc[c]) / total
+    a1 = gaz.admin1_key(i)
+    if a1 and f != FEATURE_ADM1 and focus_a1[a1] - m.name_a1[a1] > 0:
+        s += _ADMIN1_FOCUS_BONUS
+    # the division the document's other places lie in ("Rogersville" in a Tennessee paper)
+    loc_a1, loc_w = m.own_local
+    local_total = focus_a1[_LOCAL_TOTAL] - loc_w
+    if a1 and f not in BROAD and local_total > 0:
+        s += _LOCAL_WEIGHT * (focus_a1[_LOCAL + a1] - (loc_w if a1 == loc_a1 else 0.0)) \
+            / local_total
+    return s
+
+
+def _resolve(gaz: Gazetteer, mentions: list[Mention], focus_cc: Counter[str],
+             focus_a1: Counter[str]) -> None:
+    for m in mentions:
+        cands = m.cands
+        if m.qualifier:
+            q = m.qualifier
+            kept = [i for i in cands if (gaz.admin1_key(i) == q if "." in q else gaz.cc[i] == q)
+                    and gaz.feature[i] not in BROAD]
+            if kept:
+                cands = kept
+        best, best_s = None, -1e9
+        for i in cands:
+            sc = _score(gaz, m, i, focus_cc, focus_a1)
+            if sc > best_s or (sc == best_s and best is not None and gaz.ids[i] < gaz.ids[best]):
+                best, best_s = i, sc
+        m.choice, m.score = best, best_s
+
+
+def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Counter[str]]:
+    cc: Counter[str] = Counter()
+    a1: Counter[str] = Counter()
+    local_seen: set[str] = set()
+    name_cc: dict[str, Counter[str]] = defaultdict(Counter)
+    name_a1: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.choice is None:
+            continue
+        i = m.choice
+        if not gaz.cc[i]:
+            continue
+        m.own_local = ("", 0.0)
+        w = 2.0 if m.source == "dateline" else 1.0
+        if gaz.feature[i] not in BROAD and len(m.cands) > 1:
+            w *= 0.5
+        cc[gaz.cc[i]] += w  # type: ignore[assignment]
+        own_a1 = ""
+        if gaz.feature[i] == FEATURE_ADM1:
+            own_a1 = gaz.admin1_key(i)
+            a1[own_a1] += 1
+        name_cc[plain(m.text, gaz.rules)][gaz.cc[i]] += w  # type: ignore[assignment]
+        if own_a1:
+            name_a1[plain(m.text, gaz.rules)][own_a1] += 1
+        # the division vote: only from names that leave no doubt about their division (a
+        # state, or a place whose every candidate lies in one), once per name, so that
+        # five "Gainesville"s do not outvote the state the text names
+        keys = {gaz.admin1_key(j) for j in m.cands}
+        key = gaz.admin1_key(i)
+        if m.qualifier and "." in m.qualifier:
+            key, keys = m.qualifier, {m.qualifier}
+        name = plain(m.text, gaz.rules)
+        if key and len(keys) == 1 and gaz.feature[i] not in (FEATURE_CONT, FEATURE_COUNTRY) \
+                and name not in local_seen:
+            local_seen.add(name)
+            lw = 2.0 if gaz.feature[i] == FEATURE_ADM1 or m.qualifier else 1.0
+            a1[_LOCAL + key] += lw  # type: ignore[assignment]
+            a1[_LOCAL_TOTAL] += lw  # type: ignore[assignment]
+            m.own_local = (key, lw)
+        if m.qualifier:
+            if "." in m.qualifier:
+                a1[m.qualifier] += 1
+                cc[m.qualifier.split(".")[0]] += 1
+            else:
+                cc[m.qualifier] += 1
+    for m in mentions:
+        m.name_cc = name_cc[plain(m.text, gaz.rules)]
+        m.name_a1 = name_a1[plain(m.text, gaz.rules)]
+    return cc, a1
+
+
+def _is_metonym(gaz: Gazetteer, doc: Doc, m: Mention) -> bool:
+    if m.choice is None or m.start < 0:
+        return False
+    if gaz.feature[m.choice] not in (FEATURE_COUNTRY, FEATURE_CAPITAL):
+        return False
+    root = doc[m.start:m.end].root
+    tok = root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    lemmas = {verb.lemma_.lower()}
+    lemmas.update(c.lemma_.lower() for c in verb.children if c.dep_ == "xcomp")
+    return bool(lemmas & gaz.metonym_verbs)
+
+
+def extract(ctx: DocContext) -> list[Place]:
+    """Every resolved place mention of the document (plus its dateline place), in order."""
+    gaz = gazetteer_of(ctx)
+    mentions = find_mentions(ctx, gaz)
+    if not mentions:
+        return []
+    _resolve(gaz, mentions, Counter(), Counter())
+    focus_cc, focus_a1 = _focus(gaz, [m for m in mentions if not m.weak])
+    kept = []
+    for m in mentions:
+        if m.weak:
+            m.cands = [i for i in m.cands if gaz.feature[i] in BROAD
+                       or gaz.feature[i] == FEATURE_CAPITAL
+                       or gaz.pop[i] >= MIN_POP_UNTAGGED_ONE_WORD or focus_cc[gaz.cc[i]] > 0]
+            if not m.cands:
+                continue
+        kept.append(m)
+    mentions = kept
+    focus_cc, focus_a1 = _focus(gaz, mentions)
+    # the counties the story names vote for their state's places ("Lamar County" → Paris, Tex.)
+    for key, v in _county_votes(ctx.text).items():
+        focus_a1[_LOCAL + key] += v * _COUNTY_VOTES  # type: ignore[assignment]
+        focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
+        focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
+    _resolve(gaz, mentions, focus_cc, focus_a1)
+    out: list[Place] = []
+    seen: set[tuple[int, int]] = set()
+    for m in sorted(mentions, key=lambda x: x.char_start):
+        i = m.choice
+        if i is None or (m.char_start, m.char_end) in seen:
+            continue
+        seen.add((m.char_start, m.char_end))
+        if m.source == "dateline":
+            role = "dateline"
+        elif _is_metonym(gaz, ctx.doc, m):
+            role = "metonym"
+        else:
+            role = "mention"
+        out.append(Place(
+            doc_id=ctx.doc_id,
+            start=m.char_start,
+            end=m.char_end,
+            text=m.text,
+            geonameid=gaz.ids[i] or None,
+            name=gaz.names[i],
+            country=gaz.country3(i),
+            lat=round(gaz.lat[i], 5),
+            lon=round(gaz.lon[i], 5),
+            feature=gaz.feature[i],
+            role=role,
+            admin1=gaz.admin1_name(i),
+            score=round(m.score, 3),
+        ))
+    return out
+

@@ -1,0 +1,208 @@
+"""The places knowledge: the gazetteer and the word lists that go with it.
+
+Owns ``Gazetteer`` (the compact GeoNames index built by ``build.py``, with the
+transliteration rules, stop words, metonymy verbs, event-location prepositions and
+dateline lemmas, and division words) and its loader ``load_gazetteer``. Data files:
+``data/places/stoplist.yaml``, ``metonymy.yaml``, ``event_location.yaml`` (read here),
+``translit.yaml`` (``translit.py``), ``aliases.yaml`` and ``divisions.yaml``
+(``build.py``). The data model of the places package: it never imports the document
+context, so ``dragoman.extract.resources`` can import it at top level.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..._data import data_path, read_yaml
+from ...errors import DataFileError
+from .build import (
+    BROAD,
+    FEATURE_ADM1,
+    FEATURE_CAPITAL,
+    FEATURE_CITY,
+    FEATURE_CONT,
+    FEATURE_COUNTRY,
+    DivisionWords,
+    GazetteerState,
+    IndexHit,
+    load_divisions,
+    load_state,
+)
+from .translit import TranslitRules, load_translit, name_key, str_list
+
+__all__ = [
+    "BROAD",
+    "FEATURE_ADM1",
+    "FEATURE_CAPITAL",
+    "FEATURE_CITY",
+    "FEATURE_CONT",
+    "FEATURE_COUNTRY",
+    "Gazetteer",
+    "PlaceLists",
+    "load_gazetteer",
+    "load_lists",
+]
+
+log = logging.getLogger(__name__)
+
+
+class Gazetteer:
+    """A compact in-memory GeoNames index: entries in parallel arrays, key → entry indexes.
+
+    Entry ``i`` has ``ids[i]`` (GeoNames id, 0 when none), ``names[i]``, ``cc[i]`` (ISO-2
+    country, '' for continents), ``lat[i]``/``lon[i]``, ``pop[i]``, ``admin1[i]`` (GeoNames
+    admin1 code) and ``feature[i]`` (``A.PCLI``, ``A.ADM1``, ``L.CONT``, ``P.PPLC``, ``P.PPL``).
+    """
+
+    def __init__(self, state: GazetteerState, rules: TranslitRules, stop: frozenset[str],
+                 metonym_verbs: frozenset[str], preps: frozenset[str],
+                 dateline_lemmas: frozenset[str], never: frozenset[str] = frozenset(), *,
+                 divisions: DivisionWords) -> None:
+        self.ids: array[int] = state["ids"]
+        self.names: list[str] = state["names"]
+        self.cc: list[str] = state["cc"]
+        self.lat: array[float] = state["lat"]
+        self.lon: array[float] = state["lon"]
+        self.pop: array[int] = state["pop"]
+        self.admin1: list[str] = state["admin1"]
+        self.feature: list[str] = state["feature"]
+        self.index: dict[str, IndexHit] = state["index"]  # key → int | tuple[int, ...]
+        self.iso3: dict[str, str] = state["iso3"]
+        self.admin1_names: dict[str, str] = state["admin1_names"]  # "US.GA" → "Georgia"
+        self.qualifiers: dict[str, str] = state["qualifiers"]  # key → "US.GA" | "US"
+        # entry → plain forms of its aliases.yaml names, which count as exact names
+        self.preferred: dict[int, list[str]] = state["preferred"]
+        self.by_id: dict[int, int] = {gid: i for i, gid in enumerate(self.ids) if gid}
+        self.rules = rules
+        self.stop = stop
+        self.never = never
+        self.metonym_verbs = metonym_verbs
+        self.preps = preps
+        self.dateline_lemmas = dateline_lemmas
+        self.divisions = divisions
+        self._buckets: dict[tuple[str, int], tuple[list[str], array[int]]] | None = None
+        self._fuzzy_memo: dict[tuple[str, float], list[tuple[int, float]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def key(self, text: str) -> str:
+        return name_key(text, self.rules)
+
+    def lookup(self, text: str) -> list[int]:
+        """Entry indexes whose key equals the key of ``text``."""
+        hit = self.index.get(self.key(text))
+        if hit is None:
+            return []
+        return [hit] if isinstance(hit, int) else list(hit)
+
+    def fuzzy(self, text: str, cutoff: float = 90.0) -> list[tuple[int, float]]:
+        """Entries whose key is close to ``text``'s key (rapidfuzz ratio ≥ ``cutoff``).
+
+        Only keys with the same first letter and a length within 2 are compared: a ratio of
+        90 cannot be reached across a larger length gap. Results are cached per key (a
+        corpus names the same unknown places again and again).
+        """
+        key = self.key(text)
+        if len(key) < 5:
+            return []
+        memo = self._fuzzy_memo.get((key, cutoff))
+        if memo is not None:
+            return memo
+        from rapidfuzz import fuzz, process
+
+        if self._buckets is None:
+            buckets: dict[tuple[str, int], tuple[list[str], array[int]]] = {}
+            for pos, k in enumerate(self.index):
+                keys, where = buckets.setdefault((k[:1], len(k)), ([], array("i")))
+                keys.append(k)
+                where.append(pos)
+            self._buckets = buckets
+        found: list[tuple[float, int, str]] = []
+        for n in range(len(key) - 2, len(key) + 3):
+            bucket = self._buckets.get((key[:1], n))
+            if bucket:
+                keys, where = bucket
+                found += [(-score, where[j], k) for k, score, j in process.extract(
+                    key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)]
+        out: list[tuple[int, float]] = []
+        for neg, _, k in sorted(found)[:3]:  # best score first, ties in index order
+            hit = self.index[k]
+            for i in [hit] if isinstance(hit, int) else hit:
+                out.append((i, -neg))
+        if len(self._fuzzy_memo) >= 50_000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[key, cutoff] = out
+        return out
+
+    def entry_id(self, geonameid: int) -> int | None:
+        return self.by_id.get(geonameid)
+
+    def country3(self, i: int) -> str | None:
+        return self.iso3.get(self.cc[i]) if self.cc[i] else None
+
+    def admin1_key(self, i: int) -> str:
+        return f"{self.cc[i]}.{self.admin1[i]}" if self.admin1[i] else ""
+
+    def admin1_name(self, i: int) -> str | None:
+        if self.feature[i] in BROAD:
+            return None
+        return self.admin1_names.get(self.admin1_key(i))
+
+
+
+@dataclass(frozen=True)
+class PlaceLists:
+    """The word lists of ``stoplist.yaml``, ``metonymy.yaml`` and ``event_location.yaml``."""
+
+    stop: frozenset[str]  # not places when found by lookup alone (lower case)
+    never: frozenset[str]  # never places (lower case)
+    metonym_verbs: frozenset[str]
+    preps: frozenset[str]
+    dateline_lemmas: frozenset[str]
+
+
+def _read_mapping(name: str) -> tuple[dict[str, object], str]:
+    path = data_path("places", name)
+    return read_yaml(path, mapping=True), str(path)
+
+
+def load_lists() -> PlaceLists:
+    """The packaged word lists, validated."""
+    stop_data, label = _read_mapping("stoplist.yaml")
+    stop = frozenset(s.lower() for s in str_list(stop_data.get("stop", []), label, "stop"))
+    never = frozenset(s.lower() for s in str_list(stop_data.get("never", []), label, "never"))
+    met, label = _read_mapping("metonymy.yaml")
+    verbs = frozenset(str_list(met.get("verbs", []), label, "verbs"))
+    ev, label = _read_mapping("event_location.yaml")
+    preps = frozenset(str_list(ev.get("preps", []), label, "preps"))
+    lemmas = frozenset(str_list(ev.get("dateline_lemmas", []), label, "dateline_lemmas"))
+    return PlaceLists(stop, never, verbs, preps, lemmas)
+
+
+@functools.lru_cache(maxsize=2)
+def load_gazetteer(stoplist: str | None = None, cache: bool = True) -> Gazetteer:
+    """The gazetteer, built once per process (from the user cache file when present).
+
+    ``stoplist`` names an extra user YAML file (``stop: [words]``) added to the packaged
+    stoplist. ``cache=False`` builds from the packages without reading or writing the cache.
+    """
+    t0 = time.perf_counter()
+    rules = load_translit()
+    state = load_state(rules, cache)
+    lists = load_lists()
+    stop = lists.stop
+    if stoplist:
+        data = read_yaml(Path(stoplist))
+        if not isinstance(data, dict):
+            raise DataFileError(f"{stoplist}: expected a mapping with 'stop'")
+        stop = stop | {s.lower() for s in str_list(data.get("stop", []), stoplist, "stop")}
+    gaz = Gazetteer(state, rules, stop, lists.metonym_verbs, lists.preps,
+                    lists.dateline_lemmas, never=lists.never, divisions=load_divisions())
+    log.info("gazetteer ready: %d entries in %.2f s", len(gaz), time.perf_counter() - t0)
+    return gaz

@@ -1,0 +1,230 @@
+"""Place recognition: the document's candidate spans and their gazetteer candidates.
+
+Owns ``Mention`` (one place mention with its candidates and, later, its choice) and
+``find_mentions`` (spans the model tags GPE/LOC/FAC, PERSON/ORG/NORP spans and runs of
+capitalised proper nouns, filtered by the stop words and looked up in the gazetteer, plus
+the dateline place), and ``gazetteer_of`` (the context's gazetteer). Its word lists come
+with the ``Gazetteer`` (``data/places/*.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from ..context import DocContext
+from .gazetteer import BROAD, FEATURE_ADM1, FEATURE_CAPITAL, FEATURE_COUNTRY, Gazetteer
+from .translit import plain
+
+__all__ = ["Mention", "find_mentions", "gazetteer_of"]
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# a place found by gazetteer lookup alone (not tagged GPE/LOC/FAC) must be this populous
+# (a one-word name much more so: most one-word capitalised non-places are surnames)
+_MIN_POP_UNTAGGED = 5000
+MIN_POP_UNTAGGED_ONE_WORD = 100_000
+_FUZZY_CUTOFF = 94.0
+_MIN_POP_FUZZY = 10_000
+
+
+@dataclass
+class Mention:
+    """One place mention: its span, its gazetteer candidates and (once resolved) its choice."""
+
+    start: int  # doc token indexes [start, end); -1 for the dateline
+    end: int
+    text: str
+    char_start: int  # original-text offsets
+    char_end: int
+    source: str  # ner | propn | person | org | dateline
+    cands: list[int]
+    quality: dict[int, float]
+    qualifier: str | None = None  # "US.GA" or "US"
+    weak: bool = False  # a lone untagged word: kept only if populous or in the focus
+    choice: int | None = None
+    score: float = 0.0
+    # the votes of every mention of the same name (its own included), left out of its focus
+    name_cc: Counter[str] = field(default_factory=Counter)
+    name_a1: Counter[str] = field(default_factory=Counter)
+    own_local: tuple[str, float] = ("", 0.0)  # its own vote for a first-order division
+
+
+def _is_cap(tok: Token) -> bool:
+    t = tok.text
+    return bool(t) and (t[0].isupper() or (t[0].isdigit() is False and t.isupper()))
+
+
+def _trim(span: SpacySpan) -> tuple[int, int] | None:
+    """Token bounds of ``span`` from its first to its last capitalised token."""
+    toks = [t for t in span if _is_cap(t)]
+    if not toks:
+        return None
+    return toks[0].i, toks[-1].i + 1
+
+
+
+def gazetteer_of(ctx: DocContext) -> Gazetteer:
+    """The gazetteer of the context's resources (the default resources' when it has none)."""
+    gaz = getattr(ctx.resources, "gazetteer", None)
+    if isinstance(gaz, Gazetteer):
+        return gaz
+    from ..resources import default_resources
+
+    default: Gazetteer = default_resources().gazetteer
+    return default
+
+
+def _qualifier_after(gaz: Gazetteer, doc: Doc, end: int) -> tuple[str | None, int]:
+    """A ", Idaho" / ", Ga." / ", Syria" after token ``end``: (constraint, end token)."""
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return None, end
+    for width in (3, 2, 1):
+        stop = end + 1 + width
+        if stop > len(doc):
+            continue
+        span = doc[end + 1:stop]
+        if not _is_cap(span[0]):
+            continue
+        text = span.text
+        k = gaz.key(text)
+        if k in gaz.qualifiers:
+            return gaz.qualifiers[k], stop
+        for i in gaz.lookup(text):
+            f = gaz.feature[i]
+            if f == FEATURE_ADM1 and plain(gaz.names[i], gaz.rules) == plain(text, gaz.rules):
+                return f"{gaz.cc[i]}.{gaz.admin1[i]}", stop
+            if f == FEATURE_COUNTRY:
+                return gaz.cc[i], stop
+    return None, end
+
+
+def _quality(gaz: Gazetteer, text: str, cands: Sequence[int]) -> dict[int, float]:
+    p = plain(text, gaz.rules)
+    return {i: (0.5 if plain(gaz.names[i], gaz.rules) == p or p in gaz.preferred.get(i, ())
+                else 0.0) for i in cands}
+
+
+def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
+    """Every place mention of the document with its candidates, in span order, then the
+    dateline place."""
+    doc = ctx.doc
+    out: list[Mention] = []
+    spans = _candidate_spans(ctx, gaz.rules.articles)
+    for s, e, source in spans:
+        span = doc[s:e]
+        text = span.text
+        low = plain(text, gaz.rules)
+        if low in gaz.never or (low in gaz.stop and source != "ner"):
+            continue
+        cands = gaz.lookup(text)
+        quality = _quality(gaz, text, cands)
+        abbrev = gaz.qualifiers.get(gaz.key(text)) if text.endswith(".") else None
+        if abbrev is not None:
+            # "Ga." after a comma names the state; elsewhere an abbreviation is not a place
+            if s == 0 or doc[s - 1].text != "," or "." not in abbrev:
+                continue
+            cc, a1 = abbrev.split(".")
+            cands = [i for i in cands if gaz.cc[i] == cc and gaz.admin1[i] == a1
+                     and gaz.feature[i] == FEATURE_ADM1]
+            cands = cands or [i for i in gaz.lookup(gaz.admin1_names.get(abbrev, ""))
+                              if gaz.feature[i] == FEATURE_ADM1 and gaz.cc[i] == cc]
+            quality = dict.fromkeys(cands, 0.5)
+        elif len(text) <= 4 and text.endswith("."):
+            continue
+        if not cands and source == "ner":
+            fz = [(i, sc) for i, sc in gaz.fuzzy(text, _FUZZY_CUTOFF)
+                  if gaz.pop[i] >= _MIN_POP_FUZZY or gaz.feature[i] in BROAD]
+            cands = [i for i, _ in fz]
+            quality = {i: -1.0 - (100.0 - sc) / 10.0 for i, sc in fz}
+        if not cands:
+            continue
+        if source != "ner" and abbrev is None:
+            # (a division without a GeoNames id counts as broad only if populous: those are
+            # many small parishes and districts — "St. Peter" of Barbados)
+            broad = [i for i in cands if (gaz.feature[i] in BROAD and (
+                gaz.ids[i] or gaz.pop[i] >= _MIN_POP_UNTAGGED))
+                or gaz.feature[i] == FEATURE_CAPITAL]
+            weak = False
+            after_prep = s > 0 and doc[s - 1].lower_ in gaz.preps
+            if source == "person" and len(span) == 1 and after_prep:
+                # "security returned to Palmyra": a lone PERSON after a place preposition
+                weak = True
+                cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
+            elif source == "org" or (source == "person" and len(span) < 2):
+                cands = [i for i in broad if quality.get(i, 0) > 0]
+            elif source == "norp":
+                cands = [i for i in cands if quality.get(i, 0) > 0
+                         and (i in broad or gaz.pop[i] >= MIN_POP_UNTAGGED_ONE_WORD)]
+            else:
+                # one word: kept only if populous, or (decided later) in the document's focus
+                weak = len(span) == 1
+                cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
+            if not cands:
+                continue
+        else:
+            weak = False
+        if e < len(doc) and doc[e].lower_ in gaz.divisions.words:
+            # "Aleppo province", "Idlib governorate": the division, not the city
+            division = [i for i in gaz.lookup(f"{text} {doc[e].text.title()}")
+                        if gaz.feature[i] == FEATURE_ADM1]
+            if division:
+                cands = division
+                quality = dict.fromkeys(cands, 0.5)
+        qual, _ = _qualifier_after(gaz, doc, e)
+        out.append(Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
+                            source, list(cands), quality, qual, weak=weak))
+    # the dateline place: outside the body, offsets used directly
+    dl = ctx.dateline.place if ctx.dateline is not None else None
+    if dl is not None and dl.text.strip():
+        cands = gaz.lookup(dl.text)
+        if cands:
+            out.append(Mention(-1, -1, dl.text, dl.start, dl.end, "dateline", cands,
+                                _quality(gaz, dl.text, cands)))
+    return out
+
+
+def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[int, int, str]]:
+    doc = ctx.doc
+    out: list[tuple[int, int, str]] = []
+    taken = [False] * len(doc)
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS:
+            b = _trim(ent)
+            if b:
+                out.append((b[0], b[1], "ner"))
+            for t in ent:
+                taken[t.i] = True
+    for ent in doc.ents:
+        if ent.label_ in ("PERSON", "ORG", "NORP"):
+            b = _trim(ent)
+            if b and not any(taken[i] for i in range(*b)):
+                src = {"PERSON": "person", "ORG": "org", "NORP": "norp"}[ent.label_]
+                out.append((b[0], b[1], src))
+            for t in ent:
+                taken[t.i] = True
+        elif ent.label_ not in _PLACE_LABELS:
+            for t in ent:
+                taken[t.i] = True
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        if taken[i] or t.pos_ != "PROPN" or not _is_cap(t):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not taken[j]:
+            u = doc[j]
+            if u.pos_ == "PROPN" and _is_cap(u) or ((u.text == "-" or u.lower_ in articles) and j + 1 < n and not taken[j + 1]
+                  and _is_cap(doc[j + 1])):
+                j += 1
+            else:
+                break
+        out.append((i, j, "propn"))
+        i = j
+    return out
+
