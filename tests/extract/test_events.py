@@ -393,7 +393,7 @@ def test_historical_needs_a_publication_date(pipeline) -> None:  # type: ignore[
 def test_long_before_reads_every_precision() -> None:
     import datetime as dt
 
-    from dragoman.extract.events import _long_before
+    from dragoman.extract.events.coder import _long_before
 
     pub = dt.date(2017, 4, 13)
     assert _long_before("2014", pub, 180)

@@ -1,0 +1,219 @@
+"""Coding one sentence: triggers → governance → arguments → modality → intent → ``Event``.
+
+Owns the order of the event coder's steps (``docs/lexicon.md``) and the ``Event`` record it
+builds: triggers found by ``triggers.Matcher`` (speech verbs, captions and excluded ranges
+skipped), triggers governed by another trigger or inside a condition dropped, actor and
+recipient from ``arguments``, negation/modality from ``modality``, attribution (a quote's
+speaker, a governing speech verb's subject), the PLOVER/CAMEO ``intent`` rule (announced
+cooperative actions are AGREE, conflictual ones THREATEN), the ``historical`` modality, the
+event's place and date, its confidence and its content-hash id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ...types import ActorRef, Event, SentenceRef, Span
+from ..context import DocContext
+from .arguments import Arguments
+from .lexicon import Lexicon, TriggerEntry
+from .modality import Clauses
+from .syntax import lemma
+from .triggers import Matcher, in_caption_parens, is_caption, trigger_span
+
+__all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "code_sentence"]
+
+EXTRACTOR = "dragoman.events.rules/1"
+
+#: an asserted event whose own date (from its sentence) ends more than this many days before
+#: the publication date is ``historical``: the story recalls it, it does not report it
+HISTORICAL_DAYS = 180
+
+_Quotes = Sequence[tuple[int, int, ActorRef | None]]
+
+
+class _Coder:
+    """The rules for one document and one lexicon, shared by the sentences' steps."""
+
+    def __init__(self, ctx: DocContext, lex: Lexicon) -> None:
+        self.ctx = ctx
+        self.lex = lex
+        self.args = Arguments(ctx, lex)
+        self.clauses = Clauses(lex.cues)
+        self.matcher = Matcher(lex, self.args, self.clauses)
+
+
+def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
+                  excluded: Sequence[tuple[int, int]] = ()) -> list[Event]:
+    """The events of one sentence of ``ctx.doc``."""
+    coder = _Coder(ctx, lex)
+    if is_caption(lex, sent):
+        return []
+    found: list[tuple[Token, TriggerEntry]] = []
+    for tok in sent:
+        if tok.is_punct or tok.is_space:
+            continue
+        if any(a <= tok.idx < b for a, b in excluded):
+            continue
+        if coder.clauses.is_speech(tok) and not lex.entries_for(lemma(tok)):
+            continue
+        entry = coder.matcher.match(tok)
+        if entry is not None and not in_caption_parens(lex, tok):
+            found.append((tok, entry))
+    if not found:
+        return []
+    trig_ids = {t.i for t, _ in found}
+    aux_heads = {t.head.i for t, e in found if e.pos == "aux"}
+    trig_ids |= aux_heads
+    sref = ctx.sentence_ref(sent)
+    events: list[Event] = []
+    seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
+    quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
+    for tok, e in found:
+        if tok.i in aux_heads and e.pos != "aux":
+            continue
+        anchor = tok.head if e.pos == "aux" else tok
+        if coder.clauses.governed(anchor, trig_ids) or coder.clauses.in_condition(anchor):
+            continue
+        ev = _code_one(coder, sent, sref, tok, e, quotes)
+        if ev is None:
+            continue
+        key = (ev.event_type, tuple(a.start for a in ev.actor), tuple(r.start for r in ev.recipient))
+        if key in seen:
+            continue
+        seen.add(key)
+        events.append(ev)
+    return events
+
+
+def _code_one(coder: _Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: TriggerEntry,
+              quotes: _Quotes) -> Event | None:
+    from .. import dates as dates_mod
+    from .. import places as places_mod
+
+    ctx, lex, args, clauses = coder.ctx, coder.lex, coder.args, coder.clauses
+    speech = clauses.speech_governor(tok if e.pos != "aux" else tok.head)
+    speaker_toks = args.subject(speech) if speech is not None else []
+    actor_toks = args.actor_tokens(tok, e, speaker_toks)
+    actor = args.actor_refs(actor_toks)
+    recipient = args.recipients(tok, e, sent, speaker_toks, actor_toks, actor)
+    actor = args.unidentified_actor(actor_toks, actor, recipient)
+    if not actor and not recipient:
+        return None
+    if e.pos == "noun" and e.prep and not recipient:
+        return None  # "a press conference with …" / "a call for … by …" without the party
+    # -- negation, modality, attribution
+    verb = clauses.clause_verb(tok if e.pos != "aux" else tok.head)
+    negated = clauses.negated(tok, verb)
+    attributed = _attribution(ctx, args, tok, e, speaker_toks, quotes)
+    modality = clauses.modality(tok, verb, sent, attributed is not None or speech is not None)
+    if e.pos == "aux":
+        modality = "asserted"
+    conditional_threat = modality == "future" and clauses.threat_condition(verb)
+    etype, mode, modality, negated = _intent(lex, e, modality, negated, conditional_threat)
+    if mode is not None and mode not in lex.types[etype].modes:
+        mode = None
+    cameo, quad, goldstein = lex.types[etype].crosswalk(mode)
+    trig = trigger_span(ctx, lex, tok, e)
+    symmetric = e.symmetric and etype == e.type
+    location = places_mod.event_location(ctx, sent, tok)
+    date_value, date_basis = dates_mod.event_date(ctx, sent, tok)
+    if (modality == "asserted" and date_basis == "text"
+            and _long_before(date_value, ctx.published, HISTORICAL_DAYS)):
+        modality = "historical"  # "In 2014, Russia annexed Crimea": background, not news
+    actor_t = tuple(actor)
+    recipient_t = tuple(recipient)
+    return Event(
+        id=_event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
+        doc_id=ctx.doc_id,
+        run_id=ctx.run_id,
+        sentence=sref,
+        event_type=etype,
+        mode=mode,
+        context=tuple(e.context),
+        cameo=cameo,
+        quad_class=quad,
+        goldstein=goldstein,
+        trigger=trig,
+        actor=actor_t,
+        recipient=recipient_t,
+        negated=negated,
+        modality=modality,
+        attributed_to=attributed,
+        location=location,
+        date=date_value,
+        date_basis=date_basis,
+        confidence=_confidence(e, actor_t, recipient_t, modality),
+        extractor=EXTRACTOR,
+        symmetric=symmetric,
+    )
+
+
+def _attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry,
+                 speaker_toks: list[Token], quotes: _Quotes) -> ActorRef | None:
+    """The speaker of the quote the trigger is in, else the subject of its speech verb."""
+    abs_start = ctx.abs(tok.idx)
+    for qs, qe, speaker in quotes:
+        if qs <= abs_start < qe and speaker is not None:
+            return speaker
+    if speaker_toks and e.pos != "aux":
+        refs = args.refs(speaker_toks[0])
+        return refs[0] if refs else None
+    return None
+
+
+def _intent(lex: Lexicon, e: TriggerEntry, modality: str, negated: bool,
+            conditional_threat: bool) -> tuple[str, str | None, str, bool]:
+    """(type, mode, modality, negated) after the PLOVER/CAMEO intent rule: announced future
+    actions are promises (AGREE; REJECT when refused) or threats (THREATEN)."""
+    etype, mode = e.type, e.mode
+    intent = lex.intent
+    if conditional_threat and etype in intent.cooperative and not negated:
+        etype, mode, modality = "THREATEN", None, "asserted"
+    elif modality == "future" and etype in intent.cooperative:
+        if negated:
+            etype, mode, negated = "REJECT", None, False
+        else:
+            etype, mode = "AGREE", None
+        modality = "asserted"
+    elif modality == "future" and etype in intent.conflictual and not negated:
+        mode = intent.threat_modes.get(f"{etype}/{mode}") or intent.threat_modes.get(etype)
+        etype = "THREATEN"
+        modality = "asserted"
+    return etype, mode, modality, negated
+
+
+def _confidence(e: TriggerEntry, actor: Sequence[ActorRef], recipient: Sequence[ActorRef],
+                modality: str) -> float:
+    confidence = e.confidence
+    if actor and recipient:
+        confidence += 0.1
+    if not actor:
+        confidence -= 0.15
+    if e.pos == "noun":
+        confidence -= 0.05
+    if modality != "asserted":
+        confidence -= 0.05
+    return round(max(0.05, min(0.99, confidence)), 2)
+
+
+def _event_id(doc_id: str, etype: str, trigger: Span, actor: Sequence[ActorRef],
+              recipient: Sequence[ActorRef]) -> str:
+    key = "|".join([doc_id, etype, str(trigger.start), str(trigger.end),
+                    ",".join(f"{a.start}-{a.end}" for a in actor),
+                    ",".join(f"{r.start}-{r.end}" for r in recipient)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
+
+
+def _long_before(value: str | None, published: dt.date | None, days: int) -> bool:
+    """Whether the latest day ``value`` can mean lies more than ``days`` before
+    ``published`` (False when either is unknown)."""
+    from ..dates import last_day
+
+    last = last_day(value)
+    return last is not None and published is not None and (published - last).days > days

@@ -1,0 +1,50 @@
+"""Coding a whole document: every sentence of the body, minus a repeated headline.
+
+Owns ``extract(ctx)``, the extractor ``extract_document`` calls: it takes the lexicon from
+``ctx.resources`` (the process's default resources when the context has none) and codes
+each sentence with ``coder.code_sentence``, skipping the headline when the body repeats it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...types import Event
+from ..context import DocContext
+from .coder import code_sentence
+from .lexicon import Lexicon
+
+__all__ = ["extract"]
+
+
+def _lexicon_of(ctx: DocContext) -> Lexicon:
+    lex = getattr(ctx.resources, "lexicon", None)
+    if isinstance(lex, Lexicon) and lex.entries:
+        return lex
+    from ..resources import default_resources
+
+    default: Lexicon = default_resources().lexicon
+    return default
+
+
+def _excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
+    """Doc-relative character ranges that are not content: a repeated headline."""
+    out: list[tuple[int, int]] = []
+    title = (ctx.article.title or "").strip()
+    if len(title) >= 12:
+        head = ctx.text[: len(title) + 200]
+        norm = re.sub(r"\s+", " ", title).lower()
+        pos = re.sub(r"\s+", " ", head).lower().find(norm)
+        if pos >= 0:
+            out.append((0, pos + len(norm)))
+    return out
+
+
+def extract(ctx: DocContext) -> list[Event]:
+    """Every event coded in the document's body, in text order."""
+    lex = _lexicon_of(ctx)
+    excluded = _excluded_ranges(ctx)
+    out: list[Event] = []
+    for sent in ctx.doc.sents:
+        out.extend(code_sentence(ctx, lex, sent, excluded))
+    return out

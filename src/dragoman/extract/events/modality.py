@@ -1,0 +1,169 @@
+"""The clause around a trigger: speech, negation, modality, conditions and governance.
+
+Owns the rules of ``docs/lexicon.md`` "Negation, modality, attribution" and "Governance":
+which verbs are speech verbs (never events; their complements are attributed), whether an
+event is negated ("did not", "failed to"), its modality (future, intended, hypothetical,
+alleged, question, asserted), whether it sits in a condition ("unless …") or inside the
+object/complement of another trigger (then it is part of that event). Word lists come from
+the lexicon's cues.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from .lexicon import Cues
+from .syntax import governing_verb, is_verbal, lemma, particles
+
+__all__ = ["Clauses"]
+
+
+class Clauses:
+    """The clause rules for one lexicon's cues."""
+
+    def __init__(self, cues: Cues) -> None:
+        self.cues = cues
+
+    # -- speech -----------------------------------------------------------------------
+    def is_speech(self, tok: Token) -> bool:
+        if not is_verbal(tok):
+            return False
+        lem = lemma(tok)
+        for p in particles(tok, self.cues.particle_words):
+            if f"{lem} {p.lower_}" in self.cues.speech_verbs:
+                return True
+        return lem in self.cues.speech_verbs
+
+    def speech_governor(self, tok: Token) -> Token | None:
+        """The speech verb whose clausal complement contains ``tok``, if any."""
+        cur = tok
+        for _ in range(12):
+            head = cur.head
+            if head.i == cur.i:
+                return None
+            if cur.dep_ in ("ccomp", "xcomp", "parataxis", "advcl") and self.is_speech(head):
+                return head
+            if cur.dep_ in ("relcl",):
+                return None
+            cur = head
+        return None
+
+    # -- negation and modality --------------------------------------------------------
+    def clause_verb(self, trigger: Token) -> Token:
+        if is_verbal(trigger) or trigger.pos_ == "ADJ":
+            return trigger
+        return governing_verb(trigger) or trigger
+
+    def negated(self, trigger: Token, verb: Token) -> bool:
+        for t in {trigger, verb}:
+            for c in t.children:
+                if c.dep_ == "neg" or (c.lower_ in self.cues.negators and c.dep_ in (
+                        "neg", "advmod", "det", "preconj")):
+                    return True
+        cur = verb
+        for _ in range(4):
+            if cur.dep_ not in ("xcomp",) or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if lemma(cur) in self.cues.negating_verbs:
+                return True
+            if any(c.dep_ == "neg" for c in cur.children) and (
+                    lemma(cur) in self.cues.intended_verbs
+                    or lemma(cur) in self.cues.future_verbs):
+                return True
+        return False
+
+    def modality(self, trigger: Token, verb: Token, sent: SpacySpan, attributed: bool) -> str:
+        hedged = any(
+            c.lower_ in self.cues.hedges for t in {trigger, verb} for c in t.children
+            if c.dep_ in ("amod", "advmod", "acomp", "npadvmod"))
+        if hedged:
+            return "alleged"
+        chain = [verb]
+        cur = verb
+        for _ in range(4):
+            if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            chain.append(cur)
+        for v in chain:
+            auxes = {lemma(c) for c in v.children if c.dep_ in ("aux", "auxpass")} | {
+                c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")}
+            marks = {c.lower_ for c in v.children if c.dep_ == "mark"}
+            if v.i != verb.i and lemma(v) in self.cues.intended_verbs:
+                return "intended"
+            if v.i != verb.i and lemma(v) in self.cues.future_verbs:
+                return "future"
+            if auxes & self.cues.future_aux:
+                return "future"
+            if auxes & self.cues.hypothetical_aux:
+                # "said they would boycott": the future of reported speech
+                if attributed and auxes & self.cues.reported_future_aux:
+                    return "future"
+                return "hypothetical"
+            if marks & self.cues.hypothetical_marks:
+                return "hypothetical"
+        if verb.dep_ == "advcl" and any(c.lower_ in self.cues.hypothetical_marks
+                                        for c in verb.children if c.dep_ == "mark"):
+            return "hypothetical"
+        if sent.text.rstrip().endswith("?") and not attributed:
+            return "question"
+        return "asserted"
+
+    # -- governance and conditions ----------------------------------------------------
+    def governed(self, tok: Token, triggers: set[int]) -> bool:
+        """True when ``tok`` sits in the object/complement of another trigger (or in the
+        purpose clause of a nominal trigger's verb: "began a hunger strike to demand…")."""
+        cur = tok
+        for _ in range(14):
+            head = cur.head
+            if head.i == cur.i:
+                return False
+            dep = cur.dep_
+            if dep in ("relcl", "parataxis", "nsubj", "nsubjpass", "csubj"):
+                return False
+            if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ != "to" for c in cur.children):
+                return False
+            if head.i in triggers and dep != "conj":
+                return True
+            if dep in ("advcl", "xcomp", "ccomp", "conj", "prep") and head.i not in triggers and any(
+                    c.dep_ in ("dobj", "obj") and c.i in triggers and c.i != cur.i
+                    for c in head.children):
+                return True
+            if dep == "ccomp" and self.is_speech(head):
+                return False
+            cur = head
+        return False
+
+    def in_condition(self, tok: Token) -> bool:
+        """Inside a condition or a subject clause ("unless Baghdad accepted…",
+        "removing the sanctions is out of the question"): not an asserted event."""
+        cur = tok
+        for _ in range(14):
+            head = cur.head
+            if head.i == cur.i:
+                return False
+            if cur.dep_ in ("csubj", "csubjpass"):
+                return True
+            if cur.dep_ in ("advcl", "ccomp") and any(
+                    c.dep_ == "mark" and c.lower_ in self.cues.condition_marks
+                    for c in cur.children):
+                return True
+            if cur.dep_ == "pcomp" and head.lower_ in self.cues.condition_marks:
+                return True
+            cur = head
+        return False
+
+    def threat_condition(self, verb: Token) -> bool:
+        """The event has an "unless …" clause: an announced action with a condition."""
+        cur = verb
+        for _ in range(3):
+            for c in cur.children:
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in self.cues.threat_marks
+                                             for m in c.children):
+                    return True
+            if cur.dep_ not in ("xcomp", "conj") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+        return False
