@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, Resources, actors
 from dragoman.extract.actors import ActorIndex, KnowledgeBase, load_kb, resolve
-from dragoman.types import Article, Dateline, Place, Span
+from dragoman.types import ActorMention, Article, Dateline, Place, Span
 
 # --------------------------------------------------------------------------------------
 # helpers
@@ -52,7 +52,7 @@ def ctx_for(doc: Doc, kb: KnowledgeBase, published: str | None = None,
                       res, places=list(places))
 
 
-def by_text(index: ActorIndex, text: str) -> list[actors.ActorMention]:
+def by_text(index: ActorIndex, text: str) -> list[ActorMention]:
     return [m for m in index.mentions if m.text == text]
 
 
