@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import QueryError
+from ..extract.events.lexicon import plover_types
 from ..store.duck import Reader
 from ..store.schema import TABLES, table_schema
 from ..store.segments import Store
@@ -37,10 +38,7 @@ __all__ = [
     "timeline",
 ]
 
-PLOVER_TYPES: tuple[str, ...] = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-)
+PLOVER_TYPES: tuple[str, ...] = plover_types()
 
 #: allowed ``EventQuery.order`` fields → SQL expression (a '-' prefix sorts descending)
 ORDER_FIELDS: dict[str, str] = {
