@@ -45,7 +45,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..errors import DragomanError, QueryError, StoreError
 from ..query import api as qapi
-from ..query.api import EventQuery
+from ..query.api import PLOVER_TYPES, EventQuery
 from ..store import Store
 from ..store.duck import Reader
 from ._highlight import Mark, pieces
@@ -59,11 +59,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
-#: The PLOVER 2.0 event types, in the ontology's order (for the filter's choices).
-PLOVER_TYPES: tuple[str, ...] = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-)
 QUAD_CLASSES: dict[int, str] = {
     1: "verbal cooperation",
     2: "material cooperation",
