@@ -51,6 +51,7 @@ __all__ = [
     "GazetteerState",
     "load_divisions",
     "load_state",
+    "read_divisions",
     "us_counties",
 ]
 
@@ -115,7 +116,11 @@ def _lower_list(data: dict[str, object], label: str, key: str) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def load_divisions() -> DivisionWords:
     """The packaged ``divisions.yaml``, validated (once per process)."""
-    path = data_path("places", "divisions.yaml")
+    return read_divisions(data_path("places", "divisions.yaml"))
+
+
+def read_divisions(path: Path) -> DivisionWords:
+    """A ``divisions.yaml``-shaped file, validated (``DataFileError`` naming the file)."""
     data = read_yaml(path, mapping=True)
     label = str(path)
     suffixes = _lower_list(data, label, "suffixes")

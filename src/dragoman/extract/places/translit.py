@@ -14,7 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..._data import data_path, read_yaml
 from ...errors import DataFileError
@@ -22,7 +21,7 @@ from ...errors import DataFileError
 __all__ = ["TranslitRules", "fold_text", "load_translit", "name_key", "plain", "str_list"]
 
 
-def str_list(value: Any, label: str, key: str) -> list[str]:
+def str_list(value: object, label: str, key: str) -> list[str]:
     """``value`` as a list of strings, or ``DataFileError`` naming ``label`` and ``key``."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise DataFileError(f"{label}: '{key}' must be a list of strings")
