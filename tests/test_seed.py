@@ -2,7 +2,8 @@
 
 Expectations from the core and event-coder issues: the CONSULT between Adel al-Jubeir (SAU
 GOV) and Sergey Lavrov (RUS GOV) located in Moscow, the REQUEST from Lavrov (RUS GOV) to the
-OPCW (IGO), and nothing coded from the dateline ("Moscow, SANA-") or byline ("Manar/Mazen").
+OPCW (IGO), nothing coded from the dateline ("Moscow, SANA-") or byline ("Manar/Mazen"), and
+every quote resolved to Sergey Lavrov ("He" included).
 """
 
 from __future__ import annotations
@@ -54,6 +55,16 @@ def test_request_from_lavrov_to_opcw(seed: Result) -> None:
     assert {(r.name, r.country, r.sector) for r in e.actor} == {("Sergey Lavrov", "RUS", "GOV")}
     assert "IGO" in _countries(e.recipient)
     assert any("Chemical Weapons" in r.text or r.text == "OPCW" for r in e.recipient)
+
+
+def test_every_quote_is_lavrovs(seed: Result) -> None:
+    # the seed's six gold quotes (two direct, four indirect) are all Lavrov's, two of them
+    # through "He": every quote must carry the resolved name, not only the mention
+    assert len(seed.quotes) >= 6
+    assert {q.kind for q in seed.quotes} == {"direct", "indirect"}
+    speakers = [(q.speaker.text, q.speaker.name) if q.speaker else None for q in seed.quotes]
+    assert all(s is not None and s[1] == "Sergey Lavrov" for s in speakers), speakers
+    assert ("He", "Sergey Lavrov") in speakers
 
 
 def test_nothing_coded_from_dateline_or_byline(seed: Result) -> None:
