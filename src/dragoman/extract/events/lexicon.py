@@ -52,7 +52,7 @@ _CUE_KEYS = {
     "vague_possessives", "reported_future_aux",
 }
 #: the steps an argument path (``recipient:``/``actor:``) may take besides ``prep:X``
-PATH_STEPS = frozenset({"dobj", "dative", "subj", "subjpass", "ccomp", "xcomp", "advcl", "acl",
+_PATH_STEPS = frozenset({"dobj", "dative", "subj", "subjpass", "ccomp", "xcomp", "advcl", "acl",
                         "mod", "head", "speaker", "poss", "verb"})
 
 
@@ -260,9 +260,9 @@ def _check_path(where: str, key: str, path: str) -> None:
         name = step.split(":", 1)[0]
         if name == "prep" and ":" in step:
             continue
-        if name not in PATH_STEPS:
+        if name not in _PATH_STEPS:
             raise DataFileError(f"{where}: {key} path {path!r}: unknown step {step!r}; "
-                                f"steps: prep:X, {', '.join(sorted(PATH_STEPS))}")
+                                f"steps: prep:X, {', '.join(sorted(_PATH_STEPS))}")
 
 
 def _parse_entry(raw: object, where: str, types: dict[str, TypeInfo], contexts: Sequence[str],
