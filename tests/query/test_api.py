@@ -168,30 +168,28 @@ def test_summary(store: Store) -> None:
 
 
 def test_timeline(store: Store) -> None:
+    def day(d: str, qc: int) -> dict:
+        return {"date": d, "start": d, "end": d, "quad_class": qc, "n": 1}
+
     assert timeline(store, EventQuery()) == [
-        {"date": "2017-04-04", "quad_class": 4, "n": 1},
-        {"date": "2017-04-12", "quad_class": 1, "n": 1},
-        {"date": "2017-04-13", "quad_class": 3, "n": 1},
-        {"date": "2018-01-30", "quad_class": 1, "n": 1},
-    ]
-    assert timeline(store, EventQuery(country="IGO")) == [
-        {"date": "2017-04-13", "quad_class": 3, "n": 1}
-    ]
+        day("2017-04-04", 4), day("2017-04-12", 1), day("2017-04-13", 3), day("2018-01-30", 1)]
+    assert timeline(store, EventQuery(country="IGO")) == [day("2017-04-13", 3)]
 
 
 def test_network(store: Store) -> None:
     net = network(store, EventQuery())
     edges = {(e["source"], e["target"]): e for e in net["edges"]}
+    # the unresolved "rebels" (no knowledge-base id, no country) is never a node
     assert set(edges) == {
         ("Sergey Lavrov", "Bashar Jaafari"),
         ("Sergey Lavrov", "Organisation for the Prohibition of Chemical Weapons"),
-        ("Bashar Jaafari", "rebels"),
     }
-    assert edges[("Bashar Jaafari", "rebels")] | {} == {
-        "source": "Bashar Jaafari", "target": "rebels", "n": 1, "coop": 0, "conflict": 1}
-    assert edges[("Sergey Lavrov", "Bashar Jaafari")]["coop"] == 1
+    assert edges[("Sergey Lavrov", "Bashar Jaafari")] | {} == {
+        "source": "Sergey Lavrov", "target": "Bashar Jaafari", "n": 1, "coop": 1,
+        "conflict": 0}
     nodes = {n["id"]: n for n in net["nodes"]}
-    assert nodes["Sergey Lavrov"] == {"id": "Sergey Lavrov", "country": "RUS", "n": 2}
+    assert nodes["Sergey Lavrov"] == {"id": "Sergey Lavrov", "country": "RUS",
+                                      "sector": "GOV", "n": 2}
     assert len(network(store, EventQuery(), top=1)["edges"]) == 1
     with pytest.raises(QueryError):
         network(store, EventQuery(), top=0)
@@ -200,7 +198,7 @@ def test_network(store: Store) -> None:
 def test_locations(store: Store) -> None:
     locs = locations(store, EventQuery())
     assert locs[0] == {"geonameid": 524901, "name": "Moscow", "country": "RUS",
-                       "lat": 55.75, "lon": 37.62, "n": 3}
+                       "lat": 55.75, "lon": 37.62, "n": 3, "quads": [2, 0, 1, 0]}
     assert [x["name"] for x in locs] == ["Moscow", "Idlib"]
     assert [x["name"] for x in locations(store, EventQuery(types=("ASSAULT",)))] == ["Idlib"]
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from .api import (
     MAX_LIMIT,
+    NETWORK_MODES,
     ORDER_FIELDS,
     PLOVER_TYPES,
     EventQuery,
+    QuoteQuery,
     count_events,
+    date_interval,
+    fold,
     get_document,
     get_event,
     iter_table,
@@ -16,16 +20,22 @@ from .api import (
     query_events,
     query_page,
     query_quotes,
+    quote_page,
+    quote_speakers,
     summary,
     timeline,
 )
 
 __all__ = [
     "MAX_LIMIT",
+    "NETWORK_MODES",
     "ORDER_FIELDS",
     "PLOVER_TYPES",
     "EventQuery",
+    "QuoteQuery",
     "count_events",
+    "date_interval",
+    "fold",
     "get_document",
     "get_event",
     "iter_table",
@@ -34,6 +44,8 @@ __all__ = [
     "query_events",
     "query_page",
     "query_quotes",
+    "quote_page",
+    "quote_speakers",
     "summary",
     "timeline",
 ]

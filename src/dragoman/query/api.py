@@ -7,33 +7,45 @@ parameter; the SQL text depends only on which filters are set.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .. import _data
 from ..errors import QueryError
 from ..extract.events.lexicon import plover_types
+from ..store._intervals import date_interval, hi_sql, lo_sql
 from ..store.duck import Reader
 from ..store.schema import TABLES, table_schema
 from ..store.segments import Store
 
 __all__ = [
+    "DATE_MATCHES",
     "MAX_LIMIT",
+    "NETWORK_MODES",
     "ORDER_FIELDS",
     "PLOVER_TYPES",
     "EventQuery",
+    "QuoteQuery",
     "count_events",
+    "date_interval",
     "event_where",
+    "fold",
     "get_document",
     "get_event",
     "iter_table",
     "locations",
     "network",
+    "pronoun_words",
     "query_events",
     "query_page",
     "query_quotes",
+    "quote_page",
+    "quote_speakers",
     "summary",
     "timeline",
 ]
@@ -53,26 +65,52 @@ ORDER_FIELDS: dict[str, str] = {
 
 MAX_LIMIT = 10_000
 
-_ISO_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-W\d{2})?$")
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
+_SECTOR = re.compile(r"^[A-Z]{3}$")
 
-# the highest code point: appended to `until` so that it includes every date it prefixes
-_TOP = "\U0010ffff"
+#: how ``network`` makes its nodes: one per actor (its canonical name) or one per
+#: country and sector ("SYR GOV", "SYR REB"; the country alone when the sector is unknown)
+NETWORK_MODES: tuple[str, ...] = ("actor", "sector")
+
+#: how a ``since``/``until`` range matches an event's date interval: the whole interval in
+#: the range, or any overlap
+DATE_MATCHES: tuple[str, ...] = ("within", "overlap")
 
 
-def _check_iso(name: str, value: str | None) -> None:
+def fold(text: str) -> str:
+    """``text`` lower-cased without accents, as searches compare it ("Dūmā" → "duma").
+
+    DuckDB's ``strip_accents(lower(x))`` folds the stored side the same way.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def pronoun_words() -> tuple[str, ...]:
+    """Every pronoun of the actor resolver's lexicon (``data/actors/pronouns.yaml``).
+
+    An actor whose name or text is one of them never becomes a network node.
+    """
+    data = _data.read_yaml(_data.data_path("actors", "pronouns.yaml"))
+    words = {str(w).lower() for key in ("person", "singular", "plural", "speaker")
+             for w in (data.get(key) or ())}
+    return tuple(sorted(words))
+
+
+def _check_date(name: str, value: str | None) -> tuple[date, date] | None:
+    """The interval of a ``since``/``until`` value (a day, month, year or ISO week)."""
     if value is None:
-        return
-    if not isinstance(value, str) or not _ISO_PARTIAL.match(value):
+        return None
+    if not isinstance(value, str) or not _DATE_VALUE.match(value):
         raise QueryError(
-            f"{name}={value!r} is not an ISO date; use YYYY-MM-DD (or YYYY-MM, YYYY)"
+            f"{name}={value!r} is not an ISO date; use YYYY-MM-DD (or YYYY-MM, YYYY, YYYY-Www)"
         )
-    parts = value.split("-")
-    try:
-        date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
-             int(parts[2]) if len(parts) > 2 else 1)
-    except ValueError as e:
-        raise QueryError(f"{name}={value!r} is not a valid date ({e})") from None
+    interval = date_interval(value)
+    if interval is None:
+        raise QueryError(f"{name}={value!r} is not a valid date")
+    return interval
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -84,23 +122,37 @@ def _check_page(limit: int, offset: int) -> None:
 
 @dataclass(frozen=True)
 class EventQuery:
-    """A filter over events; every field is optional and the set ones are ANDed."""
+    """A filter over events; every field is optional and the set ones are ANDed.
+
+    ``since``/``until`` compare the interval each event's date denotes (a day, an ISO week,
+    a month, a year…), never the strings. With ``date_match="within"`` (the default) an
+    event matches when its whole interval lies in ``[since, until]``: a 31 Dec–1 Jan filter
+    keeps ``2017-12-31`` but neither ``2017-12`` nor ``2017``. With ``"overlap"`` every
+    event whose interval meets the range matches (vaguer dates included).
+    ``actor`` and ``place`` ignore case and accents ("duma" finds "Dūmā").
+    """
 
     types: tuple[str, ...] = ()  # PLOVER types
     quad_class: tuple[int, ...] = ()
-    actor: str | None = None  # substring of actor/recipient name or text (case-insensitive)
+    actor: str | None = None  # substring of actor/recipient name or text
     country: str | None = None  # ISO-3 of actor or recipient
+    sector: str | None = None  # sector of an actor or recipient (of ``country`` when set)
     place: str | None = None  # substring of location name/text
-    since: str | None = None  # ISO date, inclusive (event `date`)
-    until: str | None = None  # ISO date, inclusive
+    geonameid: int | None = None  # the location's GeoNames id
+    since: str | None = None  # date value, inclusive (by the event date's interval)
+    until: str | None = None  # date value, inclusive
     text: str | None = None  # substring of the sentence text
     doc_id: str | None = None
     limit: int = 50  # 1..10000
     offset: int = 0
     order: str = "date"  # one of ORDER_FIELDS, '-' prefix = descending
+    date_match: str = "within"  # one of DATE_MATCHES
 
     def validate(self) -> None:
         """Raise QueryError with a clear message on any bad value."""
+        if self.date_match not in DATE_MATCHES:
+            raise QueryError(f"date_match={self.date_match!r} unknown; use one of "
+                             + ", ".join(DATE_MATCHES))
         if isinstance(self.types, str):
             raise QueryError("types must be a tuple of PLOVER types, not a string")
         bad = [t for t in self.types if t not in PLOVER_TYPES]
@@ -120,13 +172,22 @@ class EventQuery:
                 f"country={self.country!r} must be an ISO 3166 alpha-3 code in capitals "
                 "(e.g. RUS) or IGO/NGO/MNC"
             )
+        if self.sector is not None and (
+            not isinstance(self.sector, str) or not _SECTOR.match(self.sector)
+        ):
+            raise QueryError(f"sector={self.sector!r} must be a PLOVER sector code such as "
+                             "GOV, MIL or REB")
+        if self.geonameid is not None and (
+            isinstance(self.geonameid, bool) or not isinstance(self.geonameid, int)
+        ):
+            raise QueryError(f"geonameid={self.geonameid!r} must be an integer")
         for name in ("actor", "place", "text", "doc_id"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, str):
                 raise QueryError(f"{name} must be a string, not {type(v).__name__}")
-        _check_iso("since", self.since)
-        _check_iso("until", self.until)
-        if self.since and self.until and self.since > self.until + _TOP:
+        lo = _check_date("since", self.since)
+        hi = _check_date("until", self.until)
+        if lo and hi and lo[0] > hi[1]:
             raise QueryError(f"since={self.since!r} is after until={self.until!r}")
         _check_page(self.limit, self.offset)
         if not isinstance(self.order, str) or self.order.lstrip("-") not in ORDER_FIELDS:
@@ -135,17 +196,29 @@ class EventQuery:
                 "(prefix '-' for descending)"
             )
 
-    def order_sql(self) -> str:
+    def interval(self) -> tuple[date | None, date | None]:
+        """The first and last day of the ``since``–``until`` filter (None: open)."""
+        lo, hi = date_interval(self.since), date_interval(self.until)
+        return (lo[0] if lo else None), (hi[1] if hi else None)
+
+    def order_sql(self, alias: str = "", indexed: bool = False) -> str:
+        """The ORDER BY list: dates sort by the first day they denote (``2017-W48`` in
+        November), ties by id; ``indexed`` for the reader's ``_events_ix``."""
+        a = f"{alias}." if alias else ""
         desc = self.order.startswith("-")
-        col = ORDER_FIELDS[self.order.lstrip("-")]
+        field = self.order.lstrip("-")
         direction = "DESC" if desc else "ASC"
-        tie = "" if col == "id" else f", id {direction}"
+        if field == "date":
+            col = f"{a}_date_lo" if indexed else lo_sql(f"{a}date")
+        else:
+            col = a + ORDER_FIELDS[field]
+        tie = "" if field == "id" else f", {a}id {direction}"
         return f"{col} {direction} NULLS LAST{tie}"
 
 
 def _substr(expr: str) -> str:
-    """SQL: the lower-cased ``expr`` contains the (lower-cased) bound parameter."""
-    return f"contains(lower(coalesce({expr}, '')), ?)"
+    """SQL: ``expr`` folded (lower case, no accents) contains the (folded) bound parameter."""
+    return f"contains(strip_accents(lower(coalesce({expr}, ''))), ?)"
 
 
 def _keyed(a: str, col: str, test: str) -> str:
@@ -154,6 +227,11 @@ def _keyed(a: str, col: str, test: str) -> str:
     ``test`` is evaluated once per distinct value (``w``) of the dictionary table.
     """
     return f'{a}"_k{col}" IN (SELECT k FROM "_d{col}" WHERE {test})'
+
+
+def _sector_test(var: str) -> str:
+    """SQL: some actor struct of the list ``var`` has the sector (and country) bound next."""
+    return f"list_bool_or([x.s = ? AND (?::VARCHAR IS NULL OR x.c = ?) for x in {var}])"
 
 
 def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[str, list[Any]]:
@@ -174,9 +252,9 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
         clauses.append(f"{a}quad_class IN ({', '.join('?' for _ in q.quad_class)})")
         params.extend(int(x) for x in q.quad_class)
     if q.actor:
-        needle = q.actor.lower()
+        needle = fold(q.actor)
         if indexed:
-            clauses.append(_keyed(a, "_who", "contains(w, ?)"))
+            clauses.append(_keyed(a, "_who", "contains(strip_accents(w), ?)"))
             params.append(needle)
         else:
             inner = f"[{_substr('x.name')} OR {_substr('x.text')} for x in {{col}}]"
@@ -195,23 +273,41 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
                 f"OR list_contains([x.country for x in {a}recipient], ?))"
             )
             params.extend([q.country, q.country])
+    if q.sector:
+        triple = [q.sector, q.country, q.country]
+        if indexed:
+            clauses.append(f"({_keyed(a, '_a', _sector_test('w'))} OR "
+                           f"{_keyed(a, '_r', _sector_test('w'))})")
+        else:
+            structs = "[struct_pack(s := y.sector, c := y.country) for y in {col}]"
+            clauses.append(f"({_sector_test(structs.format(col=a + 'actor'))} OR "
+                           f"{_sector_test(structs.format(col=a + 'recipient'))})")
+        params.extend(triple * 2)
     if q.place:
         if indexed:
-            clauses.append(_keyed(a, "_place", "contains(w, ?)"))
-            params.append(q.place.lower())
+            clauses.append(_keyed(a, "_place", "contains(strip_accents(w), ?)"))
+            params.append(fold(q.place))
         else:
             clauses.append(
                 f"({_substr(a + 'location.name')} OR {_substr(a + 'location.text')})"
             )
-            params.extend([q.place.lower()] * 2)
-    if q.since:
-        clauses.append(f"{a}date >= ?")
-        params.append(q.since)
-    if q.until:
-        clauses.append(f"{a}date <= ?")
-        params.append(q.until + _TOP)
+            params.extend([fold(q.place)] * 2)
+    if q.geonameid is not None:
+        clauses.append(f"{a}location.geonameid = ?")
+        params.append(q.geonameid)
+    lo, hi = q.interval()
+    first = f"{a}_date_lo" if indexed else lo_sql(a + "date")
+    last = f"{a}_date_hi" if indexed else hi_sql(a + "date")
+    within = q.date_match == "within"
+    if lo is not None:
+        clauses.append(f"{first if within else last} >= ?")
+        params.append(lo)
+    if hi is not None:
+        clauses.append(f"{last if within else first} <= ?")
+        params.append(hi)
     if q.text:
-        clauses.append(f"contains({a}_text, ?)" if indexed else _substr(a + "sentence.text"))
+        clauses.append(f"contains({a}_text, ?)" if indexed
+                       else f"contains(lower(coalesce({a}sentence.text, '')), ?)")
         params.append(q.text.lower())
     if q.doc_id is not None:
         clauses.append(f"{a}doc_id = ?")
@@ -256,7 +352,7 @@ def query_events(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     reader = store.reader()
     _, indexed = _source(reader)
     where, params = _where(q, indexed)
-    tail = f" ORDER BY {q.order_sql()} LIMIT ? OFFSET ?"
+    tail = f" ORDER BY {q.order_sql(indexed=indexed)} LIMIT ? OFFSET ?"
     if indexed:
         return _fetch_located(
             reader, f"SELECT _seg, _row FROM _events_ix{where}{tail}",
@@ -345,6 +441,117 @@ def get_document(store: Store, doc_id: str) -> dict[str, Any] | None:
     return out
 
 
+@dataclass(frozen=True)
+class QuoteQuery:
+    """A filter over quotes; the set fields are ANDed.
+
+    ``speaker`` is a substring of the speaker's resolved name or mention text (case and
+    accents ignored), ``country``/``sector`` the speaker's, ``text`` a substring of what was
+    said.
+    """
+
+    speaker: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    text: str | None = None
+    doc_id: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+    def validate(self) -> None:
+        """Raise QueryError with a clear message on any bad value."""
+        for name in ("speaker", "text", "doc_id"):
+            v = getattr(self, name)
+            if v is not None and not isinstance(v, str):
+                raise QueryError(f"{name} must be a string, not {type(v).__name__}")
+        if self.country is not None and (
+            not isinstance(self.country, str) or not _COUNTRY.match(self.country)
+        ):
+            raise QueryError(f"country={self.country!r} must be an ISO-3 code such as RUS")
+        if self.sector is not None and (
+            not isinstance(self.sector, str) or not _SECTOR.match(self.sector)
+        ):
+            raise QueryError(f"sector={self.sector!r} must be a sector code such as GOV")
+        _check_page(self.limit, self.offset)
+
+
+def quote_where(qq: QuoteQuery, alias: str = "") -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of a quote filter over the ``quotes`` view."""
+    a = f"{alias}." if alias else ""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if qq.speaker:
+        clauses.append(f"({_substr(a + 'speaker.name')} OR {_substr(a + 'speaker.text')})")
+        params.extend([fold(qq.speaker)] * 2)
+    if qq.country:
+        clauses.append(f"{a}speaker.country = ?")
+        params.append(qq.country)
+    if qq.sector:
+        clauses.append(f"{a}speaker.sector = ?")
+        params.append(qq.sector)
+    if qq.text:
+        clauses.append(_substr(a + "content.text"))
+        params.append(fold(qq.text))
+    if qq.doc_id is not None:
+        clauses.append(f"{a}doc_id = ?")
+        params.append(qq.doc_id)
+    return " AND ".join(clauses), params
+
+
+#: characters of the document shown on each side of a quote
+QUOTE_CONTEXT = 160
+
+
+def quote_page(store: Store, qq: QuoteQuery) -> tuple[list[dict[str, Any]], int]:
+    """One page of quotes (newest documents first) and the number matching ``qq``.
+
+    Each quote is the contract's quote dict plus ``_doc`` (``title``, ``published``,
+    ``source``) and ``_before``/``_after``: up to ``QUOTE_CONTEXT`` characters of the
+    document around the quote, so a page shows it in its sentence.
+    """
+    qq.validate()
+    reader = store.reader()
+    where, params = quote_where(qq, "q")
+    where = f" WHERE {where}" if where else ""
+    cols = ", ".join(f'q."{f.name}"' for f in table_schema("quotes"))
+    sql = (
+        f"WITH page AS (SELECT {cols} FROM quotes q{where} "
+        "ORDER BY (SELECT max(published) FROM documents d WHERE d.doc_id = q.doc_id) DESC "
+        "NULLS LAST, q.doc_id, q.content.start, q.id LIMIT ? OFFSET ?) "
+        "SELECT page.*, struct_pack(title := d.title, published := d.published, "
+        "source := d.source) AS _doc, "
+        f"substr(d.text, greatest(page.content.start - {QUOTE_CONTEXT}, 0) + 1, "
+        f"page.content.start - greatest(page.content.start - {QUOTE_CONTEXT}, 0)) AS _before, "
+        f"substr(d.text, page.content.\"end\" + 1, {QUOTE_CONTEXT}) AS _after "
+        "FROM page LEFT JOIN documents d ON d.doc_id = page.doc_id "
+        "ORDER BY d.published DESC NULLS LAST, page.doc_id, page.content.start, page.id"
+    )
+    rows = reader.fetch_dicts(sql, [*params, qq.limit, qq.offset])
+    if len(rows) < qq.limit and (rows or qq.offset == 0):
+        return rows, qq.offset + len(rows)
+    count_sql = f"SELECT count(*) FROM quotes q{where}"
+    total = reader.count((count_sql, *params),
+                         lambda: int(reader.fetchall(count_sql, params)[0][0]))
+    return rows, total
+
+
+def quote_speakers(store: Store, qq: QuoteQuery, top: int = 30) -> list[dict[str, Any]]:
+    """How many quotes each speaker has under ``qq``: ``[{"name", "country", "sector",
+    "n"}]``, most first; ``name`` is the resolved name (the mention when unresolved)."""
+    qq.validate()
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_LIMIT:
+        raise QueryError(f"top={top!r} must be an integer from 1 to {MAX_LIMIT}")
+    where, params = quote_where(qq, "q")
+    where = f" WHERE {where}" if where else ""
+    rows = store.reader().fetchall(
+        "SELECT coalesce(q.speaker.name, q.speaker.text) AS who, q.speaker.country, "
+        f"q.speaker.sector, count(*) AS n FROM quotes q{where} GROUP BY ALL "
+        "ORDER BY n DESC, who NULLS LAST LIMIT ?",
+        [*params, top],
+    )
+    return [{"name": w, "country": c, "sector": s, "n": int(n)} for w, c, s, n in rows]
+
+
 def query_quotes(
     store: Store,
     speaker: str | None = None,
@@ -352,16 +559,12 @@ def query_quotes(
     limit: int = 50,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Quotes, optionally by speaker (substring of name or text, case-insensitive) or doc."""
-    _check_page(limit, offset)
-    clauses, params = [], []
-    if speaker:
-        clauses.append(f"({_substr('speaker.name')} OR {_substr('speaker.text')})")
-        params.extend([speaker.lower()] * 2)
-    if doc_id is not None:
-        clauses.append("doc_id = ?")
-        params.append(doc_id)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    """Quotes, optionally by speaker (substring of name or text, case and accents ignored)
+    or doc, in document order."""
+    qq = QuoteQuery(speaker=speaker, doc_id=doc_id, limit=limit, offset=offset)
+    qq.validate()
+    where, params = quote_where(qq)
+    where = f" WHERE {where}" if where else ""
     sql = (
         f"SELECT {columns('quotes')} FROM quotes{where} ORDER BY doc_id, content.start, id "
         "LIMIT ? OFFSET ?"
@@ -423,77 +626,123 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
 
 
 def timeline(store: Store, q: EventQuery) -> list[dict[str, Any]]:
-    """Events per date and quad class: ``[{"date", "quad_class", "n"}]`` by date."""
+    """Events per date value and quad class, by date: ``[{"date", "start", "end",
+    "quad_class", "n"}]``; ``start``/``end`` are the ISO days the date denotes (a week,
+    a month…), so a chart can place it. Dates without an interval are left out."""
     q.validate()
     reader = store.reader()
     table, indexed = _source(reader)
     where, params = _where(q, indexed)
     where = _and(where, "date IS NOT NULL")
     rows = reader.fetchall(
-        f"SELECT date, quad_class, count(*) FROM {table}{where} GROUP BY 1, 2 "
-        "ORDER BY 1, 2 NULLS LAST",
-        params,
+        f"SELECT date, quad_class, count(*) FROM {table}{where} GROUP BY 1, 2", params
     )
-    return [{"date": d, "quad_class": qc, "n": int(n)} for d, qc, n in rows]
+    out = []
+    for d, qc, n in rows:
+        interval = date_interval(d)
+        if interval is not None:
+            out.append({"date": d, "start": interval[0].isoformat(),
+                        "end": interval[1].isoformat(), "quad_class": qc, "n": int(n)})
+    out.sort(key=lambda r: (r["start"], r["end"], r["date"], r["quad_class"] or 0))
+    return out
 
 
-def network(store: Store, q: EventQuery, top: int = 50) -> dict[str, Any]:
-    """Who acts on whom: the ``top`` heaviest actor→recipient edges and their nodes.
+def _node_sql(var: str, mode: str) -> str:
+    """SQL: a struct (id, country, sector) per real actor of the struct list ``var``.
 
-    ``{"nodes": [{"id", "country", "n"}], "edges": [{"source", "target", "n", "coop",
-    "conflict"}]}``; a node's id is the actor's canonical name (its text when unresolved);
+    A real actor is resolved (a knowledge-base id or a country) and is not a pronoun
+    (the first parameter: the list of pronoun words); the rest never become nodes.
+    """
+    node_id = ("coalesce(x.c || coalesce(' ' || x.s, ''), x.s)" if mode == "sector"
+               else "x.n")
+    return (f"[struct_pack(i := {node_id}, c := x.c, s := x.s) for x in {var} "
+            "if (x.k IS NOT NULL OR x.c IS NOT NULL) AND x.n IS NOT NULL "
+            "AND NOT list_contains(?, lower(x.n))]")
+
+
+def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
+            by: str = "actor") -> dict[str, Any]:
+    """Who acts on whom: the ``nodes`` most active actors and the ``top`` heaviest edges
+    between them, plus every pair ranked.
+
+    ``by="actor"`` makes a node per actor (canonical name), ``by="sector"`` per country and
+    sector ("SYR GOV", "SYR REB"). Unresolved mentions and pronouns are never nodes. An
+    edge from a node to itself is kept (Syria's army against Syria's rebels is ``SYR MIL →
+    SYR REB`` by sector, ``Syria → Syria`` by actor). ``{"by", "nodes": [{"id",
+    "country", "sector", "n"}], "edges": [{"source", "target", "n", "coop",
+    "conflict"}], "pairs": [the 100 heaviest edges, kept nodes or not], "total_nodes"}``;
     ``coop`` counts quad classes 1–2, ``conflict`` 3–4.
     """
     q.validate()
-    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_LIMIT:
-        raise QueryError(f"top={top!r} must be an integer from 1 to {MAX_LIMIT}")
+    for name, value in (("top", top), ("nodes", nodes)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LIMIT:
+            raise QueryError(f"{name}={value!r} must be an integer from 1 to {MAX_LIMIT}")
+    if by not in NETWORK_MODES:
+        raise QueryError(f"by={by!r} unknown; use one of {', '.join(NETWORK_MODES)}")
     reader = store.reader()
     table, indexed = _source(reader)
     where, params = _where(q, indexed)
     if indexed:
         # count per distinct (actors, recipients) pair of lists first: far fewer rows to unnest
         events = (
-            f"SELECT da.w AS _a, dr.w AS _r, quad_class, cnt FROM (SELECT _k_a, _k_r, "
-            f"quad_class, count(*) AS cnt FROM {table}{where} GROUP BY ALL) AS g "
+            f"SELECT {_node_sql('da.w', by)} AS _a, {_node_sql('dr.w', by)} AS _r, "
+            f"quad_class, cnt FROM (SELECT _k_a, _k_r, quad_class, count(*) AS cnt "
+            f"FROM {table}{where} GROUP BY ALL) AS g "
             'JOIN "_d_a" AS da ON da.k = g._k_a JOIN "_d_r" AS dr ON dr.k = g._k_r'
         )
     else:
+        structs = ("[struct_pack(n := coalesce(y.name, y.text), c := y.country, "
+                   "s := y.sector, k := y.kb_id) for y in {col}]")
         events = (
-            "SELECT [struct_pack(n := coalesce(x.name, x.text), c := x.country) "
-            "for x in actor] AS _a, [struct_pack(n := coalesce(x.name, x.text), "
-            f"c := x.country) for x in recipient] AS _r, quad_class, 1 AS cnt FROM {table}{where}"
+            f"SELECT {_node_sql(structs.format(col='actor'), by)} AS _a, "
+            f"{_node_sql(structs.format(col='recipient'), by)} AS _r, quad_class, 1 AS cnt "
+            f"FROM {table}{where}"
         )
+    params = [pronoun_words(), pronoun_words(), *params]  # the node lists come first
     sql = f"""
         WITH e AS ({events}),
         pairs AS (
-            SELECT a.n AS src, a.c AS src_country, r.n AS dst, r.c AS dst_country, quad_class,
-                   cnt
+            SELECT a.i AS src, a.c AS sc, a.s AS ss, r.i AS dst, r.c AS dc, r.s AS ds,
+                   quad_class, cnt
             FROM (SELECT unnest(_a) AS a, _r, quad_class, cnt FROM e)
             CROSS JOIN LATERAL (SELECT unnest(_r) AS r)
         )
         SELECT src, dst, sum(cnt) AS n,
                coalesce(sum(cnt) FILTER (WHERE quad_class IN (1, 2)), 0) AS coop,
                coalesce(sum(cnt) FILTER (WHERE quad_class IN (3, 4)), 0) AS conflict,
-               any_value(src_country) AS src_country, any_value(dst_country) AS dst_country
-        FROM pairs WHERE src IS NOT NULL AND dst IS NOT NULL
-        GROUP BY src, dst ORDER BY n DESC, src, dst LIMIT ?
+               mode(sc), mode(ss), mode(dc), mode(ds)
+        FROM pairs GROUP BY src, dst ORDER BY n DESC, src, dst
     """
-    rows = reader.fetchall(sql, [*params, top])
-    edges = []
-    nodes: dict[str, dict[str, Any]] = {}
-    for src, dst, n, coop, conflict, sc, dc in rows:
-        edges.append(
-            {"source": src, "target": dst, "n": int(n), "coop": int(coop),
-             "conflict": int(conflict)}
-        )
-        for name, country in ((src, sc), (dst, dc)):
-            node = nodes.setdefault(name, {"id": name, "country": country, "n": 0})
+    rows = reader.fetchall(sql, params)
+    weight: dict[str, dict[str, Any]] = {}
+    pairs = []
+    for src, dst, n, coop, conflict, sc, ss, dc, ds in rows:
+        pairs.append({"source": src, "target": dst, "n": int(n), "coop": int(coop),
+                      "conflict": int(conflict)})
+        ends = ((src, sc, ss), (dst, dc, ds)) if src != dst else ((src, sc, ss),)
+        for name, country, sector in ends:
+            node = weight.setdefault(name, {"id": name, "country": country, "sector": sector,
+                                            "n": 0})
             node["n"] += int(n)
-    return {"nodes": sorted(nodes.values(), key=lambda x: (-x["n"], x["id"])), "edges": edges}
+    ranked = sorted(weight.values(), key=lambda x: (-x["n"], x["id"]))
+    kept = {node["id"] for node in ranked[:nodes]}
+    edges = [p for p in pairs if p["source"] in kept and p["target"] in kept][:top]
+    used = {p["source"] for p in edges} | {p["target"] for p in edges}
+    return {
+        "by": by,
+        "nodes": [node for node in ranked if node["id"] in used],
+        "edges": edges,
+        "pairs": pairs[:100],
+        "total_nodes": len(ranked),
+    }
 
 
 def locations(store: Store, q: EventQuery) -> list[dict[str, Any]]:
-    """Event locations with coordinates and their event counts, most events first."""
+    """Event locations with coordinates and their event counts, most events first.
+
+    ``[{"geonameid", "name", "country", "lat", "lon", "n", "quads": [n1, n2, n3, n4]}]``:
+    ``quads`` counts the events of each quad class (a map colours a place by them).
+    """
     q.validate()
     reader = store.reader()
     table, indexed = _source(reader)
@@ -501,14 +750,14 @@ def locations(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     where = _and(where, "location.lat IS NOT NULL AND location.lon IS NOT NULL")
     rows = reader.fetchall(
         "SELECT location.geonameid, any_value(location.name), any_value(location.country), "
-        "location.lat, location.lon, count(*) AS n "
-        f"FROM {table}{where} GROUP BY location.geonameid, location.lat, location.lon "
+        "location.lat, location.lon, count(*) AS n, "
+        + ", ".join(f"count(*) FILTER (WHERE quad_class = {c})" for c in (1, 2, 3, 4))
+        + f" FROM {table}{where} GROUP BY location.geonameid, location.lat, location.lon "
         "ORDER BY n DESC, 2 LIMIT 10000",
         params,
     )
     return [
-        {"geonameid": g, "name": nm, "country": c, "lat": lat, "lon": lon, "n": int(n)}
-        for g, nm, c, lat, lon, n in rows
+        {"geonameid": g, "name": nm, "country": c, "lat": lat, "lon": lon, "n": int(n),
+         "quads": [int(q1), int(q2), int(q3), int(q4)]}
+        for g, nm, c, lat, lon, n, q1, q2, q3, q4 in rows
     ]
-
-

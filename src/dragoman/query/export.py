@@ -355,8 +355,8 @@ def _source(
         if q is not None:
             w, params = event_where(q, alias="e")
             where = f" WHERE {w}" if w else ""
-        order = (q.order_sql() if q is not None else "date ASC NULLS LAST, id ASC")
-        order = ", ".join(f"e.{part.strip()}" for part in order.split(","))
+        order = (q.order_sql(alias="e") if q is not None
+                 else "e.date ASC NULLS LAST, e.id ASC")
         if style == "native":
             cols = ", ".join(f'e."{f.name}"' for f in table_schema("events"))
             sql = f"SELECT {cols} FROM events e{where} ORDER BY {order}"
