@@ -4,6 +4,9 @@ and the event date with its basis."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 
 import pytest
@@ -254,3 +257,46 @@ def test_that_year_without_an_antecedent_is_not_invented(
     got = {d.text: d.value for d in dates.extract(ctx)}
     # no earlier date to point back to: read as the publication year, as before
     assert got["that year"] == "2000"
+
+
+def test_the_resolver_needs_neither_spacy_nor_the_context() -> None:
+    """``dates.resolve`` (with ``values`` and ``vocab``) runs where spaCy is missing: the
+    parent packages (which import the pipeline) are stubbed, spaCy and the context blocked."""
+    code = textwrap.dedent("""
+        import datetime, importlib.util, sys, types
+        from pathlib import Path
+
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("spacy", "thinc") or name.startswith(
+                        "dragoman.extract.context"):
+                    raise ImportError(f"blocked: {name}")
+                return None
+
+        sys.meta_path.insert(0, Block())
+        spec = importlib.util.find_spec("dragoman")  # found, not run
+        root = Path(spec.origin).parent
+        for name, where in (("dragoman", root), ("dragoman.extract", root / "extract"),
+                            ("dragoman.extract.dates", root / "extract" / "dates")):
+            stub = types.ModuleType(name)
+            stub.__path__ = [str(where)]
+            stub.__spec__ = spec if name == "dragoman" else None
+            sys.modules[name] = stub
+        from dragoman.extract.dates.resolve import last_day, resolve
+        r = resolve("last week", datetime.date(2017, 4, 13))
+        print(r.value, r.precision, last_day("2016-02"))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["2017-W14", "week", "2016-02-29"]
+
+
+def test_vocabulary_comes_from_the_data_files() -> None:
+    from dragoman.extract.dates.vocab import load_cues, load_vocab
+
+    v, c = load_vocab(), load_cues()
+    assert v.months["sept"] == 9 and v.relative_days["the day after tomorrow"] == 2
+    assert v.spelled_years.pattern.search("in nineteen eighty-four") is not None
+    assert "on" in v.lead.pattern  # the word, not YAML 1.1's boolean
+    assert "will" in c.future_aux and "say" in c.say_verbs and "now" in c.candidate_words

@@ -4,8 +4,9 @@ One module per job:
 
 - ``vocab``: the data model — ``Vocab`` (``data/dates/dates.yaml``) and ``Cues``
   (``data/dates/cues.yaml``), loaded once by ``load_vocab`` / ``load_cues``;
-- ``resolve``: the pure-Python resolver, text → TIMEX3 value (``resolve``, ``Resolved``,
-  ``last_day``), an ordered table of regex rules; no spaCy;
+- ``resolve``: the pure-Python resolver, text → TIMEX3 value (``resolve``), an ordered
+  table of (regex, handler) rules; no spaCy;
+- ``values``: ``Resolved`` and the calendar arithmetic behind it (``last_day``);
 - ``extract``: candidates in a parsed document, their clause's tense, the anchor
   (``extract``);
 - ``event``: the date of an event trigger and its basis (``event_date``).

@@ -23,8 +23,8 @@ Ranges ("April 3-5") have kind ``range`` and an ISO interval ``2017-04-03/2017-0
 durations ("three years") kind ``duration`` and ``P3Y``; sets ("every week") kind ``set``
 and their period (``P1W``). A weekday means the most recent such day on or before the
 anchor, unless the tense says future ("will meet on Monday" → the next Monday). Without an
-anchor, relative expressions keep ``value=None``. ``last_day`` reads a value back as the
-latest day it can mean.
+anchor, relative expressions keep ``value=None``. The calendar arithmetic, ``Resolved`` and
+``last_day`` (a value read back as the latest day it can mean) are in ``values``.
 
 The vocabulary is ``data/dates/dates.yaml`` (``vocab.load_vocab``). This module imports
 neither spaCy nor ``dragoman.extract.context``.
@@ -40,60 +40,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .values import (
+    Resolved,
+    day_from,
+    day_value,
+    iso_week,
+    last_day,
+    month_day_value,
+    pick_year,
+    quarter_value,
+    shift,
+    unit_value,
+)
 from .vocab import Vocab, load_vocab
 
 __all__ = ["Resolved", "iso_week", "last_day", "load_vocab", "norm", "resolve"]
-
-
-@dataclass(frozen=True)
-class Resolved:
-    value: str | None
-    precision: str | None
-    kind: str = "date"
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def iso_week(d: dt.date) -> str:
-    """The ISO week of a day, ``YYYY-Www``."""
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-def _add_months(d: dt.date, n: int) -> tuple[int, int]:
-    m = d.year * 12 + (d.month - 1) + n
-    return m // 12, m % 12 + 1
-
-
-_AGAINST_TENSE = 3.0  # a date against the clause's tense must be this much nearer
-
-
-def _pick_year(month: int, day: int | None, anchor: dt.date, tense: str | None,
-               strict: bool = False) -> int:
-    """The year of a month(/day) without one: the nearest, where a date on the side the
-    tense does not point to counts ``_AGAINST_TENSE`` times as far ("was extended to Dec. 7"
-    in late October is the coming December). ``strict``: only the tense's side ("last
-    April")."""
-    best = None
-    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            d = dt.date(y, month, day or 15)
-        except ValueError:
-            continue
-        if day is None:
-            # a month: compare month indexes
-            diff = (y * 12 + month) - (anchor.year * 12 + anchor.month)
-            diff_days = diff * 30
-        else:
-            diff_days = (d - anchor).days
-        against = (tense == "future" and diff_days < 0) or (tense == "past" and diff_days > 0)
-        if against and strict:
-            continue
-        cost = abs(diff_days) * (_AGAINST_TENSE if against else 1.0)
-        if best is None or cost < best[0]:
-            best = (cost, y)
-    return best[1] if best else anchor.year
 
 
 def _num(tok: str, vocab: Vocab) -> int | None:
@@ -142,24 +103,6 @@ def resolve(text: str, anchor: dt.date | None, tense: str | None = None) -> Reso
         if m:
             r = _resolve_norm(m.group(1), anchor, tense, v)
     return r
-
-
-def last_day(value: str | None) -> dt.date | None:
-    """The latest day a resolved value can mean: a day itself, "2017-03" → 2017-03-31,
-    "2014" → 2014-12-31, the decade "198" → 1989-12-31, a range's end; None for anything
-    else (weeks, quarters, seasons, durations, sets, ``*_REF``)."""
-    v = (value or "").split("/")[-1]
-    try:
-        if len(v) == 10:
-            return dt.date.fromisoformat(v)
-        if len(v) == 7 and v[4] == "-" and v[5:].isdigit():
-            y, m = _add_months(dt.date(int(v[:4]), int(v[5:]), 1), 1)
-            return dt.date(y, m, 1) - dt.timedelta(days=1)
-        if v.isdigit() and len(v) in (3, 4):
-            return dt.date(int(v) * 10 + 9 if len(v) == 3 else int(v), 12, 31)
-    except ValueError:
-        return None
-    return None
 
 
 # --------------------------------------------------------------------------- the rules
@@ -281,14 +224,14 @@ def _ref(value: str) -> Handler:
 
 def _iso_day(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
              v: Vocab) -> Outcome:
-    return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return day_value(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def _slash_date(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
                 v: Vocab) -> Outcome:
     y = int(m.group(3))
     y = y + (1900 if y >= 50 else 2000) if y < 100 else y
-    return _day(y, int(m.group(1)), int(m.group(2)))
+    return day_value(y, int(m.group(1)), int(m.group(2)))
 
 
 def _slash_month_day(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
@@ -297,7 +240,7 @@ def _slash_month_day(m: re.Match[str], s: str, anchor: dt.date | None, tense: st
         return GO_ON
     mo, dd = int(m.group(1)), int(m.group(2))
     if 1 <= mo <= 12:
-        return _day(_pick_year(mo, dd, anchor, tense), mo, dd)
+        return day_value(pick_year(mo, dd, anchor, tense), mo, dd)
     return GO_ON
 
 
@@ -338,7 +281,7 @@ def _month_day_year(m: re.Match[str], s: str, anchor: dt.date | None, tense: str
                     v: Vocab) -> Outcome:
     """ "April 3", "April 3-5", "Aug. 7, 1998" (a modifier before it is read past)."""
     mon, day1, day2, year = m.group(2), m.group(3), m.group(4), m.group(5)
-    return _month_day(v.months[mon], int(day1), int(day2) if day2 else None,
+    return month_day_value(v.months[mon], int(day1), int(day2) if day2 else None,
                       int(year) if year else None, anchor, tense)
 
 
@@ -346,7 +289,7 @@ def _day_month_year(m: re.Match[str], s: str, anchor: dt.date | None, tense: str
                     v: Vocab) -> Outcome:
     """ "4 April", "3-5 April 1999", "3rd of April"."""
     day1, day2, mon, year = m.group(1), m.group(2), m.group(3), m.group(4)
-    return _month_day(v.months[mon], int(day1), int(day2) if day2 else None,
+    return month_day_value(v.months[mon], int(day1), int(day2) if day2 else None,
                       int(year) if year else None, anchor, tense)
 
 
@@ -367,7 +310,7 @@ def _month(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
         y = anchor.year + 1
     else:
         # "last April" is the latest April before now, "next June" the coming one
-        y = _pick_year(mon, None, anchor, t, strict=mod in ("last", "this past", "next"))
+        y = pick_year(mon, None, anchor, t, strict=mod in ("last", "this past", "next"))
     return Resolved(f"{y:04d}-{mon:02d}", "month")
 
 
@@ -376,23 +319,23 @@ def _weekday_month_day(m: re.Match[str], s: str, anchor: dt.date | None, tense: 
     """ "Monday, Oct. 26": the month-day whose weekday agrees."""
     wd, mon, day = v.weekdays[m.group(1)], v.months[m.group(2)], int(m.group(3))
     if m.group(4):
-        return _day(int(m.group(4)), mon, day)
+        return day_value(int(m.group(4)), mon, day)
     if anchor is None:
         return Resolved(None, "day")
     for y in sorted((anchor.year, anchor.year - 1, anchor.year + 1),
                     key=lambda y: abs(y - anchor.year)):
         try:
             if dt.date(y, mon, day).weekday() == wd:
-                return _day(y, mon, day)
+                return day_value(y, mon, day)
         except ValueError:
             continue
-    return _month_day(mon, day, None, None, anchor, tense)
+    return month_day_value(mon, day, None, None, anchor, tense)
 
 
 def _relative_day(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
                   v: Vocab) -> Outcome:
     """ "yesterday", "tomorrow morning", "the day after tomorrow"."""
-    return _rel_day(anchor, v.relative_days[s])
+    return day_from(anchor, v.relative_days[s])
 
 
 def _weekday(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
@@ -408,22 +351,22 @@ def _weekday(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None
         t = "future"
     if t == "future":
         delta = (wd - anchor.weekday()) % 7 or (7 if mod == "next" else 0)
-        return _rel_day(anchor, delta)
+        return day_from(anchor, delta)
     back = (anchor.weekday() - wd) % 7
     if mod in ("last", "past", "this past") and back == 0:
         back = 7
-    return _rel_day(anchor, -back)
+    return day_from(anchor, -back)
 
 
 def _unit_of_now(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
                  v: Vocab) -> Outcome:
     """ "last week", "earlier this month", "the end of next year"."""
-    return _this_unit(m.group(1), m.group(2), anchor, v)
+    return unit_value(m.group(1), m.group(2), anchor, v)
 
 
 def _the_quarter(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
                  v: Vocab) -> Outcome:
-    return _quarter("latest", "quarter", None, anchor, tense, v)
+    return quarter_value("latest", "quarter", None, anchor, tense, v)
 
 
 def _weekend(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
@@ -441,7 +384,7 @@ def _weekend(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None
 def _the_unit(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
               v: Vocab) -> Outcome:
     """ "the week", "the year": the current one."""
-    return _this_unit("this", s.split()[-1], anchor, v)
+    return unit_value("this", s.split()[-1], anchor, v)
 
 
 def _season(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
@@ -459,7 +402,7 @@ def _season(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
 def _quarter_or_half(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
                      v: Vocab) -> Outcome:
     """ "the third quarter", "the last half of 1989", "the latest quarter"."""
-    return _quarter(m.group(1), m.group(2), m.group(3), anchor, tense, v)
+    return quarter_value(m.group(1), m.group(2), m.group(3), anchor, tense, v)
 
 
 def _units_ago(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
@@ -473,13 +416,13 @@ def _units_ago(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | No
         n, unit = (n * 10 if n is not None else None), "year"
     if n is None or anchor is None:
         return Resolved(None, v.units[unit][1])
-    return _shift(anchor, sign * n, unit)
+    return shift(anchor, sign * n, unit)
 
 
 def _unit_earlier(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
                   v: Vocab) -> Outcome:
     """ "a year earlier", "year-ago"."""
-    return _shift(anchor, -1, m.group(1)) if anchor else GO_ON
+    return shift(anchor, -1, m.group(1)) if anchor else GO_ON
 
 
 def _duration(m: re.Match[str], s: str, anchor: dt.date | None, tense: str | None,
@@ -583,103 +526,3 @@ def _rules() -> tuple[_Rule, ...]:
 
 
 # --------------------------------------------------------------------------- values
-
-
-def _day(y: int, mo: int, d: int) -> Resolved | None:
-    try:
-        return Resolved(dt.date(y, mo, d).isoformat(), "day")
-    except ValueError:
-        return None
-
-
-def _rel_day(anchor: dt.date | None, delta: int) -> Resolved:
-    if anchor is None:
-        return Resolved(None, "day")
-    return Resolved((anchor + dt.timedelta(days=delta)).isoformat(), "day")
-
-
-def _month_day(mon: int, d1: int, d2: int | None, year: int | None, anchor: dt.date | None,
-               tense: str | None) -> Resolved | None:
-    if year is None:
-        if anchor is None:
-            return Resolved(None, "day", "range" if d2 else "date")
-        year = _pick_year(mon, d1, anchor, tense)
-    first = _day(year, mon, d1)
-    if first is None:
-        return None
-    if d2 is not None and d2 > d1:
-        last = _day(year, mon, d2)
-        if last is not None:
-            return Resolved(f"{first.value}/{last.value}", "day", "range")
-    return first
-
-
-def _shift(anchor: dt.date, n: int, unit: str) -> Resolved:
-    if unit == "day":
-        return Resolved((anchor + dt.timedelta(days=n)).isoformat(), "day")
-    if unit == "week":
-        return Resolved(iso_week(anchor + dt.timedelta(weeks=n)), "week")
-    if unit == "month":
-        y, mo = _add_months(anchor, n)
-        return Resolved(f"{y:04d}-{mo:02d}", "month")
-    if unit == "decade":
-        return Resolved(f"{(anchor.year + 10 * n) // 10:03d}", "decade")
-    if unit == "century":
-        return Resolved(f"{(anchor.year + 100 * n) // 100:02d}", "century")
-    return Resolved(f"{anchor.year + n:04d}", "year")
-
-
-def _this_unit(mod: str, unit: str, anchor: dt.date | None, v: Vocab) -> Resolved | None:
-    n = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(mod, 0)
-    if anchor is None:
-        return Resolved(None, v.units.get(unit, (None, unit))[1])
-    if unit == "weekend":
-        return Resolved(iso_week(anchor + dt.timedelta(weeks=n)) + "-WE", "week")
-    if unit == "quarter":
-        q = (anchor.month - 1) // 3 + n
-        y = anchor.year + q // 4
-        return Resolved(f"{y:04d}-Q{q % 4 + 1}", "quarter")
-    if unit in v.seasons:
-        return Resolved(f"{anchor.year + n:04d}-{v.seasons[unit]}", "season")
-    if unit in ("week", "month", "year", "decade", "century"):
-        return _shift(anchor, n, unit)
-    return None
-
-
-def _quarter(which: str, unit: str, year: str | None, anchor: dt.date | None,
-             tense: str | None, v: Vocab) -> Resolved | None:
-    if unit == "half":
-        n = v.ordinals.get(which)
-        if n == -1:
-            n = 2  # "the last half"
-        if n is None or n > 2:
-            return None
-        if year:
-            return Resolved(f"{year}-H{n}", "quarter")
-        if anchor is None:
-            return Resolved(None, "quarter")
-        return Resolved(f"{anchor.year}-H{n}", "quarter")
-    if anchor is None and not year:
-        return Resolved(None, "quarter")
-    n = v.ordinals.get(which)
-    if n == -1 and year:
-        n = 4  # "the last quarter of 1989"
-    if n is not None and n > 0:
-        if year:
-            return Resolved(f"{year}-Q{n}", "quarter")
-        assert anchor is not None
-        cur = (anchor.month - 1) // 3 + 1
-        y = anchor.year
-        if n > cur and tense != "future":
-            y -= 1
-        return Resolved(f"{y:04d}-Q{n}", "quarter")
-    assert anchor is not None
-    # the latest (completed) quarter; a year-ago quarter is that quarter a year before
-    q = (anchor.month - 1) // 3 - 1
-    y = anchor.year + q // 4
-    q = q % 4 + 1
-    if which == "current":
-        q, y = (anchor.month - 1) // 3 + 1, anchor.year
-    if which.startswith("year"):
-        y -= 1
-    return Resolved(f"{y:04d}-Q{q}", "quarter")
