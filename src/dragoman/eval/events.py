@@ -21,6 +21,14 @@ predicted ``symmetric``) direction does not matter: the union of actor and recip
 compared, for the actor figure always and for the recipient figure when the gold event has
 a recipient.
 
+Accepted types. A gold event may list ``accept_types`` (plv-train's YIELD rows accept
+CONCEDE or RETREAT): a prediction of any of them matches, counted under the gold type.
+
+Span accuracy (on matched events, where the gold gives argument spans or texts that can be
+found in the text): the actor is right when a predicted actor's span overlaps a gold actor's
+span, judged when the gold event has an actor; likewise the recipient. For symmetric events
+the union of both roles is compared.
+
 Extra events per gold sentence = false positives / number of distinct gold sentences
 (required and optional; a single-sentence gold document counts as one sentence).
 """
@@ -35,13 +43,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..types import ActorRef, Event
-from .gold import gold_article, read_gold
+from .event_gold import read_event_gold
+from .gold import gold_article
 from .scores import prf
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Pipeline
 
-__all__ = ["Accuracy", "EventReport", "TypeRow", "evaluate", "score", "score_document"]
+__all__ = ["Accuracy", "EventReport", "TypeRow", "evaluate", "evaluate_many", "score",
+           "score_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,8 @@ class EventReport:
     recipient_country: Accuracy
     actor_sector: Accuracy
     recipient_sector: Accuracy
+    actor_span: Accuracy
+    recipient_span: Accuracy
     optional_matched: int
     optional_conflicts: int
     per_type: tuple[TypeRow, ...]
@@ -117,6 +129,8 @@ class EventReport:
             "recipient_country": round(self.recipient_country.value, 4),
             "actor_sector": round(self.actor_sector.value, 4),
             "recipient_sector": round(self.recipient_sector.value, 4),
+            "actor_span": round(self.actor_span.value, 4),
+            "recipient_span": round(self.recipient_span.value, 4),
             "extra_per_sentence": round(self.extra_per_sentence, 4),
         }
 
@@ -134,6 +148,8 @@ class EventReport:
             "recipient_country": self.recipient_country.to_dict(),
             "actor_sector": self.actor_sector.to_dict(),
             "recipient_sector": self.recipient_sector.to_dict(),
+            "actor_span": self.actor_span.to_dict(),
+            "recipient_span": self.recipient_span.to_dict(),
             "optional_matched": self.optional_matched,
             "optional_conflicts": self.optional_conflicts,
             "per_type": [r.to_dict() for r in self.per_type],
@@ -159,7 +175,9 @@ class EventReport:
         for name, acc in (("actor country", self.actor_country),
                           ("recipient country", self.recipient_country),
                           ("actor sector", self.actor_sector),
-                          ("recipient sector", self.recipient_sector)):
+                          ("recipient sector", self.recipient_sector),
+                          ("actor span", self.actor_span),
+                          ("recipient span", self.recipient_span)):
             lines.append(f"  {name:<21} {acc.value:>8.3f}   {acc.correct}/{acc.total}")
         lines += ["", f"  {'type':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
         for r in self.per_type:
@@ -227,16 +245,38 @@ class _Tally:
             self.acc[name][0] += 1
 
 
+def _span_hit(gold: Iterable[dict[str, Any]], pred: Iterable[ActorRef]) -> bool | None:
+    """Whether a predicted span overlaps a gold span (None: the gold has no located span)."""
+    spans = [(int(a["start"]), int(a["end"])) for a in gold if "start" in a and "end" in a]
+    if not spans:
+        return None
+    return any(p.start < e and s < p.end for p in pred for s, e in spans)
+
+
+def _judge_span(t: _Tally, name: str, gold: list[dict[str, Any]],
+                pred: Iterable[ActorRef]) -> None:
+    hit = _span_hit(gold, pred)
+    if hit is None:
+        return
+    t.acc[name][1] += 1
+    t.acc[name][0] += int(hit)
+
+
 def _compare_args(t: _Tally, gold: dict[str, Any], pred: Event) -> None:
     ga, gr = gold.get("actor") or [], gold.get("recipient") or []
     if gold.get("symmetric") or pred.symmetric:
         gu, pu = list(ga) + list(gr), list(pred.actor) + list(pred.recipient)
+        _judge_span(t, "actor_span", gu, pu)
+        if gr:
+            _judge_span(t, "recipient_span", gu, pu)
         t.judge("actor_country", _countries(gu), _countries(pu))
         t.judge("actor_sector", _sectors(gu), _sectors(pu))
         if gr:
             t.judge("recipient_country", _countries(gu), _countries(pu))
             t.judge("recipient_sector", _sectors(gu), _sectors(pu))
         return
+    _judge_span(t, "actor_span", ga, pred.actor)
+    _judge_span(t, "recipient_span", gr, pred.recipient)
     t.judge("actor_country", _countries(ga), _countries(pred.actor))
     t.judge("actor_sector", _sectors(ga), _sectors(pred.actor))
     t.judge("recipient_country", _countries(gr), _countries(pred.recipient))
@@ -261,8 +301,9 @@ def score_document(t: _Tally, doc: dict[str, Any], preds: list[Event]) -> None:
     t.gold_sentences += len(sentences)
     used: set[int] = set()
     for g in required:
+        accept = {g["event_type"], *(g.get("accept_types") or [])}
         cands = [(i, p) for i, p in enumerate(preds)
-                 if i not in used and p.event_type == g["event_type"] and _overlaps(g, p)]
+                 if i not in used and p.event_type in accept and _overlaps(g, p)]
         if not cands:
             t.fn[g["event_type"]] += 1
             t.errors.append({"doc": doc.get("id"), "kind": "missed", "event_type": g["event_type"],
@@ -326,18 +367,32 @@ def score(docs: Iterable[tuple[dict[str, Any], list[Event]]], gold_name: str = "
         gold_sentences=t.gold_sentences, overall=overall,
         actor_country=acc("actor_country"), recipient_country=acc("recipient_country"),
         actor_sector=acc("actor_sector"), recipient_sector=acc("recipient_sector"),
+        actor_span=acc("actor_span"), recipient_span=acc("recipient_span"),
         optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
         per_type=rows, seconds=seconds, errors=tuple(t.errors),
     )
 
 
-def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None) -> EventReport:
-    """Run ``pipeline`` on the documents of ``gold`` and score its events."""
+def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
+             corpus: Path | None = None, split: str | None = None) -> EventReport:
+    """Run ``pipeline`` on the documents of ``gold`` and score its events.
+
+    An article gold (``gold/articles-*.jsonl``) reads its texts from ``corpus``; ``split``
+    keeps its ``tune`` or ``test`` half.
+    """
     started = time.perf_counter()
-    docs = list(read_gold(gold, limit))
-    for n, d in enumerate(docs):
-        if not d.get("id"):
-            d["id"] = f"gold-{n}"
+    docs = read_event_gold(gold, corpus, split, limit)
     results = pipeline.process(gold_article(d) for d in docs)
     pairs = [(d, list(r.events)) for d, r in zip(docs, results, strict=True)]
     return score(pairs, str(gold), time.perf_counter() - started)
+
+
+def evaluate_many(golds: Iterable[Path], pipeline: Pipeline, limit: int | None = None,
+                  corpus: Path | None = None, split: str | None = None) -> EventReport:
+    """``evaluate`` over the pooled documents of several gold files."""
+    started = time.perf_counter()
+    paths = list(golds)
+    docs = [d for g in paths for d in read_event_gold(g, corpus, split, limit)]
+    results = pipeline.process(gold_article(d) for d in docs)
+    pairs = [(d, list(r.events)) for d, r in zip(docs, results, strict=True)]
+    return score(pairs, " + ".join(str(p) for p in paths), time.perf_counter() - started)

@@ -32,8 +32,9 @@ def read_gold(path: str | Path, limit: int | None = None) -> Iterator[dict[str, 
                 doc = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{p}:{lineno}: not valid JSON ({exc})") from exc
-            if not isinstance(doc, dict) or "text" not in doc:
-                raise InputError(f"{p}:{lineno}: a gold document needs a 'text' field")
+            if not isinstance(doc, dict) or ("text" not in doc and "corpus" not in doc):
+                raise InputError(f"{p}:{lineno}: a gold document needs a 'text' field "
+                                 "(or 'corpus' and 'id' naming a corpus article)")
             yield doc
             n += 1
             if limit is not None and n >= limit:

@@ -9,10 +9,15 @@ from __future__ import annotations
 import dataclasses
 
 from ..types import ActorMention, DateRef, Event, Frame, Place, Quote
-from .context import DocContext
-from .resources import Resources
 
-__all__ = ["DocContext", "Resources", "Extracted", "extract_document"]
+# the data (and its data-model modules) first: the extractors' modules need the context,
+# which names the resources
+from .resources import Resources  # isort: split
+
+from . import actors, dates, events, framing, places, quotes
+from .context import DocContext
+
+__all__ = ["DocContext", "Extracted", "Resources", "extract_document", "prepare_context"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,14 +30,17 @@ class Extracted:
     frames: tuple[Frame, ...]
 
 
-def extract_document(ctx: DocContext) -> Extracted:
-    """Run every extractor over one document context, in dependency order."""
-    from . import actors, dates, events, framing, places, quotes
-
+def prepare_context(ctx: DocContext) -> None:
+    """Run the stages the event coder reads, in order: places, actors, dates, quotes."""
     ctx.places = list(places.extract(ctx))
     ctx.actors = actors.resolve(ctx)
     ctx.dates = list(dates.extract(ctx))
     ctx.quotes = list(quotes.extract(ctx))
+
+
+def extract_document(ctx: DocContext) -> Extracted:
+    """Run every extractor over one document context, in dependency order."""
+    prepare_context(ctx)
     evs = tuple(events.extract(ctx))
     frames = tuple(framing.extract(ctx))
     # places that are some event's location get that role (metonyms and datelines keep theirs)

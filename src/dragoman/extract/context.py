@@ -14,17 +14,41 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from ..types import Article, Dateline, DateRef, Place, Quote, SentenceRef, Span
+from ..types import (
+    ActorMention,
+    ActorRef,
+    Article,
+    Dateline,
+    DateRef,
+    Place,
+    Quote,
+    SentenceRef,
+    Span,
+)
+from . import resources as _resources  # the module: Resources only named in annotations
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .resources import Resources
+__all__ = ["ActorLookup", "DocContext", "doc_text"]
 
-__all__ = ["DocContext", "doc_text"]
+
+class ActorLookup(Protocol):
+    """What the stages after actor resolution ask of a document's actors
+    (``dragoman.extract.actors.ActorIndex`` is the implementation)."""
+
+    mentions: list[ActorMention]
+
+    def refs_for(self, token: Token) -> list[ActorRef]:
+        """The actors a token names (through titles, coreference, conjuncts)."""
+
+    def place_ref(self, token: Token) -> ActorRef | None:
+        """The country a place-naming token stands for ("a curfew in Algiers")."""
+
+    def is_civilian_target(self, token: Token) -> bool:
+        """Whether a token names a civilian target ("homes", "a village")."""
 
 
 def doc_text(doc: Doc) -> str:
@@ -44,11 +68,11 @@ class DocContext:
     dateline: Dateline
     doc: Doc
     base: int
-    resources: Resources
+    resources: _resources.Resources
     sent_base: int = 0  # sentences of the article before this doc (long articles: parts)
     # filled in by the stages, in order
     places: list[Place] = field(default_factory=list)
-    actors: Any = None  # dragoman.extract.actors.ActorIndex
+    actors: ActorLookup | None = None
     dates: list[DateRef] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
 

@@ -1,38 +1,63 @@
 """Data every extractor needs, loaded and validated once per process.
 
-Each module owns its loader (``load_kb``, ``load_lexicon``, …); this only gathers them so
-a worker process or a Ray actor builds them once and reuses them for every document.
+Each extractor package owns its data model and loader (``actors.kb.load_kb``,
+``events.lexicon.load_lexicon``, ``places.gazetteer.load_gazetteer``, ``quotes.cues.load_cues``,
+``framing.lexicon.load_framing``, ``events.model.load_event_model``); this only gathers them,
+so a worker process or a Ray actor builds them once and reuses them for every document.
+The data-model modules import nothing that works on a parsed document, so the import
+direction stays one way: extractors → ``context`` → ``resources`` → data models.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
-from typing import Any
 
 from ..config import Config
+from .actors.kb import KnowledgeBase, load_kb
+from .events.lexicon import Lexicon, load_lexicon
+from .events.model import EventModel, default_model_path, load_event_model
+from .framing.lexicon import FramingLexicon, load_framing
+from .places.gazetteer import Gazetteer, load_gazetteer
+from .quotes.cues import CueLexicon, load_cues
 
-__all__ = ["Resources", "default_resources"]
+__all__ = ["Resources", "default_resources", "event_model_for"]
+
+log = logging.getLogger(__name__)
+
+
+def event_model_for(setting: str) -> EventModel | None:
+    """The event model a setting names: ``rules`` → none (the rule coder alone),
+    ``default`` → the packaged model (none when the package ships none), else a folder."""
+    if setting == "rules":
+        return None
+    if setting in ("", "default"):
+        if not (default_model_path() / "model.json").is_file():
+            log.warning("no event model in the package: events are coded by the rules alone")
+            return None
+        return load_event_model(None)
+    return load_event_model(setting)
 
 
 @dataclass(frozen=True)
 class Resources:
-    kb: Any  # dragoman.extract.actors.KnowledgeBase
-    lexicon: Any  # dragoman.extract.events.Lexicon
-    gazetteer: Any  # dragoman.extract.places.Gazetteer
-    cues: Any  # dragoman.extract.quotes.CueLexicon
-    framing: Any  # dragoman.extract.framing.FramingLexicon
+    kb: KnowledgeBase
+    lexicon: Lexicon
+    gazetteer: Gazetteer
+    cues: CueLexicon
+    framing: FramingLexicon
+    event_model: EventModel | None = None
 
     @classmethod
     def load(cls, config: Config) -> Resources:
-        from . import actors, events, framing, places, quotes
-
         return cls(
-            kb=actors.load_kb(config.actors),
-            lexicon=events.load_lexicon(config.lexicon),
-            gazetteer=places.load_gazetteer(),
-            cues=quotes.load_cues(config.cues),
-            framing=framing.load_framing(config.framing),
+            kb=load_kb(config.actors),
+            lexicon=load_lexicon(config.lexicon),
+            gazetteer=load_gazetteer(),
+            cues=load_cues(config.cues),
+            framing=load_framing(config.framing),
+            event_model=event_model_for(config.event_model),
         )
 
 

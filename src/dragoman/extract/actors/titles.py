@@ -14,7 +14,7 @@ from .entries import SPECIAL_CODES
 from .names import norm
 from .state import DocState
 
-__all__ = ["title_context"]
+__all__ = ["lemma_word", "title_context"]
 
 _TITLE_WINDOW = 8  # tokens walked left of a name for its title
 #: parts of speech that end the walk left over a title (a name's title is nouns,

@@ -26,7 +26,8 @@ from .modality import Clauses
 from .syntax import lemma
 from .triggers import Matcher, in_caption_parens, is_caption, trigger_span
 
-__all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "code_sentence"]
+__all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "Coder", "attribution", "code_sentence",
+           "coded_triggers", "event_id", "long_before"]
 
 EXTRACTOR = "dragoman.events.rules/1"
 
@@ -37,7 +38,7 @@ HISTORICAL_DAYS = 180
 _Quotes = Sequence[tuple[int, int, ActorRef | None]]
 
 
-class _Coder:
+class Coder:
     """The rules for one document and one lexicon, shared by the sentences' steps."""
 
     def __init__(self, ctx: DocContext, lex: Lexicon) -> None:
@@ -46,12 +47,24 @@ class _Coder:
         self.args = Arguments(ctx, lex)
         self.clauses = Clauses(lex.cues)
         self.matcher = Matcher(lex, self.args, self.clauses)
+        #: (content start, end, speaker) of the document's quotes
+        self.quotes: _Quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
+        #: actor references by token index (the trained coder asks for them repeatedly)
+        self.ref_cache: dict[int, list[ActorRef]] = {}
 
 
 def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
                   excluded: Sequence[tuple[int, int]] = ()) -> list[Event]:
     """The events of one sentence of ``ctx.doc``."""
-    coder = _Coder(ctx, lex)
+    coder = Coder(ctx, lex)
+    return [ev for _, _, _, ev in coded_triggers(coder, sent, excluded) if ev is not None]
+
+
+def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, int]] = ()
+                   ) -> list[tuple[Token, TriggerEntry, bool, Event | None]]:
+    """Every trigger the lexicon matches in ``sent``: (token, entry, whether another trigger
+    governs it or it sits in a condition, the event coded there or None)."""
+    ctx, lex = coder.ctx, coder.lex
     if is_caption(lex, sent):
         return []
     found: list[tuple[Token, TriggerEntry]] = []
@@ -71,27 +84,29 @@ def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
     aux_heads = {t.head.i for t, e in found if e.pos == "aux"}
     trig_ids |= aux_heads
     sref = ctx.sentence_ref(sent)
-    events: list[Event] = []
+    out: list[tuple[Token, TriggerEntry, bool, Event | None]] = []
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
-    quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
     for tok, e in found:
         if tok.i in aux_heads and e.pos != "aux":
+            out.append((tok, e, True, None))
             continue
         anchor = tok.head if e.pos == "aux" else tok
         if coder.clauses.governed(anchor, trig_ids) or coder.clauses.in_condition(anchor):
+            out.append((tok, e, True, None))
             continue
-        ev = _code_one(coder, sent, sref, tok, e, quotes)
-        if ev is None:
-            continue
-        key = (ev.event_type, tuple(a.start for a in ev.actor), tuple(r.start for r in ev.recipient))
-        if key in seen:
-            continue
-        seen.add(key)
-        events.append(ev)
-    return events
+        ev = _code_one(coder, sent, sref, tok, e, coder.quotes)
+        if ev is not None:
+            key = (ev.event_type, tuple(a.start for a in ev.actor),
+                   tuple(r.start for r in ev.recipient))
+            if key in seen:
+                ev = None
+            else:
+                seen.add(key)
+        out.append((tok, e, False, ev))
+    return out
 
 
-def _code_one(coder: _Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: TriggerEntry,
+def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: TriggerEntry,
               quotes: _Quotes) -> Event | None:
     from .. import dates as dates_mod
     from .. import places as places_mod
@@ -110,7 +125,7 @@ def _code_one(coder: _Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: 
     # -- negation, modality, attribution
     verb = clauses.clause_verb(tok if e.pos != "aux" else tok.head)
     negated = clauses.negated(tok, verb)
-    attributed = _attribution(ctx, args, tok, e, speaker_toks, quotes)
+    attributed = attribution(ctx, args, tok, e, speaker_toks, quotes)
     modality = clauses.modality(tok, verb, sent, attributed is not None or speech is not None)
     if e.pos == "aux":
         modality = "asserted"
@@ -124,12 +139,12 @@ def _code_one(coder: _Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: 
     location = places_mod.event_location(ctx, sent, tok)
     date_value, date_basis = dates_mod.event_date(ctx, sent, tok)
     if (modality == "asserted" and date_basis == "text"
-            and _long_before(date_value, ctx.published, HISTORICAL_DAYS)):
+            and long_before(date_value, ctx.published, HISTORICAL_DAYS)):
         modality = "historical"  # "In 2014, Russia annexed Crimea": background, not news
     actor_t = tuple(actor)
     recipient_t = tuple(recipient)
     return Event(
-        id=_event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
+        id=event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
         doc_id=ctx.doc_id,
         run_id=ctx.run_id,
         sentence=sref,
@@ -154,14 +169,14 @@ def _code_one(coder: _Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: 
     )
 
 
-def _attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry,
-                 speaker_toks: list[Token], quotes: _Quotes) -> ActorRef | None:
+def attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry | None,
+                speaker_toks: list[Token], quotes: _Quotes) -> ActorRef | None:
     """The speaker of the quote the trigger is in, else the subject of its speech verb."""
     abs_start = ctx.abs(tok.idx)
     for qs, qe, speaker in quotes:
         if qs <= abs_start < qe and speaker is not None:
             return speaker
-    if speaker_toks and e.pos != "aux":
+    if speaker_toks and (e is None or e.pos != "aux"):
         refs = args.refs(speaker_toks[0])
         return refs[0] if refs else None
     return None
@@ -202,7 +217,7 @@ def _confidence(e: TriggerEntry, actor: Sequence[ActorRef], recipient: Sequence[
     return round(max(0.05, min(0.99, confidence)), 2)
 
 
-def _event_id(doc_id: str, etype: str, trigger: Span, actor: Sequence[ActorRef],
+def event_id(doc_id: str, etype: str, trigger: Span, actor: Sequence[ActorRef],
               recipient: Sequence[ActorRef]) -> str:
     key = "|".join([doc_id, etype, str(trigger.start), str(trigger.end),
                     ",".join(f"{a.start}-{a.end}" for a in actor),
@@ -210,7 +225,7 @@ def _event_id(doc_id: str, etype: str, trigger: Span, actor: Sequence[ActorRef],
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def _long_before(value: str | None, published: dt.date | None, days: int) -> bool:
+def long_before(value: str | None, published: dt.date | None, days: int) -> bool:
     """Whether the latest day ``value`` can mean lies more than ``days`` before
     ``published`` (False when either is unknown)."""
     from ..dates import last_day

@@ -14,7 +14,7 @@ from ..context import DocContext
 from .coder import code_sentence
 from .lexicon import Lexicon
 
-__all__ = ["extract"]
+__all__ = ["excluded_ranges", "extract", "extract_rules"]
 
 
 def _lexicon_of(ctx: DocContext) -> Lexicon:
@@ -27,7 +27,7 @@ def _lexicon_of(ctx: DocContext) -> Lexicon:
     return default
 
 
-def _excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
+def excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
     """Doc-relative character ranges that are not content: a repeated headline."""
     out: list[tuple[int, int]] = []
     title = (ctx.article.title or "").strip()
@@ -41,9 +41,20 @@ def _excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
 
 
 def extract(ctx: DocContext) -> list[Event]:
-    """Every event coded in the document's body, in text order."""
+    """Every event coded in the document's body, in text order: by the trained coder when
+    the resources hold an event model, else by the rules alone."""
+    model = getattr(ctx.resources, "event_model", None)
+    if model is not None:
+        from .learned import extract_learned
+
+        return extract_learned(ctx, _lexicon_of(ctx), model, excluded_ranges(ctx))
+    return extract_rules(ctx)
+
+
+def extract_rules(ctx: DocContext) -> list[Event]:
+    """Every event the rule coder codes in the document's body, in text order."""
     lex = _lexicon_of(ctx)
-    excluded = _excluded_ranges(ctx)
+    excluded = excluded_ranges(ctx)
     out: list[Event] = []
     for sent in ctx.doc.sents:
         out.extend(code_sentence(ctx, lex, sent, excluded))

@@ -49,6 +49,7 @@ __all__ = [
     "GAZETTEER_VERSION",
     "DivisionWords",
     "GazetteerState",
+    "cache_dir",
     "load_divisions",
     "load_state",
     "read_divisions",

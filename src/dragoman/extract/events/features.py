@@ -1,0 +1,208 @@
+"""Features the trained event models read: general properties of the parse, never sentences.
+
+Two kinds of example, each a mapping of feature name → value:
+
+- a **trigger candidate** (one token the rules propose): its word, lemma, part of speech and
+  dependency; what the lexicon says of the lemma (every type its entries name, the entry
+  that matched, the event the rules coded there); its syntactic frame (argument relations,
+  prepositions, particles, object lemma, auxiliaries, negation); the governing verb and
+  whether the token sits in a speech verb's complement or under another trigger;
+- a **(trigger, mention) pair**: the dependency path between them (steps up ``^`` and down
+  ``v``, with prepositions), its length, direction and voice, the mention's dependency,
+  entity type, part of speech, what the actor resolver knows of it (country, sector,
+  kind), and the role the rules gave it.
+
+Lexicalised conjunctions (lemma × path) are few and regularised in training; everything
+else generalises across words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+__all__ = ["dep_path", "mention_features", "path_features", "trigger_features"]
+
+#: how many steps of a dependency path are spelled out; longer paths are "far"
+MAX_STEPS = 4
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "attr", "oprd",
+                       "xcomp", "ccomp", "advcl", "acomp", "pobj", "prep", "prt", "neg",
+                       "aux", "auxpass", "csubj", "npadvmod", "advmod", "acl", "relcl"})
+
+
+def _ancestors(tok: Token) -> list[Token]:
+    out = [tok]
+    while out[-1].head.i != out[-1].i and len(out) < 60:
+        out.append(out[-1].head)
+    return out
+
+
+def dep_path(a: Token, b: Token) -> list[str] | None:
+    """Steps from ``a`` to ``b``: ``^dep`` up from a token to its head, ``vdep`` down to a
+    child (``vprep:with`` names the preposition); None when they are not in one tree."""
+    up = _ancestors(a)
+    down = _ancestors(b)
+    pos = {t.i: k for k, t in enumerate(up)}
+    j = next((k for k, t in enumerate(down) if t.i in pos), None)
+    if j is None:
+        return None
+    k = pos[down[j].i]
+    steps = [f"^{t.dep_}" for t in up[:k]]
+    for t in reversed(down[:j]):
+        steps.append(f"vprep:{t.lower_}" if t.dep_ == "prep" else f"v{t.dep_}")
+    return steps
+
+
+def path_features(path: list[str] | None) -> dict[str, float]:
+    if path is None:
+        return {"path=none": 1.0}
+    n = len(path)
+    feats: dict[str, float] = {f"path_len={min(n, MAX_STEPS + 1)}": 1.0}
+    if n <= MAX_STEPS:
+        feats["path=" + " ".join(path)] = 1.0
+    else:
+        feats["path=far"] = 1.0
+    if path:
+        feats["first=" + path[0]] = 1.0
+        feats["last=" + path[-1]] = 1.0
+        if n >= 2:
+            feats["first2=" + " ".join(path[:2])] = 1.0
+    for s in path:
+        if s.startswith(("vprep:", "^prep")):
+            feats["via=" + s] = 1.0
+    if any(s.startswith("^") for s in path) and any(s.startswith("v") for s in path):
+        feats["path_bends"] = 1.0
+    return feats
+
+
+def _frame(tok: Token) -> Iterable[str]:
+    for c in tok.children:
+        if c.dep_ in _ARG_DEPS:
+            yield f"child={c.dep_}"
+        if c.dep_ == "prep":
+            yield f"prep={c.lower_}"
+        elif c.dep_ == "prt":
+            yield f"prt={c.lower_}"
+        elif c.dep_ in ("dobj", "attr", "oprd"):
+            yield f"obj={c.lemma_.lower()}"
+            if c.ent_type_:
+                yield f"obj_ent={c.ent_type_}"
+        elif c.dep_ in ("nsubj", "nsubjpass"):
+            if c.ent_type_:
+                yield f"subj_ent={c.ent_type_}"
+            yield f"subj_pos={c.pos_}"
+        elif c.dep_ in ("aux", "auxpass") and c.lower_ not in ("be", "is", "was", "were", "are"):
+            yield f"aux={c.lower_}"
+        elif c.dep_ == "neg":
+            yield "neg"
+        elif c.dep_ in ("amod", "compound") and c.ent_type_:
+            yield f"mod_ent={c.ent_type_}"
+
+
+def trigger_features(
+    tok: Token,
+    lex_types: Iterable[str],
+    matched: tuple[str, str | None] | None,
+    rule: tuple[str, bool, bool] | None,
+    governed: bool,
+    in_speech: bool,
+    is_speech: bool,
+) -> dict[str, float]:
+    """Features of one trigger candidate.
+
+    ``lex_types``: the types of every lexicon entry of the token's lemma; ``matched``:
+    (type, mode) of the entry whose constraints the token meets; ``rule``: (type, has
+    actor, has recipient) of the event the rules coded at this token.
+    """
+    lemma = tok.lemma_.lower()
+    f: dict[str, float] = {
+        "bias": 1.0,
+        f"lemma={lemma}": 1.0,
+        f"pos={tok.pos_}": 1.0,
+        f"tag={tok.tag_}": 1.0,
+        f"dep={tok.dep_}": 1.0,
+        f"lemma|pos={lemma}|{tok.pos_}": 1.0,
+        f"head={tok.head.lemma_.lower()}": 1.0,
+        f"dep|headpos={tok.dep_}|{tok.head.pos_}": 1.0,
+    }
+    types = sorted(set(lex_types))
+    for t in types:
+        f[f"lex={t}"] = 1.0
+    if not types:
+        f["lex=none"] = 1.0
+    if matched is not None:
+        f[f"match={matched[0]}"] = 1.0
+        if matched[1]:
+            f[f"match_mode={matched[0]}/{matched[1]}"] = 1.0
+    else:
+        f["match=none"] = 1.0
+    if rule is not None:
+        f[f"rule={rule[0]}"] = 1.0
+        f[f"rule_args={int(rule[1])}{int(rule[2])}"] = 1.0
+    else:
+        f["rule=none"] = 1.0
+    for name in _frame(tok):
+        f[name] = 1.0
+    if tok.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "advcl", "conj"):
+        f[f"gov={tok.head.lemma_.lower()}"] = 1.0
+        f[f"gov|dep={tok.head.lemma_.lower()}|{tok.dep_}"] = 1.0
+    if governed:
+        f["governed"] = 1.0
+    if in_speech:
+        f["in_speech"] = 1.0
+    if is_speech:
+        f["speech_verb"] = 1.0
+    if tok.ent_type_:
+        f[f"ent={tok.ent_type_}"] = 1.0
+    return f
+
+
+def mention_features(
+    trigger: Token,
+    mention: Token,
+    etype: str,
+    refs: list[tuple[str | None, str | None, str | None]],
+    actorish: bool,
+    rule_role: str | None,
+) -> dict[str, float]:
+    """Features of one (trigger, mention) pair for the event type ``etype``.
+
+    ``refs``: (country, sector, kind) of each actor the resolver finds at the mention;
+    ``rule_role``: "actor" / "recipient" when the rules put the mention in that role.
+    """
+    path = dep_path(trigger, mention)
+    f = path_features(path)
+    f["bias"] = 1.0
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+    voice = "passive" if passive else "active"
+    f[f"voice={voice}"] = 1.0
+    side = "left" if mention.i < trigger.i else "right"
+    f[f"side={side}"] = 1.0
+    dist = abs(mention.i - trigger.i)
+    f[f"dist={min(dist, 10) if dist < 10 else ('20+' if dist >= 20 else '10+')}"] = 1.0
+    f[f"m_dep={mention.dep_}"] = 1.0
+    f[f"m_pos={mention.pos_}"] = 1.0
+    f[f"m_ent={mention.ent_type_ or 'none'}"] = 1.0
+    f[f"t_pos={trigger.pos_}"] = 1.0
+    if actorish:
+        f["actorish"] = 1.0
+    if refs:
+        f["known"] = 1.0
+        for country, sector, kind in refs[:2]:
+            f[f"sector={sector or 'none'}"] = 1.0
+            f[f"kind={kind or 'none'}"] = 1.0
+            if country:
+                f["has_country"] = 1.0
+    else:
+        f["unknown"] = 1.0
+    f[f"rule_role={rule_role or 'none'}"] = 1.0
+    first = path[0] if path else "none"
+    f[f"type|first={etype}|{first}"] = 1.0
+    f[f"type|side|voice={etype}|{side}|{voice}"] = 1.0
+    f[f"voice|first={voice}|{first}"] = 1.0
+    if path is not None and len(path) <= 2:
+        f[f"type|path={etype}|{' '.join(path)}"] = 1.0
+        f[f"lemma|path={trigger.lemma_.lower()}|{' '.join(path)}"] = 1.0
+    f[f"type|m_dep={etype}|{mention.dep_}"] = 1.0
+    return f

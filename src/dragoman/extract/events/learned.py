@@ -1,0 +1,267 @@
+"""The trained event coder: the rules propose, two trained classifiers decide.
+
+For each sentence:
+
+1. **Propose** (``propose``): every token the lexicon knows (any entry of its lemma, met or
+   not), every other verb that is not a speech verb, each with what the rules make of it —
+   the entry whose constraints it meets, whether another trigger governs it, and the event
+   the rule coder builds there (type and arguments). Recall first: the rules' own
+   precision filters become features, not gates.
+2. **Type** (``EventModel.types``): each candidate gets a PLOVER type or ``NONE``; a
+   candidate becomes an event when its best type reaches the model's threshold.
+3. **Roles** (``EventModel.roles``): every noun-phrase head of the sentence (``mentions``)
+   is scored as the event's ``source``, ``target`` or neither from the dependency path, the
+   voice, the mention's entity type and what the actor resolver knows of it; the best
+   source above the threshold is the actor, the best other target the recipient.
+4. **The record**: negation, modality, attribution, place and date come from the same
+   rules as the rule coder's (``modality``, ``coder``, ``places``, ``dates``); mode and
+   context from the rule event or the lexicon entry of the chosen type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ...types import ActorRef, Event, SentenceRef
+from ..context import DocContext
+from .coder import HISTORICAL_DAYS, Coder, attribution, coded_triggers, event_id, long_before
+from .features import mention_features, trigger_features
+from .lexicon import Lexicon, TriggerEntry
+from .model import EventModel, top
+from .syntax import RECIPIENT_ENTS, conjuncts, lemma
+from .triggers import is_caption, trigger_span
+
+__all__ = ["Candidate", "SentencePlan", "decode_sentence", "extract_learned", "mentions",
+           "plan_sentence", "role_features"]
+
+NONE = "NONE"
+_ROLE_SOURCE, _ROLE_TARGET = "source", "target"
+
+
+@dataclass
+class Candidate:
+    """A token the rules propose as a trigger, with what they make of it."""
+
+    tok: Token
+    entry: TriggerEntry | None  # the entry whose constraints the token meets
+    rule: Event | None  # the event the rule coder builds at this token
+    feats: dict[str, float]
+
+
+@dataclass
+class SentencePlan:
+    """One sentence's candidates and mentions, ready to be decoded by any model."""
+
+    sent: SpacySpan
+    sref: SentenceRef
+    candidates: list[Candidate] = field(default_factory=list)
+    mentions: list[Token] = field(default_factory=list)
+
+
+def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
+    """Noun-phrase heads that could be a party to an event: actor-like tokens, nouns and
+    proper nouns heading their phrase, and entity modifiers ("US strikes")."""
+    out: list[Token] = []
+    for t in sent:
+        if t.is_punct or t.is_space:
+            continue
+        if coder.args.is_actorish(t):
+            if t.dep_ == "compound" and t.head.pos_ == "PROPN" and not t.ent_type_:
+                continue  # inside a longer name
+            out.append(t)
+        elif (t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "amod")) or (
+                t.dep_ in ("compound", "amod", "poss") and t.ent_type_ in RECIPIENT_ENTS):
+            out.append(t)
+    return out
+
+
+def plan_sentence(coder: Coder, sent: SpacySpan,
+                  excluded: Sequence[tuple[int, int]] = ()) -> SentencePlan:
+    """The candidates (with trigger features) and mentions of one sentence."""
+    ctx, lex = coder.ctx, coder.lex
+    plan = SentencePlan(sent, ctx.sentence_ref(sent))
+    if is_caption(lex, sent):
+        return plan
+    coded = coded_triggers(coder, sent, excluded)
+    by_tok = {tok.i: (entry, governed, ev) for tok, entry, governed, ev in coded}
+    for tok in sent:
+        if tok.is_punct or tok.is_space or any(a <= tok.idx < b for a, b in excluded):
+            continue
+        lem = lemma(tok)
+        entries = lex.entries_for(lem)
+        speech = coder.clauses.is_speech(tok)
+        if not entries and (tok.pos_ != "VERB" or speech):
+            continue
+        entry, governed, ev = by_tok.get(tok.i, (None, False, None))
+        matched = (entry.type, entry.mode) if entry is not None else None
+        rule = (ev.event_type, bool(ev.actor), bool(ev.recipient)) if ev is not None else None
+        in_speech = coder.clauses.speech_governor(tok) is not None
+        feats = trigger_features(tok, (e.type for e in entries), matched, rule, governed,
+                                 in_speech, speech)
+        plan.candidates.append(Candidate(tok, entry, ev, feats))
+    if plan.candidates:
+        plan.mentions = mentions(coder, sent)
+    return plan
+
+
+def _rule_role(ev: Event | None, m: Token, base: int) -> str | None:
+    if ev is None:
+        return None
+    x = base + m.idx
+    if any(a.start <= x < a.end for a in ev.actor):
+        return "actor"
+    if any(r.start <= x < r.end for r in ev.recipient):
+        return "recipient"
+    return None
+
+
+def role_features(coder: Coder, cand: Candidate, m: Token, etype: str) -> dict[str, float]:
+    """Features of the pair (candidate trigger, mention) for an event of type ``etype``."""
+    refs = [(r.country, r.sector, r.kind) for r in _refs_cached(coder, m)]
+    rule_role = _rule_role(cand.rule, m, coder.ctx.base)
+    return mention_features(cand.tok, m, etype, refs, coder.args.is_actorish(m), rule_role)
+
+
+def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
+    cache: dict[int, list[ActorRef]] = coder.ref_cache
+    found = cache.get(m.i)
+    if found is None:
+        found = coder.args.refs(m)
+        if not found and not coder.args.is_actorish(m):
+            for inner in coder.args.actorish_within(m):
+                found.extend(coder.args.refs(inner))
+        cache[m.i] = found
+    return found
+
+
+def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
+            model: EventModel) -> tuple[list[ActorRef], list[ActorRef]]:
+    scored: list[tuple[Token, dict[str, float]]] = []
+    for m in plan.mentions:
+        if m.i == cand.tok.i:
+            continue
+        scored.append((m, model.roles.proba(role_features(coder, cand, m, etype))))
+    thr = model.role_threshold
+    actor: list[ActorRef] = []
+    actor_tok: Token | None = None
+    for m, p in sorted(scored, key=lambda x: -x[1].get(_ROLE_SOURCE, 0.0)):
+        if p.get(_ROLE_SOURCE, 0.0) < thr:
+            break
+        refs = _refs_cached(coder, m)
+        if refs:
+            actor, actor_tok = list(refs), m
+            break
+    taken = {t.i for t in conjuncts(actor_tok)} if actor_tok is not None else set()
+    akeys = {(a.start, a.end) for a in actor}
+    recipient: list[ActorRef] = []
+    for m, p in sorted(scored, key=lambda x: -x[1].get(_ROLE_TARGET, 0.0)):
+        if p.get(_ROLE_TARGET, 0.0) < thr:
+            break
+        if m.i in taken:
+            continue
+        refs = [r for r in _refs_cached(coder, m) if (r.start, r.end) not in akeys]
+        if refs:
+            recipient = refs
+            break
+    return actor, recipient
+
+
+def _entry_for(lex: Lexicon, cand: Candidate, etype: str) -> TriggerEntry | None:
+    if cand.entry is not None and cand.entry.type == etype:
+        return cand.entry
+    return next((e for e in lex.entries_for(lemma(cand.tok)) if e.type == etype), None)
+
+
+def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list[Event]:
+    """The events the model codes in one planned sentence."""
+    from .. import dates as dates_mod
+    from .. import places as places_mod
+
+    ctx, lex = coder.ctx, coder.lex
+    quotes = coder.quotes
+    events: list[Event] = []
+    seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
+    for cand in plan.candidates:
+        probs = model.types.proba(cand.feats)
+        etype, p = top(probs, exclude=(NONE,))
+        if p < model.type_threshold or probs.get(NONE, 0.0) > p:
+            continue
+        actor, recipient = _choose(coder, cand, plan, etype, model)
+        if not actor and not recipient:
+            continue
+        tok = cand.tok
+        entry = _entry_for(lex, cand, etype)
+        rule = cand.rule if cand.rule is not None and cand.rule.event_type == etype else None
+        speech = coder.clauses.speech_governor(tok)
+        speaker_toks = coder.args.subject(speech) if speech is not None else []
+        verb = coder.clauses.clause_verb(tok)
+        negated = coder.clauses.negated(tok, verb)
+        attributed = attribution(ctx, coder.args, tok, entry, speaker_toks, quotes)
+        modality = coder.clauses.modality(tok, verb, plan.sent,
+                                          attributed is not None or speech is not None)
+        lex_types = {e.type for e in lex.entries_for(lemma(tok))}
+        if etype in ("AGREE", "THREATEN") and modality == "future" and etype not in lex_types:
+            modality = "asserted"  # the promise or threat itself is what is reported
+        if etype == "REJECT" and negated and "REJECT" not in lex_types:
+            negated = False  # "will not attend" coded as a refusal
+        mode = rule.mode if rule is not None else (entry.mode if entry is not None else None)
+        if mode is not None and mode not in lex.types[etype].modes:
+            mode = None
+        context = rule.context if rule is not None else (
+            tuple(entry.context) if entry is not None else ())
+        cameo, quad, goldstein = lex.types[etype].crosswalk(mode)
+        trig = trigger_span(ctx, lex, tok, entry) if entry is not None else ctx.tspan(tok)
+        symmetric = bool((rule.symmetric if rule is not None else
+                          (entry.symmetric if entry is not None else False))
+                         and len(actor) + len(recipient) >= 2)
+        location = places_mod.event_location(ctx, plan.sent, tok)
+        date_value, date_basis = dates_mod.event_date(ctx, plan.sent, tok)
+        if (modality == "asserted" and date_basis == "text"
+                and long_before(date_value, ctx.published, HISTORICAL_DAYS)):
+            modality = "historical"
+        key = (etype, tuple(a.start for a in actor), tuple(r.start for r in recipient))
+        if key in seen:
+            continue
+        seen.add(key)
+        actor_t, recipient_t = tuple(actor), tuple(recipient)
+        events.append(Event(
+            id=event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
+            doc_id=ctx.doc_id,
+            run_id=ctx.run_id,
+            sentence=plan.sref,
+            event_type=etype,
+            mode=mode,
+            context=context,
+            cameo=cameo,
+            quad_class=quad,
+            goldstein=goldstein,
+            trigger=trig,
+            actor=actor_t,
+            recipient=recipient_t,
+            negated=negated,
+            modality=modality,
+            attributed_to=attributed,
+            location=location,
+            date=date_value,
+            date_basis=date_basis,
+            confidence=round(min(0.99, max(0.05, p)), 2),
+            extractor=model.extractor,
+            symmetric=symmetric,
+        ))
+    return events
+
+
+def extract_learned(ctx: DocContext, lex: Lexicon, model: EventModel,
+                    excluded: Sequence[tuple[int, int]] = ()) -> list[Event]:
+    """Every event the trained coder finds in the document's body, in text order."""
+    coder = Coder(ctx, lex)
+    out: list[Event] = []
+    for sent in ctx.doc.sents:
+        plan = plan_sentence(coder, sent, excluded)
+        if plan.candidates:
+            out.extend(decode_sentence(coder, plan, model))
+    return out

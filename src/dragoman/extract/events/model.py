@@ -1,0 +1,192 @@
+"""The trained part of the event coder: two linear classifiers, stored as plain data.
+
+The rules propose (``candidates``); these models decide:
+
+- the **type model** scores each candidate trigger: one of the PLOVER types or ``NONE``;
+- the **role model** scores each (trigger, mention) pair: ``source``, ``target`` or ``none``.
+
+Both are multinomial logistic regressions trained by ``dragoman train events`` (scikit-learn
+at training time only). A model is stored as a folder with ``model.json`` (version, what it
+was trained on, the seed, each classifier's classes and feature names) and ``weights.npz``
+(one weight matrix and intercept per classifier): no pickle, nothing executable, readable by
+any tool, loaded in well under a second, and scored here with numpy alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ... import _data
+from ...errors import DataFileError
+
+__all__ = [
+    "MODEL_FORMAT",
+    "EventModel",
+    "LinearModel",
+    "default_model_path",
+    "load_event_model",
+    "top",
+]
+
+#: the folder layout version; a model written with another is refused with a message
+MODEL_FORMAT = 1
+
+Features = Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A multinomial linear classifier over named sparse features."""
+
+    classes: tuple[str, ...]
+    index: dict[str, int]  # feature name -> row of ``weights``
+    weights: np.ndarray  # (n_features, n_classes) float32
+    intercept: np.ndarray  # (n_classes,) float32
+
+    def scores(self, feats: Features) -> np.ndarray:
+        """The raw class scores of one example."""
+        out = self.intercept.astype(np.float64).copy()
+        for name, value in feats.items():
+            row = self.index.get(name)
+            if row is not None:
+                out += value * self.weights[row]
+        return out
+
+    def proba(self, feats: Features) -> dict[str, float]:
+        """Class probabilities (softmax of the scores)."""
+        s = self.scores(feats)
+        s -= s.max()
+        e = np.exp(s)
+        p = e / e.sum()
+        return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
+
+    def best(self, feats: Features) -> tuple[str, float]:
+        """The most probable class and its probability."""
+        p = self.proba(feats)
+        c = max(p, key=p.__getitem__)
+        return c, p[c]
+
+    @property
+    def size(self) -> int:
+        return len(self.index)
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """The type and role classifiers, with where they came from."""
+
+    version: str
+    types: LinearModel
+    roles: LinearModel
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: a candidate becomes an event when its best non-NONE type has at least this probability
+    type_threshold: float = 0.5
+    #: a mention fills a role when that role has at least this probability
+    role_threshold: float = 0.35
+
+    @property
+    def extractor(self) -> str:
+        """The ``extractor`` value of the events this model codes."""
+        return f"dragoman.events.learned/{self.version}"
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the model to ``folder`` (created); returns it."""
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "format": MODEL_FORMAT,
+            "version": self.version,
+            "type_threshold": self.type_threshold,
+            "role_threshold": self.role_threshold,
+            "meta": self.meta,
+            "types": {"classes": list(self.types.classes), "features": _names(self.types)},
+            "roles": {"classes": list(self.roles.classes), "features": _names(self.roles)},
+        }
+        (out / "model.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+            encoding="utf-8")
+        np.savez_compressed(
+            out / "weights.npz",
+            types_w=self.types.weights.astype(np.float32),
+            types_b=self.types.intercept.astype(np.float32),
+            roles_w=self.roles.weights.astype(np.float32),
+            roles_b=self.roles.intercept.astype(np.float32),
+        )
+        return out
+
+
+def _names(m: LinearModel) -> list[str]:
+    names = [""] * len(m.index)
+    for name, i in m.index.items():
+        names[i] = name
+    return names
+
+
+def _linear(spec: Any, w: np.ndarray, b: np.ndarray, where: str) -> LinearModel:
+    if not isinstance(spec, dict):
+        raise DataFileError(f"{where}: expected a mapping with 'classes' and 'features'")
+    classes = spec.get("classes")
+    names = spec.get("features")
+    if not isinstance(classes, list) or not isinstance(names, list):
+        raise DataFileError(f"{where}: 'classes' and 'features' must be lists")
+    if w.shape != (len(names), len(classes)) or b.shape != (len(classes),):
+        raise DataFileError(
+            f"{where}: weights of shape {w.shape} do not fit {len(names)} features x "
+            f"{len(classes)} classes")
+    return LinearModel(tuple(classes), {n: i for i, n in enumerate(names)}, w, b)
+
+
+def default_model_path() -> Path:
+    """The model shipped in the package (``dragoman/data/models/events``)."""
+    return _data.data_path("models", "events")
+
+
+@functools.lru_cache(maxsize=4)
+def load_event_model(folder: str | Path | None = None) -> EventModel:
+    """The event model in ``folder`` (default: the packaged one), validated.
+
+    Raises ``DataFileError`` saying what is wrong when the folder is not a model.
+    """
+    path = Path(folder) if folder is not None else default_model_path()
+    meta_file = path / "model.json"
+    weights_file = path / "weights.npz"
+    if not meta_file.is_file() or not weights_file.is_file():
+        raise DataFileError(
+            f"{path}: not an event model folder (needs model.json and weights.npz; "
+            "make one with `dragoman train events --gold FILE --out DIR`)")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{meta_file}: cannot read the model description ({exc})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        raise DataFileError(
+            f"{meta_file}: model format {meta.get('format') if isinstance(meta, dict) else '?'}"
+            f", this dragoman reads format {MODEL_FORMAT}: retrain with `dragoman train events`")
+    try:
+        with np.load(weights_file) as z:
+            arrays = {k: z[k] for k in ("types_w", "types_b", "roles_w", "roles_b")}
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataFileError(f"{weights_file}: cannot read the weights ({exc})") from exc
+    types = _linear(meta.get("types"), arrays["types_w"], arrays["types_b"], f"{meta_file} types")
+    roles = _linear(meta.get("roles"), arrays["roles_w"], arrays["roles_b"], f"{meta_file} roles")
+    return EventModel(
+        version=str(meta.get("version", "0")),
+        types=types,
+        roles=roles,
+        meta=dict(meta.get("meta") or {}),
+        type_threshold=float(meta.get("type_threshold", 0.5)),
+        role_threshold=float(meta.get("role_threshold", 0.35)),
+    )
+
+
+def top(p: Mapping[str, float], exclude: Sequence[str] = ()) -> tuple[str, float]:
+    """The most probable class of ``p`` that is not in ``exclude``."""
+    best = max((c for c in p if c not in exclude), key=p.__getitem__)
+    return best, p[best]

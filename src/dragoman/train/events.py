@@ -1,0 +1,306 @@
+"""Training and cross-validating the event models (``dragoman train events``, ``eval --cv``).
+
+1. **Prepare** every gold document once: parse it, run places, actors, dates and quotes,
+   code it with the rules, and plan each sentence (candidates with their features,
+   mentions) — ``prepare``.
+2. **Align** each gold event with one candidate of its sentence (``align``): the candidate
+   that overlaps the gold trigger when the gold gives one; else the one whose rule event or
+   lexicon entries name the gold type, nearest in the parse to the gold arguments. That
+   candidate is labelled with the gold type, the other candidates ``NONE``; each mention of
+   its sentence is labelled ``source`` / ``target`` / ``none`` by the gold argument spans.
+3. **Fit** two multinomial logistic regressions (scikit-learn, fixed seed) and store them as
+   plain weights (``EventModel``).
+
+Cross-validation splits the prepared documents into k folds (one gold document = one
+sentence for the sentence sets); each fold's model is fitted without its test documents
+and decodes them; the rules-only coder is scored on the same documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import Config
+from ..eval.event_gold import read_event_gold
+from ..eval.gold import gold_article
+from ..extract import DocContext, prepare_context
+from ..extract.events.coder import Coder
+from ..extract.events.document import excluded_ranges, extract_rules
+from ..extract.events.features import dep_path
+from ..extract.events.learned import (
+    NONE,
+    Candidate,
+    SentencePlan,
+    decode_sentence,
+    plan_sentence,
+    role_features,
+)
+from ..extract.events.model import EventModel, LinearModel
+from ..pipeline import Pipeline, make_document
+from ..types import Event
+
+__all__ = ["PreparedDoc", "align", "cross_validate", "cross_validate_files", "decode",
+           "examples", "fit", "folds", "prepare", "read_golds", "train_files"]
+
+log = logging.getLogger(__name__)
+
+#: regularisation (inverse strength) of the two classifiers, chosen by cross-validation on
+#: plv-train + PLOVER GSR dev (docs/evaluation.md has the comparison)
+C_TYPES = 1.0
+C_ROLES = 1.0
+
+
+@dataclass
+class PreparedDoc:
+    gold: dict[str, Any]
+    ctx: DocContext
+    coder: Coder
+    plans: list[SentencePlan]
+    rule_events: list[Event]
+
+
+def prepare(pipeline: Pipeline, docs: Sequence[dict[str, Any]]) -> Iterator[PreparedDoc]:
+    """Each gold document parsed, annotated up to the events, rule-coded and planned."""
+
+    def bodies() -> Iterator[tuple[str, tuple[dict[str, Any], Any, Any]]]:
+        for g in docs:
+            article = gold_article(g)
+            document = make_document(article, pipeline.run_id)
+            assert document.dateline is not None
+            b = document.dateline.body
+            yield article.text[b.start:b.end], (g, article, document)
+
+    for doc, (g, article, document) in pipeline.parse(bodies()):
+        ctx = DocContext(doc_id=article.id, run_id=pipeline.run_id, article=article,
+                         dateline=document.dateline, doc=doc,
+                         base=document.dateline.body.start, resources=pipeline.resources)
+        prepare_context(ctx)
+        rules = extract_rules(ctx)
+        coder = Coder(ctx, ctx.resources.lexicon)
+        excluded = excluded_ranges(ctx)
+        plans = [plan_sentence(coder, s, excluded) for s in doc.sents]
+        yield PreparedDoc(g, ctx, coder, [p for p in plans if p.candidates], rules)
+
+
+def _accepts(g: dict[str, Any]) -> set[str]:
+    return {g["event_type"], *(g.get("accept_types") or [])}
+
+
+def _arg_ranges(g: dict[str, Any], role: str, base: int) -> list[tuple[int, int]]:
+    return [(int(a["start"]) - base, int(a["end"]) - base)
+            for a in g.get(role) or [] if "start" in a and "end" in a]
+
+
+def _in(ranges: Sequence[tuple[int, int]], tok: Any) -> bool:
+    return any(s <= tok.idx < e for s, e in ranges)
+
+
+def align(prep: PreparedDoc) -> list[tuple[SentencePlan, Candidate, dict[str, Any], str]]:
+    """(plan, candidate, gold event, label type) for each gold event that has a candidate."""
+    base = prep.ctx.base
+    doc = prep.ctx.doc
+    lex = prep.ctx.resources.lexicon
+    used: set[int] = set()
+    out = []
+    for g in prep.gold.get("events") or []:
+        if g.get("optional"):
+            continue
+        accept = _accepts(g)
+        sent = g.get("sentence")
+        lo, hi = ((int(sent["start"]) - base, int(sent["end"]) - base) if sent
+                  else (0, len(prep.ctx.text)))
+        trig = g.get("trigger")
+        heads = []
+        for a in list(g.get("actor") or []) + list(g.get("recipient") or []):
+            if "start" in a:
+                sp = doc.char_span(int(a["start"]) - base, int(a["end"]) - base,
+                                   alignment_mode="expand")
+                if sp is not None and len(sp):
+                    heads.append(sp.root)
+        best: tuple[float, SentencePlan, Candidate] | None = None
+        for plan in prep.plans:
+            if plan.sent.end_char <= lo or plan.sent.start_char >= hi:
+                continue
+            for c in plan.candidates:
+                if c.tok.i in used:
+                    continue
+                score = 0.0
+                if trig is not None:
+                    ts, te = int(trig["start"]) - base, int(trig["end"]) - base
+                    if ts <= c.tok.idx < te:
+                        score += 20
+                if c.rule is not None and c.rule.event_type in accept:
+                    score += 4
+                if c.entry is not None and c.entry.type in accept:
+                    score += 1
+                if any(e.type in accept for e in lex.entries_for(c.tok.lemma_.lower())):
+                    score += 2
+                if heads:
+                    dists = [len(p) for h in heads if (p := dep_path(c.tok, h)) is not None]
+                    score -= 0.5 * (min(dists) if dists else 8)
+                if best is None or score > best[0]:
+                    best = (score, plan, c)
+        if best is None:
+            continue
+        _, plan, c = best
+        if trig is None and best[0] < -2.5:
+            continue  # nothing near the arguments names the event: not aligned
+        used.add(c.tok.i)
+        label = g["event_type"]
+        for t in (c.rule.event_type if c.rule is not None else None,
+                  c.entry.type if c.entry is not None else None):
+            if t is not None and t in accept:
+                label = t
+                break
+        out.append((plan, c, g, label))
+    return out
+
+
+def examples(prep: PreparedDoc) -> tuple[list[tuple[dict[str, float], str]],
+                                         list[tuple[dict[str, float], str]]]:
+    """(type examples, role examples) of one prepared gold document."""
+    aligned = align(prep)
+    labels = {id(c): label for _, c, _, label in aligned}
+    types = [(c.feats, labels.get(id(c), NONE)) for p in prep.plans for c in p.candidates]
+    roles: list[tuple[dict[str, float], str]] = []
+    base = prep.ctx.base
+    for plan, c, g, label in aligned:
+        src = _arg_ranges(g, "actor", base)
+        tgt = _arg_ranges(g, "recipient", base)
+        for m in plan.mentions:
+            if m.i == c.tok.i:
+                continue
+            role = "source" if _in(src, m) else "target" if _in(tgt, m) else "none"
+            roles.append((role_features(prep.coder, c, m, label), role))
+    return types, roles
+
+
+def _fit_linear(data: Sequence[tuple[dict[str, float], str]], c: float,
+                seed: int) -> LinearModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer(sparse=True)
+    x = vec.fit_transform([f for f, _ in data])
+    y = [label for _, label in data]
+    clf = LogisticRegression(C=c, max_iter=3000, random_state=seed)
+    clf.fit(x, y)
+    coef = np.asarray(clf.coef_, dtype=np.float32)
+    intercept = np.asarray(clf.intercept_, dtype=np.float32)
+    classes = tuple(str(k) for k in clf.classes_)
+    if len(classes) == 2:  # binary: sklearn keeps one row; make it two-class softmax
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2], dtype=np.float32)
+    keep = np.abs(coef).max(axis=0) > 1e-4  # features the model does not use are dropped
+    names = vec.get_feature_names_out()
+    index = {str(n): i for i, n in enumerate(names[keep])}
+    return LinearModel(classes, index, np.ascontiguousarray(coef[:, keep].T), intercept)
+
+
+def fit(preps: Sequence[PreparedDoc], seed: int = 13, c_types: float = C_TYPES,
+        c_roles: float = C_ROLES, meta: dict[str, Any] | None = None) -> EventModel:
+    """The event model fitted to the prepared gold documents."""
+    type_data: list[tuple[dict[str, float], str]] = []
+    role_data: list[tuple[dict[str, float], str]] = []
+    for p in preps:
+        t, r = examples(p)
+        type_data.extend(t)
+        role_data.extend(r)
+    if not type_data or not role_data:
+        raise ValueError("no training examples: the gold has no events the rules can align")
+    types = _fit_linear(type_data, c_types, seed)
+    roles = _fit_linear(role_data, c_roles, seed)
+    info = dict(meta or {})
+    info.update({"type_examples": len(type_data), "role_examples": len(role_data),
+                 "seed": seed, "c_types": c_types, "c_roles": c_roles,
+                 "trained": dt.date.today().isoformat()})
+    version = str(info.get("version") or "1")
+    return EventModel(version=version, types=types, roles=roles, meta=info)
+
+
+def decode(prep: PreparedDoc, model: EventModel) -> list[Event]:
+    """The events ``model`` codes in one prepared document."""
+    prep.coder.ref_cache.clear()
+    out: list[Event] = []
+    for plan in prep.plans:
+        out.extend(decode_sentence(prep.coder, plan, model))
+    return out
+
+
+def folds(n: int, k: int, seed: int) -> list[list[int]]:
+    """``k`` folds of the indices ``0..n-1``, shuffled with ``seed``."""
+    idx = list(range(n))
+    random.Random(seed).shuffle(idx)
+    return [sorted(idx[i::k]) for i in range(k)]
+
+
+def cross_validate(preps: Sequence[PreparedDoc], k: int = 5, seed: int = 13,
+                   extra: Sequence[PreparedDoc] = (), c_types: float = C_TYPES,
+                   c_roles: float = C_ROLES) -> dict[str, Any]:
+    """Pooled k-fold scores of the trained coder and of the rules on the same documents.
+
+    ``extra`` documents are added to every fold's training set and never tested.
+    """
+    from ..eval.events import score
+
+    started = time.perf_counter()
+    learned: list[tuple[dict[str, Any], list[Event]]] = []
+    rules: list[tuple[dict[str, Any], list[Event]]] = []
+    for test in folds(len(preps), k, seed):
+        tset = set(test)
+        train = [p for i, p in enumerate(preps) if i not in tset] + list(extra)
+        model = fit(train, seed, c_types, c_roles)
+        for i in test:
+            learned.append((preps[i].gold, decode(preps[i], model)))
+            rules.append((preps[i].gold, preps[i].rule_events))
+    secs = time.perf_counter() - started
+    return {"k": k, "seed": seed, "documents": len(preps),
+            "learned": score(learned, f"{k}-fold CV (trained)", secs),
+            "rules": score(rules, f"{k}-fold CV (rules only)", 0.0)}
+
+
+def read_golds(paths: Sequence[Path], corpus: Path | None = None, split: str | None = None,
+               limit: int | None = None) -> list[dict[str, Any]]:
+    """The documents of several event gold files (``split`` applies to article golds)."""
+    docs: list[dict[str, Any]] = []
+    for path in paths:
+        docs.extend(read_event_gold(path, corpus, split, limit))
+    return docs
+
+
+def _pipeline(config: Config) -> Pipeline:
+    return Pipeline(config.replace(event_model="rules"), run_id="train")
+
+
+def train_files(paths: Sequence[Path], config: Config, out: Path, seed: int = 13,
+                version: str | None = None, corpus: Path | None = None,
+                split: str | None = "tune") -> EventModel:
+    """Train the event model on gold files and write it to ``out``."""
+    docs = read_golds(paths, corpus, split)
+    preps = list(prepare(_pipeline(config), docs))
+    meta = {"version": version or dt.date.today().strftime("%Y%m%d"),
+            "gold": [p.name for p in paths], "documents": len(preps),
+            "split": split}
+    model = fit(preps, seed, meta=meta)
+    model.save(out)
+    log.info("event model written to %s", out)
+    return model
+
+
+def cross_validate_files(paths: Sequence[Path], config: Config, k: int = 5, seed: int = 13,
+                         extra: Sequence[Path] = (), corpus: Path | None = None,
+                         split: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """``cross_validate`` over the documents of gold files (``extra`` only trains)."""
+    pipeline = _pipeline(config)
+    preps = list(prepare(pipeline, read_golds(paths, corpus, split, limit)))
+    extra_preps = list(prepare(pipeline, read_golds(extra, corpus, "tune"))) if extra else []
+    return cross_validate(preps, k, seed, extra_preps)
