@@ -35,7 +35,9 @@ def _patterns() -> list[re.Pattern[str]]:
     wd = "|".join(sorted((re.escape(k) for k in v.weekdays if len(k) > 3), key=len,
                          reverse=True))
     mods = rf"(?:(?:{alternation(c.candidate_modifiers)}) )?"
-    rel = rf"(?:{alternation(c.candidate_words)})"
+    # one-word expressions: "yesterday", "now", "recently" (from dates.yaml)
+    words = [*v.relative_days, *sorted(v.present), *sorted(v.past)]
+    rel = rf"(?:{alternation(w for w in words if ' ' not in w and w not in c.not_candidate_words)})"
     pats = [
         (rf"\b{mods}(?:{mon})\.? \d{{1,2}}(?:st|nd|rd|th)?(?: ?(?:-|–|to|through) ?\d{{1,2}})?"
          rf"(?:,? \d{{4}})?\b"),

@@ -3,7 +3,7 @@
 ``load_vocab`` reads ``data/dates/dates.yaml`` (month and weekday names, number words,
 seasons, units, ``*_REF`` words, sets, lead words and qualifiers, spelled years and decades,
 relative days) into a ``Vocab``, with the regexes built from those words; ``load_cues``
-reads ``data/dates/cues.yaml`` (candidate words, age cues, the cue words of a clause's
+reads ``data/dates/cues.yaml`` (candidate modifiers, age cues, the cue words of a clause's
 tense) into ``Cues``. Both go through ``dragoman._data``; this module imports neither spaCy
 nor ``dragoman.extract.context``.
 """
@@ -83,7 +83,7 @@ class Vocab:
 class Cues:
     """The extractor's cue words (``data/dates/cues.yaml``)."""
 
-    candidate_words: tuple[str, ...]
+    not_candidate_words: frozenset[str]
     candidate_modifiers: tuple[str, ...]
     age_after: frozenset[str]
     age_endings: tuple[str, ...]
@@ -201,7 +201,7 @@ def load_cues() -> Cues:
         return frozenset(r.words(key))
 
     return Cues(
-        candidate_words=r.words("candidate_words"),
+        not_candidate_words=words("not_candidate_words"),
         candidate_modifiers=r.words("candidate_modifiers"),
         age_after=words("age_after"), age_endings=r.words("age_endings"),
         not_context=re.compile(rf"\b(?:{alternation(r.words('not_context'))})\b",
