@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from web_store_data import CRAFTED_ID, XSS_IMG, XSS_SCRIPT, write_store
 
 from dragoman import Article, Pipeline
-from dragoman.query.api import EventQuery, count_events
+from dragoman.query.api import EventQuery, count_events, date_interval
 from dragoman.store import Store
 
 API_PATHS = ("/api/events", "/api/events/{event_id}", "/api/documents/{doc_id}",
-             "/api/timeline", "/api/network", "/api/locations", "/api/summary", "/api/export")
+             "/api/timeline", "/api/network", "/api/locations", "/api/summary", "/api/export",
+             "/api/quotes", "/api/quotes/speakers", "/api/quotes/export", "/api/world")
 
 
 def all_events(client: Any, **params: Any) -> dict[str, Any]:
@@ -89,7 +90,9 @@ def test_aggregates(client: Any) -> None:
     total = all_events(client)["total"]
     timeline = client.get("/api/timeline").json()
     dated = all_events(client)["events"]
-    assert sum(p["n"] for p in timeline) == sum(1 for e in dated if e["date"])
+    assert sum(p["n"] for p in timeline) == sum(1 for e in dated
+                                                if date_interval(e["date"]) is not None)
+    assert all(p["start"] <= p["end"] for p in timeline)
     assert total >= sum(p["n"] for p in timeline)
     locations = client.get("/api/locations").json()
     assert any(loc["geonameid"] == 276781 and loc["n"] >= 1 for loc in locations)
@@ -117,7 +120,8 @@ def test_export_of_the_current_filter(client: Any, web_store: dict[str, Any], fm
     expected = count_events(store, EventQuery(quad_class=(3, 4)))
     r = client.get("/api/export", params={"fmt": fmt, "quad": ["3", "4"]})
     assert r.status_code == 200, r.text
-    assert f"dragoman-events.{fmt}" in r.headers["content-disposition"]
+    # the file is named after its filter
+    assert f"dragoman-events-quad-3_quad-4.{fmt}" in r.headers["content-disposition"]
     assert r.headers["x-dragoman-records"] == str(expected)
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"))))

@@ -97,7 +97,7 @@ import pyarrow.parquet as pq
 from ..errors import QueryError
 from ..store.schema import relaxed, table_schema
 from ..store.segments import Store
-from .api import EventQuery, columns, event_where
+from .api import EventQuery, QuoteQuery, columns, event_where, quote_where
 
 __all__ = ["FORMATS", "STYLES", "WHATS", "csv_columns", "export", "flatten"]
 
@@ -347,10 +347,15 @@ class _Text(io.TextIOWrapper):
 
 
 def _source(
-    store: Store, what: str, q: EventQuery | None, style: str, limit: int | None
+    store: Store, what: str, q: EventQuery | None, style: str, limit: int | None,
+    quotes: QuoteQuery | None = None,
 ) -> tuple[str, list[Any]]:
     params: list[Any] = []
-    if what == "events":
+    if what == "quotes" and quotes is not None:
+        w, params = quote_where(quotes)
+        where = f" WHERE {w}" if w else ""
+        sql = f"SELECT {columns('quotes')} FROM quotes{where} ORDER BY {_ORDER['quotes']}"
+    elif what == "events":
         where = ""
         if q is not None:
             w, params = event_where(q, alias="e")
@@ -395,6 +400,7 @@ def export(
     q: EventQuery | None = None,
     style: str = "native",
     limit: int | None = None,
+    quotes: QuoteQuery | None = None,
 ) -> int:
     """Write a table (``WHATS``) as ``fmt`` (``FORMATS``) to ``out``; the number of records.
 
@@ -402,6 +408,8 @@ def export(
     events (its ``limit``/``offset`` are ignored: an export is everything that matches, up
     to ``limit`` here); for the other tables it keeps the records of the documents that
     have at least one matching event. ``style`` ``polecat``/``gdelt`` apply to events only.
+    ``quotes`` filters the quotes themselves (speaker, country, sector, text) when ``what``
+    is ``quotes``.
     """
     if what not in WHATS:
         raise QueryError(f"cannot export {what!r}; choose one of {', '.join(WHATS)}")
@@ -416,7 +424,11 @@ def export(
         raise QueryError(f"limit={limit!r} must be an integer >= 0")
     if q is not None:
         q.validate()
-    sql, params = _source(store, what, q, style, limit)
+    if quotes is not None:
+        if what != "quotes":
+            raise QueryError(f"a quote filter applies to quotes only, not {what}")
+        quotes.validate()
+    sql, params = _source(store, what, q, style, limit, quotes)
 
     transform: Callable[[dict[str, Any]], dict[str, Any]] | None
     if style == "polecat":

@@ -20,8 +20,9 @@ class Mark:
 
     start: int
     end: int
-    kind: str  # trigger | actor | recipient | place | date | quote | cue | frame | sentence
+    kind: str  # trigger | actor | recipient | place | date | quote | cue | frame | focus
     label: str = ""
+    link: str = ""  # a same-origin URL the marked text links to (a trigger: its event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Piece:
     start: int  # offset in the original text
     kinds: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    link: str = ""  # the first link of the marks covering it
 
     @property
     def css(self) -> str:
@@ -52,7 +54,7 @@ def pieces(text: str, marks: Iterable[Mark], base: int = 0,
     for m in marks:
         start, end = max(m.start, base), min(m.end, end_of_text)
         if start < end:
-            clipped.append(Mark(start, end, m.kind, m.label))
+            clipped.append(Mark(start, end, m.kind, m.label, m.link))
     cuts = {base, end_of_text} | {c for c in cuts if base < c < end_of_text}
     for m in clipped:
         cuts.add(m.start)
@@ -63,5 +65,6 @@ def pieces(text: str, marks: Iterable[Mark], base: int = 0,
         covering = [m for m in clipped if m.start <= lo and hi <= m.end]
         kinds = tuple(dict.fromkeys(m.kind for m in covering))
         labels = tuple(dict.fromkeys(m.label for m in covering if m.label))
-        out.append(Piece(text[lo - base:hi - base], lo, kinds, labels))
+        link = next((m.link for m in covering if m.link), "")
+        out.append(Piece(text[lo - base:hi - base], lo, kinds, labels, link))
     return out

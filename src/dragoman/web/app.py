@@ -19,9 +19,12 @@ Security model (see docs/dashboard.md):
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import dataclasses
+import functools
+import json
 import logging
 import os
+import re
 import tempfile
 import threading
 import time
@@ -45,13 +48,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..errors import DragomanError, QueryError, StoreError
 from ..query import api as qapi
-from ..query.api import PLOVER_TYPES, EventQuery
+from ..query.api import DATE_MATCHES, NETWORK_MODES, PLOVER_TYPES, EventQuery, QuoteQuery
 from ..store import Store
 from ..store.duck import Reader
 from ._highlight import Mark, pieces
-from ._world import world_shapes
+from ._world import world_geojson
 
-__all__ = ["PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "create_app"]
+__all__ = ["PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "create_app", "filter_slug"]
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +98,8 @@ SECURITY_HEADERS = {
 # Parameter types: every string is bounded and patterned; empty strings (what an HTML form
 # sends for an empty field) are accepted and mean "no filter".
 _Text = Annotated[str | None, Query(max_length=MAX_TEXT)]
-_DATE_RE = r"^(\d{4}-\d{2}-\d{2})?$"
+_DATE_RE = r"^(\d{4}(-\d{2}(-\d{2})?|-W\d{2})?)?$"
+_CODE_RE = r"^([A-Za-z]{3})?$"
 _ID_RE = r"^[^\x00-\x1f\x7f]{1,512}$"
 
 
@@ -104,12 +108,16 @@ PARAM_HINTS: dict[str, str] = {
     "type": "use PLOVER event types such as ACCUSE or ASSAULT",
     "quad": "use a quad class from 1 to 4",
     "country": "use an ISO-3 code such as RUS (or IGO, NGO, MNC)",
-    "since": "use a date as YYYY-MM-DD",
-    "until": "use a date as YYYY-MM-DD",
+    "since": "use a date as YYYY-MM-DD (or YYYY-MM, YYYY, YYYY-Www)",
+    "until": "use a date as YYYY-MM-DD (or YYYY-MM, YYYY, YYYY-Www)",
+    "sector": "use a sector code such as GOV, MIL or REB",
+    "speaker": f"use at most {MAX_TEXT} characters",
     "limit": f"use an integer from 1 to {MAX_LIMIT}",
     "offset": f"use an integer from 0 to {MAX_OFFSET}",
     "order": "use one of " + ", ".join(SORT_FIELDS) + " (prefix '-' for descending)",
     "top": "use an integer from 1 to 500",
+    "nodes": "use an integer from 2 to 200",
+    "by": "use actor or sector",
     "actor": f"use at most {MAX_TEXT} characters",
     "place": f"use at most {MAX_TEXT} characters",
     "text": f"use at most {MAX_TEXT} characters",
@@ -142,17 +150,6 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _check_date(name: str, value: str | None) -> str | None:
-    value = _clean(value)
-    if value is None:
-        return None
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise QueryError(f"{name}: {value!r} is not a valid date; use YYYY-MM-DD") from None
-    return value
-
-
 def event_query(
     type: Annotated[
         list[Annotated[str, Field(pattern=r"^[A-Za-z_]{0,32}$")]] | None,
@@ -167,16 +164,32 @@ def event_query(
     ] = None,
     country: Annotated[
         str | None,
-        Query(pattern=r"^([A-Za-z]{3})?$", description="ISO-3 (or IGO/NGO) of actor or recipient."),
+        Query(pattern=_CODE_RE, description="ISO-3 (or IGO/NGO) of actor or recipient."),
+    ] = None,
+    sector: Annotated[
+        str | None,
+        Query(pattern=_CODE_RE, description="Sector (GOV, MIL, REB…) of an actor or recipient "
+              "(of the country, when one is given)."),
     ] = None,
     place: Annotated[
-        str | None, Query(max_length=MAX_TEXT, description="Substring of the location name.")
+        str | None, Query(max_length=MAX_TEXT,
+                          description="Substring of the location name (accents ignored).")
+    ] = None,
+    geonameid: Annotated[
+        int | None, Query(ge=0, le=2**31, description="The location's GeoNames id.")
     ] = None,
     since: Annotated[
-        str | None, Query(pattern=_DATE_RE, description="Events on or after (YYYY-MM-DD).")
+        str | None, Query(pattern=_DATE_RE, description="Events dated on or after this day "
+                          "(YYYY-MM-DD; or YYYY-MM, YYYY, YYYY-Www: its first day).")
     ] = None,
     until: Annotated[
-        str | None, Query(pattern=_DATE_RE, description="Events on or before (YYYY-MM-DD).")
+        str | None, Query(pattern=_DATE_RE, description="Events dated on or before this day "
+                          "(or the last day of a month, year or week).")
+    ] = None,
+    date_match: Annotated[
+        Literal["within", "overlap", ""] | None,
+        Query(description="within: the event's whole date interval (a day, week, month…) lies "
+              "in since–until (default); overlap: any event whose interval meets it."),
     ] = None,
     text: Annotated[
         str | None, Query(max_length=MAX_TEXT, description="Substring of the sentence.")
@@ -203,18 +216,18 @@ def event_query(
     if order.lstrip("-") not in SORT_FIELDS:
         raise QueryError(f"order: cannot sort by {order!r}; use one of {', '.join(SORT_FIELDS)}"
                          " (prefix '-' for descending)")
-    since_v, until_v = _check_date("since", since), _check_date("until", until)
-    if since_v and until_v and since_v > until_v:
-        raise QueryError(f"since ({since_v}) is after until ({until_v})")
-    country_v = _clean(country)
+    country_v, sector_v = _clean(country), _clean(sector)
     q = EventQuery(
         types=types,
         quad_class=tuple(sorted({int(x) for x in (quad or []) if x})),
         actor=_clean(actor),
         country=country_v.upper() if country_v else None,
+        sector=sector_v.upper() if sector_v else None,
         place=_clean(place),
-        since=since_v,
-        until=until_v,
+        geonameid=geonameid,
+        since=_clean(since),
+        until=_clean(until),
+        date_match=date_match or DATE_MATCHES[0],
         text=_clean(text),
         doc_id=_clean(doc_id),
         limit=limit,
@@ -228,15 +241,70 @@ def event_query(
 EventQueryDep = Annotated[EventQuery, Depends(event_query)]
 
 
+def quote_query(
+    speaker: Annotated[
+        str | None, Query(max_length=MAX_TEXT, description="Substring of the speaker's name "
+                          "or mention (case and accents ignored).")
+    ] = None,
+    country: Annotated[
+        str | None, Query(pattern=_CODE_RE, description="The speaker's ISO-3 country.")
+    ] = None,
+    sector: Annotated[
+        str | None, Query(pattern=_CODE_RE, description="The speaker's sector (GOV, MIL…).")
+    ] = None,
+    text: Annotated[
+        str | None, Query(max_length=MAX_TEXT, description="Substring of what was said.")
+    ] = None,
+    doc_id: Annotated[
+        str | None, Query(max_length=512, pattern=r"^[^\x00-\x1f\x7f]*$",
+                          description="Only quotes of this document.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1-10000).")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
+) -> QuoteQuery:
+    """The validated ``QuoteQuery`` of a request's query string."""
+    country_v, sector_v = _clean(country), _clean(sector)
+    qq = QuoteQuery(speaker=_clean(speaker), country=country_v.upper() if country_v else None,
+                    sector=sector_v.upper() if sector_v else None, text=_clean(text),
+                    doc_id=_clean(doc_id), limit=limit, offset=offset)
+    qq.validate()
+    return qq
+
+
+QuoteQueryDep = Annotated[QuoteQuery, Depends(quote_query)]
+NetworkBy = Annotated[Literal["actor", "sector"],
+                      Query(description="Nodes per actor, or per country and sector.")]
+NetworkNodes = Annotated[int, Query(ge=2, le=200, description="Most active nodes drawn.")]
+
+
+def quote_params(qq: QuoteQuery) -> list[tuple[str, str]]:
+    """The query-string pairs of a quote filter (no paging)."""
+    return [(k, str(v)) for k in ("speaker", "country", "sector", "text", "doc_id")
+            if (v := getattr(qq, k))]
+
+
 def filter_params(q: EventQuery) -> list[tuple[str, str]]:
     """The query-string pairs of a query's filters (no paging, no order)."""
     pairs: list[tuple[str, str]] = [("type", t) for t in q.types]
     pairs += [("quad", str(c)) for c in q.quad_class]
-    for name in ("actor", "country", "place", "since", "until", "text", "doc_id"):
+    for name in ("actor", "country", "sector", "place", "geonameid", "since", "until",
+                 "text", "doc_id"):
         value = getattr(q, name)
-        if value:
+        if value is not None and value != "":
             pairs.append((name, str(value)))
+    if q.date_match != DATE_MATCHES[0]:
+        pairs.append(("date_match", q.date_match))
     return pairs
+
+
+def filter_slug(pairs: Sequence[tuple[str, str]], limit: int = 100) -> str:
+    """A file-name-safe summary of a filter: ``type-ASSAULT_place-aleppo`` ('all' if none)."""
+    parts = []
+    for key, value in pairs:
+        clean = re.sub(r"[^a-z0-9]+", "-", qapi.fold(value)).strip("-")
+        parts.append(f"{key}-{clean}" if clean else key)
+    slug = "_".join(parts)[:limit].rstrip("-_")
+    return slug or "all"
 
 
 def _safe_url(url: Any) -> str | None:
@@ -302,8 +370,10 @@ def document_marks(bundle: dict[str, Any]) -> list[Mark]:
     for event in bundle.get("events") or []:
         trig = event.get("trigger")
         if isinstance(trig, dict):
-            label = f"event: {event.get('event_type')}"
-            marks += _span_marks([trig], "trigger", _const(label))
+            label = f"event: {event.get('event_type')} (open it)"
+            link = "/events/" + urllib.parse.quote(str(event.get("id") or ""), safe="")
+            marks += [Mark(m.start, m.end, m.kind, m.label, link)
+                      for m in _span_marks([trig], "trigger", _const(label))]
         marks += _span_marks(event.get("actor"), "actor", lambda a: "actor: " + _actor_label(a))
         marks += _span_marks(event.get("recipient"), "actor",
                              lambda a: "actor: " + _actor_label(a))
@@ -326,6 +396,22 @@ def document_marks(bundle: dict[str, Any]) -> list[Mark]:
         lambda f: f"{f.get('kind') or 'frame'}: {f.get('category') or f.get('text') or ''}",
     )
     return marks
+
+
+def focus_mark(bundle: dict[str, Any], event_id: str | None,
+               quote_id: str | None) -> Mark | None:
+    """The span a link into the document points at: an event's sentence or a quote."""
+    for event in bundle.get("events") or []:
+        if event_id and event.get("id") == event_id:
+            sent = event.get("sentence") or {}
+            if isinstance(sent.get("start"), int) and isinstance(sent.get("end"), int):
+                return Mark(sent["start"], sent["end"], "focus", "the event's sentence")
+    for quote in bundle.get("quotes") or []:
+        if quote_id and quote.get("id") == quote_id:
+            content = quote.get("content") or {}
+            if isinstance(content.get("start"), int) and isinstance(content.get("end"), int):
+                return Mark(content["start"], content["end"], "focus", "the quote")
+    return None
 
 
 def _sentence_starts(bundle: dict[str, Any]) -> set[int]:
@@ -351,6 +437,22 @@ LEGEND: tuple[tuple[str, str], ...] = (
 )
 
 
+#: the sector codes offered by the filters (PLOVER's actor sectors; the field takes any code)
+SECTORS: tuple[str, ...] = ("GOV", "MIL", "REB", "CVL", "POL", "JUD", "LEG", "MED", "BUS",
+                            "EDU", "REL", "UAF", "IGO", "NGO", "OPP", "SPY", "CRM", "HLH")
+
+
+def _date_span(value: Any) -> str:
+    """'27 Nov – 3 Dec 2017' for a date value longer than a day ('' for a day or nothing)."""
+    interval = qapi.date_interval(value) if isinstance(value, str) else None
+    if interval is None or interval[0] == interval[1]:
+        return ""
+    a, b = interval
+    if a.year == b.year:
+        return f"{a.day} {a:%b} – {b.day} {b:%b} {b.year}"
+    return f"{a.day} {a:%b} {a.year} – {b.day} {b:%b} {b.year}"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -363,6 +465,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(
         PLOVER_TYPES=PLOVER_TYPES, QUAD_CLASSES=QUAD_CLASSES, SORT_FIELDS=SORT_FIELDS,
         PAGE_SIZES=PAGE_SIZES, version=__version__, quote=urllib.parse.quote,
+        SECTORS=SECTORS, date_span=_date_span,
     )
     return env
 
@@ -474,6 +577,11 @@ def create_app(
     # -- pages ----------------------------------------------------------------------------
 
     def page(request: Request, name: str, **context: Any) -> Response:
+        q = context.get("q")
+        if isinstance(q, EventQuery):  # the tabs keep the filter
+            context.setdefault("nav_qs", urllib.parse.urlencode(filter_params(q)))
+            context.setdefault("qs_without_place", urllib.parse.urlencode(
+                filter_params(dataclasses.replace(q, geonameid=None))))
         return templates.TemplateResponse(request, name, context)
 
     @app.get("/", include_in_schema=False)
@@ -488,6 +596,7 @@ def create_app(
             request, "events.html", page="events", q=q, rows=rows, total=total,
             filters=filter_params(q), elapsed_ms=(time.perf_counter() - t0) * 1000,
             qs=_qs_builder(q), export_formats=EXPORT_FORMATS,
+            slug=filter_slug(filter_params(q)),
         )
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -504,8 +613,13 @@ def create_app(
                     QUAD=QUAD_CLASSES)
 
     @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def document_page(request: Request,
-                      doc_id: Annotated[str, PathParam(pattern=_ID_RE)]) -> Response:
+    def document_page(
+        request: Request,
+        doc_id: Annotated[str, PathParam(pattern=_ID_RE)],
+        event: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
+        quote: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
+    ) -> Response:
+        """The document; ``event``/``quote`` name the sentence or quote to highlight."""
         bundle = qapi.get_document(store, doc_id)
         if bundle is None:
             raise HTTPException(404, f"no document with id {doc_id!r}")
@@ -515,8 +629,11 @@ def create_app(
         counts: dict[str, int] = {}
         for m in marks:
             counts[m.kind] = counts.get(m.kind, 0) + 1
+        focus = focus_mark(bundle, event, quote)
+        if focus is not None:
+            marks.append(focus)
         return page(request, "document.html", page="document", document=document,
-                    bundle=bundle, legend=LEGEND, counts=counts,
+                    bundle=bundle, legend=LEGEND, counts=counts, focus=focus,
                     pieces=pieces(text, marks, 0, cuts=_sentence_starts(bundle)))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
@@ -525,12 +642,27 @@ def create_app(
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request, q: EventQueryDep) -> Response:
-        return page(request, "map.html", page="map", q=q, filters=filter_params(q),
-                    shapes=world_shapes())
+        return page(request, "map.html", page="map", q=q, filters=filter_params(q))
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
-    def network_page(request: Request, q: EventQueryDep) -> Response:
-        return page(request, "network.html", page="network", q=q, filters=filter_params(q))
+    def network_page(request: Request, q: EventQueryDep, by: NetworkBy = "actor",
+                     nodes: NetworkNodes = 25) -> Response:
+        return page(request, "network.html", page="network", q=q, filters=filter_params(q),
+                    by=by, nodes=nodes, modes=NETWORK_MODES)
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(request: Request, qq: QuoteQueryDep) -> Response:
+        t0 = time.perf_counter()
+        rows, total = qapi.quote_page(store, qq)
+        speakers = qapi.quote_speakers(store, qq, top=20)
+        pairs = quote_params(qq)
+        return page(request, "quotes.html", page="quotes", qq=qq, rows=rows, total=total,
+                    speakers=speakers, qpairs=pairs, slug=filter_slug(pairs),
+                    quote_qs=lambda **kw: urllib.parse.urlencode(
+                        [*[(k, v) for k, v in pairs if k not in kw],
+                         *[(k, str(v)) for k, v in kw.items() if v is not None]]),
+                    elapsed_ms=(time.perf_counter() - t0) * 1000,
+                    export_formats=EXPORT_FORMATS)
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_page(request: Request) -> Response:
@@ -571,10 +703,46 @@ def create_app(
     @app.get("/api/network", responses=_ERRORS, tags=["aggregates"])
     def api_network(
         q: EventQueryDep,
-        top: Annotated[int, Query(ge=1, le=500, description="Most active actors kept.")] = 50,
+        top: Annotated[int, Query(ge=1, le=500, description="Heaviest edges kept.")] = 100,
+        nodes: NetworkNodes = 25,
+        by: NetworkBy = "actor",
     ) -> dict[str, Any]:
-        """Actor network: nodes and edges with counts of cooperation and conflict events."""
-        return qapi.network(store, q, top=top)
+        """Who acts on whom: nodes (actors, or country+sector), edges with counts of
+        cooperation and conflict events, and every pair ranked. Pronouns and unresolved
+        mentions are never nodes."""
+        return qapi.network(store, q, top=top, nodes=nodes, by=by)
+
+    @app.get("/api/quotes", responses=_ERRORS, tags=["quotes"])
+    def api_quotes(qq: QuoteQueryDep) -> dict[str, Any]:
+        """Quotes by speaker (name, country, sector) and text, with the text around each."""
+        rows, total = qapi.quote_page(store, qq)
+        return {"total": total, "limit": qq.limit, "offset": qq.offset, "quotes": rows}
+
+    @app.get("/api/quotes/speakers", responses=_ERRORS, tags=["quotes"])
+    def api_quote_speakers(
+        qq: QuoteQueryDep,
+        top: Annotated[int, Query(ge=1, le=500, description="Speakers listed.")] = 30,
+    ) -> list[dict[str, Any]]:
+        """How many of the filtered quotes each speaker has, most first."""
+        return qapi.quote_speakers(store, qq, top=top)
+
+    @app.get("/api/quotes/export", responses={200: {"content": {"text/csv": {}}}, **_ERRORS},
+             tags=["export", "quotes"])
+    def api_quotes_export(
+        qq: QuoteQueryDep,
+        fmt: Annotated[ExportFormat, Query(description="File format.")] = "csv",
+    ) -> Response:
+        """The filtered quotes as a CSV, JSONL or Parquet download (named after the filter)."""
+        from ..query.export import export
+
+        return _download(lambda name: export(store, "quotes", fmt, name, quotes=qq), fmt,
+                         f"dragoman-quotes-{filter_slug(quote_params(qq))}.{fmt}")
+
+    @app.get("/api/world", tags=["aggregates"])
+    def api_world() -> Response:
+        """Country outlines (GeoJSON, from the ``countryinfo`` package): the map's base."""
+        return Response(_world_bytes(), media_type="application/geo+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/api/locations", responses=_ERRORS, tags=["aggregates"])
     def api_locations(q: EventQueryDep) -> list[dict[str, Any]]:
@@ -597,22 +765,33 @@ def create_app(
         """The records matching the filters as a CSV, JSONL or Parquet file download."""
         from ..query.export import export
 
-        fd, name = tempfile.mkstemp(prefix="dragoman-export-", suffix="." + fmt)
-        os.close(fd)
-        try:
-            n = export(store, what, fmt, name, q=q, style=style)
-        except BaseException:
-            os.unlink(name)
-            raise
-        media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
-                 "parquet": "application/vnd.apache.parquet"}.get(fmt, "application/octet-stream")
-        return FileResponse(
-            name, media_type=media, filename=f"dragoman-{what}.{fmt}",
-            headers={"X-Dragoman-Records": str(n)},
-            background=BackgroundTask(os.unlink, name),
-        )
+        return _download(lambda name: export(store, what, fmt, name, q=q, style=style), fmt,
+                         f"dragoman-{what}-{filter_slug(filter_params(q))}.{fmt}")
 
     return app
+
+
+def _download(write: Callable[[str], int], fmt: str, filename: str) -> Response:
+    """A file download of what ``write(path)`` writes; the record count in a header."""
+    fd, name = tempfile.mkstemp(prefix="dragoman-export-", suffix="." + fmt)
+    os.close(fd)
+    try:
+        n = write(name)
+    except BaseException:
+        os.unlink(name)
+        raise
+    media = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+             "parquet": "application/vnd.apache.parquet"}.get(fmt, "application/octet-stream")
+    return FileResponse(
+        name, media_type=media, filename=filename,
+        headers={"X-Dragoman-Records": str(n)},
+        background=BackgroundTask(os.unlink, name),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _world_bytes() -> bytes:
+    return json.dumps(world_geojson(), separators=(",", ":")).encode("utf-8")
 
 
 def _warm(store: Store) -> None:
@@ -635,7 +814,9 @@ def _qs_builder(q: EventQuery) -> Callable[..., str]:
     """``qs(**overrides)`` → a query string of the current filters with changes applied."""
     base: dict[str, Any] = {
         "type": list(q.types), "quad": [str(c) for c in q.quad_class], "actor": q.actor,
-        "country": q.country, "place": q.place, "since": q.since, "until": q.until,
+        "country": q.country, "sector": q.sector, "place": q.place,
+        "geonameid": q.geonameid, "since": q.since, "until": q.until,
+        "date_match": None if q.date_match == DATE_MATCHES[0] else q.date_match,
         "text": q.text, "doc_id": q.doc_id, "limit": q.limit, "offset": q.offset,
         "order": q.order,
     }

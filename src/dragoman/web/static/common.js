@@ -26,17 +26,53 @@ window.dm = (function () {
     });
   }
 
+  var FILTER_KEYS = ["type", "quad", "actor", "country", "sector", "place", "geonameid",
+                     "since", "until", "date_match", "text", "doc_id"];
+
   /* The filters of the current page as a query string for the API (no paging/order). */
   function filterQuery(extra) {
     var src = new URLSearchParams(window.location.search);
     var out = new URLSearchParams();
-    ["type", "quad", "actor", "country", "place", "since", "until", "text", "doc_id"].forEach(
-      function (k) {
-        src.getAll(k).forEach(function (v) { if (v !== "") out.append(k, v); });
-      });
-    if (extra) Object.keys(extra).forEach(function (k) { out.set(k, extra[k]); });
+    FILTER_KEYS.forEach(function (k) {
+      src.getAll(k).forEach(function (v) { if (v !== "") out.append(k, v); });
+    });
+    if (extra) Object.keys(extra).forEach(function (k) {
+      if (extra[k] === null) out.delete(k); else out.set(k, extra[k]);
+    });
     return out;
   }
+
+  function store(key, value) {
+    try { window.sessionStorage.setItem(key, value); } catch (e) { /* storage off */ }
+  }
+  function recall(key) {
+    try { return window.sessionStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  /* Navigation: the filter follows the analyst across tabs (pages without the filter form
+     get the last one used), and "back to results" returns to the last list seen. */
+  function navigation() {
+    var page = document.body.getAttribute("data-page");
+    if (document.getElementById("filters")) store("dm-filter", filterQuery().toString());
+    if (page === "events" || page === "quotes") {
+      store("dm-results", window.location.pathname + window.location.search);
+    }
+    var saved = recall("dm-filter");
+    if (!document.getElementById("filters") && saved) {
+      document.querySelectorAll("#tabs a[data-tab]").forEach(function (a) {
+        if (a.getAttribute("data-tab") === "quotes") return;
+        a.setAttribute("href", "/" + a.getAttribute("data-tab") + "?" + saved);
+      });
+    }
+    var back = document.getElementById("back");
+    var results = recall("dm-results");
+    if (back && results && results.charAt(0) === "/" && results.charAt(1) !== "/") {
+      back.setAttribute("href", results);
+    }
+    var nodes = document.getElementById("nodes"), out = document.getElementById("nodes-out");
+    if (nodes && out) nodes.addEventListener("input", function () { out.textContent = nodes.value; });
+  }
+  navigation();
 
   /* A same-origin link to the events page for some filters. */
   function eventsHref(extra) {

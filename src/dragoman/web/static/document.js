@@ -1,4 +1,5 @@
-/* Document page: toggle each annotation kind in the legend. */
+/* Document page: toggle each annotation kind in the legend; bring the highlighted sentence
+   or quote (a link from an event or the quotes page) into view. */
 "use strict";
 (function () {
   var legend = document.getElementById("legend");
@@ -9,4 +10,6 @@
     if (!box || !box.dataset || !box.dataset.kind) return;
     text.classList.toggle("hide-" + box.dataset.kind, !box.checked);
   });
+  var focus = text.querySelector("mark.a-focus");
+  if (focus) focus.scrollIntoView({ block: "center" });
 })();
