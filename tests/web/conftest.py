@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,6 +59,59 @@ def live_server(web_store: dict[str, Any]) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+FAKES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "fakes.jsonl"
+
+
+@pytest.fixture(scope="session")
+def fakes_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the 804 FA-KES Syria articles, built once by ``dragoman run --workers 2``.
+
+    It needs ``../shared`` (CI has it): without it the tests that use it fail, loudly.
+    ``DRAGOMAN_TEST_FAKES_STORE`` names a store already built that way, to reuse it
+    (a developer's shortcut; CI builds it).
+    """
+    reuse = os.environ.get("DRAGOMAN_TEST_FAKES_STORE")
+    if reuse and (Path(reuse) / "store.json").is_file():
+        return Path(reuse)
+    if not FAKES.is_file():
+        pytest.fail(f"{FAKES} is missing: the dashboard question tests need ../shared/corpus "
+                    "(a checkout of the shared folder beside the repository)", pytrace=False)
+    root = tmp_path_factory.mktemp("fakes") / "store"
+    done = subprocess.run(
+        [sys.executable, "-m", "dragoman", "run", "--workers", "2", "-q", "--store",
+         str(root), str(FAKES)],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"dragoman run on {FAKES} failed ({done.returncode}):\n{done.stderr[-3000:]}",
+                    pytrace=False)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fakes_server(fakes_store: Path) -> Iterator[str]:
+    """A real uvicorn server over the FA-KES store, on loopback."""
+    import uvicorn
+
+    from dragoman.web import LOOPBACK_HOSTS, create_app
+
+    port = free_port()
+    app = create_app(fakes_store, allowed_hosts=LOOPBACK_HOSTS)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    app.state.store.reader().wait_indexed(60)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)

@@ -10,6 +10,11 @@
     if (!box || !box.dataset || !box.dataset.kind) return;
     text.classList.toggle("hide-" + box.dataset.kind, !box.checked);
   });
+  /* centre the highlight; again after the browser's own jump to the #s anchor (on load) */
   var focus = text.querySelector("mark.a-focus");
-  if (focus) focus.scrollIntoView({ block: "center" });
+  function show() { focus.scrollIntoView({ block: "center" }); }
+  if (focus) {
+    show();
+    if (document.readyState !== "complete") window.addEventListener("load", show);
+  }
 })();

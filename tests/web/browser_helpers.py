@@ -1,0 +1,59 @@
+"""Helpers of the browser tests: Chromium's arguments, a watch on what a page does that it
+should not, screenshots under ``test-artifacts/web/`` and the injected-markup check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "web"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+class Watch:
+    """Everything a page did that it should not: dialogs, JS errors, off-origin requests."""
+
+    def __init__(self, page: Any, origin: str) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("request", lambda r: None if r.url.startswith((origin, "data:"))
+                else self.foreign.append(r.url))
+        page.on("requestfailed", lambda r: self.failed.append(r.url))
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def check(self) -> None:
+        assert self.dialogs == [], f"a dialog fired: {self.dialogs}"
+        assert self.errors == [], self.errors
+        assert self.foreign == [], f"requests outside the app: {self.foreign}"
+        assert self.failed == [], self.failed
+
+
+def shot(pg: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_no_injected_elements(pg: Any) -> None:
+    found = pg.evaluate("""() => ({
+        inlineScripts: document.querySelectorAll('script:not([src])').length,
+        foreignScripts: [...document.scripts].filter(s => !s.src.startsWith(location.origin)).length,
+        imgs: document.querySelectorAll('img').length,
+        jsLinks: [...document.querySelectorAll('a[href]')].filter(
+            a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript:')).length,
+        handlers: [...document.querySelectorAll('*')].filter(
+            el => [...el.attributes].some(at => at.name.startsWith('on'))).length,
+    })""")
+    assert found == {"inlineScripts": 0, "foreignScripts": 0, "imgs": 0, "jsLinks": 0,
+                     "handlers": 0}, found
