@@ -1,7 +1,8 @@
 """Query latency over a synthetic store: p50/p95 of ``query_events`` (+ ``count_events``).
 
 Builds (or reuses) a store of N synthetic events written through ``StoreWriter`` from
-``Result`` objects, compacts it, then times the dashboard's typical calls.
+``Result`` objects (dates mostly days, 10 % ISO weeks, 5 % months; one quote per document),
+compacts it, then times the dashboard's typical calls.
 
     .venv/bin/python bench/query_latency.py --store /tmp/dragoman-bench --events 1000000
 
@@ -35,6 +36,7 @@ from dragoman.types import (
     Event,
     Place,
     PlaceRef,
+    Quote,
     Result,
     SentenceRef,
     Span,
@@ -50,6 +52,16 @@ ACTORS = [(f"Person {i:03d}", c, s) for i, (c, s) in enumerate(
 PLACES = [(524901 + i, f"City {i}", random.Random(i).choice(["RUS", "SYR", "USA", "IRQ"]),
            -60 + i * 0.7, -170 + i * 1.9) for i in range(150)]
 WORDS = ["said", "talks", "ministry", "forces", "attack", "agreement", "called", "meeting", "security", "council", "army", "officials", "government", "peace", "chemical", "weapons", "sanctions", "protest", "border", "aid"]
+
+
+def _date_value(rng: random.Random, year: int, month: int, day: int) -> str:
+    """Mostly days; 10 % ISO weeks and 5 % months, as real event dates are."""
+    r = rng.random()
+    if r < 0.10:
+        return f"{year}-W{1 + rng.randrange(52):02d}"
+    if r < 0.15:
+        return f"{year}-{month:02d}"
+    return f"{year}-{month:02d}-{day:02d}"
 
 
 def synthetic_result(rng: random.Random, n: int, events_per_doc: int, run_id: str) -> Result:
@@ -91,7 +103,7 @@ def synthetic_result(rng: random.Random, n: int, events_per_doc: int, run_id: st
                 modality="asserted",
                 attributed_to=None,
                 location=PlaceRef(p[1], 0, 0, p[0], p[1], p[2], p[3], p[4]),
-                date=f"{year}-{month:02d}-{day:02d}",
+                date=_date_value(rng, year, month, day),
                 date_basis="published",
                 confidence=round(rng.random(), 3),
                 extractor="bench/1",
@@ -112,7 +124,12 @@ def synthetic_result(rng: random.Random, n: int, events_per_doc: int, run_id: st
               e.location.country, e.location.lat, e.location.lon, "P.PPL", "event_location")
         for e in events if e.location is not None
     )
-    return Result(document=doc, events=tuple(events), actors=actors, places=places)
+    first = events[0]
+    quotes = (Quote(id=f"{doc_id}-q", doc_id=doc_id, kind="direct", speaker=first.actor[0],
+                    cue=None, content=Span(first.sentence.start, first.sentence.end,
+                                           first.sentence.text)),)
+    return Result(document=doc, events=tuple(events), actors=actors, places=places,
+                  quotes=quotes)
 
 
 def build(root: Path, n_events: int, events_per_doc: int) -> Store:
