@@ -15,6 +15,7 @@ The event index stores both ends (``_date_lo``, ``_date_hi``) computed by ``lo_s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 __all__ = ["date_interval", "hi_sql", "lo_sql"]
@@ -65,8 +66,12 @@ def _one(p: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def date_interval(value: str | None) -> tuple[dt.date, dt.date] | None:
-    """The first and last day ``value`` denotes, or None (no interval, or not a date)."""
+    """The first and last day ``value`` denotes, or None (no interval, or not a date).
+
+    Cached: a store has few distinct date values, and a timeline asks for all of them.
+    """
     if not isinstance(value, str) or not value:
         return None
     if value.count("/") > 1:
