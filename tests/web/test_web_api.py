@@ -213,7 +213,7 @@ def test_event_page_highlights_the_evidence(client: Any) -> None:
     assert '<mark class="a-trigger" title="trigger: ASSAULT">attacked</mark>' in html
     assert 'class="a-actor"' in html and 'class="a-recipient"' in html
     assert 'class="a-place"' in html
-    assert f'href="/documents/{CRAFTED_ID}#s' in html
+    assert f'href="/documents/{CRAFTED_ID}?event=crafted-event-1#s' in html
 
 
 def test_document_page_marks_every_annotation(client: Any, web_store: dict[str, Any]) -> None:
