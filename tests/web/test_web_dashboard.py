@@ -13,6 +13,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from web_store_data import CRAFTED_ID
 
 from dragoman.query import date_interval, fold
@@ -130,3 +132,16 @@ def test_network_modes_and_node_count(client: Any) -> None:
         assert all(e["source"] in ids and e["target"] in ids for e in net["edges"])
     assert client.get("/api/network", params={"by": "person"}).status_code == 422
     assert client.get("/network", params={"by": "sector", "nodes": 10}).status_code == 200
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["sector", "geonameid", "date_match", "since", "until", "speaker",
+                             "country", "text", "by", "nodes", "event", "quote"]),
+       value=st.one_of(st.text(max_size=40), st.sampled_from(
+           ["2017-W00", "2017-W53", "0000", "2017-02-30", "9999-W53", "overlap", "SYR"])))
+def test_no_new_parameter_value_gives_a_500(client: Any, name: str, value: str) -> None:
+    for path in ("/api/events", "/api/quotes", "/api/network", "/quotes", "/network",
+                 f"/documents/{CRAFTED_ID}"):
+        r = client.get(path, params={name: value})
+        assert r.status_code in (200, 400, 422), (path, name, value, r.status_code, r.text[:300])
