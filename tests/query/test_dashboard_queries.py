@@ -232,3 +232,13 @@ def test_quotes_by_speaker_country_sector_text(store: Store) -> None:
     assert {(c["name"], c["n"]) for c in counts} == {("Sergey Lavrov", 1), ("Syria", 1)}
     with pytest.raises(QueryError):
         QuoteQuery(country="ru").validate()
+
+
+def test_network_with_a_filter(store: Store) -> None:
+    for by in ("sector", "actor"):
+        net = network(store, EventQuery(types=("ASSAULT",), place="aleppo"), by=by)
+        pairs = {(e["source"], e["target"]): e["n"] for e in net["pairs"]}
+        if by == "sector":
+            assert pairs == {("SYR MIL", "SYR REB"): 2}  # d-1230 and w-48; w-52 has pronouns
+        else:
+            assert pairs == {("Syria", "Syria"): 2}

@@ -514,19 +514,33 @@ def quote_page(store: Store, qq: QuoteQuery) -> tuple[list[dict[str, Any]], int]
     where, params = quote_where(qq, "q")
     where = f" WHERE {where}" if where else ""
     cols = ", ".join(f'q."{f.name}"' for f in table_schema("quotes"))
-    sql = (
-        f"WITH page AS (SELECT {cols} FROM quotes q{where} "
-        "ORDER BY (SELECT max(published) FROM documents d WHERE d.doc_id = q.doc_id) DESC "
-        "NULLS LAST, q.doc_id, q.content.start, q.id LIMIT ? OFFSET ?) "
-        "SELECT page.*, struct_pack(title := d.title, published := d.published, "
-        "source := d.source) AS _doc, "
-        f"substr(d.text, greatest(page.content.start - {QUOTE_CONTEXT}, 0) + 1, "
-        f"page.content.start - greatest(page.content.start - {QUOTE_CONTEXT}, 0)) AS _before, "
-        f"substr(d.text, page.content.\"end\" + 1, {QUOTE_CONTEXT}) AS _after "
-        "FROM page LEFT JOIN documents d ON d.doc_id = page.doc_id "
-        "ORDER BY d.published DESC NULLS LAST, page.doc_id, page.content.start, page.id"
+    rows = reader.fetch_dicts(
+        f"SELECT {cols} FROM quotes q LEFT JOIN (SELECT doc_id, published FROM documents) d "
+        f"ON d.doc_id = q.doc_id{where} ORDER BY d.published DESC NULLS LAST, q.doc_id, "
+        "q.content.start, q.id LIMIT ? OFFSET ?",
+        [*params, qq.limit, qq.offset],
     )
-    rows = reader.fetch_dicts(sql, [*params, qq.limit, qq.offset])
+    # the page's documents only: their metadata and the text around each quote
+    doc_ids = sorted({r["doc_id"] for r in rows})
+    docs: dict[str, dict[str, Any]] = {}
+    if rows:
+        marks = ", ".join("?" for _ in doc_ids)
+        for d in reader.fetch_dicts(
+            f"SELECT doc_id, title, published, source, text FROM documents "
+            f"WHERE doc_id IN ({marks})", doc_ids,
+        ):
+            docs.setdefault(d["doc_id"], d)
+    for r in rows:
+        d = docs.get(r["doc_id"]) or {}
+        text = d.get("text") or ""
+        content = r.get("content") or {}
+        start, end = content.get("start"), content.get("end")
+        r["_doc"] = {k: d.get(k) for k in ("title", "published", "source")}
+        if isinstance(start, int) and isinstance(end, int):
+            r["_before"] = text[max(start - QUOTE_CONTEXT, 0):start]
+            r["_after"] = text[end:end + QUOTE_CONTEXT]
+        else:
+            r["_before"] = r["_after"] = ""
     if len(rows) < qq.limit and (rows or qq.offset == 0):
         return rows, qq.offset + len(rows)
     count_sql = f"SELECT count(*) FROM quotes q{where}"
@@ -581,16 +595,19 @@ def iter_table(store: Store, what: str) -> Iterator[dict[str, Any]]:
 
 
 def summary(store: Store, top: int = 10) -> dict[str, Any]:
-    """Counts per table, events per type, top actors, the events' date range, the runs."""
+    """Counts per table, events per type, top actors, the events' date range (the first and
+    last day their dates denote), the runs."""
     r = store.reader()
-    counts = {t: int(r.fetchall(f"SELECT count(*) FROM {t}", [])[0][0]) for t in TABLES}
-    by_type = {
-        t: int(n)
-        for t, n in r.fetchall(
-            "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1", []
-        )
-    }
     _, indexed = _source(r)
+    counts = {t: int(r.fetchall(f"SELECT count(*) FROM {t}", [])[0][0]) for t in TABLES}
+    if indexed:  # the in-memory index answers the event aggregates (same results)
+        type_sql = ('SELECT d.w, count(*) FROM _events_ix e JOIN "_devent_type" d '
+                    "ON d.k = e._kevent_type GROUP BY 1 ORDER BY 2 DESC, 1")
+        range_sql = "SELECT min(_date_lo), max(_date_hi) FROM _events_ix"
+    else:
+        type_sql = "SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1"
+        range_sql = f"SELECT min({lo_sql('date')}), max({hi_sql('date')}) FROM events"
+    by_type = {t: int(n) for t, n in r.fetchall(type_sql, [])}
     if indexed:
         # count the events per distinct (actors, recipients) pair of lists, then unnest those
         sql = (
@@ -610,7 +627,7 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
         {"name": name, "country": country, "n": int(n)}
         for name, country, n in r.fetchall(sql, [top])
     ]
-    lo, hi = r.fetchall("SELECT min(date), max(date) FROM events", [])[0]
+    lo, hi = (None if d is None else d.isoformat() for d in r.fetchall(range_sql, [])[0])
     runs = r.fetch_dicts(
         "SELECT run_id, started, ended, status, dragoman_version, model FROM runs "
         "ORDER BY started",
@@ -684,11 +701,12 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
     where, params = _where(q, indexed)
     if indexed:
         # count per distinct (actors, recipients) pair of lists first: far fewer rows to unnest
+        # the node lists are made once per distinct list of the dictionaries
         events = (
-            f"SELECT {_node_sql('da.w', by)} AS _a, {_node_sql('dr.w', by)} AS _r, "
-            f"quad_class, cnt FROM (SELECT _k_a, _k_r, quad_class, count(*) AS cnt "
-            f"FROM {table}{where} GROUP BY ALL) AS g "
-            'JOIN "_d_a" AS da ON da.k = g._k_a JOIN "_d_r" AS dr ON dr.k = g._k_r'
+            f"SELECT da.l AS _a, dr.l AS _r, quad_class, cnt FROM (SELECT _k_a, _k_r, "
+            f"quad_class, count(*) AS cnt FROM {table}{where} GROUP BY ALL) AS g "
+            f'JOIN (SELECT k, {_node_sql("w", by)} AS l FROM "_d_a") AS da ON da.k = g._k_a '
+            f'JOIN (SELECT k, {_node_sql("w", by)} AS l FROM "_d_r") AS dr ON dr.k = g._k_r'
         )
     else:
         structs = ("[struct_pack(n := coalesce(y.name, y.text), c := y.country, "
@@ -698,7 +716,9 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
             f"{_node_sql(structs.format(col='recipient'), by)} AS _r, quad_class, 1 AS cnt "
             f"FROM {table}{where}"
         )
-    params = [pronoun_words(), pronoun_words(), *params]  # the node lists come first
+    # the node lists' parameters come after the filter's in the index query, before it else
+    lists = [pronoun_words(), pronoun_words()]
+    params = [*params, *lists] if indexed else [*lists, *params]
     sql = f"""
         WITH e AS ({events}),
         pairs AS (
