@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: install demo test lint bench system-deps constraints
+.PHONY: install demo test lint bench system-deps constraints model
+
+SHARED ?= ../shared
+MODEL_VERSION ?= 1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +33,14 @@ system-deps:
 ## Set up and run the whole test suite.
 test: install system-deps
 	$(BIN)/python -m pytest -q
+
+## Train the event model the package ships, from ../shared/eval and the project's own gold
+## (the tune half of the real-article gold; the test half stays for honest figures).
+model: install
+	$(BIN)/dragoman train events --out src/dragoman/data/models/events --version $(MODEL_VERSION) \
+	  --gold $(SHARED)/eval/events/plv-train.jsonl --gold $(SHARED)/eval/events/plover-gsr-dev.jsonl \
+	  --gold tests/golden/events/gold.jsonl --gold gold/articles-fakes.jsonl \
+	  --gold gold/articles-ipe.jsonl --corpus $(SHARED)/corpus --split tune
 
 lint: install
 	$(BIN)/ruff check src tests bench

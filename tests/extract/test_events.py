@@ -21,6 +21,14 @@ PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "R
 
 
 @pytest.fixture(scope="module")
+def rules_pipeline() -> Pipeline:
+    """The rule coder alone (these tests are about the rules; the trained coder has its own)."""
+    from dragoman import Config
+
+    return Pipeline(Config(event_model="rules"), run_id="test-run")
+
+
+@pytest.fixture(scope="module")
 def lexicon() -> ev.Lexicon:
     return ev.load_lexicon()
 
@@ -230,8 +238,8 @@ SEED = (
     "Manar/Mazen")
 
 
-def test_seed_dispatch_consult_and_request(pipeline: Pipeline) -> None:
-    result = pipeline.process_one(Article(id="seed", text=SEED))
+def test_seed_dispatch_consult_and_request(rules_pipeline: Pipeline) -> None:
+    result = rules_pipeline.process_one(Article(id="seed", text=SEED))
     by_type = {e.event_type: e for e in result.events}
     assert set(by_type) == {"CONSULT", "REQUEST"}, [(e.event_type, e.trigger) for e in result.events]
     consult, request = by_type["CONSULT"], by_type["REQUEST"]
@@ -244,13 +252,13 @@ def test_seed_dispatch_consult_and_request(pipeline: Pipeline) -> None:
         assert SEED[e.trigger.start:e.trigger.end] == e.trigger.text
         assert SEED[e.sentence.start:e.sentence.end] == e.sentence.text
         assert e.trigger.start > SEED.index("SANA-") and e.extractor == ev.EXTRACTOR
-        assert e.run_id == pipeline.run_id
+        assert e.run_id == rules_pipeline.run_id
 
 
-def test_ids_are_stable_and_distinct(pipeline: Pipeline) -> None:
+def test_ids_are_stable_and_distinct(rules_pipeline: Pipeline) -> None:
     text = "Rebels attacked Goma on Monday. The army arrested twelve rebels in Goma."
-    a = pipeline.process_one(Article(id="d1", text=text))
-    b = pipeline.process_one(Article(id="d1", text=text))
+    a = rules_pipeline.process_one(Article(id="d1", text=text))
+    b = rules_pipeline.process_one(Article(id="d1", text=text))
     assert [e.id for e in a.events] == [e.id for e in b.events]
     assert len({e.id for e in a.events}) == len(a.events) == 2
 
@@ -264,35 +272,35 @@ def test_ids_are_stable_and_distinct(pipeline: Pipeline) -> None:
 ])
 def test_no_event(make_ctx: Callable[..., DocContext], text: str) -> None:
     ctx = make_ctx(text)
-    assert ev.extract(ctx) == []
+    assert ev.extract_rules(ctx) == []
 
 
-def test_repeated_headline_and_caption_parenthetical_are_skipped(pipeline: Pipeline) -> None:
+def test_repeated_headline_and_caption_parenthetical_are_skipped(rules_pipeline: Pipeline) -> None:
     text = ("Police arrest forty protesters in Nairobi. Kenyan police arrested forty protesters "
             "outside parliament on Monday (Photo: police attack a crowd), witnesses said.")
-    result = pipeline.process_one(
+    result = rules_pipeline.process_one(
         Article(id="h", text=text, title="Police arrest forty protesters in Nairobi"))
     assert [(e.event_type, e.trigger.text) for e in result.events] == [("COERCE", "arrested")]
 
 
-def test_wire_dateline_is_not_coded(pipeline: Pipeline) -> None:
+def test_wire_dateline_is_not_coded(rules_pipeline: Pipeline) -> None:
     text = "DAMASCUS, April 12 (Reuters) - Syrian troops shelled rebel positions near Homs."
-    result = pipeline.process_one(Article(id="w", text=text))
+    result = rules_pipeline.process_one(Article(id="w", text=text))
     (e,) = result.events
     assert e.event_type == "ASSAULT" and e.trigger.start > text.index("-")
 
 
 def test_real_parse_refused_and_conditions(make_ctx: Callable[..., DocContext]) -> None:
-    refused = ev.extract(make_ctx("The Taliban refused to hand over the suspects to the Americans."))
+    refused = ev.extract_rules(make_ctx("The Taliban refused to hand over the suspects to the Americans."))
     assert [e.event_type for e in refused] == ["REJECT"]
-    threat = ev.extract(make_ctx("The union said its members would strike unless the "
+    threat = ev.extract_rules(make_ctx("The union said its members would strike unless the "
                                  "government raised wages."))
     assert [e.event_type for e in threat] == ["THREATEN"]
     assert threat[0].attributed_to is not None
 
 
 def test_coordinated_actors_and_quantities(make_ctx: Callable[..., DocContext]) -> None:
-    (e,) = ev.extract(make_ctx("Tens of thousands of students staged mass demonstrations in "
+    (e,) = ev.extract_rules(make_ctx("Tens of thousands of students staged mass demonstrations in "
                                "Jakarta on Saturday."))
     assert e.event_type == "PROTEST" and e.actor[0].text.endswith("students")
 
@@ -302,7 +310,7 @@ def test_coordinated_modifiers_give_one_actor_each(make_ctx: Callable[..., DocCo
 
     ctx = make_ctx("Tanzanian and Kenyan officials signed a trade agreement.")
     ctx.actors = actors.resolve(ctx)
-    (e,) = ev.extract(ctx)
+    (e,) = ev.extract_rules(ctx)
     # one phrase, two actors: refs of the same span are told apart by who they are
     assert {r.country for r in (*e.actor, *e.recipient)} == {"TZA", "KEN"}
 
@@ -313,7 +321,7 @@ def test_pronoun_place_and_inner_doer_arguments(make_ctx: Callable[..., DocConte
     def coded(text: str) -> list[Event]:
         ctx = make_ctx(text)
         ctx.actors = actors.resolve(ctx)
-        return ev.extract(ctx)
+        return ev.extract_rules(ctx)
 
     (e,) = coded("Kenyan rebels said they would free the hostages on Friday.")
     assert [(r.text, r.country) for r in e.actor] == [("they", "KEN")]
@@ -332,7 +340,7 @@ def test_civilian_targets_and_cities_under_force(make_ctx: Callable[..., DocCont
     def recipients(text: str) -> list[tuple[str | None, str | None]]:
         ctx = make_ctx(text)
         ctx.actors = actors.resolve(ctx)
-        events = ev.extract(ctx)
+        events = ev.extract_rules(ctx)
         assert events, text
         return [(r.country, r.sector) for r in events[0].recipient]
 
@@ -351,7 +359,7 @@ def test_argument_fallbacks(make_ctx: Callable[..., DocContext]) -> None:
     def coded(text: str) -> list[Event]:
         ctx = make_ctx(text)
         ctx.actors = actors.resolve(ctx)
-        return ev.extract(ctx)
+        return ev.extract_rules(ctx)
 
     def parties(e: Event) -> tuple[list[tuple[str | None, str | None]], list[str | None]]:
         return [(a.country, a.sector) for a in e.actor], [r.country for r in e.recipient]
@@ -369,23 +377,23 @@ def test_argument_fallbacks(make_ctx: Callable[..., DocContext]) -> None:
     assert es and parties(es[0])[1] == ["GHA"]
 
 
-def test_an_event_dated_long_before_publication_is_historical(pipeline) -> None:  # type: ignore[no-untyped-def]
+def test_an_event_dated_long_before_publication_is_historical(rules_pipeline) -> None:  # type: ignore[no-untyped-def]
     from dragoman import Article
 
     text = ("In 2014, Russia annexed Crimea from Ukraine. On Wednesday, Russian jets bombed "
             "rebel positions in Idlib. Last month, Turkish troops shelled Kurdish positions "
             "near Afrin.")
-    r = pipeline.process_one(Article(id="h", text=text, published="2017-04-13"))
+    r = rules_pipeline.process_one(Article(id="h", text=text, published="2017-04-13"))
     got = {e.trigger.text: (e.date, e.modality) for e in r.events}
     assert got["annexed"] == ("2014", "historical")
     assert got["bombed"] == ("2017-04-12", "asserted")
     assert got["shelled"] == ("2017-03", "asserted")  # recent past: still news
 
 
-def test_historical_needs_a_publication_date(pipeline) -> None:  # type: ignore[no-untyped-def]
+def test_historical_needs_a_publication_date(rules_pipeline) -> None:  # type: ignore[no-untyped-def]
     from dragoman import Article
 
-    r = pipeline.process_one(Article(id="h2", text="In 2014, Russia annexed Crimea from "
+    r = rules_pipeline.process_one(Article(id="h2", text="In 2014, Russia annexed Crimea from "
                                      "Ukraine. Israel invaded Lebanon in 1982."))
     assert [e.modality for e in r.events] == ["asserted", "asserted"]
 

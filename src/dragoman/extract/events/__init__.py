@@ -1,7 +1,8 @@
 """The event coder: PLOVER events from the dependency parse, driven by a trigger lexicon.
 
 Contract: ``load_lexicon(extra_files) -> Lexicon``; ``extract(ctx) -> list[Event]``;
-``code_sentence(ctx, lexicon, sent)`` for one sentence; ``plover_types()`` for the PLOVER
+``extract_rules(ctx)`` for the rule coder alone (``extract`` uses the trained model when the
+resources hold one); ``code_sentence(ctx, lexicon, sent)`` for one sentence; ``plover_types()`` for the PLOVER
 type list of ``data/plover.yaml``.
 
 How a sentence is coded (the data lives in ``data/plover.yaml`` and ``data/lexicon/*.yaml``;
@@ -27,7 +28,7 @@ the format is documented in ``docs/lexicon.md``), module by module:
 from __future__ import annotations
 
 from .coder import EXTRACTOR, HISTORICAL_DAYS, code_sentence
-from .document import extract
+from .document import extract, extract_rules
 from .lexicon import Cues, Intent, Lexicon, TriggerEntry, TypeInfo, load_lexicon, plover_types
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "TypeInfo",
     "code_sentence",
     "extract",
+    "extract_rules",
     "load_lexicon",
     "plover_types",
 ]

@@ -26,7 +26,7 @@ from .modality import Clauses
 from .syntax import lemma
 from .triggers import Matcher, in_caption_parens, is_caption, trigger_span
 
-__all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "Coder", "attribution", "code_sentence",
+__all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "Coder", "attribution", "build_event", "code_sentence",
            "coded_triggers", "event_id", "long_before"]
 
 EXTRACTOR = "dragoman.events.rules/1"
@@ -108,8 +108,6 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
 
 def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: TriggerEntry,
               quotes: _Quotes) -> Event | None:
-    from .. import dates as dates_mod
-    from .. import places as places_mod
 
     ctx, lex, args, clauses = coder.ctx, coder.lex, coder.args, coder.clauses
     speech = clauses.speech_governor(tok if e.pos != "aux" else tok.head)
@@ -131,11 +129,28 @@ def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: T
         modality = "asserted"
     conditional_threat = modality == "future" and clauses.threat_condition(verb)
     etype, mode, modality, negated = _intent(lex, e, modality, negated, conditional_threat)
+    return build_event(
+        coder, sent, sref, tok, etype=etype, mode=mode, context=tuple(e.context),
+        trig=trigger_span(ctx, lex, tok, e), actor=actor, recipient=recipient,
+        negated=negated, modality=modality, attributed=attributed,
+        symmetric=e.symmetric and etype == e.type, extractor=EXTRACTOR, entry=e)
+
+
+def build_event(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, *, etype: str,
+                mode: str | None, context: tuple[str, ...], trig: Span,
+                actor: Sequence[ActorRef], recipient: Sequence[ActorRef], negated: bool,
+                modality: str, attributed: ActorRef | None, symmetric: bool, extractor: str,
+                entry: TriggerEntry | None = None, confidence: float | None = None) -> Event:
+    """The ``Event`` record of a coded trigger: the CAMEO crosswalk of its type and mode, its
+    place and date, ``historical`` modality for old events, its confidence (given, else from
+    the lexicon entry) and its content-hash id."""
+    from .. import dates as dates_mod
+    from .. import places as places_mod
+
+    ctx, lex = coder.ctx, coder.lex
     if mode is not None and mode not in lex.types[etype].modes:
         mode = None
     cameo, quad, goldstein = lex.types[etype].crosswalk(mode)
-    trig = trigger_span(ctx, lex, tok, e)
-    symmetric = e.symmetric and etype == e.type
     location = places_mod.event_location(ctx, sent, tok)
     date_value, date_basis = dates_mod.event_date(ctx, sent, tok)
     if (modality == "asserted" and date_basis == "text"
@@ -143,6 +158,8 @@ def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: T
         modality = "historical"  # "In 2014, Russia annexed Crimea": background, not news
     actor_t = tuple(actor)
     recipient_t = tuple(recipient)
+    if confidence is None:
+        confidence = _confidence(entry, actor_t, recipient_t, modality)
     return Event(
         id=event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
         doc_id=ctx.doc_id,
@@ -150,7 +167,7 @@ def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: T
         sentence=sref,
         event_type=etype,
         mode=mode,
-        context=tuple(e.context),
+        context=context,
         cameo=cameo,
         quad_class=quad,
         goldstein=goldstein,
@@ -163,8 +180,8 @@ def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: T
         location=location,
         date=date_value,
         date_basis=date_basis,
-        confidence=_confidence(e, actor_t, recipient_t, modality),
-        extractor=EXTRACTOR,
+        confidence=confidence,
+        extractor=extractor,
         symmetric=symmetric,
     )
 
@@ -203,8 +220,10 @@ def _intent(lex: Lexicon, e: TriggerEntry, modality: str, negated: bool,
     return etype, mode, modality, negated
 
 
-def _confidence(e: TriggerEntry, actor: Sequence[ActorRef], recipient: Sequence[ActorRef],
-                modality: str) -> float:
+def _confidence(e: TriggerEntry | None, actor: Sequence[ActorRef],
+                recipient: Sequence[ActorRef], modality: str) -> float:
+    if e is None:
+        return 0.5
     confidence = e.confidence
     if actor and recipient:
         confidence += 0.1

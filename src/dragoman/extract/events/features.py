@@ -26,6 +26,10 @@ __all__ = ["dep_path", "mention_features", "path_features", "trigger_features"]
 
 #: how many steps of a dependency path are spelled out; longer paths are "far"
 MAX_STEPS = 4
+#: parts of speech whose lemmas describe the event's content
+_CONTENT = frozenset({"NOUN", "VERB", "PROPN", "ADJ"})
+#: weight of the sentence's bag of lemmas (context, not the trigger's own frame)
+_SENT_WEIGHT = 0.3
 _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "attr", "oprd",
                        "xcomp", "ccomp", "advcl", "acomp", "pobj", "prep", "prt", "neg",
                        "aux", "auxpass", "csubj", "npadvmod", "advmod", "acl", "relcl"})
@@ -155,6 +159,19 @@ def trigger_features(
         f["speech_verb"] = 1.0
     if tok.ent_type_:
         f[f"ent={tok.ent_type_}"] = 1.0
+    for c in tok.children:
+        if c.pos_ in _CONTENT:
+            f[f"child_lemma={c.lemma_.lower()}"] = 1.0
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                f[f"subj={c.lemma_.lower()}"] = 1.0
+    doc = tok.doc
+    for k in (-2, -1, 1, 2):
+        j = tok.i + k
+        if tok.sent.start <= j < tok.sent.end:
+            f[f"w{k:+d}={doc[j].lemma_.lower()}"] = 1.0
+    for t in tok.sent:
+        if t.pos_ in _CONTENT and t.i != tok.i:
+            f[f"sent={t.lemma_.lower()}"] = _SENT_WEIGHT
     return f
 
 

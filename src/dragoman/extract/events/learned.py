@@ -28,7 +28,7 @@ from spacy.tokens import Token
 
 from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
-from .coder import HISTORICAL_DAYS, Coder, attribution, coded_triggers, event_id, long_before
+from .coder import Coder, attribution, build_event, coded_triggers
 from .features import mention_features, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
@@ -178,9 +178,6 @@ def _entry_for(lex: Lexicon, cand: Candidate, etype: str) -> TriggerEntry | None
 
 def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list[Event]:
     """The events the model codes in one planned sentence."""
-    from .. import dates as dates_mod
-    from .. import places as places_mod
-
     ctx, lex = coder.ctx, coder.lex
     quotes = coder.quotes
     events: list[Event] = []
@@ -188,7 +185,7 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
     for cand in plan.candidates:
         probs = model.types.proba(cand.feats)
         etype, p = top(probs, exclude=(NONE,))
-        if p < model.type_threshold or probs.get(NONE, 0.0) > p:
+        if p < model.type_threshold:
             continue
         actor, recipient = _choose(coder, cand, plan, etype, model)
         if not actor and not recipient:
@@ -209,49 +206,21 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
         if etype == "REJECT" and negated and "REJECT" not in lex_types:
             negated = False  # "will not attend" coded as a refusal
         mode = rule.mode if rule is not None else (entry.mode if entry is not None else None)
-        if mode is not None and mode not in lex.types[etype].modes:
-            mode = None
         context = rule.context if rule is not None else (
             tuple(entry.context) if entry is not None else ())
-        cameo, quad, goldstein = lex.types[etype].crosswalk(mode)
-        trig = trigger_span(ctx, lex, tok, entry) if entry is not None else ctx.tspan(tok)
-        symmetric = bool((rule.symmetric if rule is not None else
-                          (entry.symmetric if entry is not None else False))
-                         and len(actor) + len(recipient) >= 2)
-        location = places_mod.event_location(ctx, plan.sent, tok)
-        date_value, date_basis = dates_mod.event_date(ctx, plan.sent, tok)
-        if (modality == "asserted" and date_basis == "text"
-                and long_before(date_value, ctx.published, HISTORICAL_DAYS)):
-            modality = "historical"
         key = (etype, tuple(a.start for a in actor), tuple(r.start for r in recipient))
         if key in seen:
             continue
         seen.add(key)
-        actor_t, recipient_t = tuple(actor), tuple(recipient)
-        events.append(Event(
-            id=event_id(ctx.doc_id, etype, trig, actor_t, recipient_t),
-            doc_id=ctx.doc_id,
-            run_id=ctx.run_id,
-            sentence=plan.sref,
-            event_type=etype,
-            mode=mode,
-            context=context,
-            cameo=cameo,
-            quad_class=quad,
-            goldstein=goldstein,
-            trigger=trig,
-            actor=actor_t,
-            recipient=recipient_t,
-            negated=negated,
-            modality=modality,
-            attributed_to=attributed,
-            location=location,
-            date=date_value,
-            date_basis=date_basis,
-            confidence=round(min(0.99, max(0.05, p)), 2),
-            extractor=model.extractor,
-            symmetric=symmetric,
-        ))
+        symmetric = bool((rule.symmetric if rule is not None else
+                          (entry.symmetric if entry is not None else False))
+                         and len(actor) + len(recipient) >= 2)
+        events.append(build_event(
+            coder, plan.sent, plan.sref, tok, etype=etype, mode=mode, context=context,
+            trig=trigger_span(ctx, lex, tok, entry) if entry is not None else ctx.tspan(tok),
+            actor=actor, recipient=recipient, negated=negated, modality=modality,
+            attributed=attributed, symmetric=symmetric, extractor=model.extractor,
+            confidence=round(min(0.99, max(0.05, p)), 2)))
     return events
 
 

@@ -1,0 +1,129 @@
+"""The trained event coder: model files, scoring, and decoding on parsed sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dragoman import Config, Pipeline
+from dragoman.errors import DataFileError
+from dragoman.extract.events.model import (
+    EventModel,
+    LinearModel,
+    default_model_path,
+    load_event_model,
+)
+from dragoman.extract.resources import event_model_for
+
+
+def _tiny(classes: tuple[str, ...], weights: dict[str, list[float]]) -> LinearModel:
+    names = sorted(weights)
+    w = np.array([weights[n] for n in names], dtype=np.float32)
+    return LinearModel(classes, {n: i for i, n in enumerate(names)}, w,
+                       np.zeros(len(classes), dtype=np.float32))
+
+
+def test_linear_model_scores_named_features_and_ignores_unknown_ones() -> None:
+    m = _tiny(("NONE", "ASSAULT"), {"lemma=attack": [0.0, 3.0], "lemma=say": [2.0, 0.0]})
+    p = m.proba({"lemma=attack": 1.0, "never-seen": 1.0})
+    assert abs(sum(p.values()) - 1.0) < 1e-9
+    assert m.best({"lemma=attack": 1.0})[0] == "ASSAULT"
+    assert m.best({"lemma=say": 1.0})[0] == "NONE"
+    assert m.proba({}) == {"NONE": 0.5, "ASSAULT": 0.5}
+
+
+def test_model_folder_round_trip(tmp_path: Path) -> None:
+    types = _tiny(("NONE", "ASSAULT", "AGREE"),
+                  {"a": [0.1, 0.2, 0.3], "b": [1.0, -1.0, 0.5]})
+    roles = _tiny(("none", "source", "target"), {"path=^nsubj": [0.0, 2.0, -1.0]})
+    model = EventModel("7", types, roles, {"gold": ["x.jsonl"]}, 0.4, 0.3)
+    model.save(tmp_path / "m")
+    load_event_model.cache_clear()
+    back = load_event_model(tmp_path / "m")
+    assert back.version == "7" and back.extractor == "dragoman.events.learned/7"
+    assert back.type_threshold == 0.4 and back.role_threshold == 0.3
+    assert back.types.classes == types.classes and back.types.index == types.index
+    assert np.allclose(back.types.weights, types.weights)
+    assert back.roles.proba({"path=^nsubj": 1.0}) == pytest.approx(
+        roles.proba({"path=^nsubj": 1.0}))
+
+
+def test_a_folder_that_is_not_a_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="not an event model folder"):
+        load_event_model(tmp_path)
+    (tmp_path / "model.json").write_text(json.dumps({"format": 99}), encoding="utf-8")
+    np.savez(tmp_path / "weights.npz", x=np.zeros(1))
+    load_event_model.cache_clear()
+    with pytest.raises(DataFileError, match="format 99"):
+        load_event_model(tmp_path)
+
+
+def test_weights_that_do_not_fit_the_features_are_refused(tmp_path: Path) -> None:
+    types = _tiny(("NONE", "ASSAULT"), {"a": [0.0, 1.0]})
+    EventModel("1", types, types).save(tmp_path)
+    meta = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    meta["types"]["features"].append("extra")
+    (tmp_path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    load_event_model.cache_clear()
+    with pytest.raises(DataFileError, match="do not fit"):
+        load_event_model(tmp_path)
+
+
+def test_the_setting_chooses_rules_the_packaged_model_or_a_folder(tmp_path: Path) -> None:
+    assert event_model_for("rules") is None
+    packaged = event_model_for("default")
+    assert packaged is not None, "the package ships an event model (make model)"
+    assert (default_model_path() / "weights.npz").stat().st_size < 20 * 2**20
+    types = _tiny(("NONE", "ASSAULT"), {"a": [0.0, 1.0]})
+    EventModel("x1", types, types).save(tmp_path)
+    load_event_model.cache_clear()
+    chosen = event_model_for(str(tmp_path))
+    assert chosen is not None and chosen.version == "x1"
+
+
+@pytest.fixture(scope="module")
+def learned() -> Pipeline:
+    return Pipeline(Config(), run_id="learned")
+
+
+def _events(pipeline: Pipeline, text: str):  # type: ignore[no-untyped-def]
+    from dragoman import Article
+
+    (result,) = list(pipeline.process([Article(id="t", text=text, published="2017-04-12")]))
+    return result.events
+
+
+def test_records_name_the_model_version(learned: Pipeline) -> None:
+    evs = _events(learned, "Turkish troops shelled Kurdish fighters near Afrin on Tuesday.")
+    assert evs, "the trained coder codes an attack"
+    model = learned.resources.event_model
+    assert model is not None
+    assert all(e.extractor == model.extractor for e in evs)
+
+
+@pytest.mark.parametrize(("text", "etype", "actor", "recipient"), [
+    ("Turkish troops shelled Kurdish fighters near Afrin on Tuesday.",
+     "ASSAULT", "Turkish troops", "Kurdish fighters"),
+    ("Kurdish fighters were shelled by Turkish troops near Afrin on Tuesday.",
+     "ASSAULT", "Turkish troops", "Kurdish fighters"),
+    ("The Egyptian foreign minister met his Jordanian counterpart in Amman on Monday.",
+     "CONSULT", "Egyptian foreign minister", "Jordanian counterpart"),
+])
+def test_roles_follow_the_grammar_not_the_word_order(
+        learned: Pipeline, text: str, etype: str, actor: str, recipient: str) -> None:
+    evs = [e for e in _events(learned, text) if e.event_type == etype]
+    assert evs, f"no {etype} in {text!r}"
+    ev = evs[0]
+    assert any(actor in a.text or a.text in actor for a in ev.actor), ev.actor
+    assert any(recipient in r.text or r.text in recipient for r in ev.recipient), ev.recipient
+
+
+def test_symmetric_only_with_two_parties(learned: Pipeline) -> None:
+    text = ("Russia and Turkey agreed on a ceasefire in Idlib. The government agreed to "
+            "reopen the crossing.")
+    for ev in _events(learned, text):
+        if ev.symmetric:
+            assert len(ev.actor) + len(ev.recipient) >= 2

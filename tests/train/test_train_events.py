@@ -1,0 +1,96 @@
+"""Training the event models: folds, alignment, the train command and cross-validation.
+
+These train on the project's own gold (tests/golden/events/gold.jsonl), so they need no
+shared data; the shipped model's figures come from `make model` (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dragoman import Config
+from dragoman.cli import cli
+from dragoman.extract.events.model import load_event_model
+from dragoman.train.events import _pipeline, align, fit, folds, prepare, read_golds
+
+GOLD = Path(__file__).resolve().parent.parent / "golden" / "events" / "gold.jsonl"
+
+
+def test_folds_partition_the_documents() -> None:
+    fs = folds(103, 5, seed=1)
+    assert len(fs) == 5
+    flat = sorted(i for f in fs for i in f)
+    assert flat == list(range(103))
+    assert max(map(len, fs)) - min(map(len, fs)) <= 1
+    assert folds(103, 5, seed=1) == fs and folds(103, 5, seed=2) != fs
+
+
+@pytest.fixture(scope="module")
+def preps():  # type: ignore[no-untyped-def]
+    docs = read_golds([GOLD], limit=60)
+    return list(prepare(_pipeline(Config()), docs))
+
+
+def test_alignment_labels_each_gold_event_once_with_a_candidate_of_its_type(preps) -> None:  # type: ignore[no-untyped-def]
+    n_gold = aligned = same_type = 0
+    for p in preps:
+        pairs = align(p)
+        gold = [g for g in p.gold["events"] if not g.get("optional")]
+        n_gold += len(gold)
+        aligned += len(pairs)
+        assert len({id(c) for _, c, _, _ in pairs}) == len(pairs), "a candidate used twice"
+        for _, c, g, label in pairs:
+            assert label in {g["event_type"], *(g.get("accept_types") or [])}
+            same_type += int(c.rule is not None and c.rule.event_type == label)
+    assert aligned >= 0.95 * n_gold
+    assert same_type >= 0.8 * aligned
+
+
+def test_alignment_prefers_the_gold_trigger(preps) -> None:  # type: ignore[no-untyped-def]
+    p = next(p for p in preps if p.gold["events"] and p.plans)
+    g = p.gold["events"][0]
+    cands = [c for plan in p.plans for c in plan.candidates]
+    other = cands[-1]
+    g["trigger"] = {"start": p.ctx.base + other.tok.idx,
+                    "end": p.ctx.base + other.tok.idx + len(other.tok.text)}
+    try:
+        pairs = align(p)
+        assert pairs[0][1] is other
+    finally:
+        del g["trigger"]
+
+
+def test_a_fitted_model_decodes_the_sentences_it_was_fitted_on(preps) -> None:  # type: ignore[no-untyped-def]
+    from dragoman.eval.events import score
+    from dragoman.train.events import decode
+
+    model = fit(preps, seed=3)
+    report = score([(p.gold, decode(p, model)) for p in preps])
+    assert report.overall.f1 >= 0.85, report.to_text()
+    assert report.actor_span.value >= 0.85
+
+
+def test_train_command_writes_a_small_model_and_eval_cv_reports_both_coders(
+        tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "model"
+    res = runner.invoke(cli, ["train", "events", "--gold", str(GOLD), "--out", str(out),
+                              "--seed", "5", "--version", "t1"])
+    assert res.exit_code == 0, res.output
+    assert (out / "model.json").is_file() and (out / "weights.npz").stat().st_size < 20 * 2**20
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert meta["version"] == "t1" and meta["meta"]["seed"] == 5
+    load_event_model.cache_clear()
+    assert load_event_model(out).extractor == "dragoman.events.learned/t1"
+    res = runner.invoke(cli, ["eval", "events", "--gold", str(GOLD), "--limit", "40",
+                              "--cv", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output[res.output.index("{"):])
+    assert data["k"] == 2 and data["documents"] == 40
+    for coder in ("learned", "rules"):
+        assert 0.0 < data[coder]["f1"] <= 1.0
+        assert "actor_span" in data[coder]
