@@ -22,7 +22,7 @@ __all__ = ["cli", "main"]
 
 log = logging.getLogger("dragoman")
 
-EVAL_TASKS = ("events", "places", "dates", "quotes")
+EVAL_TASKS = ("events", "places", "dates", "quotes", "incidents")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -391,11 +391,19 @@ def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int |
              model: str | None, literal_only: bool, corpus: str | None, split: str | None,
              event_model: str | None, cv: int | None, train_extra: tuple[str, ...],
              seed: int, as_json: bool) -> None:
-    """Score an extractor against a gold file: events, places, dates or quotes."""
+    """Score an extractor against a gold file: events, places, dates, quotes or incidents."""
     import importlib
 
     from .pipeline import Pipeline
 
+    if task == "incidents" and not (len(golds) > 1 or cv or train_extra):
+        from .eval.incidents import evaluate as evaluate_incidents
+
+        pipeline = Pipeline(_config(ctx, model=model, event_model=event_model), run_id="eval")
+        report = evaluate_incidents(Path(golds[0]), pipeline, limit=limit,
+                                    corpus=Path(corpus) if corpus else None, split=split)
+        click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
+        return
     if task != "events" and (len(golds) > 1 or cv or corpus or split or train_extra):
         raise click.UsageError("several --gold, --cv, --corpus, --split and --train-extra "
                                "are for `eval events`")
@@ -499,6 +507,47 @@ def compact_cmd(store: str) -> None:
 
     merged = compact(Store.open(store))
     click.echo(f"{store}: merged into segment {merged}" if merged else f"{store}: nothing to compact")
+
+
+@cli.command("recode")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True),
+              help="Store whose documents are re-extracted.")
+@click.option("--event-model", "event_model", default=None,
+              help="Event model: 'default' (packaged), 'rules' (rule coder alone) or a folder "
+                   "from `dragoman train events`.")
+@click.option("--workers", type=int, default=None, help="Worker processes.")
+@click.option("--model", default=None, help="Installed spaCy pipeline to use.")
+@click.option("--lexicon", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra event trigger lexicon file (YAML); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print what changed as JSON.")
+@click.pass_context
+def recode_cmd(ctx: click.Context, store: str, event_model: str | None, workers: int | None,
+               model: str | None, lexicon: tuple[str, ...], as_json: bool) -> None:
+    """Re-extract every stored document with the current coder; print what changed.
+
+    The new records replace the old ones in one atomic commit (readers see all old or all
+    new records); events are matched by document, sentence and trigger span."""
+    from .recode import recode
+
+    config = _config(ctx, event_model=event_model, workers=workers, model=model,
+                     lexicon=lexicon or None)
+    summary = recode(store, config)
+    d = summary.to_dict()
+    if as_json:
+        click.echo(json.dumps(d))
+        return
+    click.echo(f"{store}: {d['documents']} documents re-extracted ({d['kept']} kept as they "
+               f"were) in {d['seconds']} s; events {d['events_before']} -> "
+               f"{d['events_after']}: {d['added']} added, {d['removed']} removed, "
+               f"{d['changed']} changed, {d['unchanged']} unchanged")
+    if d["by_type"]:
+        click.echo(f"{'type':<12}{'added':>7}{'removed':>9}{'changed':>9}")
+        for t, c in d["by_type"].items():
+            click.echo(f"{t:<12}{c['added']:>7}{c['removed']:>9}{c['changed']:>9}")
+    for what, n in d["type_changes"].items():
+        click.echo(f"  type {what}: {n}")
+    if d["fields"]:
+        click.echo("changed fields: " + ", ".join(f"{k} {v}" for k, v in d["fields"].items()))
 
 
 @cli.command("settings")

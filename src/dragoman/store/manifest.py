@@ -80,7 +80,29 @@ class StoreLayout:
         return tuple(sorted(n for n in names if not n.startswith(".")))
 
     def segments(self, include_replaced: bool = False) -> list[SegmentInfo]:
-        """The committed, visible segments (unreadable manifests are logged and skipped)."""
+        """The committed, visible segments (unreadable manifests are logged and skipped).
+
+        A segment whose manifest says ``pending: P`` is part of a swap (``dragoman recode``)
+        and stays hidden until the swap's last segment, whose manifest says ``commits: P``,
+        is committed: then all of them become visible at once, and the segments the last
+        one ``replaces`` disappear at the same moment. ``include_replaced`` lists
+        uncommitted swap parts too."""
+        for _ in range(3):
+            out = self._list_segments()
+            names = {s.id for s in out}
+            # the swap's parts were renamed before its last segment: if this listing caught
+            # the last one but missed a part still on disk, list again
+            if not any(p not in names and (self.segments_dir / p).is_dir()
+                       for s in out for p in s.manifest.get("parts", ())):
+                break
+        if include_replaced:
+            return out
+        commits = {s.manifest.get("commits") for s in out}
+        out = [s for s in out if s.manifest.get("pending") in (None, *commits)]
+        replaced = {r for s in out for r in s.replaces}
+        return [s for s in out if s.id not in replaced]
+
+    def _list_segments(self) -> list[SegmentInfo]:
         out: list[SegmentInfo] = []
         for name in self.segment_names():
             path = self.segments_dir / name
@@ -93,7 +115,4 @@ class StoreLayout:
                 log.warning("segment %s: unreadable %s (%s): skipped", path, MANIFEST, e)
                 continue
             out.append(SegmentInfo(name, path, manifest))
-        if include_replaced:
-            return out
-        replaced = {r for s in out for r in s.replaces}
-        return [s for s in out if s.id not in replaced]
+        return out

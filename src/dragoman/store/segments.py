@@ -55,6 +55,7 @@ __all__ = [
     "FORMAT",
     "KnownDocuments",
     "SegmentInfo",
+    "SegmentSwap",
     "Store",
     "StoreWriter",
     "compact",
@@ -339,12 +340,25 @@ class _Lock:
 
 
 def _cleanup(store: Store) -> None:
-    """Remove leftovers of crashed writers: temp folders and replaced segments."""
+    """Remove leftovers of crashed writers: temp folders, replaced segments, the parts of a
+    swap that never committed; finish a committed swap's parts (drop their ``pending``)."""
     tmp = store.tmp_dir
     if tmp.is_dir():
         for p in tmp.iterdir():
             log.warning("store %s: removing unfinished segment %s left by a crash", store.root, p)
             shutil.rmtree(p, ignore_errors=True)
+    everything = store.segments(include_replaced=True)
+    commits = {s.manifest.get("commits") for s in everything} - {None}
+    for s in everything:
+        pending = s.manifest.get("pending")
+        if pending is None:
+            continue
+        if pending in commits:
+            _unpend(s)
+        else:
+            log.warning("store %s: removing segment %s of a swap (recode) that never "
+                        "committed", store.root, s.id)
+            shutil.rmtree(s.path, ignore_errors=True)
     everything = store.segments(include_replaced=True)
     replaced = {r for s in everything for r in s.replaces}
     for s in everything:
@@ -369,8 +383,11 @@ def write_segment(
     run_id: str | None,
     replaces: tuple[str, ...] = (),
     sort: bool = True,
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """Write one segment with every table (missing ones empty) and commit it; its id."""
+    """Write one segment with every table (missing ones empty) and commit it; its id.
+
+    ``extra``: more manifest keys (a swap's ``pending`` / ``commits`` / ``parts``)."""
     seg_id = _new_segment_id()
     store.tmp_dir.mkdir(exist_ok=True)
     tmp = store.tmp_dir / uuid.uuid4().hex
@@ -402,6 +419,7 @@ def write_segment(
             "created": _now(),
             "replaces": list(replaces),
             "files": files,
+            **(extra or {}),
         }
         with open(tmp / MANIFEST, "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2)
@@ -578,6 +596,102 @@ class StoreWriter:
         finally:
             self.closed = True
             self._lock.release()
+
+
+# -- swapping segments (recode) ------------------------------------------------------------
+
+
+def _unpend(seg: SegmentInfo) -> None:
+    """Drop ``pending`` from a committed swap's part (one atomic manifest replace)."""
+    manifest = dict(seg.manifest)
+    if manifest.pop("pending", None) is None:
+        return
+    tmp = seg.path / f".{MANIFEST}.{uuid.uuid4().hex}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, seg.path / MANIFEST)
+    _fsync_dir(seg.path)
+
+
+def _rows_to_tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
+    tables: dict[str, pa.Table] = {}
+    try:
+        for name in TABLES:
+            t = pa.Table.from_pylist(rows.get(name, []), schema=table_schema(name))
+            _check_nulls(name, t)
+            tables[name] = t
+    except (pa.ArrowException, TypeError, ValueError) as e:
+        raise StoreError(f"cannot convert the records to the store schema: {e}") from e
+    return tables
+
+
+class SegmentSwap:
+    """Replaces a store's segments by new ones in one commit; holds the writer lock.
+
+    ``write`` commits a part that readers do not see yet (its manifest says ``pending``);
+    ``commit`` writes the last segment, which ``commits`` the swap and ``replaces`` the old
+    segments, so readers go from every old record to every new one with one ``rename`` and
+    never see both or neither. An exception inside the ``with`` block, or a crash, leaves
+    the old segments as they were; the parts are removed now or by the next writer.
+    """
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.token = f"swap-{uuid.uuid4().hex}"
+        self.parts: list[str] = []
+        self.committed: str | None = None
+        self._lock = _Lock(store, f"recode {run_id}")
+        self._lock.acquire()
+        try:
+            _cleanup(store)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self.committed is None:
+                for part in self.parts:
+                    shutil.rmtree(self.store.segments_dir / part, ignore_errors=True)
+        finally:
+            self._lock.release()
+
+    def write(self, rows: dict[str, list[dict[str, Any]]]) -> str:
+        """Write one part (table name → rows), invisible until ``commit``; its id."""
+        if self.committed is not None:
+            raise StoreError("this swap is already committed")
+        seg = write_segment(self.store, _rows_to_tables(rows), self.run_id,
+                            extra={"pending": self.token})
+        self.parts.append(seg)
+        return seg
+
+    def commit(self, rows: dict[str, list[dict[str, Any]]], replaces: tuple[str, ...]) -> str:
+        """Write the last segment, making every part visible and ``replaces`` invisible."""
+        if self.committed is not None:
+            raise StoreError("this swap is already committed")
+        seg = write_segment(self.store, _rows_to_tables(rows), self.run_id, replaces=replaces,
+                            extra={"commits": self.token, "parts": list(self.parts)})
+        self.committed = seg
+        for info in self.store.segments(include_replaced=True):
+            if info.id in self.parts:
+                _unpend(info)
+        for old in replaces:
+            shutil.rmtree(self.store.segments_dir / old, ignore_errors=True)
+        log.info("store %s: swapped %d segments for %d", self.store.root, len(replaces),
+                 len(self.parts) + 1)
+        return seg
 
 
 # -- compaction ----------------------------------------------------------------------------
