@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,6 +32,7 @@ from ..types import (
     Span,
 )
 from . import resources as _resources  # the module: Resources only named in annotations
+from .boilerplate import boilerplate_ranges
 
 __all__ = ["ActorLookup", "DocContext", "doc_text"]
 
@@ -85,6 +87,13 @@ class DocContext:
             return dt.date.fromisoformat(self.article.published[:10])
         except ValueError:
             return None
+
+    @functools.cached_property
+    def boilerplate(self) -> tuple[tuple[int, int], ...]:
+        """Doc-relative ranges of the body's boilerplate (tag lines, publication dates, photo
+        credits, share/related blocks, inline bylines): nothing is coded from them."""
+        return boilerplate_ranges(self.doc, self.article.text, self.base,
+                                  self.base + len(self.text))
 
     @property
     def text(self) -> str:

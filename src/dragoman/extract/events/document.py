@@ -28,8 +28,9 @@ def _lexicon_of(ctx: DocContext) -> Lexicon:
 
 
 def excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
-    """Doc-relative character ranges that are not content: a repeated headline."""
-    out: list[tuple[int, int]] = []
+    """Doc-relative character ranges that are not content: a repeated headline and the
+    body's boilerplate (``DocContext.boilerplate``)."""
+    out: list[tuple[int, int]] = list(ctx.boilerplate)
     title = (ctx.article.title or "").strip()
     if len(title) >= 12:
         head = ctx.text[: len(title) + 200]

@@ -1,0 +1,59 @@
+"""Nothing is coded from boilerplate: events, actors, places, quotes and dates inside tag
+lines, photo credits, share and related blocks are dropped; the body around them is kept.
+Real spaCy model, real extractors, hand-written texts."""
+
+from __future__ import annotations
+
+from dragoman import Article, Pipeline
+
+
+def _process(pipeline: Pipeline, text: str):  # type: ignore[no-untyped-def]
+    return pipeline.process_one(Article(id="bp", text=text, published="2019-03-05"))
+
+
+def _inside(text: str, start: int, marker: str, end_marker: str) -> bool:
+    a = text.index(marker)
+    return a <= start < text.index(end_marker, a)
+
+
+def test_tag_run_is_not_coded_but_the_sentence_after_it_is(pipeline: Pipeline) -> None:
+    text = ("Rebels captured two villages near Aleppo on Sunday, the monitor said. "
+            "Tags Syria Idlib rebels clashes Syrian rebels launched an offensive on the "
+            "town of Saraqib on Friday.")
+    r = _process(pipeline, text)
+    tag_start, tag_end = text.index("Tags"), text.index("Syrian rebels")
+    assert not [e for e in r.events if tag_start <= e.trigger.start < tag_end]
+    assert not [a for a in r.actors if tag_start <= a.start < tag_end]
+    assert not [p for p in r.places if tag_start <= p.start < tag_end]
+    triggers = {e.trigger.text for e in r.events}
+    assert "captured" in triggers  # the body before the tags
+    assert {"launched", "offensive"} & triggers  # and the sentence the tags run into
+
+
+def test_tag_run_alone_at_the_end_codes_nothing(pipeline: Pipeline) -> None:
+    text = ("Farmers blocked the highway near Lyon on Monday. "
+            "Tags Raqqa airstrikes IS Syria airstrikes")
+    r = _process(pipeline, text)
+    start = text.index("Tags")
+    assert [e.trigger.text for e in r.events if e.trigger.start >= start] == []
+    assert [a.text for a in r.actors if a.start >= start] == []
+    assert [p.text for p in r.places if p.start >= start] == []
+
+
+def test_related_block_photo_credit_and_share_line_code_nothing(pipeline: Pipeline) -> None:
+    text = ('The governor said: "We will rebuild the bridge." (AFP Photo) '
+            "Print Tweet Views 1514 Related Army kills 20 militants in Hama "
+            "Police arrest protesters in Homs")
+    r = _process(pipeline, text)
+    start = text.index("(AFP Photo)")
+    assert [e.trigger.text for e in r.events if e.trigger.start >= start] == []
+    assert [p.text for p in r.places if p.start >= start] == []
+    assert [d.text for d in r.dates if d.start >= start] == []
+    assert [q.content.text for q in r.quotes] == ["We will rebuild the bridge."]
+
+
+def test_publication_line_date_is_not_a_date_mention(pipeline: Pipeline) -> None:
+    text = "Published March 3 2019 Government troops shelled the village on Monday."
+    r = _process(pipeline, text)
+    assert [d.text for d in r.dates] == ["Monday"]
+    assert [e.trigger.text for e in r.events] == ["shelled"]
