@@ -181,7 +181,7 @@ def extract(ctx: DocContext) -> list[DateRef]:
             r = resolve(text, anchor, clause)
         if r is None:
             r = _inner(text, anchor, clause)
-        if r is None:
+        if r is None or _misread_year(r, anchor, doc_text(doc), s, e):
             r = Resolved(None, None, "date")
         if (named and r.precision == "quarter" and r.value and _QUARTER.match(r.value)
                 and not not_context.search(text)):
@@ -194,6 +194,40 @@ def extract(ctx: DocContext) -> list[DateRef]:
 
 
 _DATED = re.compile(r"^\d{4}(?:-\d\d(?:-\d\d)?)?$")
+_YEAR_OF = re.compile(r"^(\d{2,4})")
+_OLD_YEARS = 50
+
+
+def _year_of(r: Resolved) -> int | None:
+    """The first year a resolved value denotes (a decade "193" → 1930, a century "15" →
+    1500), or None."""
+    m = _YEAR_OF.match(r.value or "") if r.kind in ("date", "range") else None
+    if m is None:
+        return None
+    digits = m.group(1)
+    if r.precision == "decade" or (len(digits) == 3 and r.precision is None):
+        return int(digits) * 10
+    if r.precision == "century" or len(digits) == 2:
+        return int(digits) * 100
+    return int(digits) if len(digits) == 4 else None
+
+
+def _misread_year(r: Resolved, anchor: dt.date | None, text: str, s: int, e: int) -> bool:
+    """Whether a date more than 50 years before the anchor lacks the explicit year that
+    would make it one: the expression must hold the year in four digits (or name a century),
+    and a bare number ("1514", "1925 16.05.2017") must follow a year word ("since 1963")."""
+    year = _year_of(r)
+    if year is None or anchor is None or anchor.year - year <= _OLD_YEARS:
+        return False
+    phrase = text[s:e]
+    if r.precision == "century" and re.search(r"[^\W\d]", phrase):
+        return False  # "the 16th century"
+    if not re.search(rf"(?<!\d){year}(?!\d)", phrase):
+        return True
+    if re.search(r"[^\W\d]", re.sub(rf"{year}s?", "", phrase, count=1)):
+        return False  # words around the year: "May 1948", "the 1930s", "1750 BC"
+    before = re.findall(r"[\w-]+", text[max(0, s - 30):s])
+    return not before or before[-1].lower() not in load_cues().old_year_before
 _THAT = re.compile(r"^(?:(?:early|earlier|late|later) (?:in |on )?)?that (day|month|year|week)$")
 
 

@@ -97,6 +97,7 @@ class Cues:
     plan_verbs: frozenset[str]
     future_heads: frozenset[str]
     say_verbs: frozenset[str]
+    old_year_before: frozenset[str] = frozenset()
 
 
 class _Reader:
@@ -210,5 +211,5 @@ def load_cues() -> Cues:
         future_as=words("future_as"), clock=words("clock"),
         future_child=words("future_child"), future_words=words("future_words"),
         plan_verbs=words("plan_verbs"), future_heads=words("future_heads"),
-        say_verbs=words("say_verbs"),
+        say_verbs=words("say_verbs"), old_year_before=words("old_year_before"),
     )
