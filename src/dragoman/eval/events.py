@@ -114,6 +114,7 @@ class EventReport:
     per_type: tuple[TypeRow, ...]
     seconds: float
     errors: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    mode: Accuracy = field(default_factory=lambda: Accuracy(0, 0))  # gold events with a mode
 
     @property
     def extra_per_sentence(self) -> float:
@@ -150,6 +151,7 @@ class EventReport:
             "recipient_sector": self.recipient_sector.to_dict(),
             "actor_span": self.actor_span.to_dict(),
             "recipient_span": self.recipient_span.to_dict(),
+            "mode": self.mode.to_dict(),
             "optional_matched": self.optional_matched,
             "optional_conflicts": self.optional_conflicts,
             "per_type": [r.to_dict() for r in self.per_type],
@@ -177,7 +179,8 @@ class EventReport:
                           ("actor sector", self.actor_sector),
                           ("recipient sector", self.recipient_sector),
                           ("actor span", self.actor_span),
-                          ("recipient span", self.recipient_span)):
+                          ("recipient span", self.recipient_span),
+                          ("mode (gold has one)", self.mode)):
             lines.append(f"  {name:<21} {acc.value:>8.3f}   {acc.correct}/{acc.total}")
         lines += ["", f"  {'type':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
         for r in self.per_type:
@@ -317,6 +320,9 @@ def score_document(t: _Tally, doc: dict[str, Any], preds: list[Event]) -> None:
         t.tp[g["event_type"]] += 1
         before = {k: v[0] for k, v in t.acc.items()}
         _compare_args(t, g, p)
+        if g.get("mode"):
+            t.acc["mode"][1] += 1
+            t.acc["mode"][0] += int(p.mode == g["mode"])
         if any(t.acc[k][0] == before.get(k, 0) and t.acc[k][1] > 0 for k in
                ("actor_country", "recipient_country")) and (
                 _countries(g.get("actor") or []) != _countries(p.actor)
@@ -368,7 +374,7 @@ def score(docs: Iterable[tuple[dict[str, Any], list[Event]]], gold_name: str = "
         actor_country=acc("actor_country"), recipient_country=acc("recipient_country"),
         actor_sector=acc("actor_sector"), recipient_sector=acc("recipient_sector"),
         actor_span=acc("actor_span"), recipient_span=acc("recipient_span"),
-        optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
+        mode=acc("mode"), optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
         per_type=rows, seconds=seconds, errors=tuple(t.errors),
     )
 
