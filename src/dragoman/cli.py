@@ -144,6 +144,12 @@ def _do_run(ctx: click.Context, inputs: list[str], store: str, model: str | None
             f"{d['seconds']} s ({d['articles_per_second']} articles/s) → {store}",
             highlight=False,
         )
+        if d["date_disagreements"]:
+            console.print(
+                f"{d['date_disagreements']} document(s): the date in the text's header is more "
+                "than two days from the input's published date (both kept: documents."
+                "published, documents.text_published; setting publication_date picks the "
+                "one extraction uses)", highlight=False)
     if summary.read == 0 and summary.skipped == 0 and summary.already == 0:
         _fail("no articles found in the inputs", 1)
     if summary.processed == 0 and summary.duplicates == 0 and summary.already == 0:

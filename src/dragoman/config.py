@@ -51,6 +51,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_model", "default",
             "The trained event model: 'default' (the one shipped in the package), 'rules' "
             "(the rule coder alone) or a model folder written by `dragoman train events`."),
+    Setting("publication_date", "input",
+            "Which publication date dates an article when the input's `published` and the "
+            "date in the text's own header ('Published September 23 2016') differ by more "
+            "than two days: 'input' or 'text' (both are stored either way; a missing one "
+            "is replaced by the other)."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -71,6 +76,7 @@ class Config:
     max_article_chars: int = 5_000_000
     min_chars: int = 20
     event_model: str = "default"
+    publication_date: str = "input"
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -105,7 +111,14 @@ def _build(values: Mapping[str, Any]) -> Config:
     if unknown:
         known = ", ".join(sorted(_DEFAULTS))
         raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}; known: {known}")
-    return Config(**{k: _coerce(k, v) for k, v in values.items()})
+    config = Config(**{k: _coerce(k, v) for k, v in values.items()})
+    if config.publication_date not in _PUBLICATION_DATES:
+        raise ConfigError(f"setting 'publication_date': invalid value "
+                          f"{config.publication_date!r}; expected input or text")
+    return config
+
+
+_PUBLICATION_DATES = ("input", "text")
 
 
 def load_config(

@@ -6,6 +6,7 @@ data) and turns articles into results. Engines (local, Ray) only decide where it
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -15,10 +16,17 @@ from typing import Any
 from .config import Config
 from .extract import DocContext, Extracted, Resources, extract_document
 from .ingest import content_hash, split_dateline
+from .ingest.boilerplate import days_apart, find_boilerplate, header_date
 from .nlp import load_nlp, model_info
 from .types import Article, Document, Result
 
-__all__ = ["EXTRACTOR_VERSION", "Pipeline", "make_document", "split_parts"]
+__all__ = [
+    "EXTRACTOR_VERSION", "Pipeline", "dated_article", "dates_disagree", "make_document",
+    "split_parts",
+]
+
+#: a header date this many days or more from the input's ``published`` disagrees with it
+_DISAGREE_DAYS = 3
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +37,14 @@ def make_document(
     article: Article, run_id: str, duplicate_of: str | None = None,
     duplicate_kind: str | None = None,
 ) -> Document:
-    """The document record of an article (dateline split, content hash, metadata)."""
+    """The document record of an article (dateline split, content hash, metadata, and the
+    date the text's own header gives: ``text_published``)."""
+    found = header_date(find_boilerplate(article.text))
     return Document(
         doc_id=article.id,
         text=article.text,
         title=article.title,
-        published=article.published,
+        published=article.published or (found.value if found is not None else None),
         source=article.source,
         url=article.url,
         content_hash=content_hash(article.text),
@@ -44,7 +54,29 @@ def make_document(
         meta_json=json.dumps(article.meta, ensure_ascii=False, sort_keys=True, default=str),
         origin=article.origin,
         run_id=run_id,
+        text_published=found.value if found is not None else None,
     )
+
+
+def dates_disagree(document: Document) -> bool:
+    """Whether the text's header date and the input's ``published`` are more than two days
+    apart (the run counts these documents)."""
+    apart = days_apart(document.published, document.text_published)
+    return apart is not None and apart >= _DISAGREE_DAYS
+
+
+def dated_article(article: Article, document: Document, choice: str = "input") -> Article:
+    """The article with the publication date its extraction resolves against: the input's
+    ``published`` (``choice="input"``) or the text's header date (``"text"``) when the two
+    are more than two days apart; whichever exists when the other is missing."""
+    text_date = document.text_published
+    if text_date is None:
+        return article
+    apart = days_apart(article.published, text_date)
+    if article.published is None or apart is None or (
+            choice == "text" and apart >= _DISAGREE_DAYS):
+        return dataclasses.replace(article, published=text_date)
+    return article
 
 
 _BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
@@ -125,7 +157,7 @@ class Pipeline:
             ctx = DocContext(
                 doc_id=document.doc_id,
                 run_id=self.run_id,
-                article=article,
+                article=dated_article(article, document, self.config.publication_date),
                 dateline=document.dateline,
                 doc=doc,
                 base=base,

@@ -27,7 +27,7 @@ from . import __version__
 from .config import Config
 from .engines import Engine, get_engine
 from .ingest import NearDuplicateIndex, ReadOptions, content_hash, read_inputs
-from .pipeline import make_document
+from .pipeline import dates_disagree, make_document
 from .types import Article, Result
 
 __all__ = ["RunSummary", "run", "new_run_id"]
@@ -50,6 +50,7 @@ class RunSummary:
     quotes: int = 0
     places: int = 0
     dates: int = 0
+    date_disagreements: int = 0  # documents whose header date is > 2 days from `published`
     seconds: float = 0.0
     issues: list[str] = field(default_factory=list)
 
@@ -67,6 +68,7 @@ class RunSummary:
             "processed": self.processed, "skipped": self.skipped,
             "duplicates": self.duplicates, "already": self.already, "events": self.events,
             "quotes": self.quotes, "places": self.places, "dates": self.dates,
+            "date_disagreements": self.date_disagreements,
             "seconds": round(self.seconds, 3), "articles_per_second": round(self.rate, 2),
             "issues": len(self.issues),
         }
@@ -199,6 +201,7 @@ def run(
             summary.quotes += len(result.quotes)
             summary.places += len(result.places)
             summary.dates += len(result.dates)
+            summary.date_disagreements += dates_disagree(result.document)
             summary.seconds = time.perf_counter() - started
             if on_progress is not None:
                 on_progress(summary)

@@ -235,6 +235,7 @@ class Event:
     confidence: float
     extractor: str
     symmetric: bool = False
+    date_precision: str | None = None  # day | week | month | quarter | season | year | decade…
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +255,7 @@ class Document:
     meta_json: str = "{}"
     origin: str | None = None
     run_id: str = ""
+    text_published: str | None = None  # the date the text itself gives (YYYY-MM-DD), if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,3 +55,32 @@ def test_old_event_date_falls_back_when_the_number_is_no_year(pipeline: Pipeline
         published="2017-05-01"))
     assert r.events, "the attack is coded"
     assert all(e.date is None or e.date >= "1967" for e in r.events)
+
+
+@pytest.mark.parametrize(
+    ("value", "precision"),
+    [("2016-03-04", "day"), ("2016-W09", "week"), ("2016-03", "month"), ("2016-Q1", "quarter"),
+     ("2016-SU", "season"), ("2016", "year"), ("201", "decade"), (None, None), ("PAST_REF", None)],
+)
+def test_date_precision_from_the_value(value: str | None, precision: str | None) -> None:
+    from dragoman.extract.dates import date_precision
+
+    assert date_precision(value) == precision
+
+
+def test_event_records_carry_their_date_precision(pipeline: Pipeline) -> None:
+    text = ("Government troops shelled the market of the town on Monday. "
+            "Rebels attacked an army post in March 2016.")
+    r = pipeline.process_one(Article(id="p", text=text, published="2017-05-03"))
+    by_trigger = {e.trigger.text: (e.date, e.date_precision) for e in r.events}
+    assert by_trigger["shelled"] == ("2017-05-01", "day")
+    assert by_trigger["attacked"] == ("2016-03", "month")
+
+
+def test_background_statement_takes_no_publication_date(pipeline: Pipeline) -> None:
+    text = ("Rebels shelled the western district of the city. "
+            "The Turkish-backed operation has so far captured the town of Jarablus.")
+    r = pipeline.process_one(Article(id="b", text=text, published="2016-09-20"))
+    by_trigger = {e.trigger.text: (e.date, e.date_basis) for e in r.events}
+    assert by_trigger["shelled"] == ("2016-09-20", "published")
+    assert by_trigger["captured"] == (None, None)

@@ -54,6 +54,7 @@ __all__ = [
     "BOILERPLATE_FILE",
     "Boilerplate",
     "BoilerplateLexicon",
+    "days_apart",
     "default_boilerplate_lexicon",
     "find_boilerplate",
     "header_date",
@@ -316,6 +317,21 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
                 m.end())
     found.sort(key=lambda b: (b.span.start, -b.span.end))
     return tuple(found)
+
+
+def days_apart(a: str | None, b: str | None) -> int | None:
+    """Days between two ISO dates (their first ten characters), or None when either is
+    missing or not a date.
+
+    >>> days_apart("2016-09-23", "2016-09-30T10:00:00")
+    7
+    """
+    try:
+        da = dt.date.fromisoformat((a or "")[:10])
+        db = dt.date.fromisoformat((b or "")[:10])
+    except ValueError:
+        return None
+    return abs((da - db).days)
 
 
 def header_date(items: Sequence[Boilerplate]) -> Boilerplate | None:

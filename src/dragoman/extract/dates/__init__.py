@@ -9,14 +9,15 @@ One module per job:
 - ``values``: ``Resolved`` and the calendar arithmetic behind it (``last_day``);
 - ``extract``: candidates in a parsed document, their clause's tense, the anchor
   (``extract``);
-- ``event``: the date of an event trigger and its basis (``event_date``).
+- ``event``: the date of an event trigger and its basis (``event_date``), its precision
+  (``date_precision``); background statements take no date from the article.
 """
 
 from __future__ import annotations
 
-from .event import event_date
+from .event import date_precision, event_date
 from .extract import extract
 from .resolve import Resolved, last_day, load_vocab, resolve
 from .vocab import Vocab
 
-__all__ = ["Resolved", "Vocab", "event_date", "extract", "last_day", "load_vocab", "resolve"]
+__all__ = ["Resolved", "Vocab", "date_precision", "event_date", "extract", "last_day", "load_vocab", "resolve"]

@@ -98,6 +98,7 @@ class Cues:
     future_heads: frozenset[str]
     say_verbs: frozenset[str]
     old_year_before: frozenset[str] = frozenset()
+    background_words: tuple[str, ...] = ()
 
 
 class _Reader:
@@ -212,4 +213,5 @@ def load_cues() -> Cues:
         future_child=words("future_child"), future_words=words("future_words"),
         plan_verbs=words("plan_verbs"), future_heads=words("future_heads"),
         say_verbs=words("say_verbs"), old_year_before=words("old_year_before"),
+        background_words=r.words("background_words"),
     )
