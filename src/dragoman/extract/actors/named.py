@@ -180,7 +180,7 @@ def _places_as_actors(r: DocState) -> None:
     if not r.ctx.places:
         return
     for p in r.ctx.places:
-        if p.role == "dateline" or not p.country:
+        if p.role in ("dateline", "demonym", "embedded") or not p.country:
             continue
         span = r.doc.char_span(p.start - r.ctx.base, p.end - r.ctx.base,
                                alignment_mode="expand")

@@ -73,6 +73,8 @@ class DocState:
         if not self.ctx.places:
             return places, metonyms
         for p in self.ctx.places:
+            if p.role in ("demonym", "embedded"):
+                continue  # read by the actor rules themselves (demonyms, organisations)
             span = self.doc.char_span(
                 p.start - self.ctx.base, p.end - self.ctx.base, alignment_mode="expand"
             )

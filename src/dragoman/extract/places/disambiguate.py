@@ -28,6 +28,7 @@ from .gazetteer import (
     Gazetteer,
 )
 from .mentions import MIN_POP_UNTAGGED_ONE_WORD, Mention, find_mentions, gazetteer_of
+from .spot import spot_mentions
 from .translit import plain
 
 __all__ = ["extract"]
@@ -182,6 +183,7 @@ def extract(ctx: DocContext) -> list[Place]:
     """Every resolved place mention of the document (plus its dateline place), in order."""
     gaz = gazetteer_of(ctx)
     mentions = find_mentions(ctx, gaz)
+    mentions += spot_mentions(ctx, gaz, mentions)
     if not mentions:
         return []
     _resolve(gaz, mentions, Counter(), Counter())
@@ -212,6 +214,8 @@ def extract(ctx: DocContext) -> list[Place]:
         seen.add((m.char_start, m.char_end))
         if m.source == "dateline":
             role = "dateline"
+        elif m.source in ("demonym", "embedded"):
+            role = m.source
         elif _is_metonym(gaz, ctx.doc, m):
             role = "metonym"
         else:

@@ -63,10 +63,12 @@ def event_location(ctx: DocContext, sent: SpacySpan, trigger: Token) -> PlaceRef
        most specific one; 2. for statements and meetings (trigger lemma in
     ``event_location.yaml``), the dateline place; 3. otherwise the sentence's place when it
     names exactly one outside quotations.
-    Metonyms are never locations.
+    Metonyms, demonyms and places inside other names are never locations.
     """
     gaz = gazetteer_of(ctx)
-    places = [p for p in ctx.places if p.role not in ("metonym", "dateline")]
+    # (a demonym or a place inside another name is no event's location)
+    places = [p for p in ctx.places
+              if p.role not in ("metonym", "dateline", "demonym", "embedded")]
     s0, s1 = ctx.abs(sent.start_char), ctx.abs(sent.end_char)
     in_sent = [p for p in places if s0 <= p.start and p.end <= s1]
     doc = ctx.doc

@@ -20,7 +20,7 @@ from ..context import DocContext
 from .gazetteer import BROAD, FEATURE_ADM1, FEATURE_CAPITAL, FEATURE_COUNTRY, Gazetteer
 from .translit import plain
 
-__all__ = ["Mention", "find_mentions", "gazetteer_of"]
+__all__ = ["Mention", "find_mentions", "gazetteer_of", "qualifier_after"]
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # a place found by gazetteer lookup alone (not tagged GPE/LOC/FAC) must be this populous
@@ -78,7 +78,7 @@ def gazetteer_of(ctx: DocContext) -> Gazetteer:
     return default
 
 
-def _qualifier_after(gaz: Gazetteer, doc: Doc, end: int) -> tuple[str | None, int]:
+def qualifier_after(gaz: Gazetteer, doc: Doc, end: int) -> tuple[str | None, int]:
     """A ", Idaho" / ", Ga." / ", Syria" after token ``end``: (constraint, end token)."""
     if end + 1 >= len(doc) or doc[end].text != ",":
         return None, end
@@ -134,7 +134,10 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
                               if gaz.feature[i] == FEATURE_ADM1 and gaz.cc[i] == cc]
             quality = dict.fromkeys(cands, 0.5)
         elif len(text) <= 4 and text.endswith("."):
-            continue
+            # "U.S.", "U.K.": a country's abbreviation is the country; others are not places
+            cands = [i for i in cands if gaz.feature[i] == FEATURE_COUNTRY]
+            if not cands:
+                continue
         if not cands and source == "ner":
             fz = [(i, sc) for i, sc in gaz.fuzzy(text, _FUZZY_CUTOFF)
                   if gaz.pop[i] >= _MIN_POP_FUZZY or gaz.feature[i] in BROAD]
@@ -174,7 +177,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
             if division:
                 cands = division
                 quality = dict.fromkeys(cands, 0.5)
-        qual, _ = _qualifier_after(gaz, doc, e)
+        qual, _ = qualifier_after(gaz, doc, e)
         out.append(Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
                             source, list(cands), quality, qual, weak=weak))
     # the dateline place: outside the body, offsets used directly

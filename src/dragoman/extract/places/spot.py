@@ -1,0 +1,234 @@
+"""Gazetteer-driven spotting: place names the model's NER missed, kept on evidence.
+
+``spot_mentions(ctx, gaz, found)`` looks every run of up to four capitalised tokens that
+no earlier mention covers up in the gazetteer (its names and alternate names) and keeps a
+match only with evidence: the name is already a place elsewhere in the document, a context
+phrase of ``data/places/spotting.yaml`` or a place preposition stands before it (or a place
+word after it), a ", Ga." qualifier follows, or it names a country, first-order division,
+capital or large city. Inside a person's name it needs the first three; inside an
+organisation's or another entity's name ("Gainesville Police Department") it is kept as an
+*embedded* mention (role ``embedded``: not an event location, not an actor). Country
+demonyms ("Russian", "Palestinians") from the actor knowledge base become mentions of
+their country with source ``demonym``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from ..._data import data_path, read_yaml
+from ..context import DocContext
+from .gazetteer import BROAD, FEATURE_ADM1, FEATURE_CAPITAL, FEATURE_COUNTRY, Gazetteer
+from .mentions import Mention, qualifier_after
+from .translit import plain, str_list
+
+__all__ = ["SpotWords", "load_spot_words", "spot_mentions"]
+
+_MAX_WIDTH = 4
+_POP_STRONG = 100_000  # a city this populous is a place wherever its name stands alone
+_POP_CONTEXT = 1_000  # with a context phrase before or after it
+# entity labels whose tokens are a person's name: a place inside needs strong evidence
+_PERSON = "PERSON"
+# labels of names that are not places but may embed one ("University of Texas")
+_EMBEDDING = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"})
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
+                        "ORDINAL", "LANGUAGE"})
+
+
+@dataclass(frozen=True)
+class SpotWords:
+    """The context words of ``spotting.yaml`` (lower case, split into words)."""
+
+    before: tuple[tuple[str, ...], ...]
+    after: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def load_spot_words() -> SpotWords:
+    """The packaged spotting context words, validated."""
+    path = data_path("places", "spotting.yaml")
+    data = read_yaml(path, mapping=True)
+    label = str(path)
+    before = tuple(sorted({tuple(p.lower().split()) for p in
+                           str_list(data.get("before", []), label, "before") if p.strip()},
+                          key=len, reverse=True))
+    after = frozenset(w.lower() for w in str_list(data.get("after", []), label, "after"))
+    return SpotWords(before, after)
+
+
+def _cap(text: str) -> bool:
+    return bool(text) and text[0].isupper()
+
+
+def _countries(gaz: Gazetteer) -> dict[str, int]:
+    """ISO-3 code → the gazetteer's country entry (cached on the gazetteer)."""
+    cached: dict[str, int] | None = getattr(gaz, "_spot_countries", None)
+    if cached is None:
+        cached = {}
+        for i, f in enumerate(gaz.feature):
+            if f == FEATURE_COUNTRY:
+                iso = gaz.country3(i)
+                if iso and (iso not in cached or gaz.pop[i] > gaz.pop[cached[iso]]):
+                    cached[iso] = i
+        gaz._spot_countries = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _context_before(doc: Doc, i: int, gaz: Gazetteer, words: SpotWords) -> bool:
+    if i == 0:
+        return False
+    if doc[i - 1].lower_ in gaz.preps and doc[i - 1].lower_ not in ("to", "from", "over", "on"):
+        return True
+    j = i - 1 if doc[i - 1].lower_ != "the" else i - 2
+    for phrase in words.before:
+        n = len(phrase)
+        if j - n + 1 < 0:
+            continue
+        if tuple(t.lower_ for t in doc[j - n + 1:j + 1]) == phrase:
+            return True
+    return False
+
+
+def _context_after(doc: Doc, end: int, gaz: Gazetteer, words: SpotWords) -> bool:
+    return end < len(doc) and (doc[end].lower_ in words.after
+                               or doc[end].lower_ in gaz.divisions.words)
+
+
+def _strong(gaz: Gazetteer, i: int) -> bool:
+    f = gaz.feature[i]
+    return (f in BROAD and (f != FEATURE_ADM1 or bool(gaz.ids[i]))) \
+        or f == FEATURE_CAPITAL or gaz.pop[i] >= _POP_STRONG
+
+
+def _broad(gaz: Gazetteer, i: int) -> bool:
+    f = gaz.feature[i]
+    return (f in BROAD and (f != FEATURE_ADM1 or bool(gaz.ids[i]))) or f == FEATURE_CAPITAL
+
+
+def _demonym(ctx: DocContext, gaz: Gazetteer, doc: Doc, i: int) -> tuple[int, int] | None:
+    """(end token, country entry) of a country demonym starting at token ``i``."""
+    kb = getattr(ctx.resources, "kb", None)
+    demonyms: dict[str, str] | None = getattr(kb, "demonyms", None)
+    if not demonyms:
+        return None
+    from ..actors.names import norm
+
+    for w in (2, 1):
+        if i + w > len(doc) or not all(_cap(t.text) for t in doc[i:i + w]):
+            continue
+        key = norm(doc[i:i + w].text)
+        iso = demonyms.get(key)  # (a plural, "Russians", names a people, not a place)
+        if iso:
+            entry = _countries(gaz).get(iso)
+            if entry is not None:
+                return i + w, entry
+    return None
+
+
+def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list[Mention]:
+    """Mentions the earlier passes missed: gazetteer names kept on evidence, and demonyms."""
+    doc = ctx.doc
+    n = len(doc)
+    words = load_spot_words()
+    covered = [False] * n
+    known: set[str] = set()
+    for m in found:
+        if m.start >= 0:
+            for t in range(m.start, m.end):
+                covered[t] = True
+        if m.source in ("ner", "dateline") and any(q >= 0 for q in m.quality.values()):
+            known.add(plain(m.text, gaz.rules))
+    if ctx.dateline is not None and ctx.dateline.place is not None:
+        known.add(plain(ctx.dateline.place.text, gaz.rules))
+    out: list[Mention] = []
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if covered[i] or not _cap(tok.text) or tok.ent_type_ in _NOT_NAMES \
+                or tok.ent_type_ in _PLACE_LABELS:
+            i += 1
+            continue
+        hit = _match(ctx, gaz, words, known, covered, i)
+        if hit is None:
+            dem = _demonym(ctx, gaz, doc, i)
+            if dem is not None and not any(covered[t] for t in range(i, dem[0])):
+                end, entry = dem
+                span = doc[i:end]
+                out.append(Mention(i, end, span.text, ctx.abs(span.start_char),
+                                   ctx.abs(span.end_char), "demonym", [entry], {entry: 0.5}))
+                i = end
+                continue
+            i += 1
+            continue
+        out.append(hit)
+        i = hit.end
+    return out
+
+
+def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
+           covered: list[bool], i: int) -> Mention | None:
+    doc = ctx.doc
+    n = len(doc)
+    for w in range(_MAX_WIDTH, 0, -1):
+        end = i + w
+        if end > n or any(covered[t] for t in range(i, end)):
+            continue
+        span = doc[i:end]
+        if not _cap(span[-1].text) or span[-1].is_punct:
+            continue
+        if any(not (_cap(t.text) or t.lower_ in gaz.rules.articles or t.text == "-")
+               for t in span):
+            continue
+        if end < n and doc[end].text == "-" and end + 1 < n and _cap(doc[end + 1].text):
+            continue  # part of a hyphenated name
+        text = span.text
+        low = plain(text, gaz.rules)
+        if low in gaz.never or low in gaz.stop:
+            continue
+        if len(text) <= 4 and text.endswith("."):
+            continue  # abbreviations are read by the recogniser
+        cands = gaz.lookup(text)
+        if not cands:
+            continue
+        labels = {t.ent_type_ for t in span} - {""}
+        qual, _ = qualifier_after(gaz, doc, end)
+        ctx_ev = _context_before(doc, i, gaz, words) or _context_after(doc, end, gaz, words)
+        exact = [c for c in cands if plain(gaz.names[c], gaz.rules) == low
+                 or low in gaz.preferred.get(c, ())]
+        if qual is not None:
+            kept = cands
+        elif _PERSON in labels:
+            if not (low in known and ctx_ev):
+                continue
+            kept = cands
+        elif low in known:
+            kept = cands
+        elif ctx_ev:
+            kept = [c for c in cands if _strong(gaz, c) or gaz.pop[c] >= _POP_CONTEXT]
+        elif labels or w == 1:
+            # inside another name, or one word the model left untagged: only a country,
+            # division or capital ("University of Texas"; not "Toyota", "Lincoln")
+            kept = [c for c in exact if _broad(gaz, c)]
+            if not labels and _starts_sentence(doc, i):
+                kept = []  # a capitalised first word of a sentence says nothing
+        else:
+            kept = [c for c in exact if _strong(gaz, c)]
+        if not kept:
+            continue
+        source = "embedded" if labels & _EMBEDDING or _PERSON in labels else "spot"
+        quality = {c: (0.5 if c in exact else 0.0) for c in kept}
+        return Mention(i, end, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
+                       source, kept, quality, qual)
+    return None
+
+
+def _starts_sentence(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` begins its sentence (or follows an opening quote that does)."""
+    t = doc[i]
+    if t.is_sent_start:
+        return True
+    return i > 0 and doc[i - 1].is_sent_start is True and doc[i - 1].is_quote
