@@ -56,14 +56,33 @@ def code(doc: Doc, pipeline: Pipeline, lexicon: ev.Lexicon) -> list[Event]:
 # ------------------------------------------------------------------------- the data files
 
 
-def test_plover_file_has_the_16_types_37_contexts_and_a_crosswalk(lexicon: ev.Lexicon) -> None:
+def test_plover_file_has_the_16_types_28_contexts_and_a_crosswalk(lexicon: ev.Lexicon) -> None:
     assert set(lexicon.types) == PLOVER_TYPES
-    assert len(lexicon.contexts) == 37 and len(set(lexicon.contexts)) == 37
+    # the PLOVER manual's (draft 0.8) general contexts and modes
+    assert len(lexicon.contexts) == 28 and len(set(lexicon.contexts)) == 28
+    assert {"diplomatic", "legal", "resource", "enviro_disaster"} <= set(lexicon.contexts)
     for info in lexicon.types.values():
         assert info.quad_class in (1, 2, 3, 4)
         assert -10 <= info.goldstein <= 10
-    assert lexicon.types["ASSAULT"].crosswalk("aerial")[0] == "19"
+    for name in ("AGREE", "SUPPORT", "CONCEDE", "COOPERATE", "AID"):
+        assert lexicon.types[name].modes == {}
+    assert set(lexicon.types["REQUEST"].modes) == set(lexicon.types["REJECT"].modes) == {
+        "assist", "change", "yield", "meet"}
+    assert set(lexicon.types["CONSULT"].modes) == {"visit", "third-party", "multilateral", "phone"}
+    assert "kill" not in lexicon.types["ASSAULT"].modes
+    assert lexicon.types["ASSAULT"].crosswalk("firearms")[0] == "19"
+    assert lexicon.types["ASSAULT"].crosswalk("unconventional")[0] == "20"
+    assert lexicon.types["ASSAULT"].crosswalk("destroy")[0] == "17"
+    assert lexicon.types["ACCUSE"].crosswalk("investigate")[0] == "09"
+    assert lexicon.types["SANCTION"].crosswalk("convict")[0] == "11"
     assert lexicon.types["REQUEST"].crosswalk(None) == ("10", 3, -5.0)
+    assert lexicon.types["REQUEST"].crosswalk("meet") == ("10", 3, -5.0)
+    # every context hint is a manual context; every threat mode a THREATEN mode
+    assert {c for e in lexicon.entries for c in e.context} <= set(lexicon.contexts)
+    for key, mode in lexicon.intent.threat_modes.items():
+        etype, _, emode = key.partition("/")
+        assert etype in lexicon.types and (not emode or emode in lexicon.types[etype].modes)
+        assert mode in lexicon.types["THREATEN"].modes
     # every type has triggers
     assert {e.type for e in lexicon.entries} == PLOVER_TYPES
 
