@@ -31,6 +31,7 @@ __all__ = [
     "PLOVER_TYPES",
     "EventQuery",
     "QuoteQuery",
+    "columns",
     "count_events",
     "date_interval",
     "event_where",
@@ -46,6 +47,7 @@ __all__ = [
     "query_quotes",
     "quote_page",
     "quote_speakers",
+    "quote_where",
     "summary",
     "timeline",
 ]

@@ -54,7 +54,11 @@ from ..store.duck import Reader
 from ._highlight import Mark, pieces
 from ._world import world_geojson
 
-__all__ = ["PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "create_app", "filter_slug"]
+__all__ = [
+    "PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "ErrorBody", "EventsPage", "create_app",
+    "document_marks", "event_marks", "event_query", "filter_params", "filter_slug",
+    "focus_mark", "quote_params", "quote_query",
+]
 
 log = logging.getLogger(__name__)
 
