@@ -17,6 +17,7 @@ from .resources import Resources  # isort: split
 from . import actors, dates, events, framing, places, quotes
 from .boilerplate import drop_boilerplate, inside
 from .context import DocContext
+from .places.not_places import drop_attributive_actors, reclassify
 
 __all__ = ["DocContext", "Extracted", "Resources", "extract_document", "prepare_context"]
 
@@ -34,10 +35,11 @@ class Extracted:
 def prepare_context(ctx: DocContext) -> None:
     """Run the stages the event coder reads, in order: places, actors, dates, quotes."""
     bp, base = ctx.boilerplate, ctx.base  # nothing is coded from boilerplate (tags, credits)
-    ctx.places = drop_boilerplate(list(places.extract(ctx)), bp, base)
+    # names that are not places: media ("SANA"), surnames, a source's base ("Britain-based")
+    ctx.places = reclassify(ctx, drop_boilerplate(list(places.extract(ctx)), bp, base))
     ctx.actors = actors.resolve(ctx)
-    if bp:
-        ctx.actors.mentions[:] = drop_boilerplate(ctx.actors.mentions, bp, base)
+    ctx.actors.mentions[:] = drop_attributive_actors(
+        ctx, drop_boilerplate(ctx.actors.mentions, bp, base))
     ctx.dates = drop_boilerplate(list(dates.extract(ctx)), bp, base)
     ctx.quotes = [q for q in quotes.extract(ctx) if not inside(bp, q.content.start - base)]
 
