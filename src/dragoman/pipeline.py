@@ -175,6 +175,7 @@ class Pipeline:
                     dates=tuple(x for p in pending for x in p.dates),
                     actors=tuple(x for p in pending for x in p.actors),
                     frames=tuple(x for p in pending for x in p.frames),
+                    incidents=tuple(x for p in pending for x in p.incidents),
                 )
 
     def parse(self, items: Iterable[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:

@@ -31,6 +31,12 @@ __all__ = [
     "Event",
     "Quote",
     "Frame",
+    "CasualtyCount",
+    "CasualtyFigure",
+    "Toll",
+    "Casualties",
+    "IncidentPlace",
+    "Incident",
     "Result",
     "to_dict",
 ]
@@ -235,7 +241,108 @@ class Event:
     confidence: float
     extractor: str
     symmetric: bool = False
+    incident_id: str | None = None  # the incident (one real happening) this mention belongs to
     date_precision: str | None = None  # day | week | month | quarter | season | year | decade…
+
+
+@dataclass(frozen=True, slots=True)
+class CasualtyCount:
+    """A number of people: ``low``/``high`` bounds ("at least 12" → 12/None, "six" → 6/6,
+    "up to 50" → None/50, "dozens" → 24/None)."""
+
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CasualtyFigure:
+    """One casualty figure as the text states it.
+
+    ``kind``: killed | injured; ``category``: total | civilians | children | women |
+    combatants; ``rising``: the toll rose to it ("rose to 126"); ``subset``: it counts part of
+    the figure before it ("including 4 children"); ``source``: who the text says gave it;
+    ``background``: it counts a war or campaign ("since 2011"), not the incident.
+    """
+
+    kind: str
+    category: str
+    count: CasualtyCount
+    start: int
+    end: int
+    text: str
+    sentence_index: int
+    source: str | None = None
+    rising: bool = False
+    subset: bool = False
+    background: bool = False  # counts a whole war or campaign, not this incident
+
+
+@dataclass(frozen=True, slots=True)
+class Toll:
+    """Killed or injured by category (None: not stated)."""
+
+    total: CasualtyCount | None = None
+    civilians: CasualtyCount | None = None
+    children: CasualtyCount | None = None
+    women: CasualtyCount | None = None
+    combatants: CasualtyCount | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Casualties:
+    """An incident's casualties: the resolved tolls (a rising toll resolved to its latest
+    figure), the source of the killed figure, and every figure the text states."""
+
+    killed: Toll
+    injured: Toll
+    source: str | None = None
+    figures: tuple[CasualtyFigure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentPlace:
+    """Where an incident happened: the most specific place the text gives.
+
+    ``precision``: site | town | district | province | country; ``admin1`` the first-order
+    division (a Syrian governorate, a US state) by name."""
+
+    text: str
+    start: int
+    end: int
+    geonameid: int | None
+    name: str | None
+    country: str | None
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    precision: str
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One real happening within a document: the event mentions that describe it merged.
+
+    ``cause``: airstrike | shelling | explosion | chemical | shooting | execution | other |
+    unknown. ``date_precision``: day | week | month | year | None. ``cluster_id`` links
+    incidents of several documents about the same happening (None until clustered).
+    """
+
+    id: str
+    doc_id: str
+    run_id: str
+    event_type: str
+    mode: str | None
+    event_ids: tuple[str, ...]
+    evidence: tuple[Span, ...]
+    actor: tuple[ActorRef, ...]
+    target: tuple[ActorRef, ...]
+    location: IncidentPlace | None
+    date: str | None
+    date_precision: str | None
+    cause: str
+    cause_text: Span | None
+    casualties: Casualties
+    cluster_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +376,7 @@ class Result:
     dates: tuple[DateRef, ...] = ()
     actors: tuple[ActorMention, ...] = ()
     frames: tuple[Frame, ...] = ()
+    incidents: tuple[Incident, ...] = ()
 
 
 def to_dict(record: Any) -> Any:

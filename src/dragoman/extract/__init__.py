@@ -1,14 +1,14 @@
 """Extraction: from a parsed document to events, actors, quotes, places, dates, framing.
 
 Each module is usable on its own with a hand-built ``DocContext``; ``extract_document``
-runs them in order (places → actors → dates → quotes → events → framing).
+runs them in order (places → actors → dates → quotes → events → incidents → framing).
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from ..types import ActorMention, DateRef, Event, Frame, Place, Quote
+from ..types import ActorMention, DateRef, Event, Frame, Incident, Place, Quote
 
 # the data (and its data-model modules) first: the extractors' modules need the context,
 # which names the resources
@@ -17,6 +17,7 @@ from .resources import Resources  # isort: split
 from . import actors, dates, events, framing, places, quotes
 from .boilerplate import drop_boilerplate, inside
 from .context import DocContext
+from .incidents.grouping import build_incidents
 from .places.not_places import drop_attributive_actors, reclassify
 
 __all__ = ["DocContext", "Extracted", "Resources", "extract_document", "prepare_context"]
@@ -30,6 +31,7 @@ class Extracted:
     dates: tuple[DateRef, ...]
     actors: tuple[ActorMention, ...]
     frames: tuple[Frame, ...]
+    incidents: tuple[Incident, ...] = ()
 
 
 def prepare_context(ctx: DocContext) -> None:
@@ -48,6 +50,7 @@ def extract_document(ctx: DocContext) -> Extracted:
     """Run every extractor over one document context, in dependency order."""
     prepare_context(ctx)
     evs = tuple(events.extract(ctx))
+    found, evs = build_incidents(ctx, evs)  # the mentions of one happening → one incident
     frames = tuple(drop_boilerplate(list(framing.extract(ctx)), ctx.boilerplate, ctx.base))
     # places that are some event's location get that role (metonyms and datelines keep theirs)
     located = {(e.location.start, e.location.end) for e in evs if e.location is not None}
@@ -64,4 +67,5 @@ def extract_document(ctx: DocContext) -> Extracted:
         dates=tuple(ctx.dates),
         actors=tuple(ctx.actors.mentions) if ctx.actors is not None else (),
         frames=frames,
+        incidents=found,
     )

@@ -33,9 +33,20 @@ from typing import Any, Literal, Union
 
 import pyarrow as pa
 
-from ..types import ActorMention, DateRef, Document, Event, Frame, Place, Quote, Result
+from ..types import (
+    ActorMention,
+    DateRef,
+    Document,
+    Event,
+    Frame,
+    Incident,
+    Place,
+    Quote,
+    Result,
+)
 
 __all__ = [
+    "LATER_TABLES",
     "RECORDS",
     "RECORD_TABLES",
     "RUNS_SCHEMA",
@@ -60,7 +71,11 @@ RECORDS: dict[str, type] = {
     "dates": DateRef,
     "actors": ActorMention,
     "frames": Frame,
+    "incidents": Incident,  # added after schema version 1: older segments have no file
 }
+
+#: tables added after the store's first version: a segment written before may lack them
+LATER_TABLES: frozenset[str] = frozenset({"incidents"})
 
 #: the tables filled from ``Result`` objects, in write order
 RECORD_TABLES: tuple[str, ...] = tuple(RECORDS)
@@ -180,4 +195,5 @@ def result_rows(result: Result) -> dict[str, list[dict[str, Any]]]:
         "dates": [to_dict(d) for d in result.dates],
         "actors": [to_dict(a) for a in result.actors],
         "frames": [to_dict(f) for f in result.frames],
+        "incidents": [to_dict(i) for i in result.incidents],
     }

@@ -1,0 +1,293 @@
+"""Casualty figures in a parsed document: "killed at least 12 civilians", "six people were
+killed and 32 injured", "dozens of children", "the death toll rose to 126".
+
+A figure is a number expression (digits, number words, or a vague word such as "dozens",
+with an optional hedge such as "at least") that a killed/injured cue governs or stands
+next to. Its category comes from the victim noun it counts; its source from the quote that
+contains it, an "according to X" in its sentence, or the event's attribution. The words are
+data (``data/incidents/incidents.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ...types import Casualties, CasualtyCount, CasualtyFigure, Quote, Toll
+from ..context import DocContext
+from .lexicon import CATEGORIES, IncidentLexicon, load_incident_lexicon
+
+__all__ = ["find_figures", "parse_number", "resolve_casualties", "sentence_figures"]
+
+_NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+_WINDOW = 6  # tokens between a number and the cue it belongs to, at most
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
+
+
+def parse_number(words: Sequence[str], lex: IncidentLexicon) -> int | None:
+    """The value of a number written in digits or words ("1,200", "twenty five",
+    "two hundred"); None if it is not one."""
+    if len(words) == 1 and _DIGITS.match(words[0]):
+        return int(words[0].replace(",", ""))
+    total, current, seen = 0, 0, False
+    for raw in words:
+        for w in raw.lower().split("-"):
+            if not w or w == "and":
+                continue
+            if _DIGITS.match(w):
+                current += int(w.replace(",", ""))
+            elif w in lex.units:
+                current += lex.units[w]
+            elif w in lex.scales:
+                current = max(current, 1) * lex.scales[w]
+                if lex.scales[w] >= 1000:
+                    total, current = total + current, 0
+            else:
+                return None
+            seen = True
+    return total + current if seen else None
+
+
+def _is_num_token(t: Token, lex: IncidentLexicon) -> bool:
+    low = t.lower_
+    if _DIGITS.match(low):
+        return True
+    return all(p in lex.units or p in lex.scales for p in low.split("-") if p)
+
+
+def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
+               ) -> tuple[int, int, int | None, int | None] | None:
+    """(start, end, low, high) of a number expression starting at sentence token ``i``."""
+    t = sent[i]
+    if t.ent_type_ in _NOT_COUNTS:
+        return None
+    if t.lower_ in lex.vague and t.pos_ in ("NOUN", "NUM", "ADJ"):
+        if t.lower_ == "dozen" and i > 0 and sent[i - 1].lower_ in ("a", "one"):
+            return i, i + 1, 12, 12
+        low, high = lex.vague[t.lower_]
+        return i, i + 1, low, high
+    if not (t.like_num or _is_num_token(t, lex)) or not _is_num_token(t, lex):
+        return None
+    j = i
+    while j + 1 < len(sent) and (_is_num_token(sent[j + 1], lex)
+                                 or (sent[j + 1].lower_ == "and" and j + 2 < len(sent)
+                                     and _is_num_token(sent[j + 2], lex)
+                                     and sent[j].lower_ in lex.scales)):
+        j += 1
+    value = parse_number([x.text for x in sent[i:j + 1]], lex)
+    if value is None or value <= 0:
+        return None
+    if 1900 <= value <= 2100 and sent[i:j + 1].text.isdigit():
+        return None  # a year
+    return i, j + 1, value, value
+
+
+def _hedge_before(sent: SpacySpan, i: int, lex: IncidentLexicon) -> tuple[int, str | None]:
+    """(start token, hedge kind) of a hedge ending just before token ``i``."""
+    for n in (3, 2, 1):
+        if i - n < 0:
+            continue
+        phrase = " ".join(t.lower_ for t in sent[i - n:i])
+        if phrase in lex.hedges:
+            return i - n, lex.hedges[phrase]
+    return i, None
+
+
+def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
+            ) -> tuple[str | None, int, bool]:
+    """(category, last token, counts something else) of what the number counts."""
+    k = end
+    limit = min(len(sent), end + 4)
+    while k < limit:
+        t = sent[k]
+        lemma = t.lemma_.lower()
+        if lemma in lex.victims or t.lower_ in lex.victims:
+            return lex.victims.get(lemma) or lex.victims[t.lower_], k, False
+        if t.lower_ in ("of", "them", "the", "whom", "were", "are", "was", "have", "had",
+                        "been", "people's") or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX",
+                                                          "NUM"):
+            if t.pos_ == "PUNCT" and t.text != "-":
+                break
+            k += 1
+            continue
+        if t.pos_ in ("NOUN", "PROPN") and lemma not in lex.killed and lemma not in lex.injured:
+            return None, k, True  # "150 airstrikes", "10 km", "five years"
+        break
+    return None, end - 1, False
+
+
+def _cue(sent: SpacySpan, start: int, end: int, lex: IncidentLexicon,
+         taken: set[int]) -> tuple[str | None, int]:
+    """(killed | injured | None, cue token) nearest the number, within the window."""
+    best: tuple[int, str, int] | None = None
+    for k, t in enumerate(sent):
+        if start <= k < end:
+            continue
+        lemma = t.lemma_.lower()
+        kind = ("killed" if lemma in lex.killed or t.lower_ in lex.killed
+                else "injured" if lemma in lex.injured or t.lower_ in lex.injured else None)
+        if kind is None:
+            continue
+        dist = start - k if k < start else k - end + 1
+        if dist > _WINDOW:
+            continue
+        # a cue right after the figure ("six killed", "32 were injured") binds tighter
+        dist = dist - 1 if k >= end else dist
+        if best is None or dist < best[0]:
+            best = (dist, kind, k)
+    if best is None:
+        return None, -1
+    return best[1], best[2]
+
+
+def _kind_of(t: Token, lex: IncidentLexicon) -> str | None:
+    lemma = t.lemma_.lower()
+    if lemma in lex.killed or t.lower_ in lex.killed:
+        return "killed"
+    if lemma in lex.injured or t.lower_ in lex.injured:
+        return "injured"
+    return None
+
+
+def _governing_cue(t: Token, lex: IncidentLexicon) -> tuple[str | None, int]:
+    """A killed/injured word that governs the counted noun ("400 people ... have been
+    injured", "killing six people"), up to three steps up the parse."""
+    node = t
+    for _ in range(3):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        kind = _kind_of(node, lex)
+        if kind is not None:
+            return kind, node.i - node.sent.start
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ROOT", "conj", "ccomp"):
+            break
+    return None, -1
+
+
+def _rising(sent: SpacySpan, start: int, lex: IncidentLexicon) -> bool:
+    for t in sent[max(0, start - 4):start]:
+        if t.lemma_.lower() in lex.rise:
+            return True
+    return False
+
+
+def _subset(sent: SpacySpan, start: int, lex: IncidentLexicon) -> bool:
+    before = [t.lower_ for t in sent[max(0, start - 2):start]]
+    return bool(before) and (before[-1] in lex.subset or " ".join(before) in lex.subset)
+
+
+def _source(ctx: DocContext, sent: SpacySpan, start_char: int,
+            quotes: Sequence[Quote], lex: IncidentLexicon) -> str | None:
+    for q in quotes:
+        if q.content.start <= start_char < q.content.end and q.speaker is not None:
+            return q.speaker.name or q.speaker.text
+    low = sent.text.lower()
+    for phrase in lex.according:
+        at = low.find(phrase + " ")
+        if at < 0:
+            continue
+        begin = sent.start_char + at + len(phrase) + 1
+        for t in sent:
+            if t.idx >= begin and t.pos_ in ("NOUN", "PROPN"):
+                head = t
+                while head.head.i != head.i and head.dep_ in ("compound", "amod", "nmod"):
+                    head = head.head
+                refs = ctx.actors.refs_for(head) if ctx.actors is not None else []
+                if refs and refs[0].name:
+                    return refs[0].name
+                sub = [x for x in head.subtree if x.idx >= begin]
+                return " ".join(x.text for x in sub) if sub else head.text
+    return None
+
+
+def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | None = None,
+                     quotes: Sequence[Quote] = ()) -> list[CasualtyFigure]:
+    """The casualty figures of one sentence, in text order."""
+    lex = lex or load_incident_lexicon()
+    out: list[CasualtyFigure] = []
+    index = ctx.sentence_index(sent)
+    background = lex.background_rx.search(sent.text) is not None
+    taken: set[int] = set()
+    i = 0
+    while i < len(sent):
+        num = _number_at(sent, i, lex)
+        if num is None:
+            i += 1
+            continue
+        start, end, low, high = num
+        hstart, hedge = _hedge_before(sent, start, lex)
+        category, last, other = _victim(sent, start, end, lex)
+        if other:
+            i = end
+            continue
+        subset = _subset(sent, hstart, lex)
+        kind: str | None
+        if subset and out:
+            kind, cue_at = out[-1].kind, -1
+        else:
+            kind, cue_at = _governing_cue(sent[last], lex)
+            if kind is None:
+                kind, cue_at = _cue(sent, start, last + 1, lex, taken)
+        if kind is None:
+            i = end
+            continue
+        if hedge == "low":
+            high = None
+        elif hedge == "high":
+            low = None
+        tok_a, tok_b = sent[hstart], sent[last]
+        span = ctx.span(tok_a.idx, tok_b.idx + len(tok_b.text))
+        out.append(CasualtyFigure(
+            kind=kind, category=category or "total", count=CasualtyCount(low, high),
+            start=span.start, end=span.end, text=span.text, sentence_index=index,
+            source=_source(ctx, sent, span.start, quotes, lex),
+            rising=_rising(sent, hstart, lex), subset=subset, background=background,
+        ))
+        taken.add(cue_at)
+        i = max(end, last + 1)
+    return out
+
+
+def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
+    """Every casualty figure of the document, in text order."""
+    lex = load_incident_lexicon()
+    out: list[CasualtyFigure] = []
+    for sent in ctx.doc.sents:
+        if any(t.like_num or t.lower_ in lex.vague or t.lower_ in lex.units for t in sent):
+            out += sentence_figures(ctx, sent, lex, ctx.quotes)
+    return out
+
+
+def _pick(figures: list[CasualtyFigure]) -> CasualtyFigure:
+    rising = [f for f in figures if f.rising]
+    if rising:
+        return rising[-1]
+    return figures[0]
+
+
+def resolve_casualties(figures: Iterable[CasualtyFigure],
+                       default_source: str | None = None) -> Casualties:
+    """An incident's tolls from its figures: per kind and category a rising toll's latest
+    figure, else the first stated; background figures (a war's toll) are left out."""
+    figs = sorted(figures, key=lambda f: f.start)
+    counted = [f for f in figs if not f.background]
+    tolls: dict[str, dict[str, CasualtyCount]] = {"killed": {}, "injured": {}}
+    source = None
+    for kind in ("killed", "injured"):
+        for cat in CATEGORIES:
+            these = [f for f in counted if f.kind == kind and f.category == cat]
+            if these:
+                chosen = _pick(these)
+                tolls[kind][cat] = chosen.count
+                if kind == "killed" and source is None:
+                    source = chosen.source
+    return Casualties(
+        killed=Toll(**tolls["killed"]),
+        injured=Toll(**tolls["injured"]),
+        source=source or (default_source if counted else None),
+        figures=tuple(figs),
+    )

@@ -1,0 +1,294 @@
+"""Incidents within a document: event mentions of the same happening merged into one record.
+
+Two mentions are the same happening when they have the same event type, neither is negated
+unless both are, and their actors, targets, places and dates are compatible (a missing
+value is compatible with anything; two countries that differ, two places in different
+first-order divisions, two stated days that differ are not). Mentions are taken in text
+order and each joins the first compatible incident, so a headline, a lead and the body
+that restate one raid give one incident. Casualty figures join the ASSAULT incident of
+their sentence, else the nearest one before them (a casualty update after the lead), else
+they make an incident of their own (a dispatch that only counts the dead).
+
+The incident's place is the most specific place of its sentences that is in the
+document's main country — never the dateline, a metonym ("Moscow wants") or a source's
+base ("the Britain-based Observatory").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+
+from ...types import (
+    ActorRef,
+    CasualtyFigure,
+    Event,
+    Incident,
+    IncidentPlace,
+    Place,
+    Span,
+)
+from ..context import DocContext
+from .casualties import find_figures, resolve_casualties
+from .lexicon import IncidentLexicon, load_incident_lexicon
+
+__all__ = ["build_incidents", "cause_of", "date_precision", "precision_of", "same_happening"]
+
+_VIOLENT = "ASSAULT"
+_PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
+_BASED = ("-based", " based", "–based")
+
+
+def precision_of(feature: str | None) -> str:
+    """site | town | district | province | country from a GeoNames feature class.code."""
+    if not feature:
+        return "town"
+    cls, _, code = feature.partition(".")
+    if cls == "A":
+        if code.startswith("PCL"):
+            return "country"
+        if code == "ADM1":
+            return "province"
+        return "district"
+    if cls == "P":
+        return "site" if code in ("PPLX",) else "town"
+    if cls in ("S", "L", "T", "H", "R", "V", "U"):
+        return "site"
+    return "town"
+
+
+def date_precision(value: str | None) -> str | None:
+    if not value:
+        return None
+    if "W" in value:
+        return "week"
+    if len(value) >= 10:
+        return "day"
+    if len(value) == 7:
+        return "month"
+    if len(value) == 4 and value.isdigit():
+        return "year"
+    return None
+
+
+def _keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
+    names = {(r.kb_id or r.name or r.text).lower() for r in refs if r.kind != "pronoun"}
+    countries = {r.country for r in refs if r.country}
+    return names, countries
+
+
+def _actors_compatible(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
+    if not a or not b:
+        return True
+    na, ca = _keys(a)
+    nb, cb = _keys(b)
+    if na & nb:
+        return True
+    return not (ca and cb and not ca & cb)
+
+
+def _place_compatible(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    pa, pb = precision_of(a.feature), precision_of(b.feature)
+    if "country" in (pa, pb):
+        return True
+    ra = a.admin1 or (a.name if pa == "province" else None)
+    rb = b.admin1 or (b.name if pb == "province" else None)
+    return ra is None or rb is None or ra == rb
+
+
+def _date_compatible(a: Event, b: Event) -> bool:
+    if a.date is None or b.date is None or "text" not in (a.date_basis, b.date_basis):
+        return True
+    if a.date_basis != "text" or b.date_basis != "text":
+        return True
+    return a.date.startswith(b.date) or b.date.startswith(a.date)
+
+
+def same_happening(a: Event, b: Event, place_a: Place | None = None,
+                   place_b: Place | None = None) -> bool:
+    """Whether two event mentions of one document can describe the same happening."""
+    if a.event_type != b.event_type or a.negated != b.negated:
+        return False
+    return (_actors_compatible(a.actor, b.actor)
+            and _actors_compatible(a.recipient, b.recipient)
+            and _place_compatible(place_a, place_b)
+            and _date_compatible(a, b))
+
+
+def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | None]:
+    """The cause the cue phrases of ``texts`` name most (ties by ``CAUSES`` order)."""
+    from .lexicon import CAUSES
+
+    counts: Counter[str] = Counter()
+    first: dict[str, Span] = {}
+    for span in texts:
+        for m in lex.cause_rx.finditer(span.text):
+            cause = lex.cause_of_match(m.group(0))
+            counts[cause] += 1
+            first.setdefault(cause, Span(span.start + m.start(), span.start + m.end(),
+                                         m.group(0)))
+    if not counts:
+        return "unknown", None
+    best = max(counts, key=lambda c: (counts[c], -CAUSES.index(c)))
+    return best, first[best]
+
+
+def _based(ctx: DocContext, p: Place) -> bool:
+    after = ctx.article.text[p.end:p.end + 7].lower()
+    return after.startswith(_BASED)
+
+
+def _main_country(places: Sequence[Place]) -> str | None:
+    counts = Counter(p.country for p in places
+                     if p.country and p.role in ("mention", "event_location"))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+class _Group:
+    def __init__(self, first: Event | None, place: Place | None) -> None:
+        self.events: list[Event] = [first] if first is not None else []
+        self.place = place
+        self.sentences: dict[int, Span] = {}
+        self.figures: list[CasualtyFigure] = []
+
+
+def build_incidents(ctx: DocContext, events: Sequence[Event]
+                    ) -> tuple[tuple[Incident, ...], tuple[Event, ...]]:
+    """The document's incidents, and its events with ``incident_id`` set."""
+    lex = load_incident_lexicon()
+    figures = find_figures(ctx)
+    if not events and not figures:
+        return (), tuple(events)
+    by_span = {(p.start, p.end): p for p in ctx.places}
+    usable = [p for p in ctx.places
+              if p.role in ("mention", "event_location") and not _based(ctx, p)]
+    country = _main_country(usable)
+    if country is not None:
+        usable = [p for p in usable if p.country == country]
+    sent_spans: dict[int, Span] = {}
+    for sent in ctx.doc.sents:
+        ref = ctx.sentence_ref(sent)
+        sent_spans[ref.index] = Span(ref.start, ref.end, ref.text)
+
+    def place_of(e: Event) -> Place | None:
+        if e.location is None:
+            return None
+        p = by_span.get((e.location.start, e.location.end))
+        if p is None or _based(ctx, p) or (country and p.country != country):
+            return None
+        return p
+
+    groups: list[_Group] = []
+    owner: dict[str, _Group] = {}
+    for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
+        pe = place_of(e)
+        for g in groups:
+            if all(same_happening(e, other, pe, g.place) for other in g.events):
+                g.events.append(e)
+                g.place = g.place or pe
+                break
+        else:
+            g = _Group(e, pe)
+            groups.append(g)
+        owner[e.id] = g
+        g.sentences[e.sentence.index] = sent_spans.get(
+            e.sentence.index, Span(e.sentence.start, e.sentence.end, e.sentence.text))
+    violent = [g for g in groups if g.events and g.events[0].event_type == _VIOLENT]
+    for f in figures:
+        here = [g for g in violent if f.sentence_index in g.sentences]
+        before = [g for g in violent if min(g.sentences) <= f.sentence_index]
+        target = (here[0] if here else
+                  max(before, key=lambda g: max(i for i in g.sentences
+                                                if i <= f.sentence_index))
+                  if before else violent[0] if violent else None)
+        if target is None:
+            target = _Group(None, None)
+            groups.append(target)
+            violent.append(target)
+        target.figures.append(f)
+        if f.sentence_index in sent_spans:
+            target.sentences.setdefault(f.sentence_index, sent_spans[f.sentence_index])
+
+    incidents: list[Incident] = []
+    ids: dict[int, str] = {}
+    for g in groups:
+        incident = _incident(ctx, g, usable, lex)
+        ids[id(g)] = incident.id
+        incidents.append(incident)
+    coded = tuple(dataclasses.replace(e, incident_id=ids[id(owner[e.id])]) for e in events)
+    return tuple(incidents), coded
+
+
+def _location(g: _Group, usable: Sequence[Place]) -> IncidentPlace | None:
+    spans = list(g.sentences.values())
+    inside = [p for p in usable if any(s.start <= p.start < s.end for s in spans)]
+    candidates = ([g.place] if g.place is not None else []) + inside
+    if not any(precision_of(p.feature) != "country" for p in candidates) and spans:
+        # the place named last before the incident's first sentence (the headline or lead
+        # that introduces it), else the first one after
+        first = min(s.start for s in spans)
+        local = [p for p in usable if precision_of(p.feature) != "country"]
+        before = [p for p in local if p.start < first]
+        after = [p for p in local if p.start >= first]
+        fallback = before[-1:] or after[:1]
+        candidates = fallback or candidates
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda p: (_PRECISION_RANK[precision_of(p.feature)], p.start))
+    precision = precision_of(best.feature)
+    admin1 = best.admin1 or (best.name if precision == "province" else None)
+    return IncidentPlace(text=best.text, start=best.start, end=best.end,
+                         geonameid=best.geonameid, name=best.name, country=best.country,
+                         admin1=admin1, lat=best.lat, lon=best.lon, precision=precision)
+
+
+def _unique(refs: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
+    seen: set[str] = set()
+    out = []
+    for r in refs:
+        key = (r.kb_id or r.name or r.text).lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return tuple(out)
+
+
+def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
+              lex: IncidentLexicon) -> Incident:
+    evs = g.events
+    spans = [g.sentences[i] for i in sorted(g.sentences)]
+    dated = [e.date for e in evs if e.date and e.date_basis == "text"] or [
+        e.date for e in evs if e.date]
+    date = Counter(dated).most_common(1)[0][0] if dated else None
+    attributed = next((e.attributed_to for e in evs if e.attributed_to is not None), None)
+    source = (attributed.name or attributed.text) if attributed is not None else None
+    violent = not evs or evs[0].event_type == _VIOLENT
+    cause, cause_text = cause_of(spans, lex) if violent else ("unknown", None)
+    modes = Counter(e.mode for e in evs if e.mode)
+    first = min([s.start for s in spans] or [0])
+    key = f"{ctx.doc_id}|{first}|{'|'.join(sorted(e.id for e in evs))}"
+    return Incident(
+        id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:20],
+        doc_id=ctx.doc_id,
+        run_id=ctx.run_id,
+        event_type=evs[0].event_type if evs else _VIOLENT,
+        mode=modes.most_common(1)[0][0] if modes else None,
+        event_ids=tuple(e.id for e in evs),
+        evidence=tuple(spans),
+        actor=_unique([r for e in evs for r in e.actor]),
+        target=_unique([r for e in evs for r in e.recipient]),
+        location=_location(g, usable),
+        date=date,
+        date_precision=date_precision(date),
+        cause=cause,
+        cause_text=cause_text,
+        casualties=resolve_casualties(g.figures, source),
+    )

@@ -1,0 +1,145 @@
+"""The incident vocabulary (data model): casualty cues, victim nouns, hedges, number words,
+cause cues — all from ``dragoman/data/incidents/incidents.yaml``, read through
+``dragoman._data`` and validated with file:line errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ... import _data
+from ...errors import DataFileError
+
+__all__ = [
+    "CATEGORIES",
+    "CAUSES",
+    "IncidentLexicon",
+    "load_incident_lexicon",
+    "read_incident_lexicon",
+]
+
+#: the causes an incident can have, in the order ties are broken
+CAUSES: tuple[str, ...] = ("chemical", "execution", "explosion", "airstrike", "shelling",
+                           "shooting", "other", "unknown")
+#: victim categories of a toll
+CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "combatants")
+
+_KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
+                   "subset", "according", "causes", "background"})
+
+
+def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
+    alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    body = "|".join(r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", a)) for a in alts)
+    return re.compile(r"(?<![\w\-])(?:" + body + r")(?![\w\-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class IncidentLexicon:
+    killed: frozenset[str]
+    injured: frozenset[str]
+    rise: frozenset[str]
+    victims: dict[str, str]  # lemma → category
+    hedges: dict[str, str]  # phrase (lower, single spaces) → low | high | about
+    vague: dict[str, tuple[int | None, int | None]]
+    units: dict[str, int]
+    scales: dict[str, int]
+    subset: frozenset[str]
+    according: tuple[str, ...]
+    cause_rx: re.Pattern[str]
+    background_rx: re.Pattern[str]
+    cause_of: dict[str, str]  # phrase (lower, single spaces) → cause
+
+    def cause_of_match(self, text: str) -> str:
+        return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
+
+
+def _words(data: dict[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise DataFileError(f"{where}: '{key}' must be a list of words")
+    return [w.strip().lower() for w in value]
+
+
+def read_incident_lexicon(path: Path | str, text: str | None = None) -> IncidentLexicon:
+    """Read and validate an incident vocabulary file."""
+    data = _data.read_yaml(path, text=text, mapping=True)
+    where = str(path)
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise DataFileError(f"{where}:1: unknown key(s) {', '.join(sorted(unknown))}; "
+                            f"allowed: {', '.join(sorted(_KEYS))}")
+    missing = _KEYS - set(data)
+    if missing:
+        raise DataFileError(f"{where}:1: missing key(s) {', '.join(sorted(missing))}")
+    victims: dict[str, str] = {}
+    vmap = data["victims"]
+    if not isinstance(vmap, dict) or set(vmap) - set(CATEGORIES):
+        raise DataFileError(f"{where}: 'victims' must map categories ({', '.join(CATEGORIES)}) "
+                            "to lists of nouns")
+    for cat in vmap:
+        for w in _words(vmap, cat, f"{where}: victims"):
+            if w in victims and victims[w] != cat:
+                raise DataFileError(f"{where}: victim noun {w!r} is in both {victims[w]} "
+                                    f"and {cat}")
+            victims[w] = cat
+    hedges: dict[str, str] = {}
+    hmap = data["hedges"]
+    if not isinstance(hmap, dict) or set(hmap) - {"low", "high", "about"}:
+        raise DataFileError(f"{where}: 'hedges' must map low/high/about to lists of phrases")
+    for kind in hmap:
+        for w in _words(hmap, kind, f"{where}: hedges"):
+            key = " ".join(w.split())
+            if key in hedges:
+                raise DataFileError(f"{where}: hedge {w!r} is given twice")
+            hedges[key] = kind
+    vague: dict[str, tuple[int | None, int | None]] = {}
+    for word, bounds in (data["vague"] or {}).items():
+        if not isinstance(bounds, dict) or set(bounds) != {"low", "high"} or not all(
+                b is None or isinstance(b, int) for b in bounds.values()):
+            raise DataFileError(f"{where}: vague word {word!r} needs {{low: int|null, "
+                                "high: int|null}}")
+        vague[str(word).lower()] = (bounds["low"], bounds["high"])
+    numbers = data["numbers"]
+    if not isinstance(numbers, dict) or set(numbers) != {"units", "scales"}:
+        raise DataFileError(f"{where}: 'numbers' needs 'units' and 'scales'")
+    for part in ("units", "scales"):
+        if not all(isinstance(v, int) for v in numbers[part].values()):
+            raise DataFileError(f"{where}: numbers.{part} must map words to integers")
+    cause_of: dict[str, str] = {}
+    cmap = data["causes"]
+    if not isinstance(cmap, dict) or set(cmap) - set(CAUSES):
+        raise DataFileError(f"{where}: 'causes' must map causes ({', '.join(CAUSES)}) "
+                            "to lists of phrases")
+    for cause in cmap:
+        for w in _words(cmap, cause, f"{where}: causes"):
+            key = " ".join(re.split(r"[\s\-]+", w))
+            if key in cause_of and cause_of[key] != cause:
+                raise DataFileError(f"{where}: cause phrase {w!r} is in both "
+                                    f"{cause_of[key]} and {cause}")
+            cause_of[key] = cause
+    return IncidentLexicon(
+        killed=frozenset(_words(data, "killed", where)),
+        injured=frozenset(_words(data, "injured", where)),
+        rise=frozenset(_words(data, "rise", where)),
+        victims=victims,
+        hedges=hedges,
+        vague=vague,
+        units={str(k).lower(): int(v) for k, v in numbers["units"].items()},
+        scales={str(k).lower(): int(v) for k, v in numbers["scales"].items()},
+        subset=frozenset(" ".join(w.split()) for w in _words(data, "subset", where)),
+        according=tuple(" ".join(w.split()) for w in _words(data, "according", where)),
+        cause_rx=_phrase_rx(list(cause_of)),
+        background_rx=_phrase_rx(_words(data, "background", where)),
+        cause_of=cause_of,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load_incident_lexicon() -> IncidentLexicon:
+    """The packaged incident vocabulary, read once per process."""
+    return read_incident_lexicon(_data.data_path("incidents", "incidents.yaml"))

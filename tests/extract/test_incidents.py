@@ -1,0 +1,123 @@
+"""Incidents: casualty figures, merging the mentions of one happening, cause and place.
+
+Real spaCy model, real gazetteer and actor KB; the texts are written for these tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from dragoman.errors import DataFileError
+from dragoman.extract import DocContext, extract_document, prepare_context
+from dragoman.extract.incidents.casualties import find_figures, parse_number
+from dragoman.extract.incidents.lexicon import load_incident_lexicon, read_incident_lexicon
+from dragoman.pipeline import Pipeline
+from dragoman.types import Article, CasualtyCount
+
+
+def _figures(make_ctx: Callable[..., DocContext], text: str) -> list[tuple]:
+    ctx = make_ctx(text, published="2017-04-19")
+    prepare_context(ctx)
+    return [(f.kind, f.category, f.count.low, f.count.high, f.rising, f.subset)
+            for f in find_figures(ctx)]
+
+
+@pytest.mark.parametrize(("words", "value"), [
+    (["1,200"], 1200), (["twenty-five"], 25), (["two", "hundred"], 200),
+    (["three", "thousand", "and", "five"], 3005), (["many"], None),
+])
+def test_parse_number(words: list[str], value: int | None) -> None:
+    assert parse_number(words, load_incident_lexicon()) == value
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("A bomb blast killed six people and injured 32 in Aleppo.",
+     [("killed", "total", 6, 6, False, False), ("injured", "total", 32, 32, False, False)]),
+    ("Airstrikes killed at least 15 civilians, including four children, and wounded dozens.",
+     [("killed", "civilians", 15, None, False, False),
+      ("killed", "children", 4, 4, False, True),
+      ("injured", "total", 24, None, False, False)]),
+    ("The death toll rose to 126 on Sunday.", [("killed", "total", 126, 126, True, False)]),
+    ("Twenty-five soldiers were killed and up to 50 were wounded.",
+     [("killed", "combatants", 25, 25, False, False),
+      ("injured", "total", None, 50, False, False)]),
+    ("Warplanes dropped more than 1000 bombs in 150 airstrikes over ten days in 2016.", []),
+])
+def test_casualty_figures(make_ctx: Callable[..., DocContext], text: str,
+                          want: list[tuple]) -> None:
+    assert _figures(make_ctx, text) == want
+
+
+def test_figure_source_from_according_to(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Shelling killed 12 civilians in Douma, according to the Syrian "
+                   "Observatory for Human Rights.", published="2017-04-19")
+    prepare_context(ctx)
+    (fig,) = find_figures(ctx)
+    assert fig.source is not None and "Observatory" in fig.source
+    assert ctx.article.text[fig.start:fig.end] == fig.text == "12 civilians"
+
+
+def test_one_incident_for_headline_lead_and_update(pipeline: Pipeline) -> None:
+    text = ("Air strikes kill 20 in Idlib town. Syrian government air strikes killed at least "
+            "20 civilians in the town of Ariha in Idlib province on Monday, the Britain-based "
+            "Syrian Observatory for Human Rights said. The death toll later rose to 27, "
+            "including eight children, the Observatory said. More than 300,000 people have "
+            "been killed since the conflict began in 2011.")
+    result = pipeline.process_one(Article(id="t1", text=text, published="2015-08-03"))
+    violent = [i for i in result.incidents if i.event_type == "ASSAULT"]
+    assert len(violent) == 1
+    inc = violent[0]
+    k = inc.casualties.killed
+    assert k.civilians == CasualtyCount(20, None)
+    assert k.total == CasualtyCount(27, 27)  # the rising toll, resolved to its latest
+    assert k.children == CasualtyCount(8, 8)
+    assert any(f.background for f in inc.casualties.figures)  # the war's toll: not counted
+    assert inc.cause == "airstrike"
+    assert inc.location is not None and inc.location.country == "SYR"
+    assert inc.location.admin1 == "Idlib"
+    assert inc.location.name != "United Kingdom"
+    assert set(inc.event_ids) <= {e.id for e in result.events}
+    assert all(e.incident_id in {i.id for i in result.incidents} for e in result.events)
+    for span in inc.evidence:
+        assert text[span.start:span.end] == span.text
+
+
+def test_different_places_are_different_incidents(pipeline: Pipeline) -> None:
+    text = ("A car bomb killed five people in Aleppo on Monday. In the city of Homs, "
+            "government artillery shelled a market and killed nine civilians on Tuesday.")
+    result = pipeline.process_one(Article(id="t2", text=text, published="2017-04-19"))
+    violent = [i for i in result.incidents if i.event_type == "ASSAULT"]
+    assert len(violent) == 2
+    by_cause = {i.cause: i for i in violent}
+    assert set(by_cause) == {"explosion", "shelling"}
+    assert by_cause["explosion"].location is not None
+    assert by_cause["explosion"].location.admin1 == "Aleppo"
+    assert by_cause["shelling"].casualties.killed.civilians == CasualtyCount(9, 9)
+
+
+def test_extract_document_returns_incidents(make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Gunmen shot dead three policemen in the city of Homs.",
+                   published="2017-04-19")
+    out = extract_document(ctx)
+    assert len(out.incidents) == 1
+    assert out.incidents[0].cause == "shooting"
+    assert out.incidents[0].casualties.killed.combatants == CasualtyCount(3, 3)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("\nvictims:", "\nvictim_nouns:"), "unknown key"),
+    (("  women: [woman, mother]", "  women: [woman, mother, soldier]"), "both"),
+    (("dozens: {low: 24, high: null}", "dozens: {low: many, high: null}"), "vague word"),
+])
+def test_bad_lexicon_file_is_named(tmp_path, change: tuple[str, str], message: str) -> None:
+    from dragoman._data import data_path
+
+    text = data_path("incidents", "incidents.yaml").read_text(encoding="utf-8")
+    assert change[0] in text
+    bad = tmp_path / "incidents.yaml"
+    bad.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match=message) as err:
+        read_incident_lexicon(bad)
+    assert str(bad) in str(err.value)
