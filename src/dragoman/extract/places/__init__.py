@@ -10,8 +10,13 @@ Modules: ``translit`` (name keys), ``build`` (the GeoNames build and its cache),
 ``mentions`` (recognition), ``disambiguate`` (resolution, focus, metonymy, ``extract``),
 ``location`` (``event_location``, ``place_ref``). Data files: ``data/places/*.yaml``.
 
+``spot`` (gazetteer-driven spotting of names the model's NER missed, demonyms).
+Regions and historical names (``regions.yaml``: "the Levant", "the Golan") are entries of
+their own; a small place in a country nothing else in the story lies in is left unresolved.
+
 Contract: ``load_gazetteer() -> Gazetteer``; ``extract(ctx) -> list[Place]`` (roles
-dateline | mention | metonym); ``event_location(ctx, sent, trigger) -> PlaceRef | None``.
+dateline | mention | metonym | demonym | embedded);
+``event_location(ctx, sent, trigger) -> PlaceRef | None``.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ FEATURE_ADM1 = "A.ADM1"
 FEATURE_CONT = "L.CONT"
 FEATURE_CAPITAL = "P.PPLC"
 FEATURE_CITY = "P.PPL"
-BROAD = frozenset({FEATURE_COUNTRY, FEATURE_ADM1, FEATURE_CONT})
+BROAD = frozenset({FEATURE_COUNTRY, FEATURE_ADM1, FEATURE_CONT, "L.RGN"})  # L.RGN: regions.yaml
 
 #: an index value: one entry, or the entries that share the key (in entry order)
 IndexHit = int | tuple[int, ...]

@@ -42,6 +42,8 @@ _ADMIN1_FOCUS_BONUS = 1.5
 _LOCAL_WEIGHT = 3.0
 _LOCAL = "~"  # focus_a1 keys of votes from places (not named divisions)
 _LOCAL_TOTAL = "~"
+_POP_ALONE = 100_000  # a city this large needs no other place of its country in the story
+_FAR_MIN_VOTES = 1.0  # the story's other places must carry this much country focus
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,6 +164,22 @@ def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Count
     return cc, a1
 
 
+def _far_from_story(gaz: Gazetteer, m: Mention, focus_cc: Counter[str]) -> bool:
+    """A small place in a country nothing else in the story lies in ("Madaya" of Myanmar in
+    a story of Damascus and Syria): left unresolved unless something vouches for it (a
+    qualifier, the dateline). Countries, divisions, regions, capitals and large cities
+    stand on their own."""
+    i = m.choice
+    if i is None or m.source == "dateline" or m.qualifier:
+        return False
+    if gaz.feature[i] in BROAD or gaz.feature[i] == FEATURE_CAPITAL \
+            or gaz.pop[i] >= _POP_ALONE:
+        return False
+    c = gaz.cc[i]
+    others = sum(focus_cc.values()) - sum(m.name_cc.values())
+    return others >= _FAR_MIN_VOTES and focus_cc[c] - m.name_cc[c] <= 0
+
+
 def _is_metonym(gaz: Gazetteer, doc: Doc, m: Mention) -> bool:
     if m.choice is None or m.start < 0:
         return False
@@ -205,6 +223,7 @@ def extract(ctx: DocContext) -> list[Place]:
         focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
     _resolve(gaz, mentions, focus_cc, focus_a1)
+    mentions = [m for m in mentions if not _far_from_story(gaz, m, focus_cc)]
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()
     for m in sorted(mentions, key=lambda x: x.char_start):

@@ -18,7 +18,9 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..._data import data_path, read_yaml
+import yaml
+
+from ..._data import compose_yaml, construct, data_path, read_yaml
 from ...errors import DataFileError
 from .build import (
     BROAD,
@@ -42,13 +44,19 @@ __all__ = [
     "FEATURE_CITY",
     "FEATURE_CONT",
     "FEATURE_COUNTRY",
+    "FEATURE_REGION",
     "Gazetteer",
     "PlaceLists",
+    "Region",
     "load_gazetteer",
     "load_lists",
+    "load_regions",
 ]
 
 log = logging.getLogger(__name__)
+
+#: a region or historical name of ``regions.yaml`` ("the Levant"): broad, no GeoNames id
+FEATURE_REGION = "L.RGN"
 
 
 class Gazetteer:
@@ -140,6 +148,29 @@ class Gazetteer:
         self._fuzzy_memo[key, cutoff] = out
         return out
 
+    def add_regions(self, regions: tuple[Region, ...]) -> None:
+        """Add the regions as entries; each region's names then find that region only
+        (the arrays and the index are copied first: the built state may be shared)."""
+        self.ids = array(self.ids.typecode, self.ids)
+        self.lat = array(self.lat.typecode, self.lat)
+        self.lon = array(self.lon.typecode, self.lon)
+        self.pop = array(self.pop.typecode, self.pop)
+        self.names, self.cc = list(self.names), list(self.cc)
+        self.admin1, self.feature = list(self.admin1), list(self.feature)
+        self.index = dict(self.index)
+        for r in regions:
+            i = len(self.ids)
+            self.ids.append(0)
+            self.names.append(r.name)
+            self.cc.append(r.country)
+            self.lat.append(r.lat)
+            self.lon.append(r.lon)
+            self.pop.append(0)
+            self.admin1.append("")
+            self.feature.append(FEATURE_REGION)
+            for name in (r.name, *r.aliases):
+                self.index[self.key(name)] = i
+
     def entry_id(self, geonameid: int) -> int | None:
         return self.by_id.get(geonameid)
 
@@ -154,6 +185,49 @@ class Gazetteer:
             return None
         return self.admin1_names.get(self.admin1_key(i))
 
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of ``regions.yaml``: its names, centre and (when in one) country."""
+
+    name: str
+    aliases: tuple[str, ...]
+    lat: float
+    lon: float
+    country: str  # ISO-2, or "" for a region across countries
+
+
+def load_regions(path: Path | None = None) -> tuple[Region, ...]:
+    """The regions of ``data/places/regions.yaml`` (or ``path``), validated: each name maps
+    to ``[lat, lon, country, alternate names...]``; errors name the file and line."""
+    path = path or data_path("places", "regions.yaml")
+    root = compose_yaml(path)
+    node = None
+    if isinstance(root, yaml.MappingNode):
+        node = next((v for k, v in root.value if k.value == "regions"), None)
+    if not isinstance(node, yaml.MappingNode):
+        raise DataFileError(f"{path}:1: expected a mapping 'regions: {{name: [lat, lon, "
+                            "country, names...]}}'")
+    out: list[Region] = []
+    for key, value in node.value:
+        where = f"{path}:{key.start_mark.line + 1}"
+        row = construct(value, path)
+        if not (isinstance(row, list) and len(row) >= 3
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                        for x in row[:2])
+                and isinstance(row[2], str) and all(isinstance(x, str) for x in row[3:])):
+            raise DataFileError(f"{where}: region {key.value!r} must be [lat, lon, country, "
+                                "names...] (numbers, then strings)")
+        lat, lon, cc = float(row[0]), float(row[1]), row[2]
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataFileError(f"{where}: region {key.value!r}: latitude or longitude out "
+                                "of range")
+        if cc and not (len(cc) == 2 and cc.isalpha() and cc.isupper()):
+            raise DataFileError(f"{where}: region {key.value!r}: country must be an ISO-2 "
+                                "code (\"SY\") or empty")
+        out.append(Region(str(key.value), tuple(row[3:]), lat, lon, cc))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -204,5 +278,6 @@ def load_gazetteer(stoplist: str | None = None, cache: bool = True) -> Gazetteer
         stop = stop | {s.lower() for s in str_list(data.get("stop", []), stoplist, "stop")}
     gaz = Gazetteer(state, rules, stop, lists.metonym_verbs, lists.preps,
                     lists.dateline_lemmas, never=lists.never, divisions=load_divisions())
+    gaz.add_regions(load_regions())
     log.info("gazetteer ready: %d entries in %.2f s", len(gaz), time.perf_counter() - t0)
     return gaz

@@ -17,7 +17,14 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..context import DocContext
-from .gazetteer import BROAD, FEATURE_ADM1, FEATURE_CAPITAL, FEATURE_COUNTRY, Gazetteer
+from .gazetteer import (
+    BROAD,
+    FEATURE_ADM1,
+    FEATURE_CAPITAL,
+    FEATURE_COUNTRY,
+    FEATURE_REGION,
+    Gazetteer,
+)
 from .translit import plain
 
 __all__ = ["Mention", "find_mentions", "gazetteer_of", "qualifier_after"]
@@ -150,7 +157,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
             # many small parishes and districts — "St. Peter" of Barbados)
             broad = [i for i in cands if (gaz.feature[i] in BROAD and (
                 gaz.ids[i] or gaz.pop[i] >= _MIN_POP_UNTAGGED))
-                or gaz.feature[i] == FEATURE_CAPITAL]
+                or gaz.feature[i] in (FEATURE_CAPITAL, FEATURE_REGION)]
             weak = False
             after_prep = s > 0 and doc[s - 1].lower_ in gaz.preps
             if source == "person" and len(span) == 1 and after_prep:

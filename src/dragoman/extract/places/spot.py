@@ -117,6 +117,8 @@ def _demonym(ctx: DocContext, gaz: Gazetteer, doc: Doc, i: int) -> tuple[int, in
         return None
     from ..actors.names import norm
 
+    if doc[i].lower_ in gaz.rules.articles or doc[i].lower_ == "the":
+        return None
     for w in (2, 1):
         if i + w > len(doc) or not all(_cap(t.text) for t in doc[i:i + w]):
             continue

@@ -1,0 +1,62 @@
+"""Disambiguation that uses the story (issue 16 point 2): regions and historical names
+resolve to the region (``regions.yaml``), and a small place in a country nothing else in
+the story lies in is left unresolved unless a qualifier vouches for it.
+
+Real gazetteer, real spaCy model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dragoman import Article
+from dragoman.errors import DataFileError
+from dragoman.extract.places.gazetteer import FEATURE_REGION, load_regions
+
+
+def _places(pipeline, text: str) -> list[tuple[str, str, str | None, str | None]]:
+    r = pipeline.process_one(Article(id="t", text=text))
+    return [(p.text, p.name, p.country, p.feature) for p in r.places]
+
+
+@pytest.mark.parametrize("text, mention, name, country", [
+    ("Fighters from the Levant crossed into Syria near Aleppo.", "Levant", "Levant", None),
+    ("Israel struck targets in the Golan after shelling from Syria.", "Golan",
+     "Golan Heights", "SYR"),
+    ("Kurdish forces in Kurdistan and Syria clashed with IS near Raqqa.", "Kurdistan",
+     "Kurdistan", None),
+])
+def test_regions_resolve_to_the_region(pipeline, text, mention, name, country) -> None:
+    got = {t: (n, c, f) for t, n, c, f in _places(pipeline, text)}
+    assert got[mention] == (name, country, FEATURE_REGION)
+
+
+def test_a_small_place_far_from_the_story_is_left_unresolved(pipeline) -> None:
+    got = _places(pipeline, "Government forces besieged Madaya, near Damascus, Syria.")
+    assert [c for _, _, c, _ in got] == ["SYR", "SYR"]  # Damascus, Syria; no Myanmar
+
+
+def test_a_qualifier_vouches_for_a_far_place(pipeline) -> None:
+    got = _places(pipeline, "Floods hit Madaya, Myanmar, while Syria stayed dry.")
+    assert ("Madaya", "MMR") in [(t, c) for t, _, c, _ in got]
+
+
+def test_regions_file_is_validated_with_lines(tmp_path: Path) -> None:
+    f = tmp_path / "regions.yaml"
+    f.write_text("regions:\n  Levant: [34.0, 36.5, \"\"]\n  Nowhere: [134.0, 36.5, \"\"]\n",
+                 encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"regions.yaml:3: .*out of range"):
+        load_regions(f)
+    f.write_text("regions:\n  Golan: [33.0, 35.7, Syria]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"regions.yaml:2: .*ISO-2"):
+        load_regions(f)
+    f.write_text("regions:\n  Golan: [north, 35.7, SY]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"regions.yaml:2: .*must be"):
+        load_regions(f)
+
+
+def test_packaged_regions_load() -> None:
+    names = {r.name for r in load_regions()}
+    assert {"Levant", "Golan Heights", "Kurdistan"} <= names
