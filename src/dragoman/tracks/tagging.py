@@ -1,0 +1,394 @@
+"""Tagging a store's records with tracks, without re-extraction (``dragoman track``).
+
+``track_store(store, tracks)`` reads the store through DuckDB: one regular expression over
+every track's phrases picks the documents worth reading; in those, each track's terms are
+found (``match.TrackMatcher``), and a document with at least ``min_hits`` of them inside
+the track's window is *about* the track. Its events, quotes and incidents are linked:
+
+=========  =====  ==============================================================
+basis      score  when
+=========  =====  ==============================================================
+sentence   1.0    a term is in the event's sentence / the quote / the incident's evidence
+paragraph  0.8    a term is in the same paragraph
+document   0.5    a participant (actor, recipient, speaker) and an event type of interest
+                  in a document about the track (+0.1 when the place is one of the track's)
+=========  =====  ==============================================================
+
+A link carries the proposal whose terms are in its sentence (one row per proposal). The
+events and quotes linked become stance rows (``stances``), and both tables are written as
+a new version under ``<store>/tracks/`` (``table.write_tables``). The store's segments are
+only read. A second run with the same tracks file over the same segments does nothing
+unless forced.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..store import Store
+from ..store.duck import to_arrow
+from .definitions import TrackSet, load_tracks
+from .match import Hit, TrackMatcher, paragraph_of, paragraphs, prefilter_pattern
+from .stances import StanceLexicon, load_stance_lexicon, mark_changes
+from .table import read_meta, write_tables
+
+__all__ = ["TrackRun", "track_store"]
+
+log = logging.getLogger(__name__)
+
+_MEETING_TYPES = ("CONSULT", "AGREE", "COOPERATE")
+
+
+@dataclass
+class TrackRun:
+    """What ``track_store`` did: links per (track, kind), stance rows, seconds."""
+
+    tracks_file: str
+    fingerprint: str
+    up_to_date: bool = False
+    links: dict[str, dict[str, int]] = field(default_factory=dict)
+    stances: int = 0
+    documents_read: int = 0
+    seconds: float = 0.0
+    incidents: bool = False
+    version: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tracks_file": self.tracks_file, "fingerprint": self.fingerprint,
+            "up_to_date": self.up_to_date, "links": self.links, "stances": self.stances,
+            "documents_read": self.documents_read, "seconds": round(self.seconds, 3),
+            "incidents": self.incidents, "version": self.version,
+        }
+
+
+def _has_rows(con: Any, table: str) -> bool:
+    names = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    if table not in names:
+        return False
+    return bool(con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)')
+                .fetchone()[0])
+
+
+def _name(ref: dict[str, Any] | None) -> str | None:
+    if not ref:
+        return None
+    return ref.get("name") or ref.get("text")
+
+
+def _names(refs: list[dict[str, Any]] | None) -> str | None:
+    out = [n for n in (_name(r) for r in refs or []) if n]
+    return "; ".join(dict.fromkeys(out)) or None
+
+
+class _Doc:
+    """A candidate document: its text, paragraphs and each track's hits."""
+
+    def __init__(self, doc_id: str, text: str, published: str | None) -> None:
+        self.doc_id = doc_id
+        self.text = text
+        self.published = published
+        self.pstarts = paragraphs(text)
+        self.hits: dict[str, list[Hit]] = {}
+
+    def hits_in(self, track: str, start: int, end: int) -> list[Hit]:
+        return [h for h in self.hits.get(track, ()) if start <= h.start and h.end <= end]
+
+    def basis(self, track: str, start: int, end: int) -> tuple[str, float, list[Hit]] | None:
+        inside = self.hits_in(track, start, end)
+        if inside:
+            return "sentence", 1.0, inside
+        ps, pe = paragraph_of(self.text, self.pstarts, start)
+        around = self.hits_in(track, ps, max(pe, end))
+        if around:
+            return "paragraph", 0.8, around
+        return None
+
+
+def _link(track: str, kind: str, rec_id: str, doc: _Doc, score: float, basis: str,
+          start: int, end: int, hits: list[Hit], **extra: Any) -> dict[str, Any]:
+    return {
+        "track": track, "proposal": None, "kind": kind, "record_id": rec_id,
+        "doc_id": doc.doc_id, "score": score, "basis": basis, "evidence_start": start,
+        "evidence_end": end, "evidence": doc.text[start:end],
+        "terms": sorted({h.phrase for h in hits}), "date": extra.get("date"),
+        "event_type": extra.get("event_type"), "actor": extra.get("actor"),
+        "recipient": extra.get("recipient"), "place": extra.get("place"),
+    }
+
+
+def _with_proposals(m: TrackMatcher, row: dict[str, Any]) -> list[dict[str, Any]]:
+    props = sorted({name for name, _ in m.proposal_hits(row["evidence"])})
+    if not props:
+        return [row]
+    return [row, *({**row, "proposal": p} for p in props)]
+
+
+def _fetch(con: Any, sql: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = to_arrow(con.execute(sql)).to_pylist()
+    return rows
+
+
+def _date(value: str | None, published: str | None) -> str | None:
+    if value and len(value) >= 10 and value[4] == "-":
+        return value[:10]
+    return published
+
+
+class _Tagger:
+    def __init__(self, tracks: TrackSet, lexicon: StanceLexicon) -> None:
+        self.tracks = tracks
+        self.matchers = [TrackMatcher(t) for t in tracks.tracks]
+        self.lexicon = lexicon
+        self.links: list[dict[str, Any]] = []
+        self.stances: list[dict[str, Any]] = []
+
+    def documents(self, docs: list[_Doc]) -> None:
+        for doc in docs:
+            for m in self.matchers:
+                t = m.track
+                if not t.in_window(doc.published):
+                    continue
+                hits = m.hits(doc.text)
+                if len(hits) < t.min_hits:
+                    continue
+                doc.hits[t.name] = hits
+                ps, pe = paragraph_of(doc.text, doc.pstarts, hits[0].start)
+                self.links.append(_link(t.name, "document", doc.doc_id, doc,
+                                        round(1 - 0.5 ** len(hits), 4), "paragraph", ps, pe,
+                                        hits, date=doc.published))
+
+    def _participant(self, m: TrackMatcher, refs: list[dict[str, Any]]) -> bool:
+        return any(m.participant(r.get("kb_id"), r.get("name"), r.get("text"), r.get("country"))
+                   for r in refs)
+
+    def events(self, docs: dict[str, _Doc], rows: list[dict[str, Any]]) -> None:
+        partners: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for e in rows:
+            if e["event_type"] in _MEETING_TYPES:
+                for a in e["actor"] or []:
+                    for r in e["recipient"] or []:
+                        if _name(a) and _name(r):
+                            partners[(e["doc_id"], _name(a) or "")].add(_name(r) or "")
+                            partners[(e["doc_id"], _name(r) or "")].add(_name(a) or "")
+        self.partners = partners
+        for e in rows:
+            doc = docs[e["doc_id"]]
+            s = e["sentence"]
+            loc = (e.get("location") or {}).get("name")
+            for m in self.matchers:
+                t = m.track
+                if t.name not in doc.hits or not t.in_window(e["date"]):
+                    continue
+                found = doc.basis(t.name, s["start"], s["end"])
+                if found is None:
+                    refs = [*(e["actor"] or []), *(e["recipient"] or [])]
+                    if not (self._participant(m, refs)
+                            and (not m.types or e["event_type"] in m.types)):
+                        continue
+                    found = ("document", 0.6 if m.is_place(loc) else 0.5, [])
+                basis, score, hits = found
+                row = _link(t.name, "event", e["id"], doc, score, basis, s["start"], s["end"],
+                            hits, date=_date(e["date"], doc.published),
+                            event_type=e["event_type"], actor=_names(e["actor"]),
+                            recipient=_names(e["recipient"]), place=loc)
+                rows_p = _with_proposals(m, row)
+                self.links.extend(rows_p)
+                self._event_stances(e, rows_p)
+
+    def _stance_row(self, link: dict[str, Any], ref: dict[str, Any], stance: str, source: str,
+                    via: str, cue: str | None, hedge: str | None) -> dict[str, Any]:
+        return {
+            "track": link["track"], "proposal": link["proposal"], "actor": _name(ref) or "?",
+            "actor_kb": ref.get("kb_id"), "actor_country": ref.get("country"),
+            "stance": stance, "source": source, "via": via, "record_id": link["record_id"],
+            "doc_id": link["doc_id"], "date": link["date"],
+            "evidence_start": link["evidence_start"], "evidence_end": link["evidence_end"],
+            "evidence": link["evidence"], "cue": cue, "hedge": hedge, "score": link["score"],
+            "previous": None, "changed": False,
+        }
+
+    def _event_stances(self, e: dict[str, Any], links: list[dict[str, Any]]) -> None:
+        stance = self.lexicon.event_stance(e["event_type"], bool(e["negated"]))
+        if stance is None or e.get("modality") in ("hypothetical", "question"):
+            return
+        hedge = self.hedges.get(e["doc_id"], {})
+        h = next((txt for (hs, he), txt in hedge.items()
+                  if e["sentence"]["start"] <= hs and he <= e["sentence"]["end"]), None)
+        for link in links:
+            for a in e["actor"] or []:
+                if _name(a) and a.get("kind") != "pronoun":
+                    self.stances.append(self._stance_row(
+                        link, a, stance, "event", "actor", e["trigger"]["text"], h))
+            if e.get("symmetric") and stance == "agree":
+                for r in e["recipient"] or []:
+                    if _name(r):
+                        self.stances.append(self._stance_row(
+                            link, r, stance, "event", "partner", e["trigger"]["text"], h))
+
+    def quotes(self, docs: dict[str, _Doc], rows: list[dict[str, Any]]) -> None:
+        for q in rows:
+            doc = docs[q["doc_id"]]
+            c = q["content"]
+            speaker = q.get("speaker") or {}
+            for m in self.matchers:
+                t = m.track
+                if t.name not in doc.hits:
+                    continue
+                found = doc.basis(t.name, c["start"], c["end"])
+                if found is None:
+                    if not self._participant(m, [speaker] if speaker else []):
+                        continue
+                    found = ("document", 0.5, [])
+                basis, score, hits = found
+                row = _link(t.name, "quote", q["id"], doc, score, basis, c["start"], c["end"],
+                            hits, date=doc.published, actor=_name(speaker))
+                rows_p = _with_proposals(m, row)
+                self.links.extend(rows_p)
+                self._quote_stances(q, rows_p)
+
+    def _quote_stances(self, q: dict[str, Any], links: list[dict[str, Any]]) -> None:
+        speaker = q.get("speaker")
+        if not speaker or (speaker.get("kind") == "pronoun" and not speaker.get("name")):
+            return
+        found = self.lexicon.quote_stance(q["content"]["text"])
+        if found is None:
+            return
+        stance, scope, cs, ce = found
+        cue = q["content"]["text"][cs:ce]
+        hedges = self.hedges.get(q["doc_id"], {})
+        c = q["content"]
+        h = next((txt for (hs, he), txt in hedges.items()
+                  if c["start"] <= hs and he <= c["end"]), None)
+        for link in links:
+            self.stances.append(self._stance_row(link, speaker, stance, "quote", "speaker",
+                                                 cue, h))
+            if scope == "with_partners":
+                for p in sorted(self.partners.get((q["doc_id"], _name(speaker) or ""), ())):
+                    ref = self.refs.get((q["doc_id"], p), {"name": p})
+                    self.stances.append(self._stance_row(link, ref, stance, "quote",
+                                                         "partner", cue, h))
+
+    def incidents(self, docs: dict[str, _Doc], rows: list[dict[str, Any]]) -> None:
+        for i in rows:
+            doc = docs[i["doc_id"]]
+            spans = i.get("evidence") or []
+            loc = (i.get("location") or {}).get("name")
+            for m in self.matchers:
+                t = m.track
+                if t.name not in doc.hits or not t.in_window(i.get("date")):
+                    continue
+                found = None
+                for sp in spans:
+                    found = doc.basis(t.name, sp["start"], sp["end"])
+                    if found:
+                        start, end = sp["start"], sp["end"]
+                        break
+                if found is None:
+                    if not (m.is_place(loc) or i["event_type"] in m.types) or not spans:
+                        continue
+                    found = ("document", 0.5, [])
+                    start, end = spans[0]["start"], spans[0]["end"]
+                basis, score, hits = found
+                self.links.append(_link(
+                    t.name, "incident", i["id"], doc, score, basis, start, end, hits,
+                    date=_date(i.get("date"), doc.published), event_type=i["event_type"],
+                    actor=_names(i.get("actor")), recipient=_names(i.get("target")),
+                    place=loc))
+
+
+def _drop_document_links(tagger: _Tagger) -> None:
+    """A record whose sentence or paragraph names a track is about that track: its links
+    (and stances) on the document's other tracks, by participants alone, are dropped."""
+    named = {(r["kind"], r["record_id"]) for r in tagger.links if r["basis"] != "document"}
+    tagger.links = [r for r in tagger.links if r["basis"] != "document"
+                    or (r["kind"], r["record_id"]) not in named or r["kind"] == "document"]
+    tagger.stances = [s for s in tagger.stances if s["score"] > 0.55
+                      or (("event" if s["source"] == "event" else "quote"), s["record_id"])
+                      not in named]
+
+
+def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None = None, *,
+                force: bool = False, stance_file: Path | str | None = None) -> TrackRun:
+    """Link the store's documents, events, quotes and incidents to the tracks; write the
+    ``links`` and ``stances`` tables as a new version under ``<store>/tracks/``.
+
+    ``tracks``: a ``TrackSet`` or a tracks file (default: the packaged Syria example).
+    Nothing is recomputed when the current tables were made from the same file over the
+    same segments, unless ``force``.
+    """
+    t0 = time.perf_counter()
+    st = store if isinstance(store, Store) else Store.open(store)
+    ts = tracks if isinstance(tracks, TrackSet) else load_tracks(tracks)
+    segments = sorted(s.id for s in st.segments())
+    run = TrackRun(ts.path, ts.fingerprint)
+    meta = read_meta(st.root)
+    if (not force and meta and meta.get("fingerprint") == ts.fingerprint
+            and meta.get("segments") == segments):
+        run.up_to_date = True
+        run.links = meta.get("links", {})
+        run.stances = int(meta.get("stances", 0))
+        run.version = meta.get("version")
+        run.seconds = time.perf_counter() - t0
+        return run
+    tagger = _Tagger(ts, load_stance_lexicon(stance_file))
+    con = st.connect()
+    cands = con.execute(
+        "SELECT doc_id, text, published FROM documents WHERE regexp_matches(text, ?)",
+        [prefilter_pattern(ts)]).fetchall()
+    docs = [_Doc(d, text, pub) for d, text, pub in cands]
+    run.documents_read = len(docs)
+    tagger.documents(docs)
+    tagged = {d.doc_id: d for d in docs if d.hits}
+    con.register("_track_docs", pa.table({"doc_id": list(tagged)}, schema=pa.schema(
+        [pa.field("doc_id", pa.string())])))
+    where = "doc_id IN (SELECT doc_id FROM _track_docs)"
+    hedges: dict[str, dict[tuple[int, int], str]] = defaultdict(dict)
+    for doc_id, s, e, txt in con.execute(
+            f"SELECT doc_id, start, \"end\", text FROM frames WHERE kind = 'hedge' AND {where}"
+    ).fetchall():
+        hedges[doc_id][(s, e)] = txt
+    tagger.hedges = hedges  # type: ignore[attr-defined]
+    refs: dict[tuple[str, str], dict[str, Any]] = {}
+    events = _fetch(con, f"SELECT * FROM events WHERE {where} ORDER BY doc_id, sentence.start")
+    for e in events:
+        for r in [*(e["actor"] or []), *(e["recipient"] or [])]:
+            if _name(r):
+                refs.setdefault((e["doc_id"], _name(r) or ""), r)
+    tagger.refs = refs  # type: ignore[attr-defined]
+    tagger.events(tagged, events)
+    tagger.quotes(tagged, _fetch(
+        con, f"SELECT * FROM quotes WHERE {where} ORDER BY doc_id, content.start"))
+    if _has_rows(con, "incidents"):
+        run.incidents = True
+        tagger.incidents(tagged, _fetch(con, f"SELECT * FROM incidents WHERE {where}"))
+    con.close()
+    _drop_document_links(tagger)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in tagger.links:
+        if row["proposal"] is None:
+            counts[row["track"]][row["kind"]] += 1
+    run.links = {t: dict(c) for t, c in sorted(counts.items())}
+    stances = mark_changes(tagger.stances)
+    run.stances = len(stances)
+    meta_out = {
+        "tracks_file": str(ts.path), "fingerprint": ts.fingerprint, "segments": segments,
+        "tracks": [{"name": t.name, "title": t.title, "description": t.description,
+                    "proposals": [[p.name, p.title] for p in t.proposals],
+                    "participants": [p.name for p in t.participants]} for t in ts.tracks],
+        "links": run.links, "stances": run.stances, "incidents": run.incidents,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    final = write_tables(st.root, {"links": tagger.links, "stances": stances}, meta_out)
+    run.version = final.name
+    run.seconds = time.perf_counter() - t0
+    log.info("tracks: %s in %.2f s", run.links, run.seconds)
+    return run
