@@ -6,7 +6,8 @@ This is the library function behind ``dragoman run`` and ``dragoman demo``::
            ─▶ engine.run (Pipeline) ─▶ StoreWriter.add ─▶ segments committed atomically
 
 A document keeps the id its input gives. The same content arriving again under any id is
-recorded as a document with ``duplicate_of`` set and is not extracted again; an id the
+recorded as a document with ``duplicate_of`` set and is not extracted again (a near-copy is
+extracted and linked by ``duplicate_of``); an id the
 store already holds is skipped, so running the same input twice adds nothing.
 """
 
@@ -45,6 +46,7 @@ class RunSummary:
     processed: int = 0
     skipped: int = 0  # unreadable / empty / malformed records
     duplicates: int = 0  # same content as a document already in the store or this run
+    near_copies: int = 0  # near-copies of an earlier article: extracted, linked by duplicate_of
     already: int = 0  # ids already in the store (rerun)
     events: int = 0
     quotes: int = 0
@@ -66,7 +68,8 @@ class RunSummary:
         return {
             "run_id": self.run_id, "store": self.store, "read": self.read,
             "processed": self.processed, "skipped": self.skipped,
-            "duplicates": self.duplicates, "already": self.already, "events": self.events,
+            "duplicates": self.duplicates, "near_copies": self.near_copies,
+            "already": self.already, "events": self.events,
             "quotes": self.quotes, "places": self.places, "dates": self.dates,
             "date_disagreements": self.date_disagreements,
             "seconds": round(self.seconds, 3), "articles_per_second": round(self.rate, 2),
@@ -111,10 +114,12 @@ def run(
     records are passed to ``on_issue`` and counted; they never stop the run.
 
     Duplicates: the same normalised content as a stored document or an earlier article of
-    this run (``exact``), or a syndicated near-copy of an earlier article of this run
-    (``near``: MinHash similarity of word shingles, see ``NearDuplicateIndex``), is recorded
-    as a document with ``duplicate_of``/``duplicate_kind`` and is not extracted again, so
-    a story wired to ten outlets is counted once.
+    this run (``exact``) is recorded as a document with ``duplicate_of``/``duplicate_kind``
+    and is not extracted again. A syndicated near-copy of an earlier article of this run
+    (``near``: MinHash similarity of word shingles, see ``NearDuplicateIndex``) is extracted
+    like any article — its figures or places may differ from the original's — and its
+    document keeps ``duplicate_of``/``duplicate_kind="near"`` as a link, so counts can
+    include or exclude it.
     """
     from .store import Store
 
@@ -143,6 +148,7 @@ def run(
         known = store.known_documents()
         hashes: dict[str, str] = dict(known.hashes)
         near = NearDuplicateIndex() if detect_near_duplicates else None
+        near_links: dict[str, tuple[str, str]] = {}  # near-copy id → (original, kind)
         writer.begin_run({
             "run_id": run_id,
             "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -186,15 +192,23 @@ def run(
                     match = near.check_and_add(article.id, article.text)
                     if match is not None:
                         original, kind = match.doc_id, match.kind
-                if original is not None:
+                if original is not None and kind == "exact":
                     summary.duplicates += 1
                     writer.add(Result(document=make_document(
                         article, run_id, duplicate_of=original, duplicate_kind=kind)))
                     continue
+                if original is not None:
+                    # a near-copy is extracted (its figures may differ) and keeps the link
+                    summary.near_copies += 1
+                    near_links[article.id] = (original, kind)
                 hashes[h] = article.id
                 yield article
 
         for result in eng.run(fresh(), config, run_id):
+            link = near_links.pop(result.document.doc_id, None)
+            if link is not None:
+                result = dataclasses.replace(result, document=dataclasses.replace(
+                    result.document, duplicate_of=link[0], duplicate_kind=link[1]))
             writer.add(result)
             summary.processed += 1
             summary.events += len(result.events)

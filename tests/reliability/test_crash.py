@@ -146,7 +146,8 @@ def test_resumed_store_marks_syndicated_copies_like_one_clean_run(
 
     The resumed run skips the committed original; it must still know the original's
     content (exact hash of originals, MinHash for near copies), so the copy gets the same
-    ``duplicate_of``/``duplicate_kind`` and no records of its own, as in one clean run.
+    ``duplicate_of``/``duplicate_kind`` (an exact copy no records of its own), as in one clean
+    run.
     """
     a, b = snapshot(runs["store"]), snapshot(runs["reference"])
     marks_a = sorted(
