@@ -424,6 +424,64 @@ def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int |
         if as_json:
             click.echo(json.dumps({k: (v.to_dict() if hasattr(v, "to_dict") else v)
                                    for k, v in result.items()}, indent=2))
+# ------------------------------------------------------------------------------ tracks
+
+
+@cli.command("track")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--tracks", "tracks_file", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Tracks file (YAML, docs/tracks.md); default: the packaged Syria example.")
+@click.option("--force", is_flag=True, help="Recompute even when nothing changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def track_cmd(store: str, tracks_file: str | None, force: bool, as_json: bool) -> None:
+    """Link a store's documents, events, quotes and incidents to tracks (no re-extraction)."""
+    from .tracks import track_store
+
+    try:
+        run = track_store(store, tracks_file, force=force)
+    except DragomanError as e:
+        _fail(str(e))
+        return
+    if as_json:
+        click.echo(json.dumps(run.to_dict()))
+        return
+    state = "up to date" if run.up_to_date else f"written ({run.version})"
+    click.echo(f"tracks {state} in {run.seconds:.2f} s; {run.documents_read} document(s) "
+               f"read; {run.stances} stance row(s)")
+    for name, counts in run.links.items():
+        click.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@cli.command("digest")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--track", "track", required=True, help="Track name (see `dragoman track`).")
+@click.option("--since", default=None,
+              help="Only records dated on or after YYYY-MM-DD (default: since the last digest).")
+@click.option("-o", "--output", default=None,
+              help="Write FILE.md and FILE.html (default: Markdown to stdout).")
+@click.option("--no-save", is_flag=True, help="Do not record this digest for the next one.")
+def digest_cmd(store: str, track: str, since: str | None, output: str | None,
+               no_save: bool) -> None:
+    """A track's digest in Markdown and HTML, each line linked to its evidence."""
+    from .tracks.digest import make_digest
+
+    try:
+        digest = make_digest(store, track, since=since, save=not no_save)
+    except DragomanError as e:
+        _fail(str(e))
+        return
+    if output is None:
+        click.echo(digest.markdown(), nl=False)
+        return
+    base = Path(output)
+    if base.suffix in (".md", ".html", ".htm"):
+        base = base.with_suffix("")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    base.with_suffix(".md").write_text(digest.markdown(), encoding="utf-8")
+    base.with_suffix(".html").write_text(digest.html(), encoding="utf-8")
+    click.echo(f"wrote {base.with_suffix('.md')} and {base.with_suffix('.html')}")
+
+
         else:
             click.echo(result["learned"].to_text() + "\n\n" + result["rules"].to_text())
         return
