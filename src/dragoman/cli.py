@@ -326,10 +326,69 @@ def quotes_cmd(store: str, speaker: str | None, doc_id: str | None, limit: int,
     Console().print(table)
 
 
+@cli.command("incidents")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--doc", "doc_id", default=None, help="Only this document's incidents.")
+@click.option("--type", "event_type", default=None, help="PLOVER type, e.g. ASSAULT.")
+@click.option("--cause", default=None,
+              help="airstrike, shelling, explosion, chemical, shooting, execution, other, "
+                   "unknown.")
+@click.option("--country", default=None, help="ISO-3 country of the incident's place.")
+@click.option("--place", default=None, help="Place name or first-order division contains.")
+@click.option("--since", default=None, help="ISO date: incidents on or after it.")
+@click.option("--until", default=None, help="ISO date: incidents on or before it.")
+@click.option("--min-killed", "min_killed", type=int, default=None,
+              help="At least this many killed.")
+@click.option("--casualties", "with_casualties", is_flag=True,
+              help="Only incidents with casualty figures.")
+@click.option("--no-copies", "no_copies", is_flag=True,
+              help="Leave out incidents of near-copies (documents with duplicate_of).")
+@click.option("--order", type=click.Choice(["date", "killed", "doc"]), default="date",
+              show_default=True)
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--offset", default=0, type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+def incidents_cmd(store: str, doc_id: str | None, event_type: str | None, cause: str | None,
+                  country: str | None, place: str | None, since: str | None,
+                  until: str | None, min_killed: int | None, with_casualties: bool,
+                  no_copies: bool, order: str, limit: int, offset: int, fmt: str) -> None:
+    """List incidents (one per real happening in a document) with casualties, place, cause."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .query.incidents import IncidentQuery, count_incidents, query_incidents
+    from .store import Store
+
+    q = IncidentQuery(doc_id=doc_id, event_type=event_type, cause=cause, country=country,
+                      place=place, since=since, until=until, min_killed=min_killed,
+                      with_casualties=with_casualties, copies=not no_copies, order=order,
+                      limit=limit, offset=offset)
+    s = Store.open(store)
+    rows = query_incidents(s, q)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table(title=f"{count_incidents(s, q)} incidents")
+    for col in ("date", "type", "cause", "place", "admin1", "killed", "injured", "source",
+                "doc"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        loc = r.get("location") or {}
+        cas = r.get("casualties") or {}
+        inj = [c for c in (cas.get("injured") or {}).values() if c]
+        table.add_row(r.get("date") or "", r["event_type"], r["cause"],
+                      loc.get("name") or loc.get("text") or "", loc.get("admin1") or "",
+                      "" if r.get("killed") is None else str(r["killed"]),
+                      str(max((c["low"] or c["high"] or 0) for c in inj)) if inj else "",
+                      cas.get("source") or "", r["doc_id"])
+    Console().print(table)
+
+
 @cli.command("export")
 @click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--what", type=click.Choice(["events", "quotes", "places", "dates", "documents",
-                                           "actors", "frames"]), default="events",
+                                           "actors", "frames", "incidents"]), default="events",
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
               default="jsonl", show_default=True)
@@ -365,65 +424,6 @@ def show_cmd(store: str, doc_id: str) -> None:
     click.echo(render_document_text(data))
 
 
-# -------------------------------------------------------------------------------- eval
-
-
-@cli.command("eval")
-@click.argument("task", type=click.Choice(EVAL_TASKS))
-@click.option("--gold", "golds", required=True, multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="Gold JSONL file (see docs/evaluation.md); events: repeatable, pooled.")
-@click.option("--limit", type=int, default=None, help="Only the first N documents.")
-@click.option("--model", default=None)
-@click.option("--literal-only", is_flag=True,
-              help="places: score literal toponyms only (GeoWebNews fine types).")
-@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
-              help="events: the corpus folder an article gold (gold/articles-*.jsonl) "
-                   "refers to (default ../shared/corpus).")
-@click.option("--split", type=click.Choice(["tune", "test"]), default=None,
-              help="events: only this half of an article gold.")
-@click.option("--event-model", "event_model", default=None,
-              help="events: 'default' (packaged model), 'rules', or a model folder.")
-@click.option("--cv", type=int, default=None,
-              help="events: k-fold cross-validation of the trained coder over the gold "
-                   "documents, beside the rules-only coder on the same documents.")
-@click.option("--train-extra", "train_extra", multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="events --cv: gold added to every fold's training set, never tested.")
-@click.option("--seed", type=int, default=13, show_default=True, help="events --cv: fold seed.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.pass_context
-def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int | None,
-             model: str | None, literal_only: bool, corpus: str | None, split: str | None,
-             event_model: str | None, cv: int | None, train_extra: tuple[str, ...],
-             seed: int, as_json: bool) -> None:
-    """Score an extractor against a gold file: events, places, dates, quotes or incidents."""
-    import importlib
-
-    from .pipeline import Pipeline
-
-    if task == "incidents" and not (len(golds) > 1 or cv or train_extra):
-        from .eval.incidents import evaluate as evaluate_incidents
-
-        pipeline = Pipeline(_config(ctx, model=model, event_model=event_model), run_id="eval")
-        report = evaluate_incidents(Path(golds[0]), pipeline, limit=limit,
-                                    corpus=Path(corpus) if corpus else None, split=split)
-        click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.to_text())
-        return
-    if task != "events" and (len(golds) > 1 or cv or corpus or split or train_extra):
-        raise click.UsageError("several --gold, --cv, --corpus, --split and --train-extra "
-                               "are for `eval events`")
-    if cv is not None:
-        from .train.events import cross_validate_files
-
-        config = _config(ctx, model=model, event_model="rules")
-        result = cross_validate_files(
-            [Path(g) for g in golds], config, k=cv, seed=seed,
-            extra=[Path(g) for g in train_extra], corpus=Path(corpus) if corpus else None,
-            split=split, limit=limit)
-        if as_json:
-            click.echo(json.dumps({k: (v.to_dict() if hasattr(v, "to_dict") else v)
-                                   for k, v in result.items()}, indent=2))
 # ------------------------------------------------------------------------------ tracks
 
 
@@ -482,6 +482,65 @@ def digest_cmd(store: str, track: str, since: str | None, output: str | None,
     click.echo(f"wrote {base.with_suffix('.md')} and {base.with_suffix('.html')}")
 
 
+# -------------------------------------------------------------------------------- eval
+
+
+@cli.command("eval")
+@click.argument("task", type=click.Choice(EVAL_TASKS))
+@click.option("--gold", "golds", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Gold JSONL file (see docs/evaluation.md); events: repeatable, pooled.")
+@click.option("--limit", type=int, default=None, help="Only the first N documents.")
+@click.option("--model", default=None)
+@click.option("--literal-only", is_flag=True,
+              help="places: score literal toponyms only (GeoWebNews fine types).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
+              help="events: the corpus folder an article gold (gold/articles-*.jsonl) "
+                   "refers to (default ../shared/corpus).")
+@click.option("--split", type=click.Choice(["tune", "test"]), default=None,
+              help="events: only this half of an article gold.")
+@click.option("--event-model", "event_model", default=None,
+              help="events: 'default' (packaged model), 'rules', or a model folder.")
+@click.option("--cv", type=int, default=None,
+              help="events: k-fold cross-validation of the trained coder over the gold "
+                   "documents, beside the rules-only coder on the same documents.")
+@click.option("--train-extra", "train_extra", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="events --cv: gold added to every fold's training set, never tested.")
+@click.option("--seed", type=int, default=13, show_default=True, help="events --cv: fold seed.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int | None,
+             model: str | None, literal_only: bool, corpus: str | None, split: str | None,
+             event_model: str | None, cv: int | None, train_extra: tuple[str, ...],
+             seed: int, as_json: bool) -> None:
+    """Score an extractor against a gold file: events, places, dates, quotes or incidents."""
+    import importlib
+
+    from .pipeline import Pipeline
+
+    if task == "incidents" and not (len(golds) > 1 or cv or train_extra):
+        from .eval.incidents import evaluate as evaluate_incidents
+
+        pipeline = Pipeline(_config(ctx, model=model, event_model=event_model), run_id="eval")
+        found = evaluate_incidents(Path(golds[0]), pipeline, limit=limit,
+                                   corpus=Path(corpus) if corpus else None, split=split)
+        click.echo(json.dumps(found.to_dict(), indent=2) if as_json else found.to_text())
+        return
+    if task != "events" and (len(golds) > 1 or cv or corpus or split or train_extra):
+        raise click.UsageError("several --gold, --cv, --corpus, --split and --train-extra "
+                               "are for `eval events`")
+    if cv is not None:
+        from .train.events import cross_validate_files
+
+        config = _config(ctx, model=model, event_model="rules")
+        result = cross_validate_files(
+            [Path(g) for g in golds], config, k=cv, seed=seed,
+            extra=[Path(g) for g in train_extra], corpus=Path(corpus) if corpus else None,
+            split=split, limit=limit)
+        if as_json:
+            click.echo(json.dumps({k: (v.to_dict() if hasattr(v, "to_dict") else v)
+                                   for k, v in result.items()}, indent=2))
         else:
             click.echo(result["learned"].to_text() + "\n\n" + result["rules"].to_text())
         return

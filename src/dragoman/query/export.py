@@ -102,13 +102,14 @@ from .api import EventQuery, QuoteQuery, columns, event_where, quote_where
 __all__ = ["FORMATS", "STYLES", "WHATS", "csv_columns", "export", "flatten"]
 
 FORMATS = ("jsonl", "csv", "parquet")
-WHATS = ("events", "quotes", "places", "dates", "documents", "actors", "frames")
+WHATS = ("events", "quotes", "places", "dates", "documents", "actors", "frames", "incidents")
 STYLES = ("native", "polecat", "gdelt")
 
 _ORDER = {
     "events": "date ASC NULLS LAST, id",
     "quotes": "doc_id, content.start, id",
     "documents": "doc_id",
+    "incidents": "date ASC NULLS LAST, doc_id, id",
 }
 
 # -- native CSV flattening -----------------------------------------------------------------
@@ -153,13 +154,23 @@ def _dig(v: Any, path: list[str]) -> Any:
     return v
 
 
+def _collect(v: Any, path: list[str]) -> list[Any]:
+    """The values at ``path`` under ``v``, a list's items each giving theirs (a list may sit
+    at any depth, e.g. ``casualties.figures``)."""
+    if isinstance(v, list):
+        return [y for x in v for y in _collect(x, path)]
+    if not path or v is None:
+        return [None if path else v]
+    return _collect(v.get(path[0]), path[1:])
+
+
 def flatten(record: dict[str, Any], cols: list[tuple[str, str, list[str], bool]]) -> list[str]:
     """One native CSV row of a contract record."""
     row = []
     for _, top, path, in_list in cols:
         v = record.get(top)
         if in_list:
-            row.append(";".join(_cell(_dig(x, path)) for x in (v or [])))
+            row.append(";".join(_cell(x) for x in _collect(v if v is not None else [], path)))
         else:
             row.append(_cell(_dig(v, path)))
     return row

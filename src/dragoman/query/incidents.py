@@ -1,0 +1,132 @@
+"""Incidents over a store: one record per real happening within a document, filtered.
+
+``query_incidents(store, IncidentQuery(...))`` is what ``dragoman incidents`` and the
+dashboard call; ``count_incidents`` gives the number that match (for paging). Rows are the
+``incidents`` table's contract dicts (``docs/schema.md``) plus ``killed`` (the largest
+killed figure, low bound) for sorting and display, and the document's ``duplicate_of``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..errors import QueryError
+from ..extract.incidents.lexicon import CAUSES
+from ..store.segments import Store
+from .api import MAX_LIMIT, columns
+
+__all__ = ["IncidentQuery", "count_incidents", "query_incidents"]
+
+_ORDERS = {"date": "i.date ASC NULLS LAST, i.doc_id, i.id",
+           "killed": "killed DESC NULLS LAST, i.date, i.id",
+           "doc": "i.doc_id, i.id"}
+
+_KILLED = ("greatest(coalesce(i.casualties.killed.total.low, i.casualties.killed.total.high), "
+           "coalesce(i.casualties.killed.civilians.low, i.casualties.killed.civilians.high), "
+           "coalesce(i.casualties.killed.combatants.low, i.casualties.killed.combatants.high), "
+           "coalesce(i.casualties.killed.children.low, i.casualties.killed.children.high), "
+           "coalesce(i.casualties.killed.women.low, i.casualties.killed.women.high))")
+
+
+@dataclass(frozen=True)
+class IncidentQuery:
+    """Filters over incidents; every field optional.
+
+    ``place`` matches the location's name, text or first-order division (substring, case
+    ignored); ``since``/``until`` are ISO dates the incident's date falls within;
+    ``min_killed`` keeps incidents whose largest killed figure reaches it; ``copies=False``
+    leaves out incidents of near-copies (documents with ``duplicate_of``).
+    """
+
+    doc_id: str | None = None
+    event_type: str | None = None
+    cause: str | None = None
+    country: str | None = None
+    place: str | None = None
+    since: str | None = None
+    until: str | None = None
+    min_killed: int | None = None
+    with_casualties: bool = False
+    copies: bool = True
+    order: str = "date"
+    limit: int = 50
+    offset: int = 0
+
+    def validate(self) -> None:
+        if self.cause is not None and self.cause not in CAUSES:
+            raise QueryError(f"unknown cause {self.cause!r}; choose one of {', '.join(CAUSES)}")
+        if self.order not in _ORDERS:
+            raise QueryError(f"unknown order {self.order!r}; choose one of "
+                             f"{', '.join(_ORDERS)}")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise QueryError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)"
+                                     ) from None
+        if not 0 <= self.limit <= MAX_LIMIT or self.offset < 0:
+            raise QueryError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
+        if self.min_killed is not None and self.min_killed < 0:
+            raise QueryError("min_killed must be >= 0")
+
+
+def _where(q: IncidentQuery) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    if q.doc_id is not None:
+        parts.append("i.doc_id = ?")
+        params.append(q.doc_id)
+    if q.event_type is not None:
+        parts.append("i.event_type = ?")
+        params.append(q.event_type.upper())
+    if q.cause is not None:
+        parts.append("i.cause = ?")
+        params.append(q.cause)
+    if q.country is not None:
+        parts.append("i.location.country = ?")
+        params.append(q.country.upper())
+    if q.place is not None:
+        parts.append("(lower(i.location.name) LIKE ? OR lower(i.location.text) LIKE ? "
+                     "OR lower(i.location.admin1) LIKE ?)")
+        params += [f"%{q.place.lower()}%"] * 3
+    if q.since is not None:
+        parts.append("substr(i.date, 1, 10) >= ?")
+        params.append(q.since)
+    if q.until is not None:
+        parts.append("substr(i.date, 1, 10) <= ?")
+        params.append(q.until)
+    if q.min_killed is not None:
+        parts.append(f"{_KILLED} >= ?")
+        params.append(q.min_killed)
+    if q.with_casualties:
+        parts.append("len(i.casualties.figures) > 0")
+    if not q.copies:
+        parts.append("d.duplicate_of IS NULL")
+    return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def query_incidents(store: Store, q: IncidentQuery | None = None) -> list[dict[str, Any]]:
+    """The incidents that match ``q``, in its order, one page."""
+    q = q or IncidentQuery()
+    q.validate()
+    where, params = _where(q)
+    cols = ", ".join(f"i.{c}" for c in columns("incidents").split(", "))
+    sql = (f"SELECT {cols}, {_KILLED} AS killed, d.duplicate_of AS duplicate_of "
+           f"FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id{where} "
+           f"ORDER BY {_ORDERS[q.order]} LIMIT ? OFFSET ?")
+    return store.reader().fetch_dicts(sql, [*params, q.limit, q.offset])
+
+
+def count_incidents(store: Store, q: IncidentQuery | None = None) -> int:
+    """How many incidents match ``q`` (its limit and offset ignored)."""
+    q = q or IncidentQuery()
+    q.validate()
+    where, params = _where(q)
+    rows = store.reader().fetch_dicts(
+        "SELECT count(*) AS n FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id"
+        f"{where}", params)
+    return int(rows[0]["n"]) if rows else 0
