@@ -56,6 +56,9 @@ SETTINGS: tuple[Setting, ...] = (
             "date in the text's own header ('Published September 23 2016') differ by more "
             "than two days: 'input' or 'text' (both are stored either way; a missing one "
             "is replaced by the other)."),
+    Setting("restore_case", True,
+            "Restore the case of texts written all in lower case or all in capitals before "
+            "parsing (the model reads capitals); records keep the original text's spans."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -77,6 +80,7 @@ class Config:
     min_chars: int = 20
     event_model: str = "default"
     publication_date: str = "input"
+    restore_case: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

@@ -10,11 +10,13 @@ import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from .config import Config
 from .extract import DocContext, Extracted, Resources, extract_document
+from .extract.casing import CaseRestorer, case_of, original_spans
 from .ingest import content_hash, split_dateline
 from .ingest.boilerplate import days_apart, find_boilerplate, header_date
 from .nlp import load_nlp, model_info
@@ -109,6 +111,14 @@ def split_parts(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
     return parts
 
 
+@dataclass(frozen=True)
+class _Restored:
+    """The context of a text parsed with its case restored, and its original text."""
+
+    text: str
+    context: Any
+
+
 class Pipeline:
     """spaCy + dragoman's extractors, built once, applied to a stream of articles."""
 
@@ -117,6 +127,7 @@ class Pipeline:
         self.run_id = run_id
         self.nlp = load_nlp(self.config.model)
         self.resources = Resources.load(self.config)
+        self._restorer: CaseRestorer | None = None  # built on the first text that needs it
 
     def info(self) -> dict[str, Any]:
         return {**model_info(self.nlp), "extractor": EXTRACTOR_VERSION}
@@ -164,7 +175,10 @@ class Pipeline:
                 resources=self.resources,
                 sent_base=sent_base,
             )
-            pending.append(extract_document(ctx))
+            extracted = extract_document(ctx)
+            if doc.user_data.get("dragoman_restored"):
+                extracted = original_spans(extracted, article.text)
+            pending.append(extracted)
             sent_base += ctx.sentence_count
             if part == n_parts - 1:
                 yield Result(
@@ -191,12 +205,34 @@ class Pipeline:
         chars = 0
         for item in items:
             if batch and (len(batch) >= size or chars + len(item[0]) > budget):
-                yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+                yield from self._pipe(batch)
                 batch, chars = [], 0
-            batch.append(item)
+            batch.append(self._cased(item))
             chars += len(item[0])
         if batch:
-            yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+            yield from self._pipe(batch)
+
+    def _cased(self, item: tuple[str, Any]) -> tuple[str, Any]:
+        """A text written all in lower case or capitals, with case restored (same length
+        and positions) and its original kept for the records (``extract.casing``)."""
+        text = item[0]
+        if not self.config.restore_case or case_of(text) == "mixed":
+            return item
+        if self._restorer is None:
+            self._restorer = CaseRestorer.build(self.resources.kb, self.resources.gazetteer)
+        restored = self._restorer.restore(text)
+        if restored is None or restored == text:
+            return item
+        return restored, _Restored(text, item[1])
+
+    def _pipe(self, batch: list[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
+        for doc, context in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            if isinstance(context, _Restored):
+                # extractors read the restored copy; their records are given the original's
+                # text by ``original_spans`` (same offsets)
+                doc.user_data["dragoman_restored"] = True
+                context = context.context
+            yield doc, context
 
     def process_one(self, article: Article) -> Result:
         return next(iter(self.process([article])))

@@ -243,7 +243,7 @@ def extract(ctx: DocContext) -> list[Place]:
             doc_id=ctx.doc_id,
             start=m.char_start,
             end=m.char_end,
-            text=m.text,
+            text=ctx.article.text[m.char_start:m.char_end],  # (the original, whatever was parsed)
             geonameid=gaz.ids[i] or None,
             name=gaz.names[i],
             country=gaz.country3(i),
