@@ -49,9 +49,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 def phrase_pattern(phrase: str) -> str:
     """The regular expression of a phrase: its words on word boundaries, case as given,
-    separated by any run of spaces or hyphens."""
+    separated by any run of spaces, hyphens or quotation marks (``"de-escalation" zones``)."""
     words = [w for w in re.split(r"[\s\-]+", phrase.strip()) if w]
-    body = r"[\s\-]+".join(re.escape(w) for w in words)
+    body = r"[\s\-\"'“”‘’]+".join(re.escape(w) for w in words)
     left = r"\b" if words and re.match(r"\w", words[0]) else ""
     right = r"\b" if words and re.search(r"\w$", words[-1]) else ""
     return f"{left}{body}{right}"
