@@ -22,7 +22,7 @@ __all__ = ["cli", "main"]
 
 log = logging.getLogger("dragoman")
 
-EVAL_TASKS = ("events", "places", "dates", "quotes", "incidents")
+EVAL_TASKS = ("events", "places", "dates", "quotes", "incidents", "tracks")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -519,6 +519,14 @@ def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int |
 
     from .pipeline import Pipeline
 
+    if task == "tracks":
+        from .tracks.evaluate import evaluate_tracks
+
+        treport = evaluate_tracks(Path(golds[0]), _config(ctx, model=model,
+                                                          event_model=event_model),
+                                  split=split, corpus=Path(corpus) if corpus else None)
+        click.echo(json.dumps(treport.to_dict(), indent=2) if as_json else treport.to_text())
+        return
     if task == "incidents" and not (len(golds) > 1 or cv or train_extra):
         from .eval.incidents import evaluate as evaluate_incidents
 
