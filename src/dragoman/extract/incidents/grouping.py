@@ -80,6 +80,7 @@ def _keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
 
 
 def _actors_compatible(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
+    """Missing on either side, a shared name, or countries that are not disjoint."""
     if not a or not b:
         return True
     na, ca = _keys(a)
@@ -99,15 +100,17 @@ def _place_compatible(a: Place | None, b: Place | None) -> bool:
     pa, pb = precision_of(a.feature), precision_of(b.feature)
     if "country" in (pa, pb):
         return True
+    if pa in ("site", "town") and pb in ("site", "town"):
+        return a.name == b.name  # two different towns: two happenings
     ra = a.admin1 or (a.name if pa == "province" else None)
     rb = b.admin1 or (b.name if pb == "province" else None)
     return ra is None or rb is None or ra == rb
 
 
 def _date_compatible(a: Event, b: Event) -> bool:
-    if a.date is None or b.date is None or "text" not in (a.date_basis, b.date_basis):
-        return True
-    if a.date_basis != "text" or b.date_basis != "text":
+    """Missing on either side, either only a default (the publication or dateline date), or
+    one date within the other ("2016-06" and "2016-06-25")."""
+    if a.date is None or b.date is None or a.date_basis != "text" or b.date_basis != "text":
         return True
     return a.date.startswith(b.date) or b.date.startswith(a.date)
 
