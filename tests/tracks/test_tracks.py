@@ -1,0 +1,113 @@
+"""Tracks on a real store: the seed dispatch run through the pipeline, tagged, digested."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dragoman.cli import cli
+from dragoman.errors import DataFileError
+from dragoman.runner import run
+from dragoman.tracks import load_tracks, read_table, track_store
+from dragoman.tracks.digest import make_digest
+from dragoman.tracks.match import TrackMatcher
+from dragoman.types import Article
+
+SEED = Path(__file__).resolve().parents[1] / "golden" / "seed" / "sana-lavrov-2017.txt"
+OTHER = ("Geneva, Nov 9 - The Red Cross urged all parties in Yemen to respect the Geneva "
+         "Conventions. Astana hosted the Astana Expo <script>alert(1)</script> on Tuesday.")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, pipeline) -> Path:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("tracks") / "store"
+    arts = [Article(id="seed", text=SEED.read_text(encoding="utf-8"), published="2017-04-26"),
+            Article(id="other", text=OTHER, published="2017-05-01")]
+    run([], root, pipeline.config, articles=arts)
+    track_store(root)
+    return root
+
+
+def test_seed_is_tagged_with_its_three_tracks_and_nothing_else(store: Path) -> None:
+    links = read_table(store, "links").to_pylist()
+    docs = {(r["doc_id"], r["track"]) for r in links if r["kind"] == "document"}
+    assert docs == {("seed", "astana"), ("seed", "geneva"), ("seed", "opcw")}
+    text = SEED.read_text(encoding="utf-8")
+    for r in links:
+        assert text[r["evidence_start"]:r["evidence_end"]] == r["evidence"]
+
+
+def test_stance_table_has_lavrov_and_al_jubeir_linked_to_their_sentences(store: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    rows = read_table(store, "stances").to_pylist()
+    lavrov = {(r["track"], r["stance"]) for r in rows if r["actor"] == "Sergey Lavrov"}
+    assert ("astana", "support") in lavrov and ("geneva", "support") in lavrov
+    assert ("opcw", "demand") in lavrov
+    jubeir = [r for r in rows if r["actor"] == "Adel al-Jubeir" and r["track"] == "geneva"]
+    assert {r["stance"] for r in jubeir} >= {"agree", "differ"}
+    for r in jubeir:
+        assert "we" in text[r["evidence_start"]:r["evidence_end"]]
+    demand = next(r for r in rows if r["stance"] == "demand" and r["track"] == "opcw")
+    assert demand["hedge"] == "alleged"  # the frames table's hedge inside the sentence
+
+
+def test_rerun_is_up_to_date_and_an_edited_file_recomputes(store: Path, tmp_path: Path) -> None:
+    assert track_store(store).up_to_date
+    edited = tmp_path / "t.yaml"
+    edited.write_text("tracks:\n  - name: expo\n    terms: [Astana Expo]\n", encoding="utf-8")
+    run_ = track_store(store, edited)
+    assert not run_.up_to_date and run_.links["expo"]["document"] == 1
+    links = read_table(store, "links").to_pylist()
+    assert {r["doc_id"] for r in links} == {"other"}  # the seed has no Astana Expo
+    track_store(store)  # back to the packaged file for the other tests
+
+
+def test_digest_markdown_and_html_link_evidence_and_escape_text(store: Path) -> None:
+    track_store(store)
+    d = make_digest(store, "geneva", save=False)
+    md, page = d.markdown(), d.html()
+    assert "Who stands where" in md and "Sergey Lavrov" in md and "Adel al-Jubeir" in md
+    assert "`seed:" in md
+    assert "<script" not in page and "seed:" in page
+    assert html.escape("Saudi regime’s") in page or "Saudi" in page
+
+
+def test_digest_cli_writes_both_files(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "d" / "astana"
+    res = CliRunner().invoke(cli, ["digest", "--store", str(store), "--track", "astana",
+                                   "-o", str(out), "--no-save"])
+    assert res.exit_code == 0, res.output
+    assert out.with_suffix(".md").read_text().startswith("# Astana talks")
+    assert "<table" in out.with_suffix(".html").read_text()
+    bad = CliRunner().invoke(cli, ["digest", "--store", str(store), "--track", "nope"])
+    assert bad.exit_code != 0 and "no track 'nope'" in bad.output
+
+
+def test_terms_near_and_not_terms() -> None:
+    ts = load_tracks()
+    m = TrackMatcher(ts.get("geneva"))
+    assert not m.hits("Parties must respect the Geneva Conventions in Syria.")
+    assert m.hits("Syrian delegations returned to the Geneva talks.")
+    assert not m.hits("The WHO told reporters in Geneva.")
+    a = TrackMatcher(ts.get("astana"))
+    assert a.hits('Idlib is one of four "de-escalation" zones.')
+    assert not a.hits("The Astana Expo opened.")
+
+
+@pytest.mark.parametrize("body, message", [
+    ("tracks: []\n", "non-empty list"),
+    ("tracks:\n  - name: x\n", ":2: track 'x' needs at least one term"),
+    ("tracks:\n  - name: x\n    terms: [a]\n    event_types: [FIGHT]\n", ":2: unknown PLOVER"),
+    ("tracks:\n  - name: x\n    terms: [a]\n    colour: red\n", ":2: unknown key(s) colour"),
+    ("tracks:\n  - name: x\n    terms: [a]\n    participants:\n      - {kb: lavrov}\n",
+     ":5: kb is a knowledge-base id"),
+    ("tracks:\n  - name: x\n    terms: [a]\n  - name: x\n    terms: [b]\n", "used twice"),
+])
+def test_bad_tracks_files_name_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_text(body, encoding="utf-8")
+    with pytest.raises(DataFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_tracks(p)
