@@ -84,3 +84,10 @@ def test_background_statement_takes_no_publication_date(pipeline: Pipeline) -> N
     by_trigger = {e.trigger.text: (e.date, e.date_basis) for e in r.events}
     assert by_trigger["shelled"] == ("2016-09-20", "published")
     assert by_trigger["captured"] == (None, None)
+
+
+def test_recent_present_perfect_keeps_the_publication_date(pipeline: Pipeline) -> None:
+    text = "The fighting has displaced thousands of families over the past three days."
+    r = pipeline.process_one(Article(id="r", text=text, published="2016-09-20"))
+    assert [(e.date, e.date_basis) for e in r.events if e.trigger.text == "displaced"] == [
+        ("2016-09-20", "published")]

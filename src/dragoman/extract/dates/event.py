@@ -45,16 +45,21 @@ def date_precision(value: str | None) -> str | None:
     return None
 
 
+_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "conj", "acl", "xcomp", "parataxis"})
+
+
 def background(trigger: Token) -> bool:
     """Whether a trigger states background rather than the news: a present perfect with a
-    word of duration ("the operation has so far captured Jarablus", "has killed more than
-    300,000 people since 2011"; the words are ``background_words`` in ``cues.yaml``)."""
+    word of duration in its own clause ("the operation has so far captured Jarablus", "has
+    killed more than 300,000 people since 2011"; the words are ``background_words`` in
+    ``cues.yaml``)."""
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if not (verb.tag_ == "VBN" and any(a.lower_ in ("has", "have", "'ve", "'s") for a in auxes)):
         return False
     words = load_cues().background_words
-    span_text = " ".join(t.lower_ for t in verb.subtree)
+    own = [verb] + [t for c in verb.children if c.dep_ not in _CLAUSES for t in c.subtree]
+    span_text = " ".join(t.lower_ for t in sorted(own, key=lambda t: t.i))
     return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", span_text) for w in words)
 
 
