@@ -100,8 +100,6 @@ def _place_compatible(a: Place | None, b: Place | None) -> bool:
     pa, pb = precision_of(a.feature), precision_of(b.feature)
     if "country" in (pa, pb):
         return True
-    if pa in ("site", "town") and pb in ("site", "town"):
-        return a.name == b.name  # two different towns: two happenings
     ra = a.admin1 or (a.name if pa == "province" else None)
     rb = b.admin1 or (b.name if pb == "province" else None)
     return ra is None or rb is None or ra == rb
