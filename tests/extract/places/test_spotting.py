@@ -115,3 +115,10 @@ def test_a_bad_spotting_file_is_named(tmp_path, monkeypatch) -> None:
             mod.load_spot_words()
     finally:
         mod.load_spot_words.cache_clear()
+
+
+def test_region_demonyms_and_regions_named_by_the_model(pipeline) -> None:
+    got = _found(_ctx(pipeline, "Tensions in the Middle East rose as European leaders met. "
+                                "The Kurdish fighters advanced."))
+    names = {(t, r) for t, _, r in got}
+    assert {("Middle East", "mention"), ("European", "demonym"), ("Kurdish", "demonym")} <= names

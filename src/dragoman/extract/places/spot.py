@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from ..._data import data_path, read_yaml
+from ...errors import DataFileError
 from ..context import DocContext
-from .gazetteer import BROAD, FEATURE_ADM1, FEATURE_CAPITAL, FEATURE_COUNTRY, Gazetteer
+from .gazetteer import (
+    BROAD,
+    FEATURE_ADM1,
+    FEATURE_CAPITAL,
+    FEATURE_COUNTRY,
+    FEATURE_REGION,
+    Gazetteer,
+)
 from .mentions import Mention, qualifier_after
 from .translit import plain, str_list
 
@@ -45,6 +53,7 @@ class SpotWords:
 
     before: tuple[tuple[str, ...], ...]
     after: frozenset[str]
+    demonyms: dict[str, str]  # lower-case adjective → the name of the region it stands for
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,7 +66,11 @@ def load_spot_words() -> SpotWords:
                            str_list(data.get("before", []), label, "before") if p.strip()},
                           key=len, reverse=True))
     after = frozenset(w.lower() for w in str_list(data.get("after", []), label, "after"))
-    return SpotWords(before, after)
+    dem = data.get("demonyms", {})
+    if not isinstance(dem, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in dem.items()):
+        raise DataFileError(f"{label}: 'demonyms' must map adjectives to names")
+    return SpotWords(before, after, {k.lower(): v for k, v in dem.items()})
 
 
 def _cap(text: str) -> bool:
@@ -109,12 +122,12 @@ def _broad(gaz: Gazetteer, i: int) -> bool:
     return (f in BROAD and (f != FEATURE_ADM1 or bool(gaz.ids[i]))) or f == FEATURE_CAPITAL
 
 
-def _demonym(ctx: DocContext, gaz: Gazetteer, doc: Doc, i: int) -> tuple[int, int] | None:
-    """(end token, country entry) of a country demonym starting at token ``i``."""
+def _demonym(ctx: DocContext, gaz: Gazetteer, words: SpotWords, doc: Doc,
+             i: int) -> tuple[int, int] | None:
+    """(end token, entry) of a demonym starting at token ``i``: a country's (from the
+    actor knowledge base) or a region's (``spotting.yaml``)."""
     kb = getattr(ctx.resources, "kb", None)
-    demonyms: dict[str, str] | None = getattr(kb, "demonyms", None)
-    if not demonyms:
-        return None
+    demonyms: dict[str, str] = getattr(kb, "demonyms", None) or {}
     from ..actors.names import norm
 
     if doc[i].lower_ in gaz.rules.articles or doc[i].lower_ == "the":
@@ -128,6 +141,11 @@ def _demonym(ctx: DocContext, gaz: Gazetteer, doc: Doc, i: int) -> tuple[int, in
             entry = _countries(gaz).get(iso)
             if entry is not None:
                 return i + w, entry
+        region = words.demonyms.get(key)
+        if region:
+            broad = [j for j in gaz.lookup(region) if gaz.feature[j] in BROAD]
+            if broad:
+                return i + w, broad[0]
     return None
 
 
@@ -156,7 +174,7 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
             continue
         hit = _match(ctx, gaz, words, known, covered, i)
         if hit is None:
-            dem = _demonym(ctx, gaz, doc, i)
+            dem = _demonym(ctx, gaz, words, doc, i)
             if dem is not None and not any(covered[t] for t in range(i, dem[0])):
                 end, entry = dem
                 span = doc[i:end]
@@ -200,7 +218,7 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
         qual, _ = qualifier_after(gaz, doc, end)
         ctx_ev = _context_before(doc, i, gaz, words) or _context_after(doc, end, gaz, words)
         exact = [c for c in cands if plain(gaz.names[c], gaz.rules) == low
-                 or low in gaz.preferred.get(c, ())]
+                 or low in gaz.preferred.get(c, ()) or gaz.feature[c] == FEATURE_REGION]
         if qual is not None:
             kept = cands
         elif _PERSON in labels:
