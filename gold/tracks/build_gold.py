@@ -52,7 +52,7 @@ FAKES = {
 }
 CANDIDATE = re.compile(r"astana|geneva|opcw|de mistura|de-escalation|sochi|khan sheikhoun|"
                        r"peace talks|negotiat|chemical weapons|investigation|guarantor|"
-                       r"constitution", re.I)
+                       r"constitution", re.IGNORECASE)
 SAMPLES = {"sample-tass-0004": "opcw"}
 SEED = "file:../../tests/golden/seed/sana-lavrov-2017.txt"
 SEED_TEXT = (ROOT / "tests/golden/seed/sana-lavrov-2017.txt").read_text(encoding="utf-8")

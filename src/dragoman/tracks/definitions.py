@@ -76,7 +76,7 @@ class Participant:
     aliases: tuple[str, ...] = ()
     role: str | None = None
 
-    def keys(self) -> tuple[str, ...]:
+    def all_names(self) -> tuple[str, ...]:
         """The lower-cased names this participant is recognised by."""
         return tuple(dict.fromkeys(n.casefold() for n in (self.name, *self.aliases) if n))
 
@@ -198,7 +198,7 @@ def _participant(item: Any, origin: str, where: str) -> Participant:
     role = item.get("role")
     if role is not None and not isinstance(role, str):
         raise DataFileError(f"{w}: role must be a string")
-    return Participant((name or kb.split(":", 1)[1]).strip(), kb,
+    return Participant((name or str(kb).split(":", 1)[1]).strip(), kb,
                        _strings(item.get("aliases"), w, "aliases"), role)
 
 

@@ -78,8 +78,8 @@ class Digest:
         out = [f"# {_md(self.title)} — digest", ""]
         if self.description:
             out += [_md(self.description), ""]
-        out += [f"Period: {self.since or 'start'} to {self.until or 'now'} · made "
-                f"{self.created} · evidence as `document:start-end`", ""]
+        out += [(f"Period: {self.since or 'start'} to {self.until or 'now'} · made "
+                 f"{self.created} · evidence as `document:start-end`"), ""]
         for sec in self.sections[:2]:
             out += self._md_section(sec)
         out += ["## Who stands where", ""]
@@ -117,11 +117,11 @@ class Digest:
         parts = [
             "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
             f"<title>{e(self.title)} — digest</title>",
-            "<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
-            "padding:0 1rem;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
-            "#ccc;padding:.3rem .5rem;vertical-align:top}.ev{color:#666;font-size:.85em}"
-            "code{font-size:.85em}.changed{background:#fff3c4;font-weight:600}"
-            "blockquote{margin:.2rem 0 .2rem 1rem;color:#444}</style></head><body>",
+            ("<style>body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+             "padding:0 1rem;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
+             "#ccc;padding:.3rem .5rem;vertical-align:top}.ev{color:#666;font-size:.85em}"
+             "code{font-size:.85em}.changed{background:#fff3c4;font-weight:600}"
+             "blockquote{margin:.2rem 0 .2rem 1rem;color:#444}</style></head><body>"),
             f"<h1>{e(self.title)} — digest</h1>",
         ]
         if self.description:
@@ -355,12 +355,12 @@ def _stance_table(
     for a in actors:
         cells: list[tuple[str, bool, Evidence] | None] = []
         for p in keys:
-            r = latest.get((a, p))
-            if r is None:
+            cell = latest.get((a, p))
+            if cell is None:
                 cells.append(None)
                 continue
-            cells.append((r["stance"], bool(r["changed"]), _ev(r)))
-            state[f"{a}|{p or ''}"] = r["stance"]
+            cells.append((cell["stance"], bool(cell["changed"]), _ev(cell)))
+            state[f"{a}|{p or ''}"] = cell["stance"]
         table.append((a, cells))
     return columns, table, state
 

@@ -113,7 +113,7 @@ def gold_articles(gold: list[dict[str, Any]], gold_path: Path,
         missing = ids - {a.id for a in found}
         if missing:
             raise InputError(f"{gold_path}: {len(missing)} id(s) of {source} not found, "
-                             f"e.g. {sorted(missing)[0]}")
+                             f"e.g. {min(missing)}")
         out.extend(found)
     return [a for a in out if a.id in want]
 

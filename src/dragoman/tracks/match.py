@@ -87,7 +87,7 @@ class TrackMatcher:
                 kb[part.kb] = part.name
                 if part.kb.startswith("country:"):
                     countries[part.kb.split(":", 1)[1]] = part.name
-            for key in part.keys():
+            for key in part.all_names():
                 names[key] = part.name
         self._kb, self._names, self._countries = kb, names, countries
 

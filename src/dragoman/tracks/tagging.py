@@ -150,6 +150,9 @@ class _Tagger:
         self.lexicon = lexicon
         self.links: list[dict[str, Any]] = []
         self.stances: list[dict[str, Any]] = []
+        self.hedges: dict[str, dict[tuple[int, int], str]] = {}
+        self.refs: dict[tuple[str, str], dict[str, Any]] = {}
+        self.partners: dict[tuple[str, str], set[str]] = {}
 
     def documents(self, docs: list[_Doc]) -> None:
         for doc in docs:
@@ -356,14 +359,14 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
             f"SELECT doc_id, start, \"end\", text FROM frames WHERE kind = 'hedge' AND {where}"
     ).fetchall():
         hedges[doc_id][(s, e)] = txt
-    tagger.hedges = hedges  # type: ignore[attr-defined]
+    tagger.hedges = hedges
     refs: dict[tuple[str, str], dict[str, Any]] = {}
     events = _fetch(con, f"SELECT * FROM events WHERE {where} ORDER BY doc_id, sentence.start")
     for e in events:
         for r in [*(e["actor"] or []), *(e["recipient"] or [])]:
             if _name(r):
                 refs.setdefault((e["doc_id"], _name(r) or ""), r)
-    tagger.refs = refs  # type: ignore[attr-defined]
+    tagger.refs = refs
     tagger.events(tagged, events)
     tagger.quotes(tagged, _fetch(
         con, f"SELECT * FROM quotes WHERE {where} ORDER BY doc_id, content.start"))
