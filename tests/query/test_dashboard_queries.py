@@ -242,3 +242,23 @@ def test_network_with_a_filter(store: Store) -> None:
             assert pairs == {("SYR MIL", "SYR REB"): 2}  # d-1230 and w-48; w-52 has pronouns
         else:
             assert pairs == {("Syria", "Syria"): 2}
+
+
+def test_quote_table_follows_new_segments(store_root: Path, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(store_root, root)
+    store = Store.open(root)
+    assert store.reader().indexed
+    assert quote_page(store, QuoteQuery(speaker="lavrov"))[1] == 1
+    doc = Document(doc_id="doc2", text="Lavrov said: “No.”", title="Later",
+                   published="2018-02-01", source="test", url=None, content_hash="h2",
+                   dateline=None, run_id="r2")
+    with store.writer("r2") as w:
+        quote = Quote(id="q3", doc_id="doc2", kind="direct", speaker=LAVROV, cue=None,
+                      content=Span(13, 18, "“No.”"))
+        w.add(Result(document=doc, quotes=(quote,)))
+    rows, total = quote_page(store, QuoteQuery(speaker="lavrov"))
+    assert total == 2 and rows[0]["id"] == "q3"  # the newest document first
+    assert rows[0]["_before"] == "Lavrov said: "

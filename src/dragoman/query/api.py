@@ -8,8 +8,12 @@ parameter; the SQL text depends only on which filters are set.
 from __future__ import annotations
 
 import functools
+import itertools
+import logging
 import re
+import threading
 import unicodedata
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +23,7 @@ from .. import _data
 from ..errors import QueryError
 from ..extract.events.lexicon import plover_types
 from ..store._intervals import date_interval, hi_sql, lo_sql
-from ..store.duck import Reader
+from ..store.duck import Reader, usable_segments
 from ..store.schema import TABLES, table_schema
 from ..store.segments import Store
 
@@ -53,6 +57,8 @@ __all__ = [
 ]
 
 PLOVER_TYPES: tuple[str, ...] = plover_types()
+
+log = logging.getLogger(__name__)
 
 #: allowed ``EventQuery.order`` fields → SQL expression (a '-' prefix sorts descending)
 ORDER_FIELDS: dict[str, str] = {
@@ -477,12 +483,16 @@ class QuoteQuery:
         _check_page(self.limit, self.offset)
 
 
-def quote_where(qq: QuoteQuery, alias: str = "") -> tuple[str, list[Any]]:
-    """The WHERE clause (and its parameters) of a quote filter over the ``quotes`` view."""
+def quote_where(qq: QuoteQuery, alias: str = "", indexed: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of a quote filter over the ``quotes`` view, or
+    with ``indexed`` over the in-memory quote table (its folded ``_who``/``_said``)."""
     a = f"{alias}." if alias else ""
     clauses: list[str] = []
     params: list[Any] = []
-    if qq.speaker:
+    if qq.speaker and indexed:
+        clauses.append(f"contains({a}_who, ?)")
+        params.append(fold(qq.speaker))
+    elif qq.speaker:
         clauses.append(f"({_substr(a + 'speaker.name')} OR {_substr(a + 'speaker.text')})")
         params.extend([fold(qq.speaker)] * 2)
     if qq.country:
@@ -492,7 +502,7 @@ def quote_where(qq: QuoteQuery, alias: str = "") -> tuple[str, list[Any]]:
         clauses.append(f"{a}speaker.sector = ?")
         params.append(qq.sector)
     if qq.text:
-        clauses.append(_substr(a + "content.text"))
+        clauses.append(f"contains({a}_said, ?)" if indexed else _substr(a + "content.text"))
         params.append(fold(qq.text))
     if qq.doc_id is not None:
         clauses.append(f"{a}doc_id = ?")
@@ -513,13 +523,20 @@ def quote_page(store: Store, qq: QuoteQuery) -> tuple[list[dict[str, Any]], int]
     """
     qq.validate()
     reader = store.reader()
-    where, params = quote_where(qq, "q")
+    table = _quote_table(store, reader)
+    where, params = quote_where(qq, "q", indexed=table is not None)
     where = f" WHERE {where}" if where else ""
     cols = ", ".join(f'q."{f.name}"' for f in table_schema("quotes"))
+    if table is not None:
+        source = f"{table} q"
+        order = "q._published DESC NULLS LAST"
+    else:
+        source = "quotes q LEFT JOIN (SELECT doc_id, published FROM documents) d " \
+                 "ON d.doc_id = q.doc_id"
+        order = "d.published DESC NULLS LAST"
     rows = reader.fetch_dicts(
-        f"SELECT {cols} FROM quotes q LEFT JOIN (SELECT doc_id, published FROM documents) d "
-        f"ON d.doc_id = q.doc_id{where} ORDER BY d.published DESC NULLS LAST, q.doc_id, "
-        "q.content.start, q.id LIMIT ? OFFSET ?",
+        f"SELECT {cols} FROM {source}{where} ORDER BY {order}, q.doc_id, q.content.start, "
+        "q.id LIMIT ? OFFSET ?",
         [*params, qq.limit, qq.offset],
     )
     # the page's documents only: their metadata and the text around each quote
@@ -545,10 +562,52 @@ def quote_page(store: Store, qq: QuoteQuery) -> tuple[list[dict[str, Any]], int]
             r["_before"] = r["_after"] = ""
     if len(rows) < qq.limit and (rows or qq.offset == 0):
         return rows, qq.offset + len(rows)
-    count_sql = f"SELECT count(*) FROM quotes q{where}"
+    count_sql = f"SELECT count(*) FROM {table or 'quotes'} q{where}"
     total = reader.count((count_sql, *params),
                          lambda: int(reader.fetchall(count_sql, params)[0][0]))
     return rows, total
+
+
+# the in-memory quote table of each reader: (segments it was built from, its name)
+_QUOTE_TABLES: weakref.WeakKeyDictionary[Reader, tuple[tuple[str, ...], str]] = \
+    weakref.WeakKeyDictionary()
+_QUOTE_LOCK = threading.Lock()
+_QUOTE_NAMES = itertools.count(1)
+
+
+def _quote_table(store: Store, reader: Reader) -> str | None:
+    """The name of an in-memory table of the quotes (with the document's publication date
+    and the folded speaker and text), rebuilt when the segments change; None when the
+    reader keeps no index (a store too large for memory: the Parquet views are queried)."""
+    if not reader.indexed:
+        return None
+    key = tuple(store.segment_names())
+    with _QUOTE_LOCK:
+        built = _QUOTE_TABLES.get(reader)
+        if built is not None and built[0] == key:
+            return built[1]
+        name = f"_dm_quotes_{next(_QUOTE_NAMES)}"
+        reader.fetchall(
+            f"CREATE TABLE {name} AS SELECT q.*, d.published AS _published, "
+            "strip_accents(lower(coalesce(q.speaker.name, '') || chr(31) || "
+            "coalesce(q.speaker.text, ''))) AS _who, "
+            "strip_accents(lower(coalesce(q.content.text, ''))) AS _said FROM quotes q "
+            "LEFT JOIN (SELECT doc_id, any_value(published) AS published FROM documents "
+            "GROUP BY doc_id) d ON d.doc_id = q.doc_id", [])
+        if built is not None:  # queries still running on the old table finish first
+            old = built[1]
+            timer = threading.Timer(30.0, _drop, args=(reader, old))
+            timer.daemon = True
+            timer.start()
+        _QUOTE_TABLES[reader] = (key, name)
+        return name
+
+
+def _drop(reader: Reader, table: str) -> None:
+    try:
+        reader.fetchall(f"DROP TABLE IF EXISTS {table}", [])
+    except Exception:  # a closed reader: nothing to free
+        log.debug("could not drop %s", table, exc_info=True)
 
 
 def quote_speakers(store: Store, qq: QuoteQuery, top: int = 30) -> list[dict[str, Any]]:
@@ -557,11 +616,13 @@ def quote_speakers(store: Store, qq: QuoteQuery, top: int = 30) -> list[dict[str
     qq.validate()
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= MAX_LIMIT:
         raise QueryError(f"top={top!r} must be an integer from 1 to {MAX_LIMIT}")
-    where, params = quote_where(qq, "q")
+    reader = store.reader()
+    table = _quote_table(store, reader)
+    where, params = quote_where(qq, "q", indexed=table is not None)
     where = f" WHERE {where}" if where else ""
-    rows = store.reader().fetchall(
+    rows = reader.fetchall(
         "SELECT coalesce(q.speaker.name, q.speaker.text) AS who, q.speaker.country, "
-        f"q.speaker.sector, count(*) AS n FROM quotes q{where} GROUP BY ALL "
+        f"q.speaker.sector, count(*) AS n FROM {table or 'quotes'} q{where} GROUP BY ALL "
         "ORDER BY n DESC, who NULLS LAST LIMIT ?",
         [*params, top],
     )
@@ -601,7 +662,9 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
     last day their dates denote), the runs."""
     r = store.reader()
     _, indexed = _source(r)
-    counts = {t: int(r.fetchall(f"SELECT count(*) FROM {t}", [])[0][0]) for t in TABLES}
+    # the rows of the segments the reader reads (their manifests count them)
+    segments = usable_segments(store)
+    counts = {t: sum(seg.rows(t) for seg in segments) for t in TABLES}
     if indexed:  # the in-memory index answers the event aggregates (same results)
         type_sql = ('SELECT d.w, count(*) FROM _events_ix e JOIN "_devent_type" d '
                     "ON d.k = e._kevent_type GROUP BY 1 ORDER BY 2 DESC, 1")
@@ -645,25 +708,23 @@ def summary(store: Store, top: int = 10) -> dict[str, Any]:
 
 
 def timeline(store: Store, q: EventQuery) -> list[dict[str, Any]]:
-    """Events per date value and quad class, by date: ``[{"date", "start", "end",
-    "quad_class", "n"}]``; ``start``/``end`` are the ISO days the date denotes (a week,
-    a month…), so a chart can place it. Dates without an interval are left out."""
+    """Events per date interval and quad class, by date: ``[{"date", "start", "end",
+    "quad_class", "n"}]``; ``start``/``end`` are the first and last day the events' dates
+    denote (a day, a week, a month…) and ``date`` is that day, or the ISO interval
+    ``start/end``. Dates without an interval are left out."""
     q.validate()
     reader = store.reader()
     table, indexed = _source(reader)
     where, params = _where(q, indexed)
-    where = _and(where, "date IS NOT NULL")
+    lo, hi = ("_date_lo", "_date_hi") if indexed else (lo_sql("date"), hi_sql("date"))
+    where = _and(where, f"{lo} IS NOT NULL")
     rows = reader.fetchall(
-        f"SELECT date, quad_class, count(*) FROM {table}{where} GROUP BY 1, 2", params
+        f"SELECT {lo}, {hi}, quad_class, count(*) FROM {table}{where} GROUP BY 1, 2, 3 "
+        "ORDER BY 1, 2, 3 NULLS LAST", params,
     )
-    out = []
-    for d, qc, n in rows:
-        interval = date_interval(d)
-        if interval is not None:
-            out.append({"date": d, "start": interval[0].isoformat(),
-                        "end": interval[1].isoformat(), "quad_class": qc, "n": int(n)})
-    out.sort(key=lambda r: (r["start"], r["end"], r["date"], r["quad_class"] or 0))
-    return out
+    return [{"date": a.isoformat() if a == b else f"{a.isoformat()}/{b.isoformat()}",
+             "start": a.isoformat(), "end": b.isoformat(), "quad_class": qc, "n": int(n)}
+            for a, b, qc, n in rows]
 
 
 def _node_sql(var: str, mode: str) -> str:
@@ -679,6 +740,11 @@ def _node_sql(var: str, mode: str) -> str:
             "AND NOT list_contains(?, lower(x.n))]")
 
 
+#: SQL: the cooperation (quad 1–2) and conflict (quad 3–4) events of a group
+_QUADS = ("count(*) FILTER (WHERE quad_class IN (1, 2)) AS coop, "
+          "count(*) FILTER (WHERE quad_class IN (3, 4)) AS conflict")
+
+
 def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
             by: str = "actor") -> dict[str, Any]:
     """Who acts on whom: the ``nodes`` most active actors and the ``top`` heaviest edges
@@ -690,7 +756,8 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
     SYR REB`` by sector, ``Syria → Syria`` by actor). ``{"by", "nodes": [{"id",
     "country", "sector", "n"}], "edges": [{"source", "target", "n", "coop",
     "conflict"}], "pairs": [the 100 heaviest edges, kept nodes or not], "total_nodes"}``;
-    ``coop`` counts quad classes 1–2, ``conflict`` 3–4.
+    ``coop`` counts quad classes 1–2, ``conflict`` 3–4; a node's country and sector are
+    those of most of its events.
     """
     q.validate()
     for name, value in (("top", top), ("nodes", nodes)):
@@ -705,8 +772,8 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
         # count per distinct (actors, recipients) pair of lists first: far fewer rows to unnest
         # the node lists are made once per distinct list of the dictionaries
         events = (
-            f"SELECT da.l AS _a, dr.l AS _r, quad_class, cnt FROM (SELECT _k_a, _k_r, "
-            f"quad_class, count(*) AS cnt FROM {table}{where} GROUP BY ALL) AS g "
+            f"SELECT da.l AS _a, dr.l AS _r, cnt, coop, conflict FROM (SELECT _k_a, _k_r, "
+            f"count(*) AS cnt, {_QUADS} FROM {table}{where} GROUP BY ALL) AS g "
             f'JOIN (SELECT k, {_node_sql("w", by)} AS l FROM "_d_a") AS da ON da.k = g._k_a '
             f'JOIN (SELECT k, {_node_sql("w", by)} AS l FROM "_d_r") AS dr ON dr.k = g._k_r'
         )
@@ -715,8 +782,9 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
                    "s := y.sector, k := y.kb_id) for y in {col}]")
         events = (
             f"SELECT {_node_sql(structs.format(col='actor'), by)} AS _a, "
-            f"{_node_sql(structs.format(col='recipient'), by)} AS _r, quad_class, 1 AS cnt "
-            f"FROM {table}{where}"
+            f"{_node_sql(structs.format(col='recipient'), by)} AS _r, 1 AS cnt, "
+            "(quad_class IN (1, 2))::INTEGER AS coop, (quad_class IN (3, 4))::INTEGER "
+            f"AS conflict FROM {table}{where}"
         )
     # the node lists' parameters come after the filter's in the index query, before it else
     lists = [pronoun_words(), pronoun_words()]
@@ -725,14 +793,12 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
         WITH e AS ({events}),
         pairs AS (
             SELECT a.i AS src, a.c AS sc, a.s AS ss, r.i AS dst, r.c AS dc, r.s AS ds,
-                   quad_class, cnt
-            FROM (SELECT unnest(_a) AS a, _r, quad_class, cnt FROM e)
+                   cnt, coop, conflict
+            FROM (SELECT unnest(_a) AS a, _r, cnt, coop, conflict FROM e)
             CROSS JOIN LATERAL (SELECT unnest(_r) AS r)
         )
-        SELECT src, dst, sum(cnt) AS n,
-               coalesce(sum(cnt) FILTER (WHERE quad_class IN (1, 2)), 0) AS coop,
-               coalesce(sum(cnt) FILTER (WHERE quad_class IN (3, 4)), 0) AS conflict,
-               mode(sc), mode(ss), mode(dc), mode(ds)
+        SELECT src, dst, sum(cnt) AS n, sum(coop) AS coop, sum(conflict) AS conflict,
+               arg_max(sc, cnt), arg_max(ss, cnt), arg_max(dc, cnt), arg_max(ds, cnt)
         FROM pairs GROUP BY src, dst ORDER BY n DESC, src, dst
     """
     rows = reader.fetchall(sql, params)

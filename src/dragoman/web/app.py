@@ -812,6 +812,11 @@ def _warm(store: Store) -> None:
                     exc_info=True)
         return
     log.info("store reader ready in %.0f ms", 1000 * (time.perf_counter() - t0))
+    try:  # once the event index is ready, the quotes page's table too
+        if store.reader().wait_indexed():
+            qapi.quote_page(store, QuoteQuery(limit=1))
+    except Exception:  # best effort, as above
+        log.warning("could not prepare the quotes ahead of the first request", exc_info=True)
 
 
 def _qs_builder(q: EventQuery) -> Callable[..., str]:
