@@ -8,7 +8,8 @@ Three shapes are read (``../shared/eval/README.md`` and ``gold/README.md``):
   from the corpus (``corpus_dir``), checked against ``text_sha256``, and each event's
   ``sentence`` and ``trigger`` spans are kept.
 
-Every document comes out as ``{id, text, published, title, source, events}``; every event
+Every document comes out as ``{id, text, published, title, source, events}`` (and
+``partial: true`` for plv-train, which annotates only one marked pair per sentence); every event
 argument gets ``start``/``end`` offsets (found by searching the text when the gold gives
 only a text), so the trainer and the scorer can compare spans.
 """
@@ -124,5 +125,7 @@ def read_event_gold(path: str | Path, corpus_dir: str | Path | None = None,
     for n, d in enumerate(docs):
         if not d.get("id"):
             d["id"] = f"gold-{n}"
+        if any("plv_root" in e for e in d.get("events") or []):
+            d["partial"] = True  # plv-train marks one source/target pair per sentence
         locate_args(d)
     return docs

@@ -32,7 +32,7 @@ from .coder import Coder, attribution, build_event, coded_triggers
 from .features import mention_features, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
-from .syntax import RECIPIENT_ENTS, conjuncts, lemma
+from .syntax import RECIPIENT_ENTS, conjuncts, lemma_variants
 from .triggers import is_caption, trigger_span
 
 __all__ = ["Candidate", "SentencePlan", "decode_sentence", "extract_learned", "mentions",
@@ -91,8 +91,7 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     for tok in sent:
         if tok.is_punct or tok.is_space or any(a <= tok.idx < b for a, b in excluded):
             continue
-        lem = lemma(tok)
-        entries = lex.entries_for(lem)
+        entries = _entries(lex, tok)
         speech = coder.clauses.is_speech(tok)
         if not entries and (tok.pos_ != "VERB" or speech):
             continue
@@ -106,6 +105,19 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     if plan.candidates:
         plan.mentions = mentions(coder, sent)
     return plan
+
+
+def _entries(lex: Lexicon, tok: Token) -> list[TriggerEntry]:
+    """The lexicon entries of any form of the token's word: its lemma and surface guesses,
+    and for nouns the singular ("Kills", "Strikes" in a title-case headline)."""
+    forms = list(dict.fromkeys(lemma_variants(tok)))
+    w = tok.lower_
+    if tok.pos_ in ("NOUN", "PROPN") and w.endswith("s"):
+        forms += [w[:-1], w[:-2]] if w.endswith("es") else [w[:-1]]
+    out: list[TriggerEntry] = []
+    for f in dict.fromkeys(forms):
+        out.extend(lex.entries_for(f))
+    return out
 
 
 def _rule_role(ev: Event | None, m: Token, base: int) -> str | None:
@@ -173,7 +185,7 @@ def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
 def _entry_for(lex: Lexicon, cand: Candidate, etype: str) -> TriggerEntry | None:
     if cand.entry is not None and cand.entry.type == etype:
         return cand.entry
-    return next((e for e in lex.entries_for(lemma(cand.tok)) if e.type == etype), None)
+    return next((e for e in _entries(lex, cand.tok) if e.type == etype), None)
 
 
 def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list[Event]:
@@ -188,8 +200,8 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
         if p < model.type_threshold:
             continue
         actor, recipient = _choose(coder, cand, plan, etype, model)
-        if not actor and not recipient:
-            continue
+        if not actor and not recipient and p < model.bare_threshold:
+            continue  # an event with no party must be very clear ("an explosion killed 12")
         tok = cand.tok
         entry = _entry_for(lex, cand, etype)
         rule = cand.rule if cand.rule is not None and cand.rule.event_type == etype else None
@@ -200,7 +212,7 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
         attributed = attribution(ctx, coder.args, tok, entry, speaker_toks, quotes)
         modality = coder.clauses.modality(tok, verb, plan.sent,
                                           attributed is not None or speech is not None)
-        lex_types = {e.type for e in lex.entries_for(lemma(tok))}
+        lex_types = {e.type for e in _entries(lex, tok)}
         if etype in ("AGREE", "THREATEN") and modality == "future" and etype not in lex_types:
             modality = "asserted"  # the promise or threat itself is what is reported
         if etype == "REJECT" and negated and "REJECT" not in lex_types:

@@ -90,6 +90,8 @@ class EventModel:
     type_threshold: float = 0.5
     #: a mention fills a role when that role has at least this probability
     role_threshold: float = 0.35
+    #: an event with neither actor nor recipient needs at least this type probability
+    bare_threshold: float = 1.01
 
     @property
     def extractor(self) -> str:
@@ -105,6 +107,7 @@ class EventModel:
             "version": self.version,
             "type_threshold": self.type_threshold,
             "role_threshold": self.role_threshold,
+            "bare_threshold": self.bare_threshold,
             "meta": self.meta,
             "types": {"classes": list(self.types.classes), "features": _names(self.types)},
             "roles": {"classes": list(self.roles.classes), "features": _names(self.roles)},
@@ -183,6 +186,7 @@ def load_event_model(folder: str | Path | None = None) -> EventModel:
         meta=dict(meta.get("meta") or {}),
         type_threshold=float(meta.get("type_threshold", 0.5)),
         role_threshold=float(meta.get("role_threshold", 0.35)),
+        bare_threshold=float(meta.get("bare_threshold", 1.01)),
     )
 
 
