@@ -33,14 +33,19 @@ def test_regions_resolve_to_the_region(pipeline, text, mention, name, country) -
     assert got[mention] == (name, country, FEATURE_REGION)
 
 
-def test_a_small_place_far_from_the_story_is_left_unresolved(pipeline) -> None:
+def test_the_storys_country_wins_over_a_larger_namesake(pipeline) -> None:
     got = _places(pipeline, "Government forces besieged Madaya, near Damascus, Syria.")
+    assert [c for _, _, c, _ in got] == ["SYR", "SYR", "SYR"]  # Madaya of Syria, not Myanmar
+
+
+def test_a_small_place_far_from_the_story_is_left_unresolved(pipeline) -> None:
+    got = _places(pipeline, "Government forces shelled Wundwin, near Damascus, Syria.")
     assert [c for _, _, c, _ in got] == ["SYR", "SYR"]  # Damascus, Syria; no Myanmar
 
 
 def test_a_qualifier_vouches_for_a_far_place(pipeline) -> None:
-    got = _places(pipeline, "Floods hit Madaya, Myanmar, while Syria stayed dry.")
-    assert ("Madaya", "MMR") in [(t, c) for t, _, c, _ in got]
+    got = _places(pipeline, "Floods hit Wundwin, Myanmar, while Syria stayed dry.")
+    assert ("Wundwin", "MMR") in [(t, c) for t, _, c, _ in got]
 
 
 def test_regions_file_is_validated_with_lines(tmp_path: Path) -> None:
@@ -60,3 +65,13 @@ def test_regions_file_is_validated_with_lines(tmp_path: Path) -> None:
 def test_packaged_regions_load() -> None:
     names = {r.name for r in load_regions()}
     assert {"Levant", "Golan Heights", "Kurdistan"} <= names
+
+
+def test_a_us_county_is_a_place_of_its_state_near_the_storys_town(pipeline) -> None:
+    r = pipeline.process_one(Article(id="t", text=(
+        "Deputies in Laurel County arrested two men on Friday. The men were taken to the "
+        "jail in London, Ky., the sheriff said.")))
+    county = next(p for p in r.places if p.text == "Laurel County")
+    town = next(p for p in r.places if p.text == "London")
+    assert (county.feature, county.admin1, county.country) == ("A.ADM2", "Kentucky", "USA")
+    assert town.admin1 == "Kentucky" and (county.lat, county.lon) == (town.lat, town.lon)

@@ -22,6 +22,7 @@ from .build import load_divisions, us_counties
 from .gazetteer import (
     BROAD,
     FEATURE_ADM1,
+    FEATURE_ADM2,
     FEATURE_CAPITAL,
     FEATURE_CONT,
     FEATURE_COUNTRY,
@@ -35,7 +36,7 @@ __all__ = ["extract"]
 
 _FEATURE_BONUS = {FEATURE_COUNTRY: 2.5, FEATURE_CONT: 2.5, FEATURE_ADM1: 0.5,
                   FEATURE_CAPITAL: 2.0}
-_FOCUS_WEIGHT = 3.0
+_FOCUS_WEIGHT = 4.5
 _COUNTY_VOTES = 1.0  # weight of a named county's division vote (shared among its states)
 _COUNTY_CC = 1.0  # and of its vote for the USA in the country focus
 _ADMIN1_FOCUS_BONUS = 1.5
@@ -164,6 +165,19 @@ def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Count
     return cc, a1
 
 
+def _story_towns(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, int]:
+    """Per US state, the town the story names most there: a county the story names lies
+    around it (the packages give counties no coordinates; without a town a county is placed
+    at its state's centre)."""
+    counts: Counter[int] = Counter(m.choice for m in mentions if m.choice is not None
+                                   and gaz.feature[m.choice] not in BROAD
+                                   and gaz.feature[m.choice] != FEATURE_ADM2)
+    towns: dict[str, int] = {}
+    for i, _ in counts.most_common():
+        towns.setdefault(gaz.admin1_key(i), i)
+    return towns
+
+
 def _far_from_story(gaz: Gazetteer, m: Mention, focus_cc: Counter[str]) -> bool:
     """A small place in a country nothing else in the story lies in ("Madaya" of Myanmar in
     a story of Damascus and Syria): left unresolved unless something vouches for it (a
@@ -226,6 +240,7 @@ def extract(ctx: DocContext) -> list[Place]:
     mentions = [m for m in mentions if not _far_from_story(gaz, m, focus_cc)]
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()
+    towns = _story_towns(gaz, mentions)
     for m in sorted(mentions, key=lambda x: x.char_start):
         i = m.choice
         if i is None or (m.char_start, m.char_end) in seen:
@@ -247,8 +262,10 @@ def extract(ctx: DocContext) -> list[Place]:
             geonameid=gaz.ids[i] or None,
             name=gaz.names[i],
             country=gaz.country3(i),
-            lat=round(gaz.lat[i], 5),
-            lon=round(gaz.lon[i], 5),
+            lat=round(gaz.lat[towns.get(gaz.admin1_key(i), i)
+                              if gaz.feature[i] == FEATURE_ADM2 else i], 5),
+            lon=round(gaz.lon[towns.get(gaz.admin1_key(i), i)
+                              if gaz.feature[i] == FEATURE_ADM2 else i], 5),
             feature=gaz.feature[i],
             role=role,
             admin1=gaz.admin1_name(i),

@@ -34,12 +34,14 @@ from .build import (
     IndexHit,
     load_divisions,
     load_state,
+    us_counties,
 )
 from .translit import TranslitRules, load_translit, name_key, str_list
 
 __all__ = [
     "BROAD",
     "FEATURE_ADM1",
+    "FEATURE_ADM2",
     "FEATURE_CAPITAL",
     "FEATURE_CITY",
     "FEATURE_CONT",
@@ -57,6 +59,8 @@ log = logging.getLogger(__name__)
 
 #: a region or historical name of ``regions.yaml`` ("the Levant"): broad, no GeoNames id
 FEATURE_REGION = "L.RGN"
+#: a US county (``build.us_counties``), placed at its state's centre
+FEATURE_ADM2 = "A.ADM2"
 
 
 class Gazetteer:
@@ -171,6 +175,32 @@ class Gazetteer:
             for name in (r.name, *r.aliases):
                 self.index[self.key(name)] = i
 
+    def add_counties(self, counties: dict[str, frozenset[str]]) -> None:
+        """Add US counties ("Lamar County" → its states' keys "US.TX") as entries at their
+        state's centre (no coordinates of their own ship with the packages), feature
+        ``A.ADM2``; a county name's key finds every state's county of that name."""
+        states = {self.admin1_key(i): i for i, f in enumerate(self.feature)
+                  if f == FEATURE_ADM1 and self.cc[i] == "US" and self.ids[i]}
+        for name, keys in sorted(counties.items()):
+            found = []
+            for key in sorted(keys):
+                st = states.get(key)
+                if st is None:
+                    continue
+                i = len(self.ids)
+                self.ids.append(0)
+                self.names.append(" ".join(w.capitalize() for w in name.split()))
+                self.cc.append("US")
+                self.lat.append(self.lat[st])
+                self.lon.append(self.lon[st])
+                self.pop.append(0)
+                self.admin1.append(self.admin1[st])
+                self.feature.append(FEATURE_ADM2)
+                found.append(i)
+            k = self.key(name)
+            if found and k not in self.index:
+                self.index[k] = found[0] if len(found) == 1 else tuple(found)
+
     def entry_id(self, geonameid: int) -> int | None:
         return self.by_id.get(geonameid)
 
@@ -279,5 +309,6 @@ def load_gazetteer(stoplist: str | None = None, cache: bool = True) -> Gazetteer
     gaz = Gazetteer(state, rules, stop, lists.metonym_verbs, lists.preps,
                     lists.dateline_lemmas, never=lists.never, divisions=load_divisions())
     gaz.add_regions(load_regions())
+    gaz.add_counties(us_counties())
     log.info("gazetteer ready: %d entries in %.2f s", len(gaz), time.perf_counter() - t0)
     return gaz

@@ -20,6 +20,7 @@ from ..context import DocContext
 from .gazetteer import (
     BROAD,
     FEATURE_ADM1,
+    FEATURE_ADM2,
     FEATURE_CAPITAL,
     FEATURE_COUNTRY,
     FEATURE_REGION,
@@ -157,7 +158,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
             # many small parishes and districts — "St. Peter" of Barbados)
             broad = [i for i in cands if (gaz.feature[i] in BROAD and (
                 gaz.ids[i] or gaz.pop[i] >= _MIN_POP_UNTAGGED))
-                or gaz.feature[i] in (FEATURE_CAPITAL, FEATURE_REGION)]
+                or gaz.feature[i] in (FEATURE_CAPITAL, FEATURE_REGION, FEATURE_ADM2)]
             weak = False
             after_prep = s > 0 and doc[s - 1].lower_ in gaz.preps
             if source == "person" and len(span) == 1 and after_prep:
@@ -180,7 +181,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
         if e < len(doc) and doc[e].lower_ in gaz.divisions.words:
             # "Aleppo province", "Idlib governorate": the division, not the city
             division = [i for i in gaz.lookup(f"{text} {doc[e].text.title()}")
-                        if gaz.feature[i] == FEATURE_ADM1]
+                        if gaz.feature[i] in (FEATURE_ADM1, FEATURE_ADM2)]
             if division:
                 cands = division
                 quality = dict.fromkeys(cands, 0.5)

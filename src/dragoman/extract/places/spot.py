@@ -25,6 +25,7 @@ from ..context import DocContext
 from .gazetteer import (
     BROAD,
     FEATURE_ADM1,
+    FEATURE_ADM2,
     FEATURE_CAPITAL,
     FEATURE_COUNTRY,
     FEATURE_REGION,
@@ -112,14 +113,13 @@ def _context_after(doc: Doc, end: int, gaz: Gazetteer, words: SpotWords) -> bool
 
 
 def _strong(gaz: Gazetteer, i: int) -> bool:
-    f = gaz.feature[i]
-    return (f in BROAD and (f != FEATURE_ADM1 or bool(gaz.ids[i]))) \
-        or f == FEATURE_CAPITAL or gaz.pop[i] >= _POP_STRONG
+    return _broad(gaz, i) or gaz.pop[i] >= _POP_STRONG
 
 
 def _broad(gaz: Gazetteer, i: int) -> bool:
     f = gaz.feature[i]
-    return (f in BROAD and (f != FEATURE_ADM1 or bool(gaz.ids[i]))) or f == FEATURE_CAPITAL
+    return (f in BROAD and (f != FEATURE_ADM1 or bool(gaz.ids[i]))) \
+        or f in (FEATURE_CAPITAL, FEATURE_ADM2)
 
 
 def _demonym(ctx: DocContext, gaz: Gazetteer, words: SpotWords, doc: Doc,
