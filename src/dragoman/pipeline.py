@@ -29,6 +29,7 @@ __all__ = [
 
 #: a header date this many days or more from the input's ``published`` disagrees with it
 _DISAGREE_DAYS = 3
+_HEADER_KINDS = frozenset({"publication", "updated", "header_date"})
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,13 @@ def make_document(
 ) -> Document:
     """The document record of an article (dateline split, content hash, metadata, and the
     date the text's own header gives: ``text_published``)."""
-    found = header_date(find_boilerplate(article.text))
+    items = find_boilerplate(article.text)
+    found = header_date(items)
+    # a header line opening the text ("This story is from March 10, 2002") is not the body;
+    # the dateline is read after it
+    lead = len(article.text) - len(article.text.lstrip())
+    start = next((b.span.end for b in items if b.span.start == lead and b.value is not None
+                  and b.kind in _HEADER_KINDS), 0)
     return Document(
         doc_id=article.id,
         text=article.text,
@@ -50,7 +57,7 @@ def make_document(
         source=article.source,
         url=article.url,
         content_hash=content_hash(article.text),
-        dateline=split_dateline(article.text),
+        dateline=split_dateline(article.text, start=start),
         duplicate_of=duplicate_of,
         duplicate_kind=duplicate_kind if duplicate_of else None,
         meta_json=json.dumps(article.meta, ensure_ascii=False, sort_keys=True, default=str),

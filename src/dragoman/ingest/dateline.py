@@ -27,6 +27,10 @@ A ``By John Smith`` line at the top and a closing credit (``Manar/Mazen``,
 has one ``byline`` span; when a text has both, it holds the top one (the author) and the body
 still excludes both (``DatelineParts.bylines`` has all of them).
 
+A text written all in lower case (scraped archives) has its dateline read without the
+capitals: ``lucknow: the …`` (a place of at most three words before a colon, or with a
+date), ``new delhi, jan 5 (pti) …`` (a known agency in any case).
+
 The splitter is conservative: a text that merely starts with a capitalised place ("Moscow
 wants …", "Russia – which …") has no dateline. Agencies in parentheses or after a comma must
 be in the agency list (``data/ingest/agencies.yaml``, extendable with a user file through
@@ -319,12 +323,40 @@ def _agency_like(text: str) -> bool:
     return 0 < len(words) <= 5 and all(_cap(w) or w.casefold() in {"of", "de"} for w in words)
 
 
+def _lower_case(text: str) -> bool:
+    """Whether a stretch of text is written all in lower case (scraped archives)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and not any(c.isupper() for c in letters)
+
+
+def _match_lower(head: str, lex: DatelineLexicon) -> tuple[re.Match[str], str | None] | None:
+    """A dateline of a lower-case text: "lucknow: the …", "new delhi, jan 5 (pti) the …"."""
+    pats = lex._patterns
+    m = pats.paren.match(head)
+    if m and len(m["place"].split()) <= 3 and m["region"] is None:
+        name = lex.canonical_agency(m["agency"].upper()) or next(
+            (a.name for a in lex.agencies
+             if m["agency"].strip().casefold() in {x.casefold() for x in (a.name, *a.aliases)}),
+            None)
+        if name is not None:
+            return m, name
+    m = pats.bare.match(head)
+    if (m and m["region"] is None and len(m["place"].split()) <= 3
+            and not {w.casefold() for w in m["place"].split()}
+            & {w.casefold() for w in lex.not_places}
+            and (m["sep"].strip() == ":" or m["date"] is not None)):
+        return m, None
+    return None
+
+
 def _match_dateline(
     text: str, pos: int, lex: DatelineLexicon
 ) -> tuple[re.Match[str], str | None] | None:
     """The first dateline pattern that matches at ``pos`` and passes validation."""
     pats = lex._patterns
     head = text[pos:pos + 240]
+    if _lower_case(text[pos:pos + 400]):
+        return _match_lower(head, lex)
     m = pats.comma.match(head)
     if m and _valid_place(m["place"], lex):
         return m, lex.canonical_agency(m["agency"])
@@ -403,13 +435,17 @@ def _trailing_byline(text: str, start: int, lex: DatelineLexicon) -> Span | None
     return None
 
 
-def parse_dateline(text: str, lexicon: DatelineLexicon | None = None) -> DatelineParts:
-    """Find the dateline, region, agency, date and bylines of a dispatch (all spans)."""
+def parse_dateline(text: str, lexicon: DatelineLexicon | None = None,
+                   start: int = 0) -> DatelineParts:
+    """Find the dateline, region, agency, date and bylines of a dispatch (all spans).
+
+    ``start``: where the dispatch begins (after a header line such as "This story is from
+    March 10, 2002", which the body then leaves out)."""
     lex = lexicon or default_lexicon()
     n = len(text)
-    pos = n - len(text.lstrip())
+    pos = start + len(text[start:]) - len(text[start:].lstrip())
     bylines: list[Span] = []
-    body_start = 0
+    body_start = pos if start else 0
     top = _top_byline(text, pos)
     if top is not None:
         line_end = top.end() if not top.group(0).endswith("\n") else top.end() - 1
@@ -452,11 +488,13 @@ def parse_dateline(text: str, lexicon: DatelineLexicon | None = None) -> Datelin
     )
 
 
-def split_dateline(text: str, lexicon: DatelineLexicon | None = None) -> Dateline:
-    """The dateline (place, agency, date), byline and body span of a dispatch.
+def split_dateline(text: str, lexicon: DatelineLexicon | None = None,
+                   start: int = 0) -> Dateline:
+    """The dateline (place, agency, date), byline and body span of a dispatch (from
+    ``start``: see ``parse_dateline``).
 
     >>> d = split_dateline("Moscow, SANA-Russian Foreign Minister Sergey Lavrov said.")
     >>> d.place.text, d.agency.text, d.body.text[:7]
     ('Moscow', 'SANA', 'Russian')
     """
-    return parse_dateline(text, lexicon).to_dateline()
+    return parse_dateline(text, lexicon, start).to_dateline()
