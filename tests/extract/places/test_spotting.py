@@ -122,3 +122,10 @@ def test_region_demonyms_and_regions_named_by_the_model(pipeline) -> None:
                                 "The Kurdish fighters advanced."))
     names = {(t, r) for t, _, r in got}
     assert {("Middle East", "mention"), ("European", "demonym"), ("Kurdish", "demonym")} <= names
+
+
+def test_a_state_abbreviation_after_a_comma_is_the_state(pipeline) -> None:
+    got = places.extract(_ctx(pipeline, "The chemical plant near Charleston, W.Va., closed "
+                                        "on Monday."))
+    assert ("W.Va.", "A.ADM1", "US") == next(
+        (p.text, p.feature, p.country[:2]) for p in got if p.text.startswith("W.Va"))

@@ -164,12 +164,23 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
             known.add(plain(m.text, gaz.rules))
     if ctx.dateline is not None and ctx.dateline.place is not None:
         known.add(plain(ctx.dateline.place.text, gaz.rules))
+    # the names of the people the document names ("Aldar Khalil": then "Khalil" is him)
+    for ent in doc.ents:
+        if ent.label_ == _PERSON and len(ent) > 1:
+            known.difference_update(plain(t.text, gaz.rules) for t in ent)
     out: list[Mention] = []
     i = 0
     while i < n:
         tok = doc[i]
-        if covered[i] or not _cap(tok.text) or tok.ent_type_ in _NOT_NAMES \
-                or tok.ent_type_ in _PLACE_LABELS:
+        if covered[i] or not _cap(tok.text):
+            i += 1
+            continue
+        state = _state_after_comma(ctx, gaz, i)
+        if state is not None:
+            out.append(state)
+            i = state.end
+            continue
+        if tok.ent_type_ in _NOT_NAMES or tok.ent_type_ in _PLACE_LABELS:
             i += 1
             continue
         hit = _match(ctx, gaz, words, known, covered, i)
@@ -222,7 +233,9 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
         if qual is not None:
             kept = cands
         elif _PERSON in labels:
-            if not (low in known and ctx_ev):
+            # a place the document names, read as a person alone ("Alexandria police")
+            alone = w == 1 and len(labels) == 1 and _entity_len(doc, i) == 1
+            if not (low in known and (ctx_ev or alone)):
                 continue
             kept = cands
         elif low in known:
@@ -239,11 +252,50 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
             kept = [c for c in exact if _strong(gaz, c)]
         if not kept:
             continue
-        source = "embedded" if labels & _EMBEDDING or _PERSON in labels else "spot"
+        source = "embedded" if labels & _EMBEDDING or (
+            _PERSON in labels and _entity_len(doc, i) > w) else "spot"
         quality = {c: (0.5 if c in exact else 0.0) for c in kept}
         return Mention(i, end, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
                        source, kept, quality, qual)
     return None
+
+
+def _state_after_comma(ctx: DocContext, gaz: Gazetteer, i: int) -> Mention | None:
+    """A state's abbreviation after a place and a comma ("Charleston, W.Va."): the state."""
+    doc = ctx.doc
+    if i < 2 or doc[i - 1].text != "," or not _cap(doc[i - 2].text):
+        return None
+    for w in (4, 3, 2, 1):
+        if i + w > len(doc):
+            continue
+        span = doc[i:i + w]
+        if span[-1].text == "." and w > 1 and not span[-2].text.endswith("."):
+            pass  # "W.Va" "." : the tokenizer split the abbreviation's full stop
+        elif not span.text.endswith("."):
+            continue
+        q = gaz.qualifiers.get(gaz.key(span.text))
+        if q is None or "." not in q:
+            continue
+        cc = q.split(".")[0]
+        cands = [j for j in gaz.lookup(gaz.admin1_names.get(q, ""))
+                 if gaz.feature[j] == FEATURE_ADM1 and gaz.cc[j] == cc]
+        if cands:
+            return Mention(i, i + w, span.text, ctx.abs(span.start_char),
+                           ctx.abs(span.end_char), "spot", cands, dict.fromkeys(cands, 0.5))
+    return None
+
+
+def _entity_len(doc: Doc, i: int) -> int:
+    """The length in tokens of the entity token ``i`` is in (0 outside entities)."""
+    if not doc[i].ent_type_:
+        return 0
+    a = i
+    while a > 0 and doc[a].ent_iob_ == "I":
+        a -= 1
+    b = i + 1
+    while b < len(doc) and doc[b].ent_iob_ == "I":
+        b += 1
+    return b - a
 
 
 def _starts_sentence(doc: Doc, i: int) -> bool:
