@@ -29,6 +29,10 @@ found in the text): the actor is right when a predicted actor's span overlaps a 
 span, judged when the gold event has an actor; likewise the recipient. For symmetric events
 the union of both roles is compared.
 
+Attribution and negation (article gold, whose events carry ``attributed_to`` and
+``negated``): on matched events, the attribution is right when both are none or the
+predicted speaker's span overlaps the gold source span; negation when the flags agree.
+
 Extra events per gold sentence = false positives / number of distinct gold sentences
 (required and optional; a single-sentence gold document counts as one sentence).
 """
@@ -115,6 +119,9 @@ class EventReport:
     seconds: float
     errors: tuple[dict[str, Any], ...] = field(default=(), repr=False)
     mode: Accuracy = field(default_factory=lambda: Accuracy(0, 0))  # gold events with a mode
+    #: article gold: the attribution (speaker span overlaps, or both none) and negation
+    attribution: Accuracy = field(default_factory=lambda: Accuracy(0, 0))
+    negation: Accuracy = field(default_factory=lambda: Accuracy(0, 0))
 
     @property
     def extra_per_sentence(self) -> float:
@@ -152,6 +159,8 @@ class EventReport:
             "actor_span": self.actor_span.to_dict(),
             "recipient_span": self.recipient_span.to_dict(),
             "mode": self.mode.to_dict(),
+            "attribution": self.attribution.to_dict(),
+            "negation": self.negation.to_dict(),
             "optional_matched": self.optional_matched,
             "optional_conflicts": self.optional_conflicts,
             "per_type": [r.to_dict() for r in self.per_type],
@@ -180,7 +189,9 @@ class EventReport:
                           ("recipient sector", self.recipient_sector),
                           ("actor span", self.actor_span),
                           ("recipient span", self.recipient_span),
-                          ("mode (gold has one)", self.mode)):
+                          ("mode (gold has one)", self.mode),
+                          ("attribution", self.attribution),
+                          ("negation", self.negation)):
             lines.append(f"  {name:<21} {acc.value:>8.3f}   {acc.correct}/{acc.total}")
         lines += ["", f"  {'type':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
         for r in self.per_type:
@@ -265,6 +276,13 @@ def _judge_span(t: _Tally, name: str, gold: list[dict[str, Any]],
     t.acc[name][0] += int(hit)
 
 
+def _same_attribution(gold: dict[str, Any] | None, pred: ActorRef | None) -> bool:
+    """Both none, or the predicted speaker's span overlaps the gold source span."""
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    return pred.start < int(gold["end"]) and int(gold["start"]) < pred.end
+
+
 def _compare_args(t: _Tally, gold: dict[str, Any], pred: Event) -> None:
     ga, gr = gold.get("actor") or [], gold.get("recipient") or []
     if gold.get("symmetric") or pred.symmetric:
@@ -323,6 +341,12 @@ def score_document(t: _Tally, doc: dict[str, Any], preds: list[Event]) -> None:
         if g.get("mode"):
             t.acc["mode"][1] += 1
             t.acc["mode"][0] += int(p.mode == g["mode"])
+        if "attributed_to" in g:
+            t.acc["attribution"][1] += 1
+            t.acc["attribution"][0] += int(_same_attribution(g["attributed_to"], p.attributed_to))
+        if "negated" in g:
+            t.acc["negation"][1] += 1
+            t.acc["negation"][0] += int(bool(g["negated"]) == p.negated)
         if any(t.acc[k][0] == before.get(k, 0) and t.acc[k][1] > 0 for k in
                ("actor_country", "recipient_country")) and (
                 _countries(g.get("actor") or []) != _countries(p.actor)
@@ -374,7 +398,7 @@ def score(docs: Iterable[tuple[dict[str, Any], list[Event]]], gold_name: str = "
         actor_country=acc("actor_country"), recipient_country=acc("recipient_country"),
         actor_sector=acc("actor_sector"), recipient_sector=acc("recipient_sector"),
         actor_span=acc("actor_span"), recipient_span=acc("recipient_span"),
-        mode=acc("mode"), optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
+        mode=acc("mode"), attribution=acc("attribution"), negation=acc("negation"), optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
         per_type=rows, seconds=seconds, errors=tuple(t.errors),
     )
 
