@@ -53,6 +53,7 @@ from ..store import Store
 from ..store.duck import Reader
 from ._highlight import Mark, pieces
 from ._world import world_geojson
+from .incidents import incident_marks, install_incidents
 
 __all__ = [
     "PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "ErrorBody", "EventsPage", "create_app",
@@ -438,6 +439,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("cue", "speech cue"),
     ("frame", "framing (hedge / label)"),
     ("source", "attributed to"),
+    ("casualty", "casualty figure"),
 )
 
 
@@ -622,8 +624,10 @@ def create_app(
         doc_id: Annotated[str, PathParam(pattern=_ID_RE)],
         event: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
         quote: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
+        incident: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
     ) -> Response:
-        """The document; ``event``/``quote`` name the sentence or quote to highlight."""
+        """The document; ``event``/``quote`` name the sentence or quote to highlight,
+        ``incident`` an incident's evidence and casualty figures."""
         bundle = qapi.get_document(store, doc_id)
         if bundle is None:
             raise HTTPException(404, f"no document with id {doc_id!r}")
@@ -636,6 +640,10 @@ def create_app(
         focus = focus_mark(bundle, event, quote)
         if focus is not None:
             marks.append(focus)
+        if incident:
+            shown = incident_marks(store, incident)
+            marks += shown
+            focus = focus or next((m for m in shown if m.kind == "focus"), None)
         return page(request, "document.html", page="document", document=document,
                     bundle=bundle, legend=LEGEND, counts=counts, focus=focus,
                     pieces=pieces(text, marks, 0, cuts=_sentence_starts(bundle)))
@@ -667,6 +675,8 @@ def create_app(
                          *[(k, str(v)) for k, v in kw.items() if v is not None]]),
                     elapsed_ms=(time.perf_counter() - t0) * 1000,
                     export_formats=EXPORT_FORMATS)
+
+    install_incidents(app, store, page)
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_page(request: Request) -> Response:
