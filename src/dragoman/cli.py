@@ -22,7 +22,7 @@ __all__ = ["cli", "main"]
 
 log = logging.getLogger("dragoman")
 
-EVAL_TASKS = ("events", "places", "dates", "quotes", "incidents", "tracks")
+EVAL_TASKS = ("events", "places", "dates", "quotes", "incidents", "tracks", "clusters")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -388,7 +388,8 @@ def incidents_cmd(store: str, doc_id: str | None, event_type: str | None, cause:
 @cli.command("export")
 @click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
 @click.option("--what", type=click.Choice(["events", "quotes", "places", "dates", "documents",
-                                           "actors", "frames", "incidents"]), default="events",
+                                           "actors", "frames", "incidents", "clusters"]),
+              default="events",
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
               default="jsonl", show_default=True)
@@ -403,9 +404,90 @@ def export_cmd(store: str, what: str, fmt: str, style: str, output: str | None) 
     if fmt == "parquet" and output is None:
         _fail("parquet export needs -o FILE")
     out: Any = output if output else sys.stdout.buffer
-    n = export(Store.open(store), what, fmt, out, style=style)
+    if what == "clusters":
+        from .query.clusters import export_clusters
+
+        n = export_clusters(Store.open(store), fmt, out)
+    else:
+        n = export(Store.open(store), what, fmt, out, style=style)
     if output:
         click.echo(f"wrote {n} {what} to {output}", err=True)
+
+
+@cli.command("cluster")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--overrides", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Splits and merges by hand (YAML; default STORE/clusters/overrides.yaml).")
+@click.option("--rebuild", is_flag=True, help="Forget the current clusters; cluster afresh.")
+@click.option("--days", type=int, default=None, help="Days apart at most (cluster_days).")
+@click.option("--km", type=int, default=None, help="Kilometres apart at most (cluster_km).")
+@click.pass_context
+def cluster_cmd(ctx: click.Context, store: str, overrides: str | None, rebuild: bool,
+                days: int | None, km: int | None) -> None:
+    """Cluster incidents of different documents about the same happening (incremental)."""
+    from .clusters import ClusterSettings, cluster_store
+
+    config = _config(ctx, cluster_days=days, cluster_km=km)
+    r = cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km),
+                      overrides=overrides, rebuild=rebuild)
+    click.echo(f"{r.comparable} incidents with a place and a day: {r.joined} joined a cluster, "
+               f"{r.started} started one; {r.clusters} clusters, {r.multi_document} with "
+               f"several documents ({r.seconds:.2f} s, version {r.version})")
+
+
+@cli.command("clusters")
+@click.option("--store", required=True, type=click.Path(file_okay=False, exists=True))
+@click.option("--id", "cluster_id", default=None, help="Only this cluster.")
+@click.option("--doc", "doc_id", default=None, help="Only clusters this document reports.")
+@click.option("--type", "event_type", default=None, help="PLOVER type, e.g. ASSAULT.")
+@click.option("--cause", default=None, help="The agreed cause.")
+@click.option("--country", default=None, help="ISO-3 country of the agreed place.")
+@click.option("--place", default=None, help="Place name or first-order division contains.")
+@click.option("--since", default=None, help="ISO date: clusters on or after it.")
+@click.option("--until", default=None, help="ISO date: clusters on or before it.")
+@click.option("--min-documents", "min_documents", type=int, default=2, show_default=True)
+@click.option("--disagree", "disagreement", default=None,
+              help="Only clusters whose reports differ on killed, civilians, injured, place, "
+                   "admin1, date or cause.")
+@click.option("--order", type=click.Choice(["date", "documents", "killed"]), default="date",
+              show_default=True)
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--offset", default=0, type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+def clusters_cmd(store: str, cluster_id: str | None, doc_id: str | None,
+                 event_type: str | None, cause: str | None, country: str | None,
+                 place: str | None, since: str | None, until: str | None, min_documents: int,
+                 disagreement: str | None, order: str, limit: int, offset: int,
+                 fmt: str) -> None:
+    """List happenings reported by several documents, with where the sources disagree."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .query.clusters import ClusterQuery, count_clusters, query_clusters
+    from .store import Store
+
+    q = ClusterQuery(cluster_id=cluster_id, doc_id=doc_id, event_type=event_type, cause=cause,
+                     country=country, place=place, since=since, until=until,
+                     min_documents=min_documents, disagreement=disagreement, order=order,
+                     limit=limit, offset=offset)
+    s = Store.open(store)
+    rows = query_clusters(s, q)
+    if fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table(title=f"{count_clusters(s, q)} clusters")
+    for col in ("date", "type", "cause", "place", "docs", "sources", "killed by source",
+                "disagree", "cluster"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        killed = "; ".join(f"{p['source'] or p['doc_id']} {p['killed_low']}"
+                           for p in r["reports"] if p["killed_low"] is not None)
+        table.add_row(r.get("date") or "", r["event_type"], r["cause"],
+                      f"{r.get('place') or ''} ({r.get('admin1') or ''})",
+                      str(r["n_documents"]), ", ".join(r["sources"]), killed,
+                      ", ".join(r["disagreements"]), r["cluster_id"])
+    Console().print(table)
 
 
 @cli.command("show")
@@ -519,6 +601,14 @@ def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int |
 
     from .pipeline import Pipeline
 
+    if task == "clusters":
+        from .eval.clusters import evaluate_clusters
+
+        creport = evaluate_clusters(Path(golds[0]), _config(ctx, model=model,
+                                                            event_model=event_model),
+                                    corpus=Path(corpus) if corpus else None, split=split)
+        click.echo(json.dumps(creport.to_dict(), indent=2) if as_json else creport.to_text())
+        return
     if task == "tracks":
         from .tracks.evaluate import evaluate_tracks
 

@@ -59,6 +59,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("restore_case", True,
             "Restore the case of texts written all in lower case or all in capitals before "
             "parsing (the model reads capitals); records keep the original text's spans."),
+    Setting("cluster", True,
+            "After each run, cluster the store's incidents across documents (new incidents "
+            "join the clusters already there); `dragoman cluster` does it on demand."),
+    Setting("cluster_days", 2,
+            "Incidents of two documents can be one happening when their days are at most "
+            "this many days apart."),
+    Setting("cluster_km", 50,
+            "... and their places at most this many kilometres apart (or in the same "
+            "first-order division when one is known only to that precision)."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -81,6 +90,9 @@ class Config:
     event_model: str = "default"
     publication_date: str = "input"
     restore_case: bool = True
+    cluster: bool = True
+    cluster_days: int = 2
+    cluster_km: int = 50
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .clusters import ClusterSettings, cluster_store
 from .config import Config
 from .engines import Engine, get_engine
+from .errors import DragomanError
 from .ingest import NearDuplicateIndex, ReadOptions, content_hash, read_inputs
 from .pipeline import dates_disagree, make_document
 from .types import Article, Result
@@ -223,6 +225,13 @@ def run(
         summary.seconds = time.perf_counter() - started
         writer.finish_run({**summary.to_dict(),
                            "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    if config.cluster and summary.processed:
+        # the run is committed: a failure here (a bad overrides file) loses nothing
+        try:
+            cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km))
+        except DragomanError as exc:
+            report(_Skip(str(store.root), f"clustering skipped: {exc} (fix it and run "
+                         "`dragoman cluster`)", skipped=False))
     return summary
 
 

@@ -1,0 +1,162 @@
+"""When two incidents of different documents describe the same happening.
+
+An incident is comparable when it has a place and a day: its own date when the text gives
+a day, else its document's publication date. Two comparable incidents of different
+documents match when
+
+- their event types are the same;
+- their days are at most ``days`` apart (setting ``cluster_days``);
+- their places agree: the same GeoNames place, or both within ``km`` kilometres of each
+  other (setting ``cluster_km``), or the same first-order division (a Syrian governorate,
+  a US state) when either place is only known to that precision; a country-wide place
+  matches only another country-wide place of the same country;
+- their causes agree (``unknown`` and ``other`` agree with anything);
+- their actors and targets agree: a shared name, or countries that are not disjoint (a
+  missing side agrees with anything).
+
+Casualty figures are never compared: reports of one raid disagree on the toll, and that
+disagreement is what a cluster shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+__all__ = ["ClusterSettings", "IncidentKey", "compatible", "incident_key", "killed_of"]
+
+_OPEN_CAUSES = frozenset({"unknown", "other"})
+_CATEGORIES = ("total", "civilians", "combatants", "children", "women")
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    """The matching thresholds: days apart and kilometres apart at most."""
+
+    days: int = 2
+    km: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentKey:
+    """What the matcher compares of one incident (built from its store row)."""
+
+    id: str
+    doc_id: str
+    event_type: str
+    cause: str
+    day: int  # date.toordinal() of the incident's day
+    country: str | None
+    admin1: str | None
+    geonameid: int | None
+    lat: float | None
+    lon: float | None
+    precision: str
+    actor_names: frozenset[str]
+    actor_countries: frozenset[str]
+    target_names: frozenset[str]
+    target_countries: frozenset[str]
+
+
+def _day(value: str | None) -> int | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _refs(refs: Any) -> tuple[frozenset[str], frozenset[str]]:
+    names, countries = set(), set()
+    for r in refs or ():
+        if r.get("kind") == "pronoun":
+            continue
+        key = r.get("kb_id") or r.get("name") or r.get("text")
+        if key:
+            names.add(str(key).lower())
+        if r.get("country"):
+            countries.add(r["country"])
+    return frozenset(names), frozenset(countries)
+
+
+def incident_key(row: dict[str, Any], published: str | None) -> IncidentKey | None:
+    """The comparable part of an incident row, or None when it has no place or no day."""
+    loc = row.get("location")
+    if not loc:
+        return None
+    day = _day(row.get("date")) if row.get("date_precision") == "day" else None
+    if day is None:
+        day = _day(published)
+    if day is None:
+        return None
+    an, ac = _refs(row.get("actor"))
+    tn, tc = _refs(row.get("target"))
+    return IncidentKey(
+        id=row["id"], doc_id=row["doc_id"], event_type=row["event_type"],
+        cause=row.get("cause") or "unknown", day=day, country=loc.get("country"),
+        admin1=loc.get("admin1"), geonameid=loc.get("geonameid"), lat=loc.get("lat"),
+        lon=loc.get("lon"), precision=loc.get("precision") or "town",
+        actor_names=an, actor_countries=ac, target_names=tn, target_countries=tc)
+
+
+def _km(a: IncidentKey, b: IncidentKey) -> float | None:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _places(a: IncidentKey, b: IncidentKey, km: int) -> bool:
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if "country" in (a.precision, b.precision):
+        return a.precision == b.precision
+    if "province" in (a.precision, b.precision):
+        return a.admin1 is not None and a.admin1 == b.admin1
+    distance = _km(a, b)
+    return distance is not None and distance <= km
+
+
+def _parties(na: frozenset[str], ca: frozenset[str], nb: frozenset[str],
+             cb: frozenset[str]) -> bool:
+    if not (na or ca) or not (nb or cb):
+        return True
+    if na & nb:
+        return True
+    return not (ca and cb and not ca & cb)
+
+
+def compatible(a: IncidentKey, b: IncidentKey, settings: ClusterSettings) -> bool:
+    """Whether incidents ``a`` and ``b`` (of different documents) can be one happening."""
+    if a.doc_id == b.doc_id or a.event_type != b.event_type:
+        return False
+    if abs(a.day - b.day) > settings.days:
+        return False
+    if a.cause != b.cause and a.cause not in _OPEN_CAUSES and b.cause not in _OPEN_CAUSES:
+        return False
+    return (_places(a, b, settings.km)
+            and _parties(a.actor_names, a.actor_countries, b.actor_names, b.actor_countries)
+            and _parties(a.target_names, a.target_countries, b.target_names,
+                         b.target_countries))
+
+
+def killed_of(toll: dict[str, Any] | None) -> tuple[int | None, int | None]:
+    """The largest figure of a toll (killed or injured) as (low, high): each category's
+    low (its high when only that is given), the largest of them."""
+    lows, highs = [], []
+    for cat in _CATEGORIES:
+        c = (toll or {}).get(cat)
+        if not c:
+            continue
+        low, high = c.get("low"), c.get("high")
+        if low is not None or high is not None:
+            lows.append(low if low is not None else high)
+            highs.append(high if high is not None else low)
+    return (max(lows) if lows else None, max(highs) if highs else None)
