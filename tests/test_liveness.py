@@ -15,9 +15,9 @@ from dragoman import Article, Pipeline
 CASES = [
     # an ORG whose model span starts one token before the resolved mention ("The New Arab")
     # followed directly by a person: the title walk once stopped moving left here
-    '"We are deeply worried about the suffering of the Syrian people" said SARC President '
+    ('"We are deeply worried about the suffering of the Syrian people" said SARC President '
     "Dr Abdulrahman Attar. Speaking to The New Arab Mona Kurdi a spokesperson for SARC noted "
-    "that the convoy had been blocked for two weeks.",
+    "that the convoy had been blocked for two weeks."),
 ]
 
 

@@ -22,20 +22,20 @@ from .types import (
 )
 
 __all__ = [
-    "__version__",
-    "Config",
-    "load_config",
-    "DragomanError",
-    "Pipeline",
     "ActorRef",
     "Article",
+    "Config",
     "DateRef",
     "Document",
+    "DragomanError",
     "Event",
     "Frame",
+    "Pipeline",
     "Place",
     "PlaceRef",
     "Quote",
     "Result",
     "Span",
+    "__version__",
+    "load_config",
 ]

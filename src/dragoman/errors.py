@@ -19,18 +19,18 @@
 from __future__ import annotations
 
 __all__ = [
-    "DragomanError",
     "ConfigError",
+    "CorruptSegmentError",
     "DataFileError",
+    "DragomanError",
+    "EngineError",
     "InputError",
-    "RecordError",
     "ModelError",
+    "QueryError",
+    "RecordError",
+    "SchemaVersionError",
     "StoreError",
     "StoreLockedError",
-    "SchemaVersionError",
-    "CorruptSegmentError",
-    "QueryError",
-    "EngineError",
 ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["render_document_text", "annotations_of"]
+__all__ = ["annotations_of", "render_document_text"]
 
 
 def _span(d: dict[str, Any] | None) -> tuple[int, int] | None:

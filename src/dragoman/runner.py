@@ -33,7 +33,7 @@ from .ingest import NearDuplicateIndex, ReadOptions, content_hash, read_inputs
 from .pipeline import dates_disagree, make_document
 from .types import Article, Result
 
-__all__ = ["RunSummary", "run", "new_run_id"]
+__all__ = ["RunSummary", "new_run_id", "run"]
 
 log = logging.getLogger(__name__)
 

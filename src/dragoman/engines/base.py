@@ -9,7 +9,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..types import Article, Result
 
-__all__ = ["Engine", "get_engine", "ENGINES"]
+__all__ = ["ENGINES", "Engine", "get_engine"]
 
 ENGINES = ("local", "ray")
 

@@ -169,9 +169,9 @@ def trigger_features(
         j = tok.i + k
         if tok.sent.start <= j < tok.sent.end:
             f[f"w{k:+d}={doc[j].lemma_.lower()}"] = 1.0
-    for t in tok.sent:
-        if t.pos_ in _CONTENT and t.i != tok.i:
-            f[f"sent={t.lemma_.lower()}"] = _SENT_WEIGHT
+    for w in tok.sent:
+        if w.pos_ in _CONTENT and w.i != tok.i:
+            f[f"sent={w.lemma_.lower()}"] = _SENT_WEIGHT
     return f
 
 
