@@ -113,7 +113,8 @@ def incident_filter(
                           description="Only incidents of this document.")
     ] = None,
     min_killed: Annotated[
-        int | None, Query(ge=0, le=10_000_000, description="At least this many killed.")
+        str | None, Query(pattern=r"^\d{0,8}$", description="At least this many killed "
+                          "(a whole number; empty: no minimum).")
     ] = None,
     casualties: Annotated[
         Literal["", "0", "1"] | None, Query(description="1: only incidents with a casualty "
@@ -157,7 +158,7 @@ def incident_filter(
         country=(country or "").strip().upper() or None,
         place=(place or "").strip() or None,
         since=days[0], until=days[1],
-        min_killed=min_killed,
+        min_killed=int(min_killed) if min_killed else None,
         with_casualties=casualties == "1",
         copies=copies != "0",
         order=order or "date",

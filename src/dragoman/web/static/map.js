@@ -1,7 +1,9 @@
 /* Map: event locations on an offline Leaflet map (no tiles: country outlines from
    /api/world), fitted to the data, nearby points clustered (Leaflet.markercluster), each
    point coloured by the quad class of most of its events. A point's popup links to the
-   events of that place (by GeoNames id, with the page's filters). */
+   events of that place (by GeoNames id, with the page's filters). A layer switch shows the
+   incidents instead (/api/incidents/locations: one circle per place, sized by the people
+   killed there, linked to the incidents page); ?layer=incidents opens on them. */
 "use strict";
 (function () {
   var box = document.getElementById("map");
@@ -77,10 +79,13 @@
       cluster.addLayer(marker);
       bounds.push([r.lat, r.lon]);
     });
-    map.addLayer(cluster);
+    var startOn = new URLSearchParams(window.location.search).get("layer") === "incidents";
+    map.addLayer(startOn ? incidents : cluster);
+    L.control.layers({ "Events": cluster, "Incidents (sized by killed)": incidents }, null,
+                     { collapsed: false }).addTo(map);
     if (bounds.length === 1) map.setView(bounds[0], 7);
     else if (bounds.length) map.fitBounds(L.latLngBounds(bounds).pad(0.15), { maxZoom: 9 });
-    window.dmMap = { map: map, cluster: cluster }; /* for tests and the console */
+    window.dmMap = { map: map, cluster: cluster, incidents: incidents }; /* tests, console */
     if (status) status.textContent = "(" + pts.length + " places)";
     if (table) {
       dm.clear(table);
@@ -98,6 +103,42 @@
     }
     document.body.setAttribute("data-points", String(pts.length));
   }
+
+  var incidents = L.layerGroup();
+
+  function drawIncidents(rows) {
+    var pts = rows.filter(function (r) {
+      return r && typeof r.lat === "number" && typeof r.lon === "number" &&
+             Math.abs(r.lat) <= 90 && Math.abs(r.lon) <= 180;
+    });
+    var max = pts.reduce(function (m, r) { return Math.max(m, Number(r.killed) || 0); }, 1);
+    pts.forEach(function (r) {
+      var killed = Number(r.killed) || 0, n = Number(r.n) || 0;
+      var size = Math.round(12 + 42 * Math.sqrt(killed / max));
+      var marker = L.marker([r.lat, r.lon], {
+        icon: L.divIcon({ html: dot("incident-point", size, killed ? killed : ""),
+                          className: "dm-incident", iconSize: [size, size] }),
+        title: (r.name || "?") + " · " + n + " incidents · " + killed + " killed",
+        keyboard: true
+      });
+      var pop = dm.el("div", { "class": "popup" });
+      pop.appendChild(dm.el("b", null, r.name || "?"));
+      pop.appendChild(dm.el("span", null, (r.admin1 && r.admin1 !== r.name ? " · " + r.admin1 : "") +
+        (r.country ? " · " + r.country : "")));
+      pop.appendChild(dm.el("p", null, n + " incidents · " + killed + " killed · " +
+        (Number(r.injured) || 0) + " injured"));
+      var q = dm.filterQuery({ place: r.name || "", geonameid: null });
+      pop.appendChild(dm.el("a", { href: "/incidents?" + q.toString(), "class": "place-incidents" },
+        "open these incidents →"));
+      marker.bindPopup(pop);
+      incidents.addLayer(marker);
+    });
+    document.body.setAttribute("data-incident-points", String(pts.length));
+  }
+
+  dm.getJSON("/api/incidents/locations", dm.filterQuery()).then(drawIncidents, function () {
+    document.body.setAttribute("data-incident-points", "0"); /* a store without incidents */
+  });
 
   dm.getJSON("/api/locations", dm.filterQuery()).then(draw, function (e) {
     dm.showError(box, e);
