@@ -75,3 +75,13 @@ def test_a_us_county_is_a_place_of_its_state_near_the_storys_town(pipeline) -> N
     town = next(p for p in r.places if p.text == "London")
     assert (county.feature, county.admin1, county.country) == ("A.ADM2", "Kentucky", "USA")
     assert town.admin1 == "Kentucky" and (county.lat, county.lon) == (town.lat, town.lon)
+
+
+@pytest.mark.parametrize("county, state", [("Henry County", "Tennessee"),
+                                           ("Lamar County", "Texas")])
+def test_a_town_and_a_county_resolve_to_the_state_they_share(pipeline, county, state) -> None:
+    r = pipeline.process_one(Article(id="t", text=(
+        f"A Paris man was arrested on Sunday by {county} deputies. He was held at the "
+        f"{county} jail.")))
+    got = {(p.text, p.admin1) for p in r.places}
+    assert got == {("Paris", state), (county, state)}

@@ -43,6 +43,8 @@ _ADMIN1_FOCUS_BONUS = 1.5
 _LOCAL_WEIGHT = 3.0
 _LOCAL = "~"  # focus_a1 keys of votes from places (not named divisions)
 _LOCAL_TOTAL = "~"
+_SHARED = "="  # focus_a1 keys of the divisions the story's names share
+_SHARED_WEIGHT = 2.0
 _POP_ALONE = 100_000  # a city this large needs no other place of its country in the story
 _FAR_MIN_VOTES = 1.0  # the story's other places must carry this much country focus
 
@@ -93,7 +95,30 @@ def _score(gaz: Gazetteer, m: Mention, i: int, focus_cc: Counter[str],
     if a1 and f not in BROAD and local_total > 0:
         s += _LOCAL_WEIGHT * (focus_a1[_LOCAL + a1] - (loc_w if a1 == loc_a1 else 0.0)) \
             / local_total
+    # the division the story's names have in common ("Henry County" and "Paris": Tennessee)
+    if a1 and (f not in BROAD or f == FEATURE_ADM2) and focus_a1[_SHARED] > 1:
+        s += _SHARED_WEIGHT * (focus_a1[_SHARED + a1] - 1) / (focus_a1[_SHARED] - 1)
     return s
+
+
+def _shared_divisions(gaz: Gazetteer, mentions: list[Mention]) -> Counter[str]:
+    """Per first-order division, how many of the story's names (each counted once) have a
+    candidate town or county there; under ``_SHARED`` the number of such names."""
+    out: Counter[str] = Counter()
+    seen: set[str] = set()
+    for m in mentions:
+        name = plain(m.text, gaz.rules)
+        if name in seen or m.source == "demonym":
+            continue
+        keys = {gaz.admin1_key(i) for i in m.cands
+                if gaz.feature[i] not in BROAD or gaz.feature[i] == FEATURE_ADM2} - {""}
+        if not keys:
+            continue
+        seen.add(name)
+        out[_SHARED] += 1
+        for k in keys:
+            out[_SHARED + k] += 1
+    return out
 
 
 def _resolve(gaz: Gazetteer, mentions: list[Mention], focus_cc: Counter[str],
@@ -236,11 +261,18 @@ def extract(ctx: DocContext) -> list[Place]:
         focus_a1[_LOCAL + key] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
+    focus_a1.update(_shared_divisions(gaz, mentions))
     _resolve(gaz, mentions, focus_cc, focus_a1)
     mentions = [m for m in mentions if not _far_from_story(gaz, m, focus_cc)]
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()
     towns = _story_towns(gaz, mentions)
+    for m in mentions:  # a county of several states: the one the story's towns are in
+        if m.choice is not None and gaz.feature[m.choice] == FEATURE_ADM2:
+            here = [i for i in m.cands if gaz.admin1_key(i) in towns]
+            if here and m.choice not in here:
+                order = list(towns)
+                m.choice = min(here, key=lambda i: order.index(gaz.admin1_key(i)))
     for m in sorted(mentions, key=lambda x: x.char_start):
         i = m.choice
         if i is None or (m.char_start, m.char_end) in seen:
