@@ -39,7 +39,7 @@ def main() -> None:
                 times.append((time.perf_counter() - t0) * 1000)
                 r.raise_for_status()
             times.sort()
-            p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+            p95 = times[max(0, round(0.95 * len(times)) - 1)]
             print(f"{url:45s} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms")
 
 
