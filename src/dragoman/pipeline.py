@@ -206,6 +206,11 @@ class Pipeline:
         spaCy's tok2vec keeps every layer's activations of a batch until the batch is done
         (~15 KB per token with the small English model): 32 long articles took 340 MB on
         top of the model, 40k characters take about 130 MB, at the same speed.
+
+        A text written all in lower case or all in capitals is parsed from a copy with case
+        restored (same length and positions; setting ``restore_case``); its doc is marked
+        ``user_data["dragoman_restored"]`` and ``process`` reads its records' text back from
+        the original.
         """
         size, budget = max(1, self.config.batch_size), max(1, self.config.batch_chars)
         batch: list[tuple[str, Any]] = []
