@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
-__all__ = ["dep_path", "mention_features", "path_features", "trigger_features"]
+__all__ = ["dep_path", "mention_features", "path_features", "sentence_lemmas",
+           "trigger_features"]
 
 #: how many steps of a dependency path are spelled out; longer paths are "far"
 MAX_STEPS = 4
@@ -169,10 +170,27 @@ def trigger_features(
         j = tok.i + k
         if tok.sent.start <= j < tok.sent.end:
             f[f"w{k:+d}={doc[j].lemma_.lower()}"] = 1.0
-    for w in tok.sent:
-        if w.pos_ in _CONTENT and w.i != tok.i:
-            f[f"sent={w.lemma_.lower()}"] = _SENT_WEIGHT
+    own = f"sent={lemma}" if tok.pos_ in _CONTENT else None
+    for name, count in sentence_lemmas(tok.sent).items():
+        if name != own or count > 1:  # the token itself is not its own context
+            f[name] = _SENT_WEIGHT
     return f
+
+
+def sentence_lemmas(sent: Span) -> dict[str, int]:
+    """``sent=`` feature names of a sentence's content lemmas with their counts, computed
+    once per sentence."""
+    doc = sent.doc
+    key = f"dragoman_sent_lemmas:{sent.start}"
+    cached: dict[str, int] | None = doc.user_data.get(key)
+    if cached is None:
+        cached = {}
+        for w in sent:
+            if w.pos_ in _CONTENT:
+                name = f"sent={w.lemma_.lower()}"
+                cached[name] = cached.get(name, 0) + 1
+        doc.user_data[key] = cached
+    return cached
 
 
 def mention_features(

@@ -51,21 +51,25 @@ class LinearModel:
     intercept: np.ndarray  # (n_classes,) float32
 
     def scores(self, feats: Features) -> np.ndarray:
-        """The raw class scores of one example."""
-        out = self.intercept.astype(np.float64).copy()
+        """The raw class scores of one example (one gather and one dot product)."""
+        rows: list[int] = []
+        values: list[float] = []
+        get = self.index.get
         for name, value in feats.items():
-            row = self.index.get(name)
+            row = get(name)
             if row is not None:
-                out += value * self.weights[row]
-        return out
+                rows.append(row)
+                values.append(value)
+        if not rows:
+            return self.intercept.astype(np.float64)
+        return np.asarray(values, dtype=np.float32) @ self.weights[rows] + self.intercept
 
     def proba(self, feats: Features) -> dict[str, float]:
         """Class probabilities (softmax of the scores)."""
-        s = self.scores(feats)
-        s -= s.max()
-        e = np.exp(s)
+        s = self.scores(feats).astype(np.float64)
+        e = np.exp(s - s.max())
         p = e / e.sum()
-        return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
+        return dict(zip(self.classes, p.tolist(), strict=True))
 
     def best(self, feats: Features) -> tuple[str, float]:
         """The most probable class and its probability."""
