@@ -20,6 +20,7 @@ from dragoman.clusters import ClusterSettings, cluster_store, read_overrides, re
 from dragoman.clusters.match import IncidentKey, compatible
 from dragoman.errors import DataFileError, QueryError
 from dragoman.query.clusters import ClusterQuery, count_clusters, export_clusters, query_clusters
+from dragoman.query.incidents import IncidentQuery, query_incidents
 from dragoman.runner import run
 from dragoman.store import Store
 
@@ -74,6 +75,8 @@ def test_same_raid_clusters_with_its_disagreement(store: Path) -> None:
     by_source = {r["source"]: r["killed_low"] for r in c["reports"]}
     assert by_source == {"afp": 30, "alaraby": 43}
     assert count_clusters(Store.open(store), ClusterQuery(disagreement="killed")) == 1
+    incidents = query_incidents(Store.open(store), IncidentQuery(event_type="ASSAULT"))
+    assert {r["doc_id"]: r["cluster_id"] for r in incidents} == of
     assert count_clusters(Store.open(store), ClusterQuery(place="hasakah")) == 0
     assert count_clusters(Store.open(store), ClusterQuery(place="hasakah",
                                                           min_documents=1)) == 1

@@ -3,7 +3,8 @@
 ``query_incidents(store, IncidentQuery(...))`` is what ``dragoman incidents`` and the
 dashboard call; ``count_incidents`` gives the number that match (for paging). Rows are the
 ``incidents`` table's contract dicts (``docs/schema.md``) plus ``killed`` (the largest
-killed figure, low bound) for sorting and display, and the document's ``duplicate_of``.
+killed figure, low bound) for sorting and display, and the document's ``duplicate_of``;
+``cluster_id`` comes from the cluster tables (``dragoman cluster``) when the store has them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..clusters.table import read_table
 from ..errors import QueryError
 from ..extract.incidents.lexicon import CAUSES
 from ..store.segments import Store
@@ -118,7 +120,22 @@ def query_incidents(store: Store, q: IncidentQuery | None = None) -> list[dict[s
     sql = (f"SELECT {cols}, {_KILLED} AS killed, d.duplicate_of AS duplicate_of "
            f"FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id{where} "
            f"ORDER BY {_ORDERS[q.order]} LIMIT ? OFFSET ?")
-    return store.reader().fetch_dicts(sql, [*params, q.limit, q.offset])
+    rows = store.reader().fetch_dicts(sql, [*params, q.limit, q.offset])
+    clusters = _clusters_of(store, [r["id"] for r in rows])
+    for r in rows:
+        r["cluster_id"] = clusters.get(r["id"], r.get("cluster_id"))
+    return rows
+
+
+def _clusters_of(store: Store, ids: list[str]) -> dict[str, str]:
+    """incident id → cluster id from the cluster tables (``dragoman cluster``), if any."""
+    members = read_table(store.root, "members")
+    if not ids or members.num_rows == 0:
+        return {}
+    wanted = set(ids)
+    return {i: c for i, c in zip(members.column("incident_id").to_pylist(),
+                                 members.column("cluster_id").to_pylist(), strict=True)
+            if i in wanted}
 
 
 def count_incidents(store: Store, q: IncidentQuery | None = None) -> int:
