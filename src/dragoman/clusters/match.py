@@ -6,11 +6,14 @@ documents match when
 
 - their event types are the same;
 - their days are at most ``days`` apart (setting ``cluster_days``);
-- their places agree: the same GeoNames place, or both within ``km`` kilometres of each
-  other (setting ``cluster_km``), or the same first-order division (a Syrian governorate,
-  a US state) when either place is only known to that precision; a country-wide place
-  matches only another country-wide place of the same country;
-- their causes agree (``unknown`` and ``other`` agree with anything);
+- their places agree: the same GeoNames place, or the same first-order division (a
+  Syrian governorate, a US state), or within ``km`` kilometres of each other (setting
+  ``cluster_km``); a country-wide place matches only another country-wide place of the
+  same country;
+- their causes agree: the same, or ``unknown``/``other`` on either side, or both among
+  air strike, shelling and chemical attack (reports of one raid call it each of these:
+  "air strikes that released toxic gas", "shelling" for an air raid — FA-KES itself files
+  air raids under shelling);
 - their actors and targets agree: a shared name, or countries that are not disjoint (a
   missing side agrees with anything).
 
@@ -28,6 +31,8 @@ from typing import Any
 __all__ = ["ClusterSettings", "IncidentKey", "compatible", "incident_key", "killed_of"]
 
 _OPEN_CAUSES = frozenset({"unknown", "other"})
+#: causes that reports of one happening give interchangeably (see the module doc)
+_CAUSE_FAMILIES = (frozenset({"airstrike", "shelling", "chemical"}),)
 _CATEGORIES = ("total", "civilians", "combatants", "children", "women")
 
 
@@ -118,8 +123,10 @@ def _places(a: IncidentKey, b: IncidentKey, km: int) -> bool:
         return False
     if "country" in (a.precision, b.precision):
         return a.precision == b.precision
-    if "province" in (a.precision, b.precision):
-        return a.admin1 is not None and a.admin1 == b.admin1
+    if a.admin1 is not None and a.admin1 == b.admin1:
+        return True
+    if "province" in (a.precision, b.precision):  # a province's centre is no place
+        return False
     distance = _km(a, b)
     return distance is not None and distance <= km
 
@@ -139,7 +146,8 @@ def compatible(a: IncidentKey, b: IncidentKey, settings: ClusterSettings) -> boo
         return False
     if abs(a.day - b.day) > settings.days:
         return False
-    if a.cause != b.cause and a.cause not in _OPEN_CAUSES and b.cause not in _OPEN_CAUSES:
+    if (a.cause != b.cause and a.cause not in _OPEN_CAUSES and b.cause not in _OPEN_CAUSES
+            and not any(a.cause in f and b.cause in f for f in _CAUSE_FAMILIES)):
         return False
     return (_places(a, b, settings.km)
             and _parties(a.actor_names, a.actor_countries, b.actor_names, b.actor_countries)
