@@ -160,7 +160,7 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
         if m.start >= 0:
             for t in range(m.start, m.end):
                 covered[t] = True
-        if m.source in ("ner", "dateline") and any(q >= 0 for q in m.quality.values()):
+        if m.source in ("ner", "dateline") and any(q > 0 for q in m.quality.values()):
             known.add(plain(m.text, gaz.rules))
     if ctx.dateline is not None and ctx.dateline.place is not None:
         known.add(plain(ctx.dateline.place.text, gaz.rules))
