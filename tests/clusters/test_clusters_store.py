@@ -125,8 +125,9 @@ def test_thresholds_are_settings() -> None:
     # two towns of one first-order division, farther apart than cluster_km
     manbij = _key("h", 100, 36.53, 37.95)  # ~80 km from Aleppo, in Aleppo governorate
     assert compatible(aleppo, manbij, ClusterSettings(km=50))
-    assert not compatible(manbij, _key("i", 100, 36.53, 37.95, admin1="Ar-Raqqah",
-                                       geonameid=1), ClusterSettings(km=0))
+    raqqa_town = _key("i", 100, 36.60, 38.50, admin1="Ar-Raqqah")  # ~50 km from Manbij
+    assert not compatible(manbij, raqqa_town, ClusterSettings(km=10))
+    assert compatible(manbij, raqqa_town, ClusterSettings(km=60))
     rus = _key("f", 100, 36.2, 37.16, actor_countries=frozenset({"RUS"}))
     usa = _key("g", 100, 36.2, 37.16, actor_countries=frozenset({"USA"}))
     assert not compatible(rus, usa, ClusterSettings()) and compatible(rus, aleppo,
