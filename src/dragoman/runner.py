@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from . import __version__
 from .clusters import ClusterSettings, cluster_store
 from .config import Config
@@ -226,10 +228,11 @@ def run(
         writer.finish_run({**summary.to_dict(),
                            "ended": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     if config.cluster and summary.processed:
-        # the run is committed: a failure here (a bad overrides file) loses nothing
+        # the run is committed: a failure here (a bad overrides file, no memory left) loses
+        # nothing and must not fail the run; it is reported and `dragoman cluster` redoes it
         try:
             cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km))
-        except DragomanError as exc:
+        except (DragomanError, duckdb.Error, MemoryError, OSError) as exc:
             report(_Skip(str(store.root), f"clustering skipped: {exc} (fix it and run "
                          "`dragoman cluster`)", skipped=False))
     return summary

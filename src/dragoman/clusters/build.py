@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..store.duck import to_arrow
 from ..store.segments import Store
 from .match import ClusterSettings, IncidentKey, compatible, incident_key, killed_of
 from .table import Overrides, clusters_dir, read_overrides, read_table, write_tables
@@ -208,7 +209,13 @@ def cluster_store(store: Store | Path | str, settings: ClusterSettings | None = 
     settings = settings or ClusterSettings()
     store = store if isinstance(store, Store) else Store.open(store)
     run = ClusterRun()
-    rows = store.reader().fetch_dicts(_INCIDENT_SQL, [])
+    # a connection of its own with plain views (the shared reader also builds the event
+    # index, memory the clustering does not need right after a run)
+    con = store.connect()
+    try:
+        rows = to_arrow(con.sql(_INCIDENT_SQL)).to_pylist()
+    finally:
+        con.close()
     run.incidents = len(rows)
     keys = []
     row_of: dict[str, dict[str, Any]] = {}
