@@ -164,13 +164,19 @@ def _article(row: dict[str, Any]) -> Article:
                    origin=row.get("origin"))
 
 
+def _extracted(doc: dict[str, Any]) -> bool:
+    """Whether a stored document has its own records: all but exact copies (a near-copy
+    is extracted and linked to its original)."""
+    return doc.get("duplicate_of") is None or doc.get("duplicate_kind") == "near"
+
+
 class _Pending:
     """One old segment on its way to its replacement."""
 
     def __init__(self, seg: SegmentInfo, documents: list[dict[str, Any]]) -> None:
         self.seg = seg
         self.documents = documents
-        self.waiting = {d["doc_id"] for d in documents if d.get("duplicate_of") is None}
+        self.waiting = {d["doc_id"] for d in documents if _extracted(d)}
         self.results: list[Result] = []
 
 
@@ -179,7 +185,7 @@ def _replacement(p: _Pending, summary: RecodeSummary) -> dict[str, list[dict[str
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in (*RECORD_TABLES, "runs")}
     recoded = {r.document.doc_id for r in p.results}
     missing = {d["doc_id"] for d in p.documents} - recoded
-    lost = sum(1 for d in p.documents if d["doc_id"] in missing and d.get("duplicate_of") is None)
+    lost = sum(1 for d in p.documents if d["doc_id"] in missing and _extracted(d))
     if lost:
         log.warning("recode: %d document(s) of segment %s came back without a result; "
                     "their records are kept as they were", lost, p.seg.id)
@@ -188,8 +194,13 @@ def _replacement(p: _Pending, summary: RecodeSummary) -> dict[str, list[dict[str
         rows[table] = [r for r in _read(p.seg, table) if r["doc_id"] in missing]
     rows["runs"] = _read(p.seg, "runs")
     old_events = [r for r in _read(p.seg, "events") if r["doc_id"] in recoded]
+    links = {d["doc_id"]: (d.get("duplicate_of"), d.get("duplicate_kind")) for d in p.documents}
     for result in p.results:
         for table, part in result_rows(result).items():
+            if table == "documents":  # a near-copy keeps its link to the original
+                for row in part:
+                    row["duplicate_of"], row["duplicate_kind"] = links.get(
+                        row["doc_id"], (None, None))
             rows[table].extend(part)
     new_events = [r for r in rows["events"] if r["doc_id"] in recoded]
     summary.documents += len(recoded)
@@ -211,7 +222,7 @@ def recode(
     """Re-extract every document of the store at ``store_path`` with ``config``'s coder
     and model, swap the new records in atomically, and say what changed.
 
-    Duplicates (``duplicate_of`` set) are kept as they are. Takes the writer lock
+    Exact duplicates are kept as they are (near-copies are re-extracted). Takes the writer lock
     (``StoreLockedError`` while a run writes). Any exception leaves the old records.
     """
     store = Store.open(store_path)
