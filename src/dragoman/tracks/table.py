@@ -16,16 +16,12 @@ The segments' own tables are never touched.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from ..store.derived import DerivedTables
 
 __all__ = [
     "LINKS_SCHEMA",
@@ -85,71 +81,25 @@ def tracks_dir(store_root: Path | str) -> Path:
     return Path(store_root) / "tracks"
 
 
+def _tables(store_root: Path | str) -> DerivedTables:
+    return DerivedTables(store_root, "tracks", _SCHEMAS, keep=('digests',))
+
+
 def current_version(store_root: Path | str) -> Path | None:
-    """The folder of the current track tables, or None when ``dragoman track`` never ran."""
-    root = tracks_dir(store_root)
-    try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    path = root / name
-    return path if path.is_dir() else None
+    """The folder of the current track tables, or None when there are none."""
+    return _tables(store_root).current()
 
 
 def read_meta(store_root: Path | str) -> dict[str, Any] | None:
-    cur = current_version(store_root)
-    if cur is None:
-        return None
-    meta: dict[str, Any] = json.loads((cur / "meta.json").read_text(encoding="utf-8"))
-    return meta
+    return _tables(store_root).meta()
 
 
 def read_table(store_root: Path | str, name: str) -> pa.Table:
-    """``links`` or ``stances`` of the current version (an empty table when there is none)."""
-    schema = _SCHEMAS[name]
-    cur = current_version(store_root)
-    if cur is None or not (cur / f"{name}.parquet").exists():
-        return schema.empty_table()
-    return pq.read_table(cur / f"{name}.parquet")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """A table of the current version (an empty one when there is none)."""
+    return _tables(store_root).read(name)
 
 
 def write_tables(store_root: Path | str, rows: dict[str, list[dict[str, Any]]],
                  meta: dict[str, Any]) -> Path:
     """Write a new version of the track tables and make it current; its folder."""
-    root = tracks_dir(store_root)
-    root.mkdir(parents=True, exist_ok=True)
-    version = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
-    tmp = root / f".tmp-{version}"
-    tmp.mkdir()
-    meta = {**meta, "version": version}
-    try:
-        for name, schema in _SCHEMAS.items():
-            table = pa.Table.from_pylist(rows.get(name, []), schema=schema)
-            pq.write_table(table, tmp / f"{name}.parquet")
-            _fsync(tmp / f"{name}.parquet")
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        _fsync(tmp / "meta.json")
-        final = root / version
-        os.rename(tmp, final)
-        pointer = root / f".CURRENT-{version}"
-        pointer.write_text(version + "\n", encoding="utf-8")
-        _fsync(pointer)
-        previous = current_version(store_root)
-        os.replace(pointer, root / "CURRENT")
-        _fsync(root)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    keep = {version, previous.name if previous else None, "digests"}
-    for p in root.iterdir():
-        if p.is_dir() and p.name not in keep and not p.name.startswith(".tmp-"):
-            shutil.rmtree(p, ignore_errors=True)
-    return final
+    return _tables(store_root).write(rows, meta)
