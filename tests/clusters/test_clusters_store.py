@@ -199,3 +199,17 @@ def test_export_and_cli(store: Path, tmp_path: Path) -> None:
     done = subprocess.run([*cli, "cluster", "--store", str(store)],
                           capture_output=True, text=True, check=True).stdout
     assert "0 joined a cluster, 0 started one" in done  # nothing new since the last run
+
+
+def test_the_dashboard_view_sees_the_clusters_the_run_made(store: Path) -> None:
+    """``query.incident_views`` (the dashboard's incidents page) reads cluster membership from
+    the cluster tables, not from the segments' (always empty) ``cluster_id``."""
+    from dragoman.query.incident_views import count_clusters as view_count
+    from dragoman.query.incident_views import incident_clusters
+
+    of = _cluster_of(store)
+    views = incident_clusters(Store.open(store))
+    raid = next(v for v in views if v["cluster_id"] == of["r1"])
+    assert {r["doc_id"] for r in raid["reports"]} >= {"r1", "r2"}
+    assert "killed" in raid["disagree"]
+    assert view_count(Store.open(store)) >= 1

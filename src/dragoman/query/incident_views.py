@@ -2,7 +2,8 @@
 incidents across documents, and incident locations for the map.
 
 Every function reads the ``incidents`` table (joined to ``documents`` for the outlet and
-publication date) and never the events: an incident already lists its ``event_ids``, so the
+publication date; cluster membership from the cluster tables beside the segments) and never
+the events: an incident already lists its ``event_ids``, so the
 number of event mentions is ``len(event_ids)``. Filters are ``IncidentQuery``'s.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clusters.table import current_version as _clusters_version
 from ..store.segments import Store
 from .api import columns
 from .incidents import _KILLED, IncidentQuery, _where
@@ -20,6 +22,19 @@ __all__ = [
 ]
 
 _FROM = "FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id"
+
+
+def _from_clustered(store: Store) -> str:
+    """``_FROM`` with each incident's ``cluster_id`` taken from the cluster tables that
+    ``dragoman cluster`` (and every run) writes beside the segments, when there are any."""
+    cur = _clusters_version(store.root)
+    members = cur / "members.parquet" if cur is not None else None
+    if members is None or not members.exists():
+        return _FROM
+    path = str(members).replace("'", "''")
+    return ("FROM (SELECT i0.* REPLACE (coalesce(cm.cluster_id, i0.cluster_id) AS cluster_id) "
+            f"FROM incidents i0 LEFT JOIN read_parquet('{path}') cm ON cm.incident_id = i0.id) i "
+            "LEFT JOIN documents d ON d.doc_id = i.doc_id")
 
 
 def _and(where: str, cond: str) -> str:
@@ -109,14 +124,15 @@ def incident_clusters(store: Store, q: IncidentQuery | None = None) -> list[dict
     q = q or IncidentQuery()
     q.validate()
     where, params = _where(q)
+    src = _from_clustered(store)
     sql = f"""
-        WITH hit AS (SELECT DISTINCT i.cluster_id {_FROM}{_and(where, 'i.cluster_id IS NOT NULL')}),
+        WITH hit AS (SELECT DISTINCT i.cluster_id {src}{_and(where, 'i.cluster_id IS NOT NULL')}),
         m AS (
             SELECT i.cluster_id, i.id, i.doc_id, {_KILLED} AS killed,
                    i.casualties.source AS killed_source, d.source AS outlet,
                    d.published AS published, i.date AS date, i.cause AS cause,
                    i.location.name AS place, i.location.admin1 AS admin1
-            {_FROM} WHERE i.cluster_id IN (SELECT cluster_id FROM hit))
+            {src} WHERE i.cluster_id IN (SELECT cluster_id FROM hit))
         SELECT cluster_id, count(*) AS incidents, count(DISTINCT doc_id) AS documents,
                list(DISTINCT outlet) FILTER (WHERE outlet IS NOT NULL) AS sources,
                min(published) AS first_report, max(published) AS last_report,
@@ -147,7 +163,7 @@ def count_clusters(store: Store, q: IncidentQuery | None = None) -> int:
     q.validate()
     where, params = _where(q)
     rows = store.reader().fetch_dicts(
-        f"SELECT count(DISTINCT i.cluster_id) AS n {_FROM}"
+        f"SELECT count(DISTINCT i.cluster_id) AS n {_from_clustered(store)}"
         f"{_and(where, 'i.cluster_id IS NOT NULL')}", params)
     return int(rows[0]["n"]) if rows else 0
 
