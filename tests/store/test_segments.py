@@ -200,8 +200,12 @@ def test_compaction_merges_atomically(tmp_path: Path) -> None:
     assert check_store(store) == []
 
 
-def test_replaced_segments_are_skipped_by_readers(tmp_path: Path) -> None:
+def test_replaced_segments_are_skipped_by_readers(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Between compaction's commit and the removal of the old folders readers see no doubles."""
+    from dragoman.store import segments as seg_mod
+
+    monkeypatch.setattr(seg_mod, "REPLACED_GRACE_SECONDS", 0.0)
     store = Store.open(tmp_path / "s", create=True)
     write(store, ["a"])
     write(store, ["b"], run_id="r2")
@@ -339,3 +343,21 @@ def test_compaction_is_bounded_per_merged_segment(tmp_path: Path,
     assert sorted(s.rows("documents") for s in segs) == [2, 6, 6, 6]
     assert compact(store) is None
     assert [s.id for s in store.segments()] == [s.id for s in segs]
+
+
+def test_a_reader_that_listed_before_a_compaction_can_still_read(tmp_path: Path) -> None:
+    """Compaction keeps the folders it replaced for a grace period: a connection whose views
+    were built just before the commit still reads them; readers made after it skip them."""
+    store = Store.open(tmp_path / "s", create=True)
+    for i in range(3):
+        write(store, [f"d{i}"], run_id=f"r{i}")
+    con = store.connect()  # views over the three segments
+    new = compact(store)
+    assert new is not None and [s.id for s in store.segments()] == [new]
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    assert count(store, "documents") == 3
+    assert check_store(store) == []  # recently replaced segments are not a problem
+    from dragoman.store.segments import remove_replaced
+
+    assert remove_replaced(store, grace=0.0) == 3
+    assert len(store.segments(include_replaced=True)) == 1

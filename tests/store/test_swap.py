@@ -10,6 +10,7 @@ import pytest
 
 from dragoman.errors import StoreLockedError
 from dragoman.store import Store
+from dragoman.store import segments as segments_module
 from dragoman.store.segments import SegmentSwap, _rows_to_tables, write_segment
 from dragoman.types import Document, Result, to_dict
 
@@ -40,7 +41,10 @@ def store(tmp_path: Path) -> Store:
     return store
 
 
-def test_parts_stay_hidden_until_the_commit(store: Store) -> None:
+def test_parts_stay_hidden_until_the_commit(store: Store,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # replaced segments are removed once their grace period is over (0 here)
+    monkeypatch.setattr(segments_module, "REPLACED_GRACE_SECONDS", 0.0)
     old = [s.id for s in store.segments()]
     with SegmentSwap(store, "new") as swap:
         swap.write({"documents": [_doc("d0", "new"), _doc("d1", "new")]})
@@ -80,7 +84,10 @@ def test_a_crash_leaves_parts_that_the_next_writer_removes(store: Store) -> None
     assert store.segment_names() == before
 
 
-def test_a_crash_after_the_commit_is_finished_by_the_next_writer(store: Store) -> None:
+def test_a_crash_after_the_commit_is_finished_by_the_next_writer(store: Store,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # replaced segments are removed once their grace period is over (0 here)
+    monkeypatch.setattr(segments_module, "REPLACED_GRACE_SECONDS", 0.0)
     old = tuple(s.id for s in store.segments())
     # killed after the commit, before the parts lost their pending mark and the old folders
     # were removed: readers already see the new records only

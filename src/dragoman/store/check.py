@@ -6,14 +6,15 @@ import json
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from typing import Literal
 
 import pyarrow.parquet as pq
 
-from .manifest import MANIFEST, sha256_file
+from .manifest import MANIFEST, SegmentInfo, sha256_file
 from .schema import LATER_TABLES, RECORD_TABLES, SCHEMA_VERSION, TABLES
-from .segments import Store
+from .segments import REPLACED_GRACE_SECONDS, Store
 
 __all__ = ["Problem", "check_store"]
 
@@ -29,6 +30,19 @@ class Problem:
     path: str
     message: str
     fix: str
+
+
+def _recently_replaced(store: Store, everything: list[SegmentInfo]) -> set[str]:
+    now = time.time()
+    out: set[str] = set()
+    for seg in everything:
+        try:
+            age = now - (seg.path / MANIFEST).stat().st_mtime
+        except OSError:
+            continue
+        if seg.replaces and age < REPLACED_GRACE_SECONDS:
+            out.update(seg.replaces)
+    return out
 
 
 def check_store(store: Store, sample: int = 5) -> list[Problem]:
@@ -98,7 +112,10 @@ def check_store(store: Store, sample: int = 5) -> list[Problem]:
                             "its records are not visible",
                             f"restore it from a backup or remove the folder {p}")
                 )
+    fresh = _recently_replaced(store, everything)
     for seg in everything:
+        if seg.id in fresh:
+            continue  # replaced moments ago: kept for readers that listed it, then removed
         if seg.id in replaced:
             problems.append(
                 Problem("warning", str(seg.path), "segment already merged by compaction",

@@ -59,6 +59,7 @@ __all__ = [
     "Store",
     "StoreWriter",
     "compact",
+    "remove_replaced",
     "write_segment",
 ]
 
@@ -72,6 +73,10 @@ ROW_GROUP_SIZE = 64 * 1024
 #: process 0.54 GB; merging the whole run at once had taken the driver to 2.1 GB)
 SMALL_SEGMENT_ROWS = 250_000
 COMPACT_MAX_DOCUMENTS = 5_000
+#: segments replaced by a compaction or a swap stay on disk this many seconds after their
+#: replacement committed (readers already skip them): a reader that listed the segments just
+#: before the commit can still read its files; the next writer or compaction removes them
+REPLACED_GRACE_SECONDS = 30.0
 #: ``StoreWriter.close`` compacts when at least this many small segments exist
 AUTO_COMPACT_SEGMENTS = 16
 
@@ -359,12 +364,33 @@ def _cleanup(store: Store) -> None:
             log.warning("store %s: removing segment %s of a swap (recode) that never "
                         "committed", store.root, s.id)
             shutil.rmtree(s.path, ignore_errors=True)
+    remove_replaced(store)
+
+
+def remove_replaced(store: Store, grace: float | None = None) -> int:
+    """Remove the segments whose replacement committed more than ``grace`` seconds ago
+    (default ``REPLACED_GRACE_SECONDS``); how many were removed."""
+    grace = REPLACED_GRACE_SECONDS if grace is None else grace
     everything = store.segments(include_replaced=True)
-    replaced = {r for s in everything for r in s.replaces}
-    for s in everything:
-        if s.id in replaced:
-            log.info("store %s: removing segment %s, replaced by compaction", store.root, s.id)
-            shutil.rmtree(s.path, ignore_errors=True)
+    now = time.time()
+    removed = 0
+    for newer in everything:
+        if not newer.replaces:
+            continue
+        try:
+            age = now - (newer.path / MANIFEST).stat().st_mtime
+        except OSError:
+            continue
+        if age < grace:
+            continue
+        for old in newer.replaces:
+            path = store.segments_dir / old
+            if path.exists():
+                log.info("store %s: removing segment %s, replaced by %s", store.root, old,
+                         newer.id)
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+    return removed
 
 
 def _check_nulls(table: str, t: pa.Table) -> None:
@@ -687,8 +713,7 @@ class SegmentSwap:
         for info in self.store.segments(include_replaced=True):
             if info.id in self.parts:
                 _unpend(info)
-        for old in replaces:
-            shutil.rmtree(self.store.segments_dir / old, ignore_errors=True)
+        remove_replaced(self.store)  # older replaced ones; these go after the grace period
         log.info("store %s: swapped %d segments for %d", self.store.root, len(replaces),
                  len(self.parts) + 1)
         return seg
@@ -759,8 +784,7 @@ def _merge(store: Store, segments: list[SegmentInfo]) -> str:
         run_id=runs.pop() if len(runs) == 1 else None,
         replaces=tuple(s.id for s in segments),
     )
-    for s in segments:
-        shutil.rmtree(s.path, ignore_errors=True)
+    remove_replaced(store)  # older replaced ones; these go after the grace period
     log.info("store %s: compacted %d segments into %s", store.root, len(segments), seg)
     return seg
 
