@@ -25,7 +25,13 @@ class Watch:
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("request", lambda r: None if r.url.startswith((origin, "data:"))
                 else self.foreign.append(r.url))
-        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request: Any) -> None:
+        reason = request.failure or ""
+        if "ERR_ABORTED" in reason:
+            return  # abandoned by the page itself on navigation (a favicon mid-load), no error
+        self.failed.append(f"{request.url} ({reason})")
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
