@@ -53,6 +53,13 @@ def test_query_filters_and_orders(store: Path) -> None:
     assert {r["doc_id"] for r in query_incidents(s, IncidentQuery(min_killed=10))} == {"k2"}
     assert count_incidents(s, IncidentQuery(place="aleppo")) >= 1
     assert count_incidents(s, IncidentQuery(since="2017-04-21", event_type="ASSAULT")) == 0
+    # dates are the days they denote, as in the events' filter: a month or an ISO week holds
+    # the Wednesday and Thursday raids; a string comparison with "2017-04" would miss both
+    assert {r["doc_id"] for r in query_incidents(
+        s, IncidentQuery(since="2017-04", until="2017-04", event_type="ASSAULT"))} == {"k1", "k2"}
+    assert {r["doc_id"] for r in query_incidents(
+        s, IncidentQuery(since="2017-W16", until="2017-W16", event_type="ASSAULT"))} == {
+        "k1", "k2"}
     events = {e["id"]: e for e in s.reader().fetch_dicts("SELECT id, incident_id FROM events", [])}
     for r in rows:
         assert all(events[e]["incident_id"] == r["id"] for e in r["event_ids"])

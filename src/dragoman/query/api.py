@@ -35,6 +35,7 @@ __all__ = [
     "PLOVER_TYPES",
     "EventQuery",
     "QuoteQuery",
+    "check_date",
     "columns",
     "count_events",
     "date_interval",
@@ -107,7 +108,7 @@ def pronoun_words() -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def _check_date(name: str, value: str | None) -> tuple[date, date] | None:
+def check_date(name: str, value: str | None) -> tuple[date, date] | None:
     """The interval of a ``since``/``until`` value (a day, month, year or ISO week)."""
     if value is None:
         return None
@@ -193,8 +194,8 @@ class EventQuery:
             v = getattr(self, name)
             if v is not None and not isinstance(v, str):
                 raise QueryError(f"{name} must be a string, not {type(v).__name__}")
-        lo = _check_date("since", self.since)
-        hi = _check_date("until", self.until)
+        lo = check_date("since", self.since)
+        hi = check_date("until", self.until)
         if lo and hi and lo[0] > hi[1]:
             raise QueryError(f"since={self.since!r} is after until={self.until!r}")
         _check_page(self.limit, self.offset)

@@ -17,7 +17,6 @@ import io
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,9 +26,10 @@ import pyarrow.parquet as pq
 
 from ..clusters.table import CLUSTERS_SCHEMA, current_version
 from ..errors import QueryError
+from ..store._intervals import date_interval, hi_sql, lo_sql
 from ..store.duck import to_arrow
 from ..store.segments import Store
-from .api import MAX_LIMIT
+from .api import MAX_LIMIT, check_date
 from .export import FORMATS, flatten
 
 __all__ = ["DISAGREEMENTS", "ClusterQuery", "count_clusters", "export_clusters",
@@ -38,7 +38,7 @@ __all__ = ["DISAGREEMENTS", "ClusterQuery", "count_clusters", "export_clusters",
 #: the fields a cluster's reports can disagree on
 DISAGREEMENTS = ("killed", "civilians", "injured", "place", "admin1", "date", "cause")
 
-_ORDERS = {"date": "date ASC NULLS LAST, cluster_id",
+_ORDERS = {"date": f"{lo_sql('date')} ASC NULLS LAST, cluster_id",
            "documents": "n_documents DESC, date, cluster_id",
            "killed": "killed_max DESC NULLS LAST, date, cluster_id"}
 
@@ -73,14 +73,8 @@ class ClusterQuery:
         if self.disagreement is not None and self.disagreement not in DISAGREEMENTS:
             raise QueryError(f"unknown disagreement {self.disagreement!r}; choose one of "
                              f"{', '.join(DISAGREEMENTS)}")
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None:
-                try:
-                    date.fromisoformat(value)
-                except ValueError:
-                    raise QueryError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)"
-                                     ) from None
+        check_date("since", self.since)
+        check_date("until", self.until)
         if not 0 <= self.limit <= MAX_LIMIT or self.offset < 0 or self.min_documents < 0:
             raise QueryError(f"limit must be 0..{MAX_LIMIT}, offset and min_documents >= 0")
 
@@ -100,12 +94,15 @@ def _where(q: ClusterQuery) -> tuple[str, list[Any]]:
     if q.place is not None:
         parts.append("(lower(place) LIKE ? OR lower(admin1) LIKE ?)")
         params += [f"%{q.place.lower()}%"] * 2
-    if q.since is not None:
-        parts.append("coalesce(date, first_report) >= ?")
-        params.append(q.since)
-    if q.until is not None:
-        parts.append("coalesce(date, first_report) <= ?")
-        params.append(q.until)
+    # the days the agreed date (else the first report) denotes, like the events' filter
+    lo, hi = date_interval(q.since), date_interval(q.until)
+    day = "coalesce(date, first_report)"
+    if lo is not None:
+        parts.append(f"{lo_sql(day)} >= ?")
+        params.append(lo[0])
+    if hi is not None:
+        parts.append(f"{hi_sql(day)} <= ?")
+        params.append(hi[1])
     if q.disagreement is not None:
         parts.append("list_contains(disagreements, ?)")
         params.append(q.disagreement)

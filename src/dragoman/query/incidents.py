@@ -10,19 +10,19 @@ killed figure, low bound) for sorting and display, and the document's ``duplicat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from ..clusters.table import read_table
 from ..errors import QueryError
 from ..extract.incidents.lexicon import CAUSES
+from ..store._intervals import date_interval, hi_sql, lo_sql
 from ..store.segments import Store
-from .api import MAX_LIMIT, columns
+from .api import MAX_LIMIT, check_date, columns
 
 __all__ = ["IncidentQuery", "count_incidents", "query_incidents"]
 
-_ORDERS = {"date": "i.date ASC NULLS LAST, i.doc_id, i.id",
-           "killed": "killed DESC NULLS LAST, i.date, i.id",
+_ORDERS = {"date": f"{lo_sql('i.date')} ASC NULLS LAST, i.doc_id, i.id",
+           "killed": f"killed DESC NULLS LAST, {lo_sql('i.date')}, i.id",
            "doc": "i.doc_id, i.id"}
 
 _KILLED = ("greatest(coalesce(i.casualties.killed.total.low, i.casualties.killed.total.high), "
@@ -62,14 +62,8 @@ class IncidentQuery:
         if self.order not in _ORDERS:
             raise QueryError(f"unknown order {self.order!r}; choose one of "
                              f"{', '.join(_ORDERS)}")
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None:
-                try:
-                    date.fromisoformat(value)
-                except ValueError:
-                    raise QueryError(f"{name}={value!r} is not an ISO date (YYYY-MM-DD)"
-                                     ) from None
+        check_date("since", self.since)
+        check_date("until", self.until)
         if not 0 <= self.limit <= MAX_LIMIT or self.offset < 0:
             raise QueryError(f"limit must be 0..{MAX_LIMIT} and offset >= 0")
         if self.min_killed is not None and self.min_killed < 0:
@@ -95,12 +89,14 @@ def _where(q: IncidentQuery) -> tuple[str, list[Any]]:
         parts.append("(lower(i.location.name) LIKE ? OR lower(i.location.text) LIKE ? "
                      "OR lower(i.location.admin1) LIKE ?)")
         params += [f"%{q.place.lower()}%"] * 3
-    if q.since is not None:
-        parts.append("substr(i.date, 1, 10) >= ?")
-        params.append(q.since)
-    if q.until is not None:
-        parts.append("substr(i.date, 1, 10) <= ?")
-        params.append(q.until)
+    # dates are compared as the days they denote (a week, a month), like the events' filter
+    lo, hi = date_interval(q.since), date_interval(q.until)
+    if lo is not None:
+        parts.append(f"{lo_sql('i.date')} >= ?")
+        params.append(lo[0])
+    if hi is not None:
+        parts.append(f"{hi_sql('i.date')} <= ?")
+        params.append(hi[1])
     if q.min_killed is not None:
         parts.append(f"{_KILLED} >= ?")
         params.append(q.min_killed)
