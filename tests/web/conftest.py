@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import CHROMIUM_ARGS, serving
 from web_store_data import ARTICLES, crafted_result, write_store
 
 from dragoman import Pipeline
@@ -35,33 +33,11 @@ def client(web_store: dict[str, Any]) -> Iterator[Any]:
         yield c
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(web_store: dict[str, Any]) -> Iterator[str]:
     """A real uvicorn server on loopback over the test store, in a background thread."""
-    import uvicorn
-
-    from dragoman.web import LOOPBACK_HOSTS, create_app
-
-    port = free_port()
-    app = create_app(web_store["root"], allowed_hosts=LOOPBACK_HOSTS)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(web_store["root"]) as (url, _):
+        yield url
 
 
 FAKES = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "fakes.jsonl"
@@ -96,22 +72,17 @@ def fakes_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def fakes_server(fakes_store: Path) -> Iterator[str]:
     """A real uvicorn server over the FA-KES store, on loopback."""
-    import uvicorn
+    with serving(fakes_store) as (url, app):
+        app.state.store.reader().wait_indexed(60)
+        yield url
 
-    from dragoman.web import LOOPBACK_HOSTS, create_app
 
-    port = free_port()
-    app = create_app(fakes_store, allowed_hosts=LOOPBACK_HOSTS)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    app.state.store.reader().wait_indexed(60)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()

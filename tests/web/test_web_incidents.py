@@ -12,14 +12,12 @@ least 27 people ..., the health ministry said" (the Tripoli dispatch).
 from __future__ import annotations
 
 import dataclasses
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import CHROMIUM_ARGS, Watch, assert_no_injected_elements, shot
+from browser_helpers import Watch, assert_no_injected_elements, serving, shot
 
 from dragoman import Pipeline
 from dragoman.ingest import read_inputs, sample_paths
@@ -183,38 +181,8 @@ def test_events_say_which_incident(inc_client: Any, inc_store: dict[str, Any]) -
 
 @pytest.fixture(scope="module")
 def inc_server(inc_store: dict[str, Any]) -> Iterator[str]:
-    import socket
-
-    import uvicorn
-
-    from dragoman.web import LOOPBACK_HOSTS, create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    app = create_app(Path(inc_store["root"]), allowed_hosts=LOOPBACK_HOSTS)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serving(Path(inc_store["root"])) as (url, _):
+        yield url
 
 
 @pytest.fixture()

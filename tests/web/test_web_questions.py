@@ -15,22 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_helpers import CHROMIUM_ARGS, Watch, assert_no_injected_elements, shot
+from browser_helpers import Watch, assert_no_injected_elements, shot
 
 from dragoman.query import date_interval, fold
 from dragoman.query.api import pronoun_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()
