@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .. import _data
 from ..errors import QueryError
+from ..extract.actors.lexicons import load_pronouns
 from ..extract.events.lexicon import plover_types
 from ..store._intervals import date_interval, hi_sql, lo_sql
 from ..store.duck import Reader, usable_segments
@@ -102,10 +102,8 @@ def pronoun_words() -> tuple[str, ...]:
 
     An actor whose name or text is one of them never becomes a network node.
     """
-    data = _data.read_yaml(_data.data_path("actors", "pronouns.yaml"))
-    words = {str(w).lower() for key in ("person", "singular", "plural", "speaker")
-             for w in (data.get(key) or ())}
-    return tuple(sorted(words))
+    lex = load_pronouns()  # the resolver's own loader and validation
+    return tuple(sorted(lex.person | lex.singular | lex.plural | lex.speaker))
 
 
 def check_date(name: str, value: str | None) -> tuple[date, date] | None:
