@@ -410,11 +410,7 @@ def evaluate(gold: Path, pipeline: Pipeline, limit: int | None = None,
     An article gold (``gold/articles-*.jsonl``) reads its texts from ``corpus``; ``split``
     keeps its ``tune`` or ``test`` half.
     """
-    started = time.perf_counter()
-    docs = read_event_gold(gold, corpus, split, limit)
-    results = pipeline.process(gold_article(d) for d in docs)
-    pairs = [(d, list(r.events)) for d, r in zip(docs, results, strict=True)]
-    return score(pairs, str(gold), time.perf_counter() - started)
+    return evaluate_many([gold], pipeline, limit, corpus, split)
 
 
 def evaluate_many(golds: Iterable[Path], pipeline: Pipeline, limit: int | None = None,

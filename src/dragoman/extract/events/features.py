@@ -215,7 +215,7 @@ def mention_features(
     side = "left" if mention.i < trigger.i else "right"
     f[f"side={side}"] = 1.0
     dist = abs(mention.i - trigger.i)
-    f[f"dist={min(dist, 10) if dist < 10 else ('20+' if dist >= 20 else '10+')}"] = 1.0
+    f[f"dist={dist if dist < 10 else ('20+' if dist >= 20 else '10+')}"] = 1.0
     f[f"m_dep={mention.dep_}"] = 1.0
     f[f"m_pos={mention.pos_}"] = 1.0
     f[f"m_ent={mention.ent_type_ or 'none'}"] = 1.0
