@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from spacy.tokens import Span, Token
+import numpy as np
+from spacy.attrs import DEP, HEAD, LOWER
+from spacy.tokens import Doc, Span, Token
 
 __all__ = ["dep_path", "mention_features", "path_features", "sentence_lemmas",
            "trigger_features"]
@@ -36,26 +38,56 @@ _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "attr", 
                        "aux", "auxpass", "csubj", "npadvmod", "advmod", "acl", "relcl"})
 
 
-def _ancestors(tok: Token) -> list[Token]:
-    out = [tok]
-    while out[-1].head.i != out[-1].i and len(out) < 60:
-        out.append(out[-1].head)
-    return out
+class _Tree:
+    """A document's dependency tree as plain lists (head index, relation, lower-case
+    word per token), read once: paths are then walked without making spaCy tokens."""
+
+    __slots__ = ("deps", "heads", "lowers", "ups")
+
+    def __init__(self, doc: Doc) -> None:
+        arr = doc.to_array([HEAD, DEP, LOWER])  # uint64: the head offset wraps when < 0
+        strings = doc.vocab.strings
+        names = {h: strings[h] for h in set(arr[:, 1].tolist()) | set(arr[:, 2].tolist())}
+        self.heads = (arr[:, 0].astype(np.int64) + np.arange(len(doc))).tolist()
+        self.deps = [names[h] for h in arr[:, 1].tolist()]
+        self.lowers = [names[h] for h in arr[:, 2].tolist()]
+        self.ups: dict[int, list[int]] = {}
+
+    def ancestors(self, i: int) -> list[int]:
+        """``i`` and its heads up to the root (at most 60)."""
+        found = self.ups.get(i)
+        if found is None:
+            found = [i]
+            heads = self.heads
+            while heads[found[-1]] != found[-1] and len(found) < 60:
+                found.append(heads[found[-1]])
+            self.ups[i] = found
+        return found
+
+
+def _tree(doc: Doc) -> _Tree:
+    tree: _Tree | None = doc.user_data.get("dragoman_tree")
+    if tree is None or len(tree.heads) != len(doc):
+        tree = _Tree(doc)
+        doc.user_data["dragoman_tree"] = tree
+    return tree
 
 
 def dep_path(a: Token, b: Token) -> list[str] | None:
     """Steps from ``a`` to ``b``: ``^dep`` up from a token to its head, ``vdep`` down to a
     child (``vprep:with`` names the preposition); None when they are not in one tree."""
-    up = _ancestors(a)
-    down = _ancestors(b)
-    pos = {t.i: k for k, t in enumerate(up)}
-    j = next((k for k, t in enumerate(down) if t.i in pos), None)
+    tree = _tree(a.doc)
+    up = tree.ancestors(a.i)
+    down = tree.ancestors(b.i)
+    pos = {t: k for k, t in enumerate(up)}
+    j = next((k for k, t in enumerate(down) if t in pos), None)
     if j is None:
         return None
-    k = pos[down[j].i]
-    steps = [f"^{t.dep_}" for t in up[:k]]
+    k = pos[down[j]]
+    deps, lowers = tree.deps, tree.lowers
+    steps = [f"^{deps[t]}" for t in up[:k]]
     for t in reversed(down[:j]):
-        steps.append(f"vprep:{t.lower_}" if t.dep_ == "prep" else f"v{t.dep_}")
+        steps.append(f"vprep:{lowers[t]}" if deps[t] == "prep" else f"v{deps[t]}")
     return steps
 
 
@@ -113,8 +145,9 @@ def trigger_features(
     governed: bool,
     in_speech: bool,
     is_speech: bool,
+    sent: Span | None = None,
 ) -> dict[str, float]:
-    """Features of one trigger candidate.
+    """Features of one trigger candidate (``sent``: its sentence, when the caller has it).
 
     ``lex_types``: the types of every lexicon entry of the token's lemma; ``matched``:
     (type, mode) of the entry whose constraints the token meets; ``rule``: (type, has
@@ -166,12 +199,14 @@ def trigger_features(
             if c.dep_ in ("nsubj", "nsubjpass"):
                 f[f"subj={c.lemma_.lower()}"] = 1.0
     doc = tok.doc
+    if sent is None:
+        sent = tok.sent
     for k in (-2, -1, 1, 2):
         j = tok.i + k
-        if tok.sent.start <= j < tok.sent.end:
+        if sent.start <= j < sent.end:
             f[f"w{k:+d}={doc[j].lemma_.lower()}"] = 1.0
     own = f"sent={lemma}" if tok.pos_ in _CONTENT else None
-    for name, count in sentence_lemmas(tok.sent).items():
+    for name, count in sentence_lemmas(sent).items():
         if name != own or count > 1:  # the token itself is not its own context
             f[name] = _SENT_WEIGHT
     return f

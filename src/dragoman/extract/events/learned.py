@@ -100,7 +100,7 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
         rule = (ev.event_type, bool(ev.actor), bool(ev.recipient)) if ev is not None else None
         in_speech = coder.clauses.speech_governor(tok) is not None
         feats = trigger_features(tok, (e.type for e in entries), matched, rule, governed,
-                                 in_speech, speech)
+                                 in_speech, speech, sent)
         plan.candidates.append(Candidate(tok, entry, ev, feats))
     if plan.candidates:
         plan.mentions = mentions(coder, sent)
@@ -152,27 +152,30 @@ def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
 
 def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
             model: EventModel) -> tuple[list[ActorRef], list[ActorRef]]:
-    scored: list[tuple[Token, dict[str, float]]] = []
-    for m in plan.mentions:
-        if m.i == cand.tok.i:
-            continue
-        scored.append((m, model.roles.proba(role_features(coder, cand, m, etype))))
+    others = [m for m in plan.mentions if m.i != cand.tok.i]
+    if not others:
+        return [], []
+    probs = model.roles.proba_many([role_features(coder, cand, m, etype) for m in others])
+    classes = model.roles.classes
+    p_source = probs[:, classes.index(_ROLE_SOURCE)].tolist()
+    p_target = probs[:, classes.index(_ROLE_TARGET)].tolist()
     thr = model.role_threshold
     actor: list[ActorRef] = []
     actor_tok: Token | None = None
-    for m, p in sorted(scored, key=lambda x: -x[1].get(_ROLE_SOURCE, 0.0)):
-        if p.get(_ROLE_SOURCE, 0.0) < thr:
+    for k in sorted(range(len(others)), key=lambda k: -p_source[k]):
+        if p_source[k] < thr:
             break
-        refs = _refs_cached(coder, m)
+        refs = _refs_cached(coder, others[k])
         if refs:
-            actor, actor_tok = list(refs), m
+            actor, actor_tok = list(refs), others[k]
             break
     taken = {t.i for t in conjuncts(actor_tok)} if actor_tok is not None else set()
     akeys = {(a.start, a.end) for a in actor}
     recipient: list[ActorRef] = []
-    for m, p in sorted(scored, key=lambda x: -x[1].get(_ROLE_TARGET, 0.0)):
-        if p.get(_ROLE_TARGET, 0.0) < thr:
+    for k in sorted(range(len(others)), key=lambda k: -p_target[k]):
+        if p_target[k] < thr:
             break
+        m = others[k]
         if m.i in taken:
             continue
         refs = [r for r in _refs_cached(coder, m) if (r.start, r.end) not in akeys]
@@ -194,9 +197,10 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
     quotes = coder.quotes
     events: list[Event] = []
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
-    for cand in plan.candidates:
-        probs = model.types.proba(cand.feats)
-        etype, p = top(probs, exclude=(NONE,))
+    probs = model.types.proba_many([c.feats for c in plan.candidates])
+    classes = model.types.classes
+    for k, cand in enumerate(plan.candidates):
+        etype, p = top(dict(zip(classes, probs[k].tolist(), strict=True)), exclude=(NONE,))
         if p < model.type_threshold:
             continue
         actor, recipient = _choose(coder, cand, plan, etype, model)

@@ -71,6 +71,29 @@ class LinearModel:
         p = e / e.sum()
         return dict(zip(self.classes, p.tolist(), strict=True))
 
+    def proba_many(self, examples: Sequence[Features]) -> np.ndarray:
+        """Class probabilities of several examples at once: one row per example, columns
+        in the order of ``classes`` (one gather, one scatter-add, one softmax)."""
+        rows: list[int] = []
+        values: list[float] = []
+        owner: list[int] = []
+        get = self.index.get
+        for n, feats in enumerate(examples):
+            for name, value in feats.items():
+                row = get(name)
+                if row is not None:
+                    rows.append(row)
+                    values.append(value)
+                    owner.append(n)
+        s = np.tile(self.intercept.astype(np.float64), (len(examples), 1))
+        if rows:
+            part = self.weights[rows] * np.asarray(values, dtype=np.float32)[:, None]
+            who = np.asarray(owner)
+            starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+            s[who[starts]] += np.add.reduceat(part, starts, axis=0)
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
     def best(self, feats: Features) -> tuple[str, float]:
         """The most probable class and its probability."""
         p = self.proba(feats)
