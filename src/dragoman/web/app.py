@@ -48,12 +48,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..errors import DragomanError, QueryError, StoreError
 from ..query import api as qapi
+from ..query import tracks as qtracks
 from ..query.api import DATE_MATCHES, NETWORK_MODES, PLOVER_TYPES, EventQuery, QuoteQuery
 from ..store import Store
 from ..store.duck import Reader
 from ._highlight import Mark, pieces
 from ._world import world_geojson
 from .incidents import incident_marks, install_incidents
+from .tracks import TrackParam, clean_track, install_tracks
 
 __all__ = [
     "PLOVER_TYPES", "QUAD_CLASSES", "SORT_FIELDS", "ErrorBody", "EventsPage", "create_app",
@@ -584,10 +586,13 @@ def create_app(
 
     def page(request: Request, name: str, **context: Any) -> Response:
         q = context.get("q")
-        if isinstance(q, EventQuery):  # the tabs keep the filter
-            context.setdefault("nav_qs", urllib.parse.urlencode(filter_params(q)))
+        track = context.get("track")
+        if isinstance(q, EventQuery):  # the tabs keep the filter (and the track)
+            context.setdefault("nav_qs", urllib.parse.urlencode(
+                filter_params(q) + ([("track", track)] if track else [])))
             context.setdefault("qs_without_place", urllib.parse.urlencode(
                 filter_params(dataclasses.replace(q, geonameid=None))))
+        context.setdefault("track_names", qtracks.track_names(store))
         return templates.TemplateResponse(request, name, context)
 
     @app.get("/", include_in_schema=False)
@@ -595,13 +600,14 @@ def create_app(
         return RedirectResponse("/events", status_code=307)
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(request: Request, q: EventQueryDep) -> Response:
+    def events_page(request: Request, q: EventQueryDep, track: TrackParam = None) -> Response:
         t0 = time.perf_counter()
-        rows, total = qapi.query_page(store, q)
+        track = clean_track(track)
+        rows, total = qtracks.event_page(store, q, track)
         return page(
-            request, "events.html", page="events", q=q, rows=rows, total=total,
+            request, "events.html", page="events", q=q, rows=rows, total=total, track=track,
             filters=filter_params(q), elapsed_ms=(time.perf_counter() - t0) * 1000,
-            qs=_qs_builder(q), export_formats=EXPORT_FORMATS,
+            qs=_qs_builder(q, track), export_formats=EXPORT_FORMATS,
             slug=filter_slug(filter_params(q)),
         )
 
@@ -625,9 +631,11 @@ def create_app(
         event: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
         quote: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
         incident: Annotated[str | None, Query(max_length=512, pattern=_ID_RE)] = None,
+        span: Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$")] = None,
     ) -> Response:
         """The document; ``event``/``quote`` name the sentence or quote to highlight,
-        ``incident`` an incident's evidence and casualty figures."""
+        ``incident`` an incident's evidence and casualty figures, ``span`` (``START-END``)
+        any offsets (a track's evidence)."""
         bundle = qapi.get_document(store, doc_id)
         if bundle is None:
             raise HTTPException(404, f"no document with id {doc_id!r}")
@@ -644,9 +652,14 @@ def create_app(
             shown = incident_marks(store, incident)
             marks += shown
             focus = focus or next((m for m in shown if m.kind == "focus"), None)
+        if span and focus is None:
+            lo, hi = (int(x) for x in span.split("-"))
+            focus = Mark(lo, hi, "focus", "the evidence") if lo < hi <= len(text) else None
+            marks += [focus] if focus else []
         return page(request, "document.html", page="document", document=document,
                     bundle=bundle, legend=LEGEND, counts=counts, focus=focus,
-                    pieces=pieces(text, marks, 0, cuts=_sentence_starts(bundle)))
+                    pieces=pieces(text, marks, 0, cuts=_sentence_starts(bundle)
+                                  | ({focus.start} if focus else set())))
 
     @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request, q: EventQueryDep) -> Response:
@@ -663,12 +676,14 @@ def create_app(
                     by=by, nodes=nodes, modes=NETWORK_MODES)
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
-    def quotes_page(request: Request, qq: QuoteQueryDep) -> Response:
+    def quotes_page(request: Request, qq: QuoteQueryDep, track: TrackParam = None) -> Response:
         t0 = time.perf_counter()
-        rows, total = qapi.quote_page(store, qq)
-        speakers = qapi.quote_speakers(store, qq, top=20)
-        pairs = quote_params(qq)
+        track = clean_track(track)
+        rows, total = qtracks.quote_rows(store, qq, track)
+        speakers = [] if track else qapi.quote_speakers(store, qq, top=20)
+        pairs = quote_params(qq) + ([("track", track)] if track else [])
         return page(request, "quotes.html", page="quotes", qq=qq, rows=rows, total=total,
+                    track=track,
                     speakers=speakers, qpairs=pairs, slug=filter_slug(pairs),
                     quote_qs=lambda **kw: urllib.parse.urlencode(
                         [*[(k, v) for k, v in pairs if k not in kw],
@@ -677,6 +692,7 @@ def create_app(
                     export_formats=EXPORT_FORMATS)
 
     install_incidents(app, store, page)
+    install_tracks(app, store, page)
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_page(request: Request) -> Response:
@@ -685,9 +701,10 @@ def create_app(
     # -- JSON API -------------------------------------------------------------------------
 
     @app.get("/api/events", response_model=EventsPage, responses=_ERRORS, tags=["events"])
-    def api_events(q: EventQueryDep) -> dict[str, Any]:
-        """Events matching the filters, one page of them, and the total count."""
-        rows, total = qapi.query_page(store, q)
+    def api_events(q: EventQueryDep, track: TrackParam = None) -> dict[str, Any]:
+        """Events matching the filters (and tagged with ``track``), one page of them, and
+        the total count."""
+        rows, total = qtracks.event_page(store, q, clean_track(track))
         return {"total": total, "limit": q.limit, "offset": q.offset, "order": q.order,
                 "events": rows}
 
@@ -727,9 +744,10 @@ def create_app(
         return qapi.network(store, q, top=top, nodes=nodes, by=by)
 
     @app.get("/api/quotes", responses=_ERRORS, tags=["quotes"])
-    def api_quotes(qq: QuoteQueryDep) -> dict[str, Any]:
-        """Quotes by speaker (name, country, sector) and text, with the text around each."""
-        rows, total = qapi.quote_page(store, qq)
+    def api_quotes(qq: QuoteQueryDep, track: TrackParam = None) -> dict[str, Any]:
+        """Quotes by speaker (name, country, sector), text and ``track``, with the text
+        around each."""
+        rows, total = qtracks.quote_rows(store, qq, clean_track(track))
         return {"total": total, "limit": qq.limit, "offset": qq.offset, "quotes": rows}
 
     @app.get("/api/quotes/speakers", responses=_ERRORS, tags=["quotes"])
@@ -829,9 +847,9 @@ def _warm(store: Store) -> None:
         log.warning("could not prepare the quotes ahead of the first request", exc_info=True)
 
 
-def _qs_builder(q: EventQuery) -> Callable[..., str]:
+def _qs_builder(q: EventQuery, track: str | None = None) -> Callable[..., str]:
     """``qs(**overrides)`` → a query string of the current filters with changes applied."""
-    base: dict[str, Any] = {
+    base: dict[str, Any] = {"track": track,
         "type": list(q.types), "quad": [str(c) for c in q.quad_class], "actor": q.actor,
         "country": q.country, "sector": q.sector, "place": q.place,
         "geonameid": q.geonameid, "since": q.since, "until": q.until,

@@ -33,9 +33,11 @@ from ..query.incident_views import (
     incident_locations,
     incident_sources,
 )
-from ..query.incidents import IncidentQuery, count_incidents, query_incidents
+from ..query.incidents import IncidentQuery
+from ..query.tracks import incident_rows
 from ..store.segments import Store
 from ._highlight import Mark
+from .tracks import TrackParam, clean_track
 
 __all__ = ["IncidentFilter", "incident_filter", "incident_marks", "install_incidents"]
 
@@ -48,16 +50,18 @@ VIEWS = ("incidents", "clusters")
 class IncidentFilter:
     """A validated incidents request: the ``IncidentQuery`` and the view asked for."""
 
-    def __init__(self, query: IncidentQuery, view: str) -> None:
+    def __init__(self, query: IncidentQuery, view: str, track: str | None = None) -> None:
         self.query = query
         self.view = view
+        self.track = track
 
     def shared_pairs(self) -> list[tuple[str, str]]:
         """The query-string pairs the events pages understand too (the tabs carry them)."""
         q = self.query
         pairs = [(k, str(v)) for k, v in (("type", q.event_type), ("country", q.country),
                                           ("place", q.place), ("since", q.since),
-                                          ("until", q.until), ("doc_id", q.doc_id)) if v]
+                                          ("until", q.until), ("doc_id", q.doc_id),
+                                          ("track", self.track)) if v]
         return pairs
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -134,6 +138,7 @@ def incident_filter(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size (1-1000).")] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000_000, description="Rows to skip.")] = 0,
+    track: TrackParam = None,
 ) -> IncidentFilter:
     """The validated incident filter of a request's query string."""
     types = [t.upper() for t in (type or []) if t]
@@ -165,7 +170,7 @@ def incident_filter(
         limit=limit, offset=offset,
     )
     q.validate()
-    return IncidentFilter(q, view or VIEWS[0])
+    return IncidentFilter(q, view or VIEWS[0], clean_track(track))
 
 
 IncidentFilterDep = Annotated[IncidentFilter, Depends(incident_filter)]
@@ -220,8 +225,8 @@ def install_incidents(app: FastAPI, store: Store,
         if f.view == "clusters":
             rows, total = incident_clusters(store, f.query), clusters
         else:
-            rows = _decorate(store, query_incidents(store, f.query))
-            total = count_incidents(store, f.query)
+            rows, total = incident_rows(store, f.query, f.track)
+            rows = _decorate(store, rows)
         return render(request, f, "incidents.html", rows=rows, total=total,
                       clusters=clusters, elapsed_ms=(time.perf_counter() - t0) * 1000)
 
@@ -241,9 +246,10 @@ def install_incidents(app: FastAPI, store: Store,
         type, cause, location with admin1, date and precision, casualties, ``killed`` (the
         largest killed figure), ``mentions`` (event mentions), ``sources`` (figures by who
         gave them) and the ``document`` (title, outlet, published)."""
-        rows = _decorate(store, query_incidents(store, f.query))
-        return {"total": count_incidents(store, f.query), "limit": f.query.limit,
-                "offset": f.query.offset, "order": f.query.order, "incidents": rows}
+        rows, total = incident_rows(store, f.query, f.track)
+        return {"total": total, "limit": f.query.limit,
+                "offset": f.query.offset, "order": f.query.order,
+                "incidents": _decorate(store, rows)}
 
     @app.get("/api/incidents/clusters", responses=errors, tags=["incidents"])
     def api_incident_clusters(f: IncidentFilterDep) -> dict[str, Any]:
