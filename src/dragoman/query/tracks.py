@@ -228,12 +228,13 @@ def stance_table(store: Store, track: str, actors: int = 40,
     proposal with a statement. Rows are the ``actors`` actors with most statements; a cell
     lists the actor's last ``per_cell`` statements there, oldest first, each ``{stance,
     previous, changed, date, source, via, record_id, doc_id, evidence_start, evidence_end,
-    evidence, cue, hedge}``; ``actors`` (top level) counts every actor with a statement.
+    evidence, cue, hedge}``; ``actors`` (top level) counts every actor with a statement,
+    ``per_cell`` is the limit used.
     """
     _require(store, track)
     src = _table(store, "stances")
     if src is None:
-        return {"columns": [], "rows": [], "actors": 0}
+        return {"columns": [], "rows": [], "actors": 0, "per_cell": per_cell}
     info: dict[str, Any] = next(
         (t for t in (_meta(store) or {}).get("tracks", []) if t["name"] == track), {})
     reader = store.reader()
@@ -260,7 +261,7 @@ def stance_table(store: Store, track: str, actors: int = 40,
             c.pop("k", None)
             rows[c["actor"]]["cells"][at[c["proposal"]]].append(c)
     return {"columns": columns, "rows": list(rows.values()),
-            "actors": int(top[0][3]) if top else 0}
+            "actors": int(top[0][3]) if top else 0, "per_cell": per_cell}
 
 
 @per_version

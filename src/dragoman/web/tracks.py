@@ -49,6 +49,9 @@ DigestSince = Annotated[str | None, Query(
     pattern=_DATE_RE, description="The digest's start (YYYY-MM-DD, YYYY-MM or YYYY); by "
     "default the day after the last saved digest (`dragoman digest`), or the start.")]
 
+#: how many lines of each digest section the page shows (the downloads have them all)
+DIGEST_LINES = 25
+
 #: how many event types the timeline colours (the rest are "other")
 TIMELINE_TYPES = 7
 
@@ -80,7 +83,9 @@ class _Digests:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dragoman-digest")
         self.kept: dict[tuple[Any, ...], Future[Digest]] = {}
 
-    def future(self, store: Store, track: str, since: str | None) -> Future[Digest]:
+    def future(self, store: Store, track: str, since: str | None
+               ) -> tuple[Future[Digest], bool]:
+        """The digest's future, and whether this call started it."""
         cur = current_version(store.root)
         saved = tracks_dir(store.root) / "digests" / track
         last = max((p.name for p in saved.glob("*.json")), default=None) if saved.is_dir() \
@@ -88,62 +93,71 @@ class _Digests:
         key = (cur.name if cur else None, track, since, last)
         with self.lock:
             fut = self.kept.get(key)
+            new = fut is None
             if fut is None:
                 if len(self.kept) > 32:
                     self.kept = {k: f for k, f in self.kept.items() if not f.done()}
                 fut = self.kept[key] = self.pool.submit(
                     make_digest, store.root, track, since=since, save=False)
-        return fut
+        return fut, new
 
-    def get(self, store: Store, track: str, since: str | None,
-            wait: float | None = None) -> Digest | None:
-        """The digest, or None when it is not ready after ``wait`` seconds (None: until it
-        is)."""
+    def get(self, store: Store, track: str, since: str | None) -> Digest | None:
+        """The digest, or None when it is not ready: the request that starts it waits
+        ``WAIT`` seconds for it, the others none while it is being made."""
+        fut, new = self.future(store, track, since)
         try:
-            return self.future(store, track, since).result(timeout=wait)
+            return fut.result(timeout=self.WAIT if new else 0)
         except TimeoutError:
             return None
 
 
-def _weeks(rows: list[dict[str, Any]], span: int = 530) -> dict[str, Any]:
-    """The timeline as the page draws it: one bar per week from the first to the last
-    (weeks without events too, unless that makes more than ``span`` bars), stacked by
-    type (the ``TIMELINE_TYPES`` commonest coloured, the rest "other"), heights in a box
-    100 high, each bar 10 wide."""
+def _bars(rows: list[dict[str, Any]], weeks: int = 156) -> dict[str, Any]:
+    """The timeline as the page draws it: one bar per ISO week from the first to the last
+    (weeks without events too) or, when that is more than ``weeks`` bars, per month (a week
+    counts in the month of its Thursday, as ISO numbering does); stacked by type (the
+    ``TIMELINE_TYPES`` commonest coloured, the rest "other"); heights in a box 100 high,
+    each bar 10 wide. ``label`` is what the events filter takes for the bar (a week or a
+    month)."""
     totals: dict[str, int] = {}
     for r in rows:
         totals[r["event_type"]] = totals.get(r["event_type"], 0) + r["n"]
     types = sorted(totals, key=lambda t: (-totals[t], t))[:TIMELINE_TYPES]
     legend = [*types, *(["other"] if len(totals) > len(types) else [])]
-    weeks: dict[str, dict[str, Any]] = {}
+    mondays = sorted({dt.date.fromisoformat(r["monday"]) for r in rows})
+    monthly = bool(mondays) and (mondays[-1] - mondays[0]).days // 7 >= weeks
+
+    def bar_of(monday: dt.date) -> tuple[str, str]:
+        if monthly:
+            thursday = monday + dt.timedelta(days=3)
+            return f"{thursday:%Y-%m}", f"{thursday:%Y-%m}"
+        iso = monday.isocalendar()
+        return monday.isoformat(), f"{iso[0]}-W{iso[1]:02d}"
+
+    bars: dict[str, dict[str, Any]] = {}
+    day = mondays[0] if mondays else None
+    while day is not None and day <= mondays[-1]:  # every bar of the span, empty ones too
+        key, label = bar_of(day)
+        bars.setdefault(key, {"label": label, "start": key, "n": 0, "by": {}})
+        day += dt.timedelta(days=7)
     for r in rows:
-        w = weeks.setdefault(r["monday"], {"week": r["week"], "monday": r["monday"], "n": 0,
-                                           "by": {}})
+        bar = bars[bar_of(dt.date.fromisoformat(r["monday"]))[0]]
         t = r["event_type"] if r["event_type"] in types else "other"
-        w["by"][t] = w["by"].get(t, 0) + r["n"]
-        w["n"] += r["n"]
-    if weeks:
-        first, last = (dt.date.fromisoformat(d) for d in (min(weeks), max(weeks)))
-        if (last - first).days // 7 < span:
-            day = first
-            while day < last:
-                day += dt.timedelta(days=7)
-                iso = day.isocalendar()
-                weeks.setdefault(day.isoformat(), {"week": f"{iso[0]}-W{iso[1]:02d}",
-                                                   "monday": day.isoformat(), "n": 0, "by": {}})
-    out = [weeks[k] for k in sorted(weeks)]
-    top = max((w["n"] for w in out), default=0)
-    for i, w in enumerate(out):
-        y, w["x"], w["segs"] = 100.0, i * 10, []
+        bar["by"][t] = bar["by"].get(t, 0) + r["n"]
+        bar["n"] += r["n"]
+    out = [bars[k] for k in sorted(bars)]
+    top = max((b["n"] for b in out), default=0)
+    for i, bar in enumerate(out):
+        y, bar["x"], bar["segs"] = 100.0, i * 10, []
         for k, t in enumerate(legend):
-            n = w["by"].get(t, 0)
+            n = bar["by"].get(t, 0)
             if n:
                 h = 100.0 * n / top
                 y -= h
-                w["segs"].append({"type": t, "n": n, "y": round(y, 2), "h": round(h, 2),
-                                  "cls": f"t{k}"})
-    return {"weeks": out, "legend": [{"type": t, "cls": f"t{i}"} for i, t in enumerate(legend)],
-            "top": top, "total": sum(totals.values())}
+                bar["segs"].append({"type": t, "n": n, "y": round(y, 2), "h": round(h, 2),
+                                    "cls": f"t{k}"})
+    return {"bars": out, "unit": "month" if monthly else "week", "top": top,
+            "legend": [{"type": t, "cls": f"t{i}"} for i, t in enumerate(legend)],
+            "total": sum(totals.values())}
 
 
 def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) -> None:
@@ -175,9 +189,10 @@ def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) ->
         info = one(track)
         since = since or None
         return page(request, "track.html", page="tracks", t=info,
-                    timeline=_weeks(track_timeline(store, track)),
-                    stances=stance_table(store, track), quotes=track_quotes(store, track),
-                    digest=digests.get(store, track, since, wait=_Digests.WAIT), since=since,
+                    timeline=_bars(track_timeline(store, track)),
+                    stances=stance_table(store, track, actors=30, per_cell=4),
+                    quotes=track_quotes(store, track), lines=DIGEST_LINES,
+                    digest=digests.get(store, track, since), since=since,
                     href=evidence_href, nav_qs=urllib.parse.urlencode([("track", track)]))
 
     @app.get("/api/tracks", responses=errors, tags=["tracks"])
@@ -208,7 +223,7 @@ def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) ->
         """The track's latest digest as `dragoman digest --no-save` writes it now (nothing
         is saved): Markdown, or one HTML file to download."""
         one(track)
-        digest = digests.future(store, track, since or None).result()
+        digest = digests.future(store, track, since or None)[0].result()
         if fmt == "html":
             return Response(digest.html(), media_type="text/html; charset=utf-8", headers={
                 "Content-Disposition": f'attachment; filename="dragoman-digest-{track}.html"'})
