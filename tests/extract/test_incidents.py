@@ -97,6 +97,62 @@ def test_different_places_are_different_incidents(pipeline: Pipeline) -> None:
     assert by_cause["shelling"].casualties.killed.civilians == CasualtyCount(9, 9)
 
 
+def _main(result):  # the incident with most killed
+    from dragoman.eval.incidents import main_incident
+    return main_incident(result)
+
+
+def _main_place(pipeline: Pipeline, text: str, published: str):
+    main = _main(pipeline.process_one(Article(id="t", text=text, published=published)))
+    assert main is not None and main.location is not None
+    return main.location
+
+
+def test_an_earlier_attack_the_story_recalls_is_background(pipeline: Pipeline) -> None:
+    # the recalled attack (a stated date years before publication) gives neither its place,
+    # its cause nor its toll to the attack the story reports
+    text = ("Health workers in Idlib treated the wounded after the attack on Tuesday, a "
+            "doctor said. At least 40 people were killed, the doctor said. "
+            "Hundreds of civilians died in a sarin gas attack in Ghouta near Damascus in "
+            "August 2013.")
+    result = pipeline.process_one(Article(id="t3", text=text, published="2017-04-05"))
+    main = _main(result)
+    assert main is not None
+    assert main.casualties.killed.total == CasualtyCount(40, None)
+    assert main.casualties.killed.civilians is None  # the 2013 toll is not this attack's
+    assert main.location is not None and main.location.admin1 == "Idlib"
+    recalled = [f for i in result.incidents for f in i.casualties.figures
+                if f.text.startswith("Hundreds")]
+    assert recalled and all(f.background for f in recalled)
+
+
+def test_incident_place_from_region_division_and_main_country(pipeline: Pipeline) -> None:
+    # a region of regions.yaml carries its province; a country named often as an actor
+    # ("the US said") is not where the attack happened
+    text = ("The US condemned the attack. US officials said the US would respond. "
+            "Government warplanes killed 12 civilians in Eastern Ghouta on Monday.")
+    place = _main_place(pipeline, text, "2017-11-20")
+    assert (place.country, place.admin1, place.precision) == ("SYR", "Rif-dimashq", "district")
+
+
+def test_incident_place_prefers_the_division_the_story_opens_with(pipeline: Pipeline
+                                                                  ) -> None:
+    # the incident's sentence names two towns: the one in the story's division wins
+    text = ("Idlib town hit by air strikes. The government in Damascus denied that its "
+            "warplanes killed 15 people in Saraqeb on Sunday.")
+    assert _main_place(pipeline, text, "2017-04-19").admin1 == "Idlib"
+
+
+def test_an_attack_without_a_cause_word_takes_the_story_cause(pipeline: Pipeline) -> None:
+    text = ("A car bomb exploded near a bakery in the town of Qamishli on Friday. "
+            "Medics said the death toll had risen to 16 by the evening.")
+    result = pipeline.process_one(Article(id="t6", text=text, published="2016-07-27"))
+    main = _main(result)
+    assert main is not None
+    assert main.casualties.killed.total == CasualtyCount(16, 16)
+    assert main.cause == "explosion"
+
+
 def test_extract_document_returns_incidents(make_ctx: Callable[..., DocContext]) -> None:
     ctx = make_ctx("Gunmen shot dead three policemen in the city of Homs.",
                    published="2017-04-19")

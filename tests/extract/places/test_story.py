@@ -7,13 +7,14 @@ Real gazetteer, real spaCy model.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 
 from dragoman import Article
 from dragoman.errors import DataFileError
-from dragoman.extract.places.gazetteer import FEATURE_REGION, load_regions
+from dragoman.extract.places.gazetteer import FEATURE_REGION, load_gazetteer, load_regions
 
 
 def _places(pipeline, text: str) -> list[tuple[str, str, str | None, str | None]]:
@@ -60,6 +61,33 @@ def test_regions_file_is_validated_with_lines(tmp_path: Path) -> None:
     f.write_text("regions:\n  Golan: [north, 35.7, SY]\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"regions.yaml:2: .*must be"):
         load_regions(f)
+
+
+def test_region_divisions_are_validated_with_lines(tmp_path: Path) -> None:
+    f = tmp_path / "regions.yaml"
+    f.write_text("regions:\n  Levant: [34.0, 36.5, \"\"]\ndivisions:\n  Levant: Homs\n",
+                 encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"regions.yaml:4: .*no country"):
+        load_regions(f)
+    f.write_text("regions:\n  Golan: [33.0, 35.7, SY]\ndivisions:\n  Ghouta: Homs\n",
+                 encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"regions.yaml:4: .*not a region"):
+        load_regions(f)
+    f.write_text("regions:\n  Golan: [33.0, 35.7, SY]\nareas:\n  Golan: Homs\n",
+                 encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"regions.yaml:3: .*unknown key"):
+        load_regions(f)
+    f.write_text("regions:\n  Golan: [33.0, 35.7, SY]\ndivisions:\n  Golan: Atlantis\n",
+                 encoding="utf-8")
+    gaz = load_gazetteer()
+    with pytest.raises(DataFileError, match=r"regions.yaml:4: .*not a first-order division"):
+        copy.copy(gaz).add_regions(load_regions(f))
+
+
+def test_a_region_in_one_division_has_its_province(pipeline) -> None:
+    r = pipeline.process_one(Article(id="t", text="Shells fell on Eastern Ghouta and Douma."))
+    got = {p.text: p.admin1 for p in r.places}
+    assert got["Eastern Ghouta"] == "Rif-dimashq"
 
 
 def test_packaged_regions_load() -> None:

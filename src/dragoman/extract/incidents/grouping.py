@@ -9,15 +9,26 @@ that restate one raid give one incident. Casualty figures join the ASSAULT incid
 their sentence, else the nearest one before them (a casualty update after the lead), else
 they make an incident of their own (a dispatch that only counts the dead).
 
+Earlier happenings the story recalls are kept apart: a sentence that states only dates
+well before publication ("a sarin attack in Ghouta in August 2013") is background — its
+figures are kept but count in no toll, and its event mentions form incidents of their own.
+
 The incident's place is the most specific place of its sentences that is in the
-document's main country — never the dateline, a metonym ("Moscow wants") or a source's
-base ("the Britain-based Observatory").
+document's main country (the one its towns and provinces lie in), preferring the
+first-order division the story opens with — never the dateline, a metonym ("Moscow
+wants") or a source's base ("the Britain-based Observatory"). A town or province named
+inside another name ("the Homs governor") counts after the others. When its sentences
+name only the country, it is the story's first town, province or site outside background
+sentences. An attack whose sentences name no cause takes the cause the story names most.
 """
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
+import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -31,6 +42,7 @@ from ...types import (
     Span,
 )
 from ..context import DocContext
+from ..places.not_places import attributive
 from .casualties import find_figures, resolve_casualties
 from .lexicon import IncidentLexicon, load_incident_lexicon
 
@@ -39,6 +51,8 @@ __all__ = ["build_incidents", "cause_of", "date_precision", "precision_of", "sam
 _VIOLENT = "ASSAULT"
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
 _BASED = ("-based", " based", "–based")
+_PAST_DAYS = 60  # a stated date this long before publication is another, earlier happening
+_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 def precision_of(feature: str | None) -> str:
@@ -54,6 +68,8 @@ def precision_of(feature: str | None) -> str:
         return "district"
     if cls == "P":
         return "site" if code in ("PPLX",) else "town"
+    if feature == "L.RGN":
+        return "district"  # a region of regions.yaml ("Eastern Ghouta", "Qalamoun")
     if cls in ("S", "L", "T", "H", "R", "V", "U"):
         return "site"
     return "town"
@@ -144,13 +160,66 @@ def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | N
 
 def _based(ctx: DocContext, p: Place) -> bool:
     after = ctx.article.text[p.end:p.end + 7].lower()
-    return after.startswith(_BASED)
+    return after.startswith(_BASED) or attributive(ctx, p.end)
 
 
 def _main_country(places: Sequence[Place]) -> str | None:
-    counts = Counter(p.country for p in places
-                     if p.country and p.role in ("mention", "event_location"))
+    """The country the story happens in: the one named most, a town, province or site
+    counting twice (a country's name is often an actor's, "the US said", or a source's)."""
+    counts: Counter[str] = Counter()
+    for p in places:
+        if p.country and p.role in ("mention", "event_location"):
+            counts[p.country] += 1 if precision_of(p.feature) == "country" else 2
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _last_day(value: str | None) -> dt.date | None:
+    """The last day a date value ("2013", "2013-08", "2013-08-21") can denote."""
+    m = _VALUE.match((value or "").split("/")[0])
+    if m is None:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2) or 12)
+    if not (1 <= month <= 12):
+        return None
+    day = int(m.group(3) or calendar.monthrange(year, month)[1])
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _is_past(ctx: DocContext, value: str | None) -> bool:
+    """A stated date well before the article's publication ("in August 2013")."""
+    last = _last_day(value)
+    return (last is not None and ctx.published is not None
+            and (ctx.published - last).days > _PAST_DAYS)
+
+
+def _past_sentences(ctx: DocContext) -> set[int]:
+    """Sentences about an earlier happening: they state a date well before publication
+    and none near it ("Hundreds died in a sarin attack in Ghouta in August 2013")."""
+    past: set[int] = set()
+    if ctx.published is None:
+        return past
+    for sent in ctx.doc.sents:
+        s0, s1 = ctx.abs(sent.start_char), ctx.abs(sent.end_char)
+        values = [d.value for d in ctx.dates
+                  if s0 <= d.start and d.end <= s1 and d.kind in ("date", "range")
+                  and _last_day(d.value) is not None]
+        if values and all(_is_past(ctx, v) for v in values):
+            past.add(ctx.sentence_index(sent))
+    return past
+
+
+def _usable(ctx: DocContext, p: Place) -> bool:
+    """A place that can locate an incident: a mention or an event location, or a town or
+    province named inside another name ("the Homs governor"); never a source's base."""
+    if _based(ctx, p):
+        return False
+    if p.role in ("mention", "event_location"):
+        return True
+    return p.role == "embedded" and precision_of(p.feature) != "country"
 
 
 class _Group:
@@ -159,6 +228,7 @@ class _Group:
         self.place = place
         self.sentences: dict[int, Span] = {}
         self.figures: list[CasualtyFigure] = []
+        self.past: set[int] = set()  # its sentences about an earlier happening
 
 
 def build_incidents(ctx: DocContext, events: Sequence[Event]
@@ -169,15 +239,22 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     if not events and not figures:
         return (), tuple(events)
     by_span = {(p.start, p.end): p for p in ctx.places}
-    usable = [p for p in ctx.places
-              if p.role in ("mention", "event_location") and not _based(ctx, p)]
-    country = _main_country(usable)
-    if country is not None:
-        usable = [p for p in usable if p.country == country]
+    past = _past_sentences(ctx)
     sent_spans: dict[int, Span] = {}
     for sent in ctx.doc.sents:
         ref = ctx.sentence_ref(sent)
         sent_spans[ref.index] = Span(ref.start, ref.end, ref.text)
+    usable = [p for p in ctx.places if _usable(ctx, p)]
+    # (the places of earlier happenings do not decide where this story happens)
+    current = [p for p in usable
+               if not any(sent_spans[i].start <= p.start < sent_spans[i].end for i in past
+                          if i in sent_spans)]
+    country = _main_country(current or usable)
+    if country is not None:
+        usable = [p for p in usable if p.country == country]
+        current = [p for p in current if p.country == country]
+    figures = [dataclasses.replace(f, background=True)
+               if f.sentence_index in past and not f.background else f for f in figures]
 
     def place_of(e: Event) -> Place | None:
         if e.location is None:
@@ -189,9 +266,15 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
 
     groups: list[_Group] = []
     owner: dict[str, _Group] = {}
+    def earlier(e: Event) -> bool:
+        return e.date_basis == "text" and _is_past(ctx, e.date)
+
     for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
         pe = place_of(e)
         for g in groups:
+            # (an earlier happening, "in August 2013", is not the one the story reports)
+            if g.events and earlier(g.events[0]) != earlier(e):
+                continue
             if all(same_happening(e, other, pe, g.place) for other in g.events):
                 g.events.append(e)
                 g.place = g.place or pe
@@ -215,35 +298,49 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
             groups.append(target)
             violent.append(target)
         target.figures.append(f)
-        if f.sentence_index in sent_spans:
+        # (a background figure, a war's toll or an earlier attack's, is kept with the
+        # incident's figures but its sentence is no evidence of where or how it happened)
+        if f.sentence_index in sent_spans and (not f.background or not target.sentences):
             target.sentences.setdefault(f.sentence_index, sent_spans[f.sentence_index])
 
+    # the cause the story's own (not background) sentences name most: an attack whose
+    # sentences name none ("the death toll rose to 58") is the story's attack
+    story_cause = cause_of([sp for i, sp in sorted(sent_spans.items()) if i not in past], lex)
     incidents: list[Incident] = []
     ids: dict[int, str] = {}
     for g in groups:
-        incident = _incident(ctx, g, usable, lex)
+        g.past = past & set(g.sentences)
+        incident = _incident(ctx, g, usable, current, lex, story_cause)
         ids[id(g)] = incident.id
         incidents.append(incident)
     coded = tuple(dataclasses.replace(e, incident_id=ids[id(owner[e.id])]) for e in events)
     return tuple(incidents), coded
 
 
-def _location(g: _Group, usable: Sequence[Place]) -> IncidentPlace | None:
+def _division(p: Place) -> str | None:
+    """A place's first-order division (a province is its own)."""
+    return p.admin1 or (p.name if precision_of(p.feature) == "province" else None)
+
+
+def _location(g: _Group, usable: Sequence[Place], current: Sequence[Place]
+              ) -> IncidentPlace | None:
     spans = list(g.sentences.values())
     inside = [p for p in usable if any(s.start <= p.start < s.end for s in spans)]
     candidates = ([g.place] if g.place is not None else []) + inside
     if not any(precision_of(p.feature) != "country" for p in candidates) and spans:
-        # the place named last before the incident's first sentence (the headline or lead
-        # that introduces it), else the first one after
-        first = min(s.start for s in spans)
-        local = [p for p in usable if precision_of(p.feature) != "country"]
-        before = [p for p in local if p.start < first]
-        after = [p for p in local if p.start >= first]
-        fallback = before[-1:] or after[:1]
-        candidates = fallback or candidates
+        # the story's first town, province or site outside its background sentences (the
+        # headline or lead says where the story happens)
+        local = [p for p in current if precision_of(p.feature) != "country"]
+        candidates = local[:1] or candidates
     if not candidates:
         return None
-    best = min(candidates, key=lambda p: (_PRECISION_RANK[precision_of(p.feature)], p.start))
+    # (of the incident's places, those in the division the story opens with first: "the
+    # regime in Damascus" does not move an attack in Idlib)
+    focus = next((_division(p) for p in current if precision_of(p.feature) != "country"),
+                 None)
+    best = min(candidates, key=lambda p: (focus is not None and _division(p) != focus,
+                                          _PRECISION_RANK[precision_of(p.feature)],
+                                          p.role == "embedded", p.start))
     precision = precision_of(best.feature)
     admin1 = best.admin1 or (best.name if precision == "province" else None)
     return IncidentPlace(text=best.text, start=best.start, end=best.end,
@@ -263,7 +360,8 @@ def _unique(refs: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
 
 
 def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
-              lex: IncidentLexicon) -> Incident:
+              current: Sequence[Place], lex: IncidentLexicon,
+              story_cause: tuple[str, Span | None] = ("unknown", None)) -> Incident:
     evs = g.events
     spans = [g.sentences[i] for i in sorted(g.sentences)]
     dated = [e.date for e in evs if e.date and e.date_basis == "text"] or [
@@ -273,6 +371,9 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
     source = (attributed.name or attributed.text) if attributed is not None else None
     violent = not evs or evs[0].event_type == _VIOLENT
     cause, cause_text = cause_of(spans, lex) if violent else ("unknown", None)
+    if violent and cause == "unknown" and not all(
+            i in g.past for i in g.sentences):
+        cause, cause_text = story_cause
     modes = Counter(e.mode for e in evs if e.mode)
     first = min([s.start for s in spans] or [0])
     key = f"{ctx.doc_id}|{first}|{'|'.join(sorted(e.id for e in evs))}"
@@ -286,7 +387,7 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
         evidence=tuple(spans),
         actor=_unique([r for e in evs for r in e.actor]),
         target=_unique([r for e in evs for r in e.recipient]),
-        location=_location(g, usable),
+        location=_location(g, usable, current),
         date=date,
         date_precision=date_precision(date),
         cause=cause,

@@ -170,10 +170,23 @@ class Gazetteer:
             self.lat.append(r.lat)
             self.lon.append(r.lon)
             self.pop.append(0)
-            self.admin1.append("")
+            self.admin1.append(self._admin1_code(r))
             self.feature.append(FEATURE_REGION)
             for name in (r.name, *r.aliases):
                 self.index[self.key(name)] = i
+
+    def _admin1_code(self, r: Region) -> str:
+        """The admin1 code of a region's division ("" without one); a division the
+        gazetteer does not know is a data error."""
+        if not r.division:
+            return ""
+        want = self.key(r.division)
+        for key, name in self.admin1_names.items():
+            cc, _, code = key.partition(".")
+            if cc == r.country and self.key(name) == want:
+                return code
+        raise DataFileError(f"{r.where}: {r.division!r} is not a first-order division of "
+                            f"{r.country}")
 
     def add_counties(self, counties: dict[str, frozenset[str]]) -> None:
         """Add US counties ("Lamar County" → its states' keys "US.TX") as entries at their
@@ -211,7 +224,7 @@ class Gazetteer:
         return f"{self.cc[i]}.{self.admin1[i]}" if self.admin1[i] else ""
 
     def admin1_name(self, i: int) -> str | None:
-        if self.feature[i] in BROAD:
+        if self.feature[i] in BROAD and self.feature[i] != FEATURE_REGION:
             return None
         return self.admin1_names.get(self.admin1_key(i))
 
@@ -226,19 +239,39 @@ class Region:
     lat: float
     lon: float
     country: str  # ISO-2, or "" for a region across countries
+    division: str = ""  # the first-order division it lies in (GeoNames admin1 name), or ""
+    where: str = ""  # file:line of its division, for errors found when it is added
 
 
 def load_regions(path: Path | None = None) -> tuple[Region, ...]:
     """The regions of ``data/places/regions.yaml`` (or ``path``), validated: each name maps
-    to ``[lat, lon, country, alternate names...]``; errors name the file and line."""
+    to ``[lat, lon, country, alternate names...]``; the optional ``divisions`` mapping gives
+    the first-order division a one-country region lies in ("Eastern Ghouta": Rif Dimashq).
+    Errors name the file and line."""
     path = path or data_path("places", "regions.yaml")
     root = compose_yaml(path)
     node = None
+    div_node = None
     if isinstance(root, yaml.MappingNode):
         node = next((v for k, v in root.value if k.value == "regions"), None)
+        div_node = next((v for k, v in root.value if k.value == "divisions"), None)
+        other = [k for k, _ in root.value if k.value not in ("regions", "divisions")]
+        if other:
+            raise DataFileError(f"{path}:{other[0].start_mark.line + 1}: unknown key "
+                                f"{other[0].value!r}; expected regions and divisions")
     if not isinstance(node, yaml.MappingNode):
         raise DataFileError(f"{path}:1: expected a mapping 'regions: {{name: [lat, lon, "
                             "country, names...]}}'")
+    divisions: dict[str, tuple[str, str]] = {}
+    if div_node is not None:
+        if not isinstance(div_node, yaml.MappingNode):
+            raise DataFileError(f"{path}:{div_node.start_mark.line + 1}: 'divisions' must map "
+                                "region names to first-order division names")
+        for key, value in div_node.value:
+            where = f"{path}:{key.start_mark.line + 1}"
+            if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
+                raise DataFileError(f"{where}: division of {key.value!r} must be a name")
+            divisions[str(key.value)] = (str(value.value).strip(), where)
     out: list[Region] = []
     for key, value in node.value:
         where = f"{path}:{key.start_mark.line + 1}"
@@ -256,7 +289,14 @@ def load_regions(path: Path | None = None) -> tuple[Region, ...]:
         if cc and not (len(cc) == 2 and cc.isalpha() and cc.isupper()):
             raise DataFileError(f"{where}: region {key.value!r}: country must be an ISO-2 "
                                 "code (\"SY\") or empty")
-        out.append(Region(str(key.value), tuple(row[3:]), lat, lon, cc))
+        division, dwhere = divisions.pop(str(key.value), ("", ""))
+        if division and not cc:
+            raise DataFileError(f"{dwhere}: region {key.value!r} has a division but no "
+                                "country")
+        out.append(Region(str(key.value), tuple(row[3:]), lat, lon, cc, division, dwhere))
+    if divisions:
+        name, (_, where) = next(iter(divisions.items()))
+        raise DataFileError(f"{where}: division given for {name!r}, which is not a region")
     return tuple(out)
 
 

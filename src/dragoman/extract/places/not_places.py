@@ -31,6 +31,7 @@ from ..context import DocContext
 __all__ = [
     "NOT_PLACES_FILE",
     "NotPlaces",
+    "attributive",
     "drop_attributive_actors",
     "load_not_places",
     "reclassify",
@@ -102,6 +103,12 @@ def _default() -> NotPlaces:
 def _attributive(ctx: DocContext, end: int, np: NotPlaces) -> bool:
     text = ctx.article.text
     return np.attributive.match(text, end) is not None
+
+
+def attributive(ctx: DocContext, end: int) -> bool:
+    """Whether a hyphen and an attributive word follow offset ``end`` of the original text
+    ("Britain-based", "US-led"): the name before it describes something else."""
+    return _attributive(ctx, end, _default())
 
 
 def _surnames(ctx: DocContext, np: NotPlaces) -> frozenset[str]:
