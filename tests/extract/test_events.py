@@ -294,12 +294,17 @@ def test_no_event(make_ctx: Callable[..., DocContext], text: str) -> None:
     assert ev.extract_rules(ctx) == []
 
 
-def test_repeated_headline_and_caption_parenthetical_are_skipped(rules_pipeline: Pipeline) -> None:
+def test_repeated_headline_is_coded_and_merged_caption_parenthetical_skipped(
+        rules_pipeline: Pipeline) -> None:
     text = ("Police arrest forty protesters in Nairobi. Kenyan police arrested forty protesters "
             "outside parliament on Monday (Photo: police attack a crowd), witnesses said.")
     result = rules_pipeline.process_one(
         Article(id="h", text=text, title="Police arrest forty protesters in Nairobi"))
-    assert [(e.event_type, e.trigger.text) for e in result.events] == [("COERCE", "arrested")]
+    # the headline is a mention of the happening the lead reports: coded, then one incident
+    assert [(e.event_type, e.trigger.text) for e in result.events] == [
+        ("COERCE", "arrest"), ("COERCE", "arrested")]
+    (incident,) = [i for i in result.incidents if i.event_type == "COERCE"]
+    assert set(incident.event_ids) == {e.id for e in result.events}
 
 
 def test_wire_dateline_is_not_coded(rules_pipeline: Pipeline) -> None:

@@ -58,13 +58,18 @@ log = logging.getLogger(__name__)
 C_TYPES = 1.0
 C_ROLES = 1.0
 #: the probability a candidate's best type needs to become an event, and a mention's role to
-#: be filled: chosen by the same cross-validation (F1 0.792 at 0.3 against 0.780 at 0.5)
+#: be filled. Checked on two cross-validations at once (one-off experiments over
+#: ``prepare``/``fit``/``decode``, 2026-12-05): 5-fold over plv-train + GSR dev, type F1
+#: 0.761 at 0.3, 0.760 at 0.2, 0.758 at 0.15 (flat); 4-fold over the article gold's tune
+#: half (the sentence sets always in training), F1 0.650 at 0.3, 0.652 at 0.2, 0.664 at
+#: 0.15. Flat on both, so the higher threshold: at 0.2 the project's own gold gains
+#: false events ("the attack on the economy by inflation")
 TYPE_THRESHOLD = 0.3
 ROLE_THRESHOLD = 0.35
 #: an event with no party needs this type probability (the article gold codes "an
-#: explosion killed 12"; on the tune half of that gold, in the same one-off experiment,
-#: 0.8 raised recall and lost no precision)
-BARE_THRESHOLD = 0.8
+#: explosion killed 12"): on the same 4-fold article runs 0.5 against 0.8 raised recall by
+#: 0.03 at the same precision; the sentence sets do not change (their events have parties)
+BARE_THRESHOLD = 0.5
 #: whole-article gold (in-domain news, every event coded) counts this many times over the
 #: one-sentence sets: F1 on the article gold's tune half, 2-fold, 0.519 -> 0.546 (×1 -> ×3;
 #: a one-off experiment over ``prepare``/``fit``/``decode``, not a shipped command)
@@ -185,10 +190,30 @@ def examples(prep: PreparedDoc) -> tuple[list[tuple[dict[str, float], str]],
     # a partly annotated document (one marked pair per sentence) says nothing about the
     # events the rules find besides it: those candidates are left out, not taught as NONE
     partial = bool(prep.gold.get("partial"))
-    types = [(c.feats, labels.get(id(c), NONE)) for p in prep.plans for c in p.candidates
-             if id(c) in labels or not (partial and c.rule is not None)]
-    roles: list[tuple[dict[str, float], str]] = []
+    # a gold event is coded once, at its best trigger: other words of its sentence that can
+    # name an event of its type ("6 civilians were killed in regime airstrikes", coded at
+    # "airstrikes") are further mentions of it, not examples of NONE
     base = prep.ctx.base
+    coded: list[tuple[int, int, set[str]]] = []  # (sentence start, end, types) of gold events
+    for plan, _, g, _ in aligned:
+        sent = g.get("sentence")
+        lo, hi = ((int(sent["start"]) - base, int(sent["end"]) - base) if sent
+                  else (plan.sent.start_char, plan.sent.end_char))
+        coded.append((lo, hi, _accepts(g)))
+    lex = prep.ctx.resources.lexicon
+
+    def restates(c: Candidate) -> bool:
+        wanted = {t for lo, hi, ts in coded if lo <= c.tok.idx < hi for t in ts}
+        if not wanted:
+            return False
+        named = {e.type for e in lex.entries_for(c.tok.lemma_.lower())}
+        if c.rule is not None:
+            named.add(c.rule.event_type)
+        return bool(named & wanted)
+
+    types = [(c.feats, labels.get(id(c), NONE)) for p in prep.plans for c in p.candidates
+             if id(c) in labels or not ((partial and c.rule is not None) or restates(c))]
+    roles: list[tuple[dict[str, float], str]] = []
     for plan, c, g, label in aligned:
         src = _arg_ranges(g, "actor", base)
         tgt = _arg_ranges(g, "recipient", base)

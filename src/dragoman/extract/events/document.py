@@ -1,13 +1,11 @@
-"""Coding a whole document: every sentence of the body, minus a repeated headline.
+"""Coding a whole document: every sentence of the body, minus its boilerplate.
 
 Owns ``extract(ctx)``, the extractor ``extract_document`` calls: it takes the lexicon from
 ``ctx.resources`` (the process's default resources when the context has none) and codes
-each sentence with ``coder.code_sentence``, skipping the headline when the body repeats it.
+each sentence with ``coder.code_sentence`` (or the trained coder), skipping boilerplate.
 """
 
 from __future__ import annotations
-
-import re
 
 from ...types import Event
 from ..context import DocContext
@@ -28,17 +26,13 @@ def _lexicon_of(ctx: DocContext) -> Lexicon:
 
 
 def excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
-    """Doc-relative character ranges that are not content: a repeated headline and the
-    body's boilerplate (``DocContext.boilerplate``)."""
-    out: list[tuple[int, int]] = list(ctx.boilerplate)
-    title = (ctx.article.title or "").strip()
-    if len(title) >= 12:
-        head = ctx.text[: len(title) + 200]
-        norm = re.sub(r"\s+", " ", title).lower()
-        pos = re.sub(r"\s+", " ", head).lower().find(norm)
-        if pos >= 0:
-            out.append((0, pos + len(norm)))
-    return out
+    """Doc-relative character ranges that are not content: the body's boilerplate
+    (``DocContext.boilerplate``: tag lines, credits, "Date of publication …").
+
+    A headline the body repeats is content: its events are coded like any sentence's, and
+    the incident stage merges them with the lead's (one happening, several mentions).
+    """
+    return list(ctx.boilerplate)
 
 
 def extract(ctx: DocContext) -> list[Event]:

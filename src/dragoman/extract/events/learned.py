@@ -21,14 +21,14 @@ For each sentence:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
-from .coder import Coder, attribution, build_event, coded_triggers
+from .coder import Coder, attribution, build_event, coded_triggers, event_id
 from .features import mention_features, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
@@ -196,6 +196,7 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
     ctx, lex = coder.ctx, coder.lex
     quotes = coder.quotes
     events: list[Event] = []
+    toks: list[Token] = []
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
     probs = model.types.proba_many([c.feats for c in plan.candidates])
     classes = model.types.classes
@@ -237,7 +238,75 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
             actor=actor, recipient=recipient, negated=negated, modality=modality,
             attributed=attributed, symmetric=symmetric, extractor=model.extractor,
             confidence=round(min(0.99, max(0.05, p)), 2)))
-    return events
+        toks.append(tok)
+    return _one_per_happening(ctx.doc_id, events, toks)
+
+
+def _parties(refs: Sequence[ActorRef]) -> set[tuple[int, int]]:
+    return {(r.start, r.end) for r in refs}
+
+
+def _restates(a: Event, b: Event) -> bool:
+    """Whether ``a`` says nothing ``b`` does not: same type, and each of its parties is
+    one of ``b``'s (or absent)."""
+    return (a.event_type == b.event_type and a.negated == b.negated
+            and _parties(a.actor) <= _parties(b.actor)
+            and _parties(a.recipient) <= _parties(b.recipient))
+
+
+def _inside(outer: Token, inner: Token) -> bool:
+    """Whether ``inner`` sits in a prepositional phrase or agent of ``outer`` ("killed in
+    an ambush", "were hit by air strikes"): up at most three steps, through a preposition."""
+    t, steps, via = inner, 0, False
+    while t.i != t.head.i and steps < 3:
+        via = via or t.dep_ in ("prep", "agent")
+        t, steps = t.head, steps + 1
+        if t.i == outer.i:
+            return via
+    return False
+
+
+def _merged(doc_id: str, keep: Event, drop: Event) -> Event:
+    """``keep`` with the roles it lacks taken from ``drop`` (a party already in the other
+    role is not taken)."""
+    taken = _parties(keep.actor) | _parties(keep.recipient)
+    actor = keep.actor or tuple(a for a in drop.actor if (a.start, a.end) not in taken)
+    taken |= _parties(actor)
+    recipient = keep.recipient or tuple(
+        r for r in drop.recipient if (r.start, r.end) not in taken)
+    if actor == keep.actor and recipient == keep.recipient:
+        return keep
+    return replace(keep, actor=tuple(actor), recipient=tuple(recipient),
+                   id=event_id(doc_id, keep.event_type, keep.trigger, actor, recipient))
+
+
+def _one_per_happening(doc_id: str, events: list[Event], toks: list[Token]) -> list[Event]:
+    """A sentence that names one happening with several words is one event:
+
+    - a same-type event in a prepositional phrase of another's trigger ("rebels killed five
+      soldiers in an ambush", "6 civilians were killed in regime airstrikes") is merged
+      into it: the governing event keeps its parties and takes the roles it lacks;
+    - a same-type event whose parties are all another's is dropped (the fuller, then the
+      more confident, is kept).
+    """
+    if len(events) < 2:
+        return events
+    alive = list(range(len(events)))
+    for k in range(len(events)):
+        for j in range(len(events)):
+            if (j != k and j in alive and k in alive
+                    and events[j].event_type == events[k].event_type
+                    and events[j].negated == events[k].negated
+                    and _inside(toks[k], toks[j])):
+                events[k] = _merged(doc_id, events[k], events[j])
+                alive.remove(j)
+    rank = sorted(alive, key=lambda k: (
+        -(len(events[k].actor) + len(events[k].recipient)), -(events[k].confidence or 0), k))
+    kept: list[int] = []
+    for k in rank:
+        if not any(_restates(events[k], events[j]) for j in kept):
+            kept.append(k)
+    return [events[k] for k in sorted(kept)]
 
 
 def extract_learned(ctx: DocContext, lex: Lexicon, model: EventModel,
