@@ -3,9 +3,18 @@
 ``boilerplate_ranges(doc, text, base, end)`` finds the article's boilerplate inside the
 doc (``dragoman.ingest.boilerplate.find_boilerplate`` over ``text[base:end]``) and turns it
 into doc-relative character ranges. A tag run, which has no end mark in flattened text, is
-cut before the subject of the first past-tense (or auxiliary-led) verb inside it ("Tags Syria Idlib SOHR Syrian
-rebels launched …" ends before "Syrian rebels"). ``DocContext.boilerplate`` computes this
-once per document; the extract stages drop what falls inside (``drop_boilerplate``).
+cut at the earlier of two signs that the lead sentence has begun:
+
+- the subject of the first past-tense (or auxiliary-led) verb inside it ("Tags Syria Idlib
+  SOHR Syrian rebels launched …" ends before "Syrian rebels");
+- the first lower-case function word (preposition, determiner, auxiliary, conjunction,
+  pronoun) that is not inside a name ("Observatory for Human Rights"): tags are names and
+  nouns, so the sentence starts at the capitalised word or number before it ("… Syria
+  airstrikes Overnight airstrikes on the …" ends before "Overnight"; "… Assad war
+  Government air raids in a northwestern town …" before "Government").
+
+``DocContext.boilerplate`` computes this once per document; the extract stages drop what
+falls inside (``drop_boilerplate``).
 """
 
 from __future__ import annotations
@@ -22,18 +31,75 @@ __all__ = ["boilerplate_ranges", "drop_boilerplate", "inside"]
 _AUXED = frozenset({"VBN", "VBG", "VB"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _MODIFIERS = frozenset({"ADJ", "DET", "NUM"})
+#: closed-class parts of speech: a lower-case one does not occur in a list of tags
+_FUNCTION = frozenset({"ADP", "DET", "AUX", "CCONJ", "SCONJ", "PRON", "PART"})
+#: capitalised words before the sentence's first noun that belong to the sentence
+#: ("Suspected Syrian regime and Russian airstrikes", "Intense Syrian regime bombardment")
+_LEADING = frozenset({"ADJ", "VERB"})
 
 _T = TypeVar("_T")
 
 
+def _capital(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def _in_name(tok: Token) -> bool:
+    """Whether a lower-case function word belongs to a name: between two capitalised words,
+    perhaps with one more function word ("Observatory for Human Rights", "Staffan de
+    Mistura", "al-Qaeda in the Arabian Peninsula"), hyphened to one ("al-Nusra"), or a
+    determiner opening one ("the Nusra Front")."""
+    doc = tok.doc
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    if after is not None and after.text in "-‐–" and not tok.whitespace_:
+        return True
+    if before is not None and before.text in "-‐–" and not before.whitespace_:
+        return True
+    if after is None:
+        return False
+    if tok.pos_ == "DET" and _capital(after):
+        return True
+    if before is None or not _capital(before):
+        return False
+    if _capital(after):
+        return True
+    return (after.pos_ in _FUNCTION and after.text[:1].islower() and tok.i + 2 < len(doc)
+            and _capital(doc[tok.i + 2]))
+
+
+def _function_cut(doc: Doc, first: int, last: int) -> int | None:
+    """The token where the lead sentence starts in a tag run whose tags are
+    ``doc[first:last]``: the capitalised word (or number) before its first lower-case
+    function word, with the capitalised adjectives and participles that modify a word after
+    them ("Suspected Syrian regime … airstrikes in"); None when the run has no such word."""
+    for tok in doc[first:last]:
+        if tok.pos_ not in _FUNCTION or not tok.text[:1].islower() or _in_name(tok):
+            continue
+        k = tok.i - 1
+        while k > first and not (_capital(doc[k]) or doc[k].like_num):
+            k -= 1
+        while k - 1 > first and doc[k].like_num and doc[k - 1].like_num:
+            k -= 1
+        while (k - 1 > first and _capital(doc[k - 1]) and doc[k - 1].pos_ in _LEADING
+               and doc[k - 1].head.i > k - 1):
+            k -= 1
+        return k if k > first else None
+    return None
+
+
 def _tag_cut(doc: Doc, start: int, end: int) -> int:
-    """Where a tag run ``[start, end)`` really ends: before the subject of its first past
-    tense or auxiliary-led verb (with at most one adjective, determiner or number before the
-    subject's head)."""
+    """Where a tag run ``[start, end)`` really ends: the earlier of the subject of its first
+    past tense or auxiliary-led verb (with at most one adjective, determiner or number
+    before the subject's head) and the sentence start before its first lower-case function
+    word (``_function_cut``)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) < 3:
         return end
     first = span[1].i  # the first tag word (span[0] is the cue)
+    k = _function_cut(doc, first, span.end)
+    if k is not None:
+        end = min(end, doc[k].idx)
     for tok in span[2:]:
         # a tag run mis-parses plural nouns as VBZ/VBP ("Raqqa airstrikes"): only a past
         # tense or a verb with an auxiliary ("were killed", "have launched") opens the body

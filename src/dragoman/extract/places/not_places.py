@@ -112,10 +112,14 @@ def attributive(ctx: DocContext, end: int) -> bool:
 
 
 def _surnames(ctx: DocContext, np: NotPlaces) -> frozenset[str]:
-    """Keys of the last words (surnames) of the document's multi-word person names."""
+    """Keys of the last words (surnames) of the document's multi-word person names, not
+    counting names inside boilerplate ("Tags Aleppo Syria", read as a person "Tags Aleppo",
+    would otherwise take every "Aleppo" of the story)."""
+    bp = ctx.boilerplate
     return frozenset(_key(ent[-1].text) for ent in ctx.doc.ents
                      if ent.label_ in np.person_labels and len(ent) >= 2
-                     and ent[-1].text[:1].isupper())
+                     and ent[-1].text[:1].isupper()
+                     and not any(a <= ent.start_char < b for a, b in bp))
 
 
 def reclassify(ctx: DocContext, places: Iterable[Place],
