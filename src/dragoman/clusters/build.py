@@ -4,7 +4,8 @@
 date) through DuckDB, keeps every assignment the current cluster tables already hold, and
 lets each incident not yet assigned join the cluster whose every member it matches
 (``match.compatible``: complete link, so a chain of near matches cannot pull two different
-raids together; the cluster with the nearest day wins, then the larger one), else start a
+raids together; the most alike cluster wins — ``match.similarity``: same town, cause,
+killed figures of one order, a shared actor — then the nearest day, then the larger one), else start a
 cluster of its own. Then the hand-made overrides apply (``table.read_overrides``), and a
 new version of the cluster tables, with one summary row per cluster, is written atomically.
 
@@ -24,7 +25,14 @@ from typing import Any
 
 from ..store.duck import to_arrow
 from ..store.segments import Store
-from .match import ClusterSettings, IncidentKey, compatible, incident_key, killed_of
+from .match import (
+    ClusterSettings,
+    IncidentKey,
+    compatible,
+    incident_key,
+    killed_of,
+    similarity,
+)
 from .table import Overrides, clusters_dir, read_overrides, read_table, write_tables
 
 __all__ = ["ClusterRun", "cluster_store", "summarise"]
@@ -77,19 +85,26 @@ def _assign(keys: list[IncidentKey], members: dict[str, str], pinned: set[str],
             by_cluster[cid].append(k)
             by_day[k.day].add(cid)
     joined = started = 0
-    fresh = sorted((k for k in keys if k.id not in members), key=lambda k: (k.day, k.doc_id, k.id))
+    # the reports with the largest tolls first: a story's main incident finds its peers
+    # before its side mentions (a headline the story did not merge, an earlier raid) can
+    # take the place, since one cluster holds one incident per document
+    fresh = sorted((k for k in keys if k.id not in members),
+                   key=lambda k: (-(k.killed or 0), k.day, k.doc_id, k.id))
     for k in fresh:
         near: set[str] = set()
         for d in range(k.day - settings.days, k.day + settings.days + 1):
             near |= by_day.get(d, set())
-        best: tuple[tuple[int, int], str] | None = None
+        best: tuple[tuple[float, int, int, str], str] | None = None
         for cid in near:
             if cid in pinned:
                 continue
             group = by_cluster[cid]
             if not all(compatible(k, m, settings) for m in group):
                 continue
-            rank = (min(abs(k.day - m.day) for m in group), -len(group))
+            # the most alike cluster (mean similarity to its members), then the nearest
+            # day, then the larger, then the id (a set's order is no tie-break)
+            alike = sum(similarity(k, m) for m in group) / len(group)
+            rank = (-alike, min(abs(k.day - m.day) for m in group), -len(group), cid)
             if best is None or rank < best[0]:
                 best = (rank, cid)
         if best is None:
@@ -116,7 +131,11 @@ def _apply(auto: dict[str, str], ov: Overrides, known: set[str]
     final = dict(auto)
     how = {i: "auto" for i in auto}
     for iid in ov.split:
-        final[iid] = _cluster_id(iid)
+        own = _cluster_id(iid)
+        if any(cid == own for other, cid in final.items() if other != iid):
+            # (it founded the cluster it leaves: the others keep the id, it takes a new one)
+            own = _cluster_id(iid + "|split")
+        final[iid] = own
         how[iid] = "split"
     for group in ov.merge:
         targets = {final[i] for i in group}

@@ -17,8 +17,10 @@ documents match when
 - their actors and targets agree: a shared name, or countries that are not disjoint (a
   missing side agrees with anything).
 
-Casualty figures are never compared: reports of one raid disagree on the toll, and that
-disagreement is what a cluster shows.
+Casualty figures never decide whether two incidents may be one happening: reports of one
+raid disagree on the toll, and that disagreement is what a cluster shows. They only help to
+choose among the clusters an incident may join (``similarity``: the same town, cause, a
+toll of the same order, a shared actor, the nearer day).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["ClusterSettings", "IncidentKey", "compatible", "incident_key", "killed_of"]
+__all__ = ["ClusterSettings", "IncidentKey", "compatible", "incident_key", "killed_of",
+           "similarity"]
 
 _OPEN_CAUSES = frozenset({"unknown", "other"})
 #: causes that reports of one happening give interchangeably (see the module doc)
@@ -63,6 +66,7 @@ class IncidentKey:
     actor_countries: frozenset[str]
     target_names: frozenset[str]
     target_countries: frozenset[str]
+    killed: int | None = None  # the largest killed figure (its low), for preference only
 
 
 def _day(value: str | None) -> int | None:
@@ -104,7 +108,8 @@ def incident_key(row: dict[str, Any], published: str | None) -> IncidentKey | No
         cause=row.get("cause") or "unknown", day=day, country=loc.get("country"),
         admin1=loc.get("admin1"), geonameid=loc.get("geonameid"), lat=loc.get("lat"),
         lon=loc.get("lon"), precision=loc.get("precision") or "town",
-        actor_names=an, actor_countries=ac, target_names=tn, target_countries=tc)
+        actor_names=an, actor_countries=ac, target_names=tn, target_countries=tc,
+        killed=killed_of((row.get("casualties") or {}).get("killed"))[0])
 
 
 def _km(a: IncidentKey, b: IncidentKey) -> float | None:
@@ -153,6 +158,26 @@ def compatible(a: IncidentKey, b: IncidentKey, settings: ClusterSettings) -> boo
             and _parties(a.actor_names, a.actor_countries, b.actor_names, b.actor_countries)
             and _parties(a.target_names, a.target_countries, b.target_names,
                          b.target_countries))
+
+
+def similarity(a: IncidentKey, b: IncidentKey) -> float:
+    """How alike two compatible incidents are, to choose among the clusters an incident
+    could join (never to decide whether it may): the same town or site, the same cause,
+    killed figures of one order (reports of one raid differ, but 6 and 120 are two
+    happenings), a shared actor, the same day."""
+    score = 0.0
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        score += 2.0 if "province" not in (a.precision, b.precision) else 1.0
+    elif a.admin1 is not None and a.admin1 == b.admin1:
+        score += 0.5
+    if a.cause == b.cause and a.cause not in _OPEN_CAUSES:
+        score += 1.0
+    if a.killed and b.killed:
+        low, high = sorted((a.killed, b.killed))
+        score += 2.0 * low / high if low / high >= 0.4 else -1.0
+    if a.actor_names & b.actor_names:
+        score += 1.0
+    return score - 0.5 * abs(a.day - b.day)
 
 
 def killed_of(toll: dict[str, Any] | None) -> tuple[int | None, int | None]:
