@@ -177,3 +177,42 @@ def test_bad_lexicon_file_is_named(tmp_path, change: tuple[str, str], message: s
     with pytest.raises(DataFileError, match=message) as err:
         read_incident_lexicon(bad)
     assert str(bad) in str(err.value)
+
+
+def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> None:
+    # "regime bombs": no event actor the KB knows; the modifier of the attack noun is the
+    # attacker, and "the regime" of a Syrian story is the Syrian government
+    text = ("Five civilians including three children were killed by regime bombs that "
+            "landed on the town of Douma in Rif Dimashq on Thursday, a monitor said.")
+    main = _main(pipeline.process_one(Article(id="p1", text=text, published="2017-04-19")))
+    assert main is not None and main.actor
+    first = main.actor[0]
+    assert (first.text, first.country, first.sector) == ("regime", "SYR", "GOV")
+
+
+@pytest.mark.parametrize("background", [
+    "The conflict has left more than 320,000 people dead.",
+    "The Observatory said on Monday that 1,679 people died of torture in government "
+    "prisons from March 2011.",
+    "The war that has killed more than 300,000 people shows no sign of ending.",
+])
+def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str) -> None:
+    # a war's or a period's toll neither makes the main incident nor sets its casualties
+    text = ("Air strikes killed 12 civilians in the town of Saraqeb in Idlib province on "
+            "Monday, the Observatory said. " + background)
+    result = pipeline.process_one(Article(id="b1", text=text, published="2017-04-19"))
+    main = _main(result)
+    assert main is not None
+    assert main.casualties.killed.civilians == CasualtyCount(12, 12)
+    assert main.casualties.killed.total is None
+    big = [f for i in result.incidents for f in i.casualties.figures if f.count.low
+           and f.count.low > 1000]
+    assert big and all(f.background for f in big)
+
+
+def test_a_household_is_no_count_of_people(make_ctx: Callable[..., DocContext]) -> None:
+    assert _figures(make_ctx, "Regime air strikes killed three children from one family "
+                              "in Rastan on Saturday.") == [
+        ("killed", "children", 3, 3, False, False)]
+    assert _figures(make_ctx, "Six members of one family were killed in the shelling.") == [
+        ("killed", "total", 6, 6, False, False)]

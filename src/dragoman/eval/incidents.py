@@ -43,21 +43,30 @@ class _CrowdMap:
     locations: dict[str, str]  # admin1 name (normalised) → crowd label
     causes: dict[str, str]  # dragoman cause → crowd label
     actors: list[tuple[str, list[dict[str, Any]]]]
+    unidentified: frozenset[str] = frozenset()  # words of a mention that name no one
 
 
 def _crowd_map() -> _CrowdMap:
     path = _data.data_path("incidents", "fakes_crowd.yaml")
     data = _data.read_yaml(path, mapping=True)
-    if set(data) != {"locations", "causes", "actors"}:
-        raise DataFileError(f"{path}:1: needs exactly locations, causes and actors")
+    if not {"locations", "causes", "actors"} <= set(data) or set(data) - {
+            "locations", "causes", "actors", "unidentified"}:
+        raise DataFileError(f"{path}:1: needs locations, causes and actors (and may have "
+                            "unidentified)")
     locations = {_norm(n): label for label, names in data["locations"].items() for n in names}
     causes = {c: label for label, cs in data["causes"].items() for c in cs}
     actors = [(label, list(rules or [])) for label, rules in data["actors"].items()]
     for _, rules in actors:
         for r in rules:
-            if not isinstance(r, dict) or set(r) - {"kb_id", "country", "sector"}:
-                raise DataFileError(f"{path}: actor rule {r!r} may use kb_id, country, sector")
-    return _CrowdMap(locations, causes, actors)
+            if not isinstance(r, dict) or set(r) - {"kb_id", "country", "sector", "words"}:
+                raise DataFileError(f"{path}: actor rule {r!r} may use kb_id, country, sector, "
+                                    "words")
+    unidentified = frozenset(str(w).lower() for w in data.get("unidentified") or [])
+    return _CrowdMap(locations, causes, actors, unidentified)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[^\w]+", text.lower()) if w}
 
 
 def civilians_killed(incident: Incident) -> int | None:
@@ -97,6 +106,10 @@ def main_incident(result: Result) -> Incident | None:
 def _actor_label(incident: Incident, cmap: _CrowdMap) -> str:
     def matches(ref: Any, rule: dict[str, Any]) -> bool:
         for key, want in rule.items():
+            if key == "words":
+                if not _words(ref.text) & {str(w).lower() for w in want}:
+                    return False
+                continue
             have = getattr(ref, key)
             if isinstance(want, list):
                 if have not in want:
@@ -106,6 +119,8 @@ def _actor_label(incident: Incident, cmap: _CrowdMap) -> str:
         return True
 
     for ref in incident.actor:
+        if _words(ref.text) & cmap.unidentified:
+            continue  # "terrorist groups": whoever it was, the text does not say
         for label, rules in cmap.actors:
             if any(matches(ref, r) for r in rules):
                 return label

@@ -105,7 +105,12 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
         t = sent[k]
         lemma = t.lemma_.lower()
         if lemma in lex.victims or t.lower_ in lex.victims:
-            return lex.victims.get(lemma) or lex.victims[t.lower_], k, False
+            category = lex.victims.get(lemma) or lex.victims[t.lower_]
+            if category == "combatants" and any(
+                    x.lemma_.lower() in lex.households
+                    for x in sent[k + 1:min(len(sent), k + 5)]):
+                category = "total"  # "six members of one family"
+            return category, k, False
         if t.lower_ in ("of", "them", "the", "whom", "were", "are", "was", "have", "had",
                         "been", "people's") or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX",
                                                           "NUM"):
@@ -239,13 +244,16 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             high = None
         elif hedge == "high":
             low = None
+        # (a figure no single attack reaches counts a war, a campaign or a year)
+        too_large = max(v for v in (low, high, 0) if v is not None) > lex.max_toll
         tok_a, tok_b = sent[hstart], sent[last]
         span = ctx.span(tok_a.idx, tok_b.idx + len(tok_b.text))
         out.append(CasualtyFigure(
             kind=kind, category=category or "total", count=CasualtyCount(low, high),
             start=span.start, end=span.end, text=span.text, sentence_index=index,
             source=_source(ctx, sent, span.start, quotes, lex),
-            rising=_rising(sent, hstart, lex), subset=subset, background=background,
+            rising=_rising(sent, hstart, lex), subset=subset,
+            background=background or too_large,
         ))
         taken.add(cue_at)
         i = max(end, last + 1)

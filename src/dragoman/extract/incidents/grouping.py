@@ -20,6 +20,11 @@ wants") or a source's base ("the Britain-based Observatory"). A town or province
 inside another name ("the Homs governor") counts after the others. When its sentences
 name only the country, it is the story's first town, province or site outside background
 sentences. An attack whose sentences name no cause takes the cause the story names most.
+
+An attack whose mentions name no attacker the knowledge base knows takes it from the
+modifiers of its attack nouns ("Russian strikes", "regime bombing", "US-led coalition
+raids") and their "by" phrases ("raids by government warplanes"), resolved through the
+document's actors; "the regime" with no country is the government of the story's country.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from ...types import (
     ActorRef,
@@ -212,6 +218,28 @@ def _past_sentences(ctx: DocContext) -> set[int]:
     return past
 
 
+def _old_sentences(ctx: DocContext, days: int) -> set[int]:
+    """Sentences that state a date more than ``days`` before publication, whatever else
+    they state ("12,679 died of torture from March 2011 to ..."): their figures count an
+    earlier happening or a period."""
+    old: set[int] = set()
+    if ctx.published is None:
+        return old
+    for d in ctx.dates:
+        if d.kind not in ("date", "range"):
+            continue
+        last = _last_day(d.value)
+        if last is None or (ctx.published - last).days <= days:
+            continue
+        at = d.start - ctx.base
+        if not 0 <= at < len(ctx.doc.text):
+            continue
+        a = ctx.doc.char_span(at, at + 1, alignment_mode="expand")
+        if a is not None:
+            old.add(ctx.sentence_index(a.sent))
+    return old
+
+
 def _usable(ctx: DocContext, p: Place) -> bool:
     """A place that can locate an incident: a mention or an event location, or a town or
     province named inside another name ("the Homs governor"); never a source's base."""
@@ -220,6 +248,74 @@ def _usable(ctx: DocContext, p: Place) -> bool:
     if p.role in ("mention", "event_location"):
         return True
     return p.role == "embedded" and precision_of(p.feature) != "country"
+
+
+_MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
+_FILLER = frozenset({"the", "a", "an", "air", "its", "their", "of", "and", "-", "led"})
+
+
+def _names_someone(r: ActorRef, lex: IncidentLexicon) -> bool:
+    """An actor the text names (not "air strikes" taken for one, not a pronoun, not the
+    victims): a knowledge-base entry, or a country with a sector other than civilians,
+    said with a word besides attack nouns."""
+    if r.kind == "pronoun" or r.sector == "CVL":
+        return False
+    if r.kb_id is None and (r.country is None or r.sector is None):
+        return False
+    words = [w for w in re.split(r"[\s\-]+", r.text.lower()) if w and w not in _FILLER]
+    return any(w not in lex.attack_nouns and w.rstrip("s") not in lex.attack_nouns
+               and w not in lex.cause_of for w in words)
+
+
+def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexicon,
+                  country: str | None) -> list[ActorRef]:
+    """The attackers named as modifiers of attack nouns in ``sentences`` ("Russian
+    strikes", "regime bombing", "coalition air raids"), or in a "by" phrase after one
+    ("raids by government warplanes")."""
+    if ctx.actors is None or not sentences:
+        return []
+    kb = getattr(ctx.resources, "kb", None) if ctx.resources is not None else None
+    sectors = getattr(kb, "sectors", None)
+    government = getattr(sectors, "government_nouns", frozenset()) or frozenset()
+    wanted = set(sentences)
+    out: list[ActorRef] = []
+
+    def take(tok: Any, depth: int) -> None:
+        refs = ctx.actors.refs_for(tok) if ctx.actors is not None else []
+        if not refs and country is not None and tok.lemma_.lower() in government:
+            span = ctx.tspan(tok)
+            refs = [ActorRef(span.text, span.start, span.end, None, None, None, None, "group")]
+        for r in refs:
+            if r.country is None and r.kb_id is None and country is not None and (
+                    tok.lemma_.lower() in government):
+                # "regime bombs": the government of the story's country
+                r = dataclasses.replace(r, country=country, sector="GOV")
+            if _names_someone(r, lex):
+                out.append(r)
+        if not refs and depth < 1:
+            for c in tok.children:  # "US-led", "coalition air strikes"
+                if c.dep_ in _MODIFIERS and c.i < tok.i:
+                    take(c, depth + 1)
+
+    for k, sent in enumerate(ctx.doc.sents):
+        if ctx.sent_base + k not in wanted:
+            continue
+        for t in sent:
+            if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() not in lex.attack_nouns:
+                continue
+            for c in t.children:
+                if c.dep_ in _MODIFIERS and c.i < t.i:
+                    take(c, 0)
+                elif c.dep_ == "prep" and c.lower_ == "by":
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            if o.lemma_.lower() in lex.attack_nouns:
+                                for m in o.children:
+                                    if m.dep_ in _MODIFIERS and m.i < o.i:
+                                        take(m, 0)
+                            else:
+                                take(o, 0)
+    return out
 
 
 class _Group:
@@ -253,8 +349,9 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     if country is not None:
         usable = [p for p in usable if p.country == country]
         current = [p for p in current if p.country == country]
+    stale = past | _old_sentences(ctx, lex.old_days)
     figures = [dataclasses.replace(f, background=True)
-               if f.sentence_index in past and not f.background else f for f in figures]
+               if f.sentence_index in stale and not f.background else f for f in figures]
 
     def place_of(e: Event) -> Place | None:
         if e.location is None:
@@ -310,7 +407,7 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     ids: dict[int, str] = {}
     for g in groups:
         g.past = past & set(g.sentences)
-        incident = _incident(ctx, g, usable, current, lex, story_cause)
+        incident = _incident(ctx, g, usable, current, lex, story_cause, country)
         ids[id(g)] = incident.id
         incidents.append(incident)
     coded = tuple(dataclasses.replace(e, incident_id=ids[id(owner[e.id])]) for e in events)
@@ -361,7 +458,8 @@ def _unique(refs: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
 
 def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
               current: Sequence[Place], lex: IncidentLexicon,
-              story_cause: tuple[str, Span | None] = ("unknown", None)) -> Incident:
+              story_cause: tuple[str, Span | None] = ("unknown", None),
+              country: str | None = None) -> Incident:
     evs = g.events
     spans = [g.sentences[i] for i in sorted(g.sentences)]
     dated = [e.date for e in evs if e.date and e.date_basis == "text"] or [
@@ -374,6 +472,15 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
     if violent and cause == "unknown" and not all(
             i in g.past for i in g.sentences):
         cause, cause_text = story_cause
+    location = _location(g, usable, current)
+    actors = [r for e in evs for r in e.actor]
+    if violent:
+        # the attacker named as the attack's modifier ("Russian strikes") when the
+        # mentions name none the knowledge base knows; after them otherwise
+        named = _perpetrators(ctx, [i for i in sorted(g.sentences) if i not in g.past],
+                              lex, country or (location.country if location else None))
+        first_named = any(_names_someone(r, lex) for r in actors)
+        actors = actors + named if first_named else named + actors
     modes = Counter(e.mode for e in evs if e.mode)
     first = min([s.start for s in spans] or [0])
     key = f"{ctx.doc_id}|{first}|{'|'.join(sorted(e.id for e in evs))}"
@@ -385,9 +492,9 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
         mode=modes.most_common(1)[0][0] if modes else None,
         event_ids=tuple(e.id for e in evs),
         evidence=tuple(spans),
-        actor=_unique([r for e in evs for r in e.actor]),
+        actor=_unique(actors),
         target=_unique([r for e in evs for r in e.recipient]),
-        location=_location(g, usable, current),
+        location=location,
         date=date,
         date_precision=date_precision(date),
         cause=cause,

@@ -29,7 +29,8 @@ CAUSES: tuple[str, ...] = ("chemical", "execution", "explosion", "airstrike", "s
 CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "combatants")
 
 _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
-                   "subset", "according", "causes", "background"})
+                   "subset", "according", "causes", "background", "attack_nouns",
+                   "max_toll", "old_days", "households"})
 
 
 def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
@@ -53,6 +54,10 @@ class IncidentLexicon:
     cause_rx: re.Pattern[str]
     background_rx: re.Pattern[str]
     cause_of: dict[str, str]  # phrase (lower, single spaces) → cause
+    attack_nouns: frozenset[str] = frozenset()  # lemmas whose modifier names the attacker
+    max_toll: int = 5000  # a larger figure counts a war or a period: background
+    old_days: int = 365  # a sentence with a date this much older: its figures background
+    households: frozenset[str] = frozenset()  # "one family": no count of people
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -122,6 +127,9 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
                 raise DataFileError(f"{where}: cause phrase {w!r} is in both "
                                     f"{cause_of[key]} and {cause}")
             cause_of[key] = cause
+    for key in ("max_toll", "old_days"):
+        if not isinstance(data[key], int) or isinstance(data[key], bool) or data[key] <= 0:
+            raise DataFileError(f"{where}: '{key}' must be a positive whole number")
     return IncidentLexicon(
         killed=frozenset(_words(data, "killed", where)),
         injured=frozenset(_words(data, "injured", where)),
@@ -136,6 +144,10 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         cause_rx=_phrase_rx(list(cause_of)),
         background_rx=_phrase_rx(_words(data, "background", where)),
         cause_of=cause_of,
+        attack_nouns=frozenset(_words(data, "attack_nouns", where)),
+        max_toll=data["max_toll"],
+        old_days=data["old_days"],
+        households=frozenset(_words(data, "households", where)),
     )
 
 

@@ -1,0 +1,44 @@
+"""How `dragoman eval incidents` files an incident's actors under the FA-KES crowd's actor
+categories (data/incidents/fakes_crowd.yaml): state media's "terrorist groups" name no
+perpetrator the crowd could file (the annotators file them "unknown"), and the US-led
+coalition is the international coalition whatever country the resolver gave the bare
+word "coalition"."""
+
+from __future__ import annotations
+
+from dragoman.eval.incidents import _actor_label, _crowd_map
+from dragoman.types import ActorRef, Casualties, Incident, Toll
+
+
+def _incident(*actors: ActorRef) -> Incident:
+    return Incident(id="i", doc_id="d", run_id="r", event_type="ASSAULT", mode=None,
+                    event_ids=(), evidence=(), actor=tuple(actors), target=(), location=None,
+                    date=None, date_precision=None, cause="shelling", cause_text=None,
+                    casualties=Casualties(killed=Toll(), injured=Toll(), source=None,
+                                          figures=()))
+
+
+def _ref(text: str, country: str | None, sector: str | None, kb_id: str | None = None
+         ) -> ActorRef:
+    return ActorRef(text, 0, len(text), None, country, sector, kb_id, "group")
+
+
+def test_terrorist_labels_name_no_category() -> None:
+    cmap = _crowd_map()
+    assert _actor_label(_incident(_ref("terrorist groups", "SYR", "REB")), cmap) == "unknown"
+    assert _actor_label(_incident(_ref("Takfiri terrorist organizations", "SYR", "REB")),
+                        cmap) == "unknown"
+    # the next actor decides
+    assert _actor_label(_incident(_ref("terrorists", "SYR", "REB"),
+                                  _ref("Jabhat al-Nusra", "SYR", "REB", "org:nusra")),
+                        cmap) == "al-nusra front"
+    assert _actor_label(_incident(_ref("rebels", "SYR", "REB")),
+                        cmap) == "armed opposition groups"
+
+
+def test_the_coalition_is_the_international_coalition() -> None:
+    cmap = _crowd_map()
+    for ref in (_ref("coalition", "SYR", "MIL"), _ref("US-led coalition", None, None)):
+        assert _actor_label(_incident(ref), cmap) == "international coalition forces"
+    assert _actor_label(_incident(_ref("Syrian regime", "SYR", "GOV")),
+                        cmap) == "syrian government or russian troops"
