@@ -18,13 +18,14 @@ import html
 import json
 import re
 import time
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from ..errors import QueryError
-from .table import read_meta, read_table, tracks_dir
+from .table import LINKS_SCHEMA, STANCES_SCHEMA, current_version, read_meta, tracks_dir
 
 __all__ = ["Digest", "Evidence", "make_digest"]
 
@@ -207,6 +208,9 @@ def make_digest(store_root: Path | str, track: str, since: str | None = None,
 
     ``since`` (YYYY-MM-DD): only records dated on or after it; by default, those after
     the previous saved digest's end (everything for the first digest).
+
+    The tables are read through DuckDB, the track's rows only: counts and first rows are
+    computed there, and only the rows a section shows come back to Python.
     """
     root = Path(store_root)
     meta = read_meta(root)
@@ -222,31 +226,23 @@ def make_digest(store_root: Path | str, track: str, since: str | None = None,
     prev = _previous(root, track)
     if since is None and prev is not None:
         since = prev.get("until_exclusive")
-    links = [r for r in read_table(root, "links").to_pylist() if r["track"] == track]
-    stances = [r for r in read_table(root, "stances").to_pylist() if r["track"] == track]
-
-    def in_period(r: dict[str, Any]) -> bool:
-        return since is None or (r["date"] or "") >= since
-
-    earlier_actors = {a for r in links if not in_period(r) and r["kind"] != "document"
-                      for a in _actors(r)}
-    links_p = [r for r in links if in_period(r)]
-    stances_p = [r for r in stances if in_period(r)]
-    dates = sorted(r["date"] for r in links_p if r["date"])
-    until = dates[-1] if dates else None
-    happened = _what_happened(links_p)
-    met = _who_met(links_p)
-    quotes = _key_quotes(links_p, set(info.get("participants", [])))
-    columns, table, state = _stance_table(stances_p, stances, info)
-    changes = _changes(stances_p, state, prev)
-    seen = set(prev.get("participants", [])) if prev else set()
-    new_people = _new_participants(links_p, earlier_actors | seen)
+    with _Tables(root, track, since) as db:
+        dates = db.rows(f"SELECT max(date) AS d FROM {db.links} WHERE {db.period} "
+                        "AND date IS NOT NULL")
+        until = dates[0]["d"] if dates else None
+        happened = _what_happened(db)
+        met = _who_met(db)
+        quotes = _key_quotes(db, list(info.get("participants", [])))
+        columns, table, state, latest = _stance_table(db, info)
+        changes = _changes(db, state, latest, prev)
+        seen = set(prev.get("participants", [])) if prev else set()
+        new_people = _new_participants(db, db.actors("NOT") | seen)
+        everyone = sorted(db.actors(None))
     digest = Digest(
         track=track, title=info.get("title") or track, description=info.get("description", ""),
         since=since, until=until, created=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         sections=[happened, met, quotes, changes, new_people], columns=columns, table=table,
-        state={"stances": state, "participants": sorted(
-            {a for r in links if r["kind"] != "document" for a in _actors(r)})},
+        state={"stances": state, "participants": everyone},
     )
     if save:
         d = _digest_dir(root, track)
@@ -258,6 +254,59 @@ def make_digest(store_root: Path | str, track: str, since: str | None = None,
         tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
         tmp.replace(d / f"{stamp}.json")
     return digest
+
+
+def _sql_path(path: Path) -> str:
+    return "read_parquet('" + str(path).replace("'", "''") + "', file_row_number = true)"
+
+
+class _Tables:
+    """The current track tables in a private DuckDB connection, with the SQL of one
+    track's rows (``links``, ``stances``) and of the period (``period``, ``params``)."""
+
+    def __init__(self, root: Path, track: str, since: str | None) -> None:
+        cur = current_version(root)
+        self.con = duckdb.connect()
+        self.con.execute("SET threads TO 2")
+        self.track, self.since = track, since
+        empty = {"links": LINKS_SCHEMA, "stances": STANCES_SCHEMA}
+        for name, schema in empty.items():
+            path = cur / f"{name}.parquet" if cur is not None else None
+            if path is not None and path.exists():
+                src = _sql_path(path)
+            else:
+                self.con.register(f"_empty_{name}", schema.empty_table())
+                src = f"(SELECT *, NULL::BIGINT AS file_row_number FROM _empty_{name})"
+            lit = "'" + track.replace("'", "''") + "'"
+            self.con.execute(f"CREATE TEMP VIEW t_{name} AS SELECT * FROM {src} "
+                             f"WHERE track = {lit}")
+        self.links, self.stances = "t_links", "t_stances"
+        self.period = ("($since::VARCHAR IS NULL OR coalesce(date, '') >= $since)")
+
+    def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        named = {"since": self.since, **(params or {})}
+        used = {k: v for k, v in named.items() if f"${k}" in sql}
+        cur = self.con.execute(sql, used)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def actors(self, period: str | None) -> set[str]:
+        """The actors and recipients of the track's record links: in the period
+        (``period`` ''), before it ("NOT") or at any time (None)."""
+        if period == "NOT" and self.since is None:
+            return set()
+        cond = "TRUE" if period is None else f"{period} {self.period}"
+        rows = self.rows(
+            f"SELECT DISTINCT trim(a) AS a FROM (SELECT unnest(string_split(coalesce(actor, "
+            f"'') || ';' || coalesce(recipient, ''), ';')) AS a FROM {self.links} "
+            f"WHERE kind <> 'document' AND {cond}) WHERE trim(a) <> ''")
+        return {r["a"] for r in rows}
+
+    def __enter__(self) -> _Tables:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
 
 
 def _day_after(date: str | None) -> str | None:
@@ -273,83 +322,95 @@ def _actors(r: dict[str, Any]) -> list[str]:
             for a in r[f].split(";") if a.strip()]
 
 
-def _main_links(links: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    """One link per record (the proposal-less one), best score first, then by date."""
-    rows = [r for r in links if r["kind"] == kind and r["proposal"] is None]
-    return sorted(rows, key=lambda r: (-r["score"], r["date"] or "", r["doc_id"],
-                                       r["evidence_start"]))
+#: a record's main link (the proposal-less one), best score first, then by date
+_MAIN_ORDER = "score DESC, coalesce(date, ''), doc_id, evidence_start"
 
 
-def _what_happened(links: list[dict[str, Any]]) -> _Section:
+def _what_happened(db: _Tables) -> _Section:
     sec = _Section("What happened")
     for kind in ("event", "incident"):
-        rows = _main_links(links, kind)
-        by_type = Counter(r["event_type"] for r in rows)
+        where = f"WHERE {db.period} AND kind = '{kind}' AND proposal IS NULL"
+        by_type = db.rows(f"SELECT event_type AS t, count(*) AS n FROM {db.links} {where} "
+                          "GROUP BY 1 ORDER BY n DESC, t")
         if not by_type:
             continue
         sec.lines.append(_Line(f"{kind}s by type: " + ", ".join(
-            f"{t} {n}" for t, n in by_type.most_common())))
-        for r in sorted(rows[:_LIMIT], key=lambda r: (r["date"] or "", r["doc_id"])):
+            f"{r['t']} {r['n']}" for r in by_type)))
+        rows = db.rows(f"SELECT * FROM {db.links} {where} ORDER BY {_MAIN_ORDER} "
+                       f"LIMIT {_LIMIT}")
+        for r in sorted(rows, key=lambda r: (r["date"] or "", r["doc_id"])):
             who = r["actor"] or "?"
             to = f" → {r['recipient']}" if r["recipient"] else ""
-            where = f" in {r['place']}" if r["place"] else ""
+            where_ = f" in {r['place']}" if r["place"] else ""
             sec.lines.append(_Line(f"{r['date'] or 'undated'} {r['event_type']}: {who}{to}"
-                                   f"{where}", _ev(r)))
-    docs = _main_links(links, "document")
-    sec.note = f"{len(docs)} document(s) about the track in this period."
+                                   f"{where_}", _ev(r)))
+    n = db.rows(f"SELECT count(*) AS n FROM {db.links} WHERE {db.period} "
+                "AND kind = 'document' AND proposal IS NULL")[0]["n"]
+    sec.note = f"{n} document(s) about the track in this period."
     return sec
 
 
-def _who_met(links: list[dict[str, Any]]) -> _Section:
+def _who_met(db: _Tables) -> _Section:
     sec = _Section("Who met whom")
-    pairs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in _main_links(links, "event"):
-        if r["event_type"] in _MEETINGS and r["actor"] and r["recipient"]:
-            for a in r["actor"].split("; "):
-                for b in r["recipient"].split("; "):
-                    pairs[tuple(sorted((a, b)))].append(r)  # type: ignore[arg-type]
-    for (a, b), rows in sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:_LIMIT]:
-        first = min(rows, key=lambda r: (r["date"] or "", r["doc_id"]))
-        sec.lines.append(_Line(f"{a} and {b}: {len(rows)} time(s), first "
+    meetings = ", ".join(f"'{t}'" for t in _MEETINGS)
+    rows = db.rows(
+        f"""WITH m AS (SELECT * FROM {db.links} WHERE {db.period} AND kind = 'event'
+                       AND proposal IS NULL AND event_type IN ({meetings})
+                       AND coalesce(actor, '') <> '' AND coalesce(recipient, '') <> ''),
+            a AS (SELECT *, unnest(string_split(actor, '; ')) AS x FROM m),
+            p AS (SELECT *, unnest(string_split(recipient, '; ')) AS y FROM a)
+        SELECT least(x, y) AS a, greatest(x, y) AS b, count(*) AS n,
+               arg_min(struct_pack(doc_id, evidence_start, evidence_end, evidence, date,
+                                   event_type), (coalesce(date, ''), doc_id)) AS first
+        FROM p GROUP BY 1, 2 ORDER BY n DESC, a, b LIMIT {_LIMIT}""")
+    for r in rows:
+        first = r["first"]
+        sec.lines.append(_Line(f"{r['a']} and {r['b']}: {r['n']} time(s), first "
                                f"{first['date'] or 'undated'} ({first['event_type']})",
                                _ev(first)))
     return sec
 
 
-def _key_quotes(links: list[dict[str, Any]], principals: set[str]) -> _Section:
+def _key_quotes(db: _Tables, principals: list[str]) -> _Section:
     sec = _Section("Key quotes", note="Quotes naming the track, principals' first.")
-    rows = _main_links(links, "quote")
-    rows.sort(key=lambda r: (r["actor"] not in principals, -r["score"], r["date"] or ""))
-    seen: set[tuple[str, int]] = set()
+    order = f"np, {_MAIN_ORDER}"
+    rows = db.rows(
+        f"""SELECT * FROM (
+              SELECT *, row_number() OVER (PARTITION BY doc_id, evidence_start
+                                           ORDER BY {order}) AS k
+              FROM (SELECT *, NOT coalesce(list_contains($p::VARCHAR[], actor), false) AS np
+                    FROM {db.links} WHERE {db.period} AND kind = 'quote'
+                    AND proposal IS NULL AND score >= 0.8))
+            WHERE k = 1 ORDER BY {order} LIMIT {_LIMIT}""", {"p": principals})
     for r in rows:
-        key = (r["doc_id"], r["evidence_start"])
-        if key in seen or r["score"] < 0.8:
-            continue
-        seen.add(key)
         sec.lines.append(_Line(f"{r['date'] or 'undated'} {r['actor'] or 'unknown speaker'}",
                                _ev(r)))
-        if len(sec.lines) >= _LIMIT:
-            break
     return sec
 
 
 def _stance_table(
-    period: list[dict[str, Any]], everything: list[dict[str, Any]], info: dict[str, Any]
+    db: _Tables, info: dict[str, Any]
 ) -> tuple[list[str], list[tuple[str, list[tuple[str, bool, Evidence] | None]]],
-           dict[str, str]]:
+           dict[str, str], dict[tuple[str, str | None], dict[str, Any]]]:
     """Columns (the track, then its proposals), rows per actor with each cell's latest
-    stance in the period, and the state {actor|proposal: stance} saved for the next one."""
+    stance in the period, the state {actor|proposal: stance} saved for the next one, and
+    the latest statement per (actor, proposal)."""
     props = [p for p, _ in info.get("proposals", [])]
     titles = {p: t for p, t in info.get("proposals", [])}
-    used = {r["proposal"] for r in period}
+    # the latest statement per (actor, proposal) picked by row number, then read whole
+    rows = db.rows(
+        f"""WITH k AS (SELECT actor, proposal, count(*) AS n,
+                          arg_max(file_row_number, (coalesce(date, ''), doc_id,
+                                                    evidence_start, -score)) AS r
+                   FROM {db.stances} WHERE {db.period} GROUP BY actor, proposal),
+            a AS (SELECT actor, sum(n) AS n_actor FROM k GROUP BY actor)
+        SELECT s.*, a.n_actor FROM {db.stances} s JOIN k ON s.file_row_number = k.r
+        JOIN a ON a.actor = s.actor ORDER BY a.n_actor DESC, s.actor""")
+    latest = {(r["actor"], r["proposal"]): r for r in rows}
+    used = {r["proposal"] for r in rows}
     keys = [None, *[p for p in props if p in used]]
     columns = ["(whole track)", *[titles.get(p, p) for p in keys[1:] if p]]
-    latest: dict[tuple[str, str | None], dict[str, Any]] = {}
-    for r in sorted(period, key=lambda r: (r["date"] or "", r["doc_id"], r["evidence_start"],
-                                           -r["score"])):
-        latest[(r["actor"], r["proposal"])] = r
-    actors = sorted({a for a, _ in latest}, key=lambda a: (
-        -sum(1 for r in period if r["actor"] == a), a))
+    actors = list(dict.fromkeys(r["actor"] for r in rows))
     table = []
     state: dict[str, str] = {}
     for a in actors:
@@ -362,19 +423,18 @@ def _stance_table(
             cells.append((cell["stance"], bool(cell["changed"]), _ev(cell)))
             state[f"{a}|{p or ''}"] = cell["stance"]
         table.append((a, cells))
-    return columns, table, state
+    return columns, table, state, latest
 
 
-def _changes(period: list[dict[str, Any]], state: dict[str, str],
+def _changes(db: _Tables, state: dict[str, str],
+             latest: dict[tuple[str, str | None], dict[str, Any]],
              prev: dict[str, Any] | None) -> _Section:
     sec = _Section("Stance changes")
     if prev is None:
         sec.note = "First digest of this track: changes within the period."
     else:
         sec.note = f"Since the previous digest (made {prev.get('created')})."
-    rows = {}
-    for r in period:
-        rows[(r["actor"], r["proposal"] or "")] = r
+    rows = {(a, p or ""): r for (a, p), r in latest.items()}
     done: set[tuple[str, str]] = set()
     old = (prev or {}).get("stances", {})
     for key, stance in sorted(state.items()):
@@ -384,9 +444,14 @@ def _changes(period: list[dict[str, Any]], state: dict[str, str],
             r = rows[(a, p)]
             sec.lines.append(_Line(f"{a} on {p or 'the track'}: {before} → {stance}", _ev(r)))
             done.add((a, p))
-    for r in period:
+    # the first change of each actor on each proposal (one line each)
+    order = "coalesce(proposal, ''), actor, coalesce(date, ''), doc_id, evidence_start"
+    changed = db.rows(f"SELECT * FROM {db.stances} WHERE {db.period} AND changed QUALIFY "
+                      f"row_number() OVER (PARTITION BY actor, proposal ORDER BY {order}) = 1 "
+                      f"ORDER BY {order}")
+    for r in changed:
         k = (r["actor"], r["proposal"] or "")
-        if r["changed"] and k not in done:
+        if k not in done:
             done.add(k)
             sec.lines.append(_Line(f"{r['actor']} on {r['proposal'] or 'the track'}: "
                                    f"{r['previous']} → {r['stance']} ({r['date'] or 'undated'})",
@@ -394,16 +459,25 @@ def _changes(period: list[dict[str, Any]], state: dict[str, str],
     return sec
 
 
-def _new_participants(links: list[dict[str, Any]], known: set[str]) -> _Section:
+def _new_participants(db: _Tables, known: set[str]) -> _Section:
     sec = _Section("New participants", note="Actors in this period not seen before in the "
                    "track (nor in the previous digest).")
-    first: dict[str, dict[str, Any]] = {}
-    for r in sorted(links, key=lambda r: (r["date"] or "", r["doc_id"], r["evidence_start"])):
-        if r["kind"] == "document" or r["score"] < 0.8:
-            continue
-        for a in _actors(r):
-            if a not in known and a not in first:
-                first[a] = r
-    for a, r in list(first.items())[: _LIMIT * 2]:
+    rows = db.rows(
+        f"""WITH l AS (SELECT file_row_number, date, doc_id, evidence_start,
+                              string_split(coalesce(actor, '') || ';'
+                                           || coalesce(recipient, ''), ';') AS names
+                       FROM {db.links} WHERE {db.period} AND kind <> 'document'
+                       AND score >= 0.8),
+            u AS (SELECT *, trim(unnest(names)) AS a, unnest(range(len(names))) AS i FROM l),
+            f AS (SELECT a, arg_min(file_row_number, (coalesce(date, ''), doc_id,
+                                                      evidence_start, i)) AS n,
+                         min((coalesce(date, ''), doc_id, evidence_start, i)) AS key
+                  FROM u WHERE a <> '' GROUP BY a)
+        SELECT f.a, struct_pack(doc_id := l.doc_id, evidence_start := l.evidence_start,
+                                evidence_end := l.evidence_end, evidence := l.evidence,
+                                date := l.date, kind := l.kind) AS r
+        FROM f JOIN {db.links} l ON l.file_row_number = f.n ORDER BY f.key""")
+    first = [(x["a"], x["r"]) for x in rows if x["a"] not in known]
+    for a, r in first[: _LIMIT * 2]:
         sec.lines.append(_Line(f"{a} (first {r['date'] or 'undated'}, {r['kind']})", _ev(r)))
     return sec

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .definitions import Term, Track, TrackSet, phrase_pattern
 
-__all__ = ["Hit", "TrackMatcher", "paragraph_of", "paragraphs", "prefilter_pattern"]
+__all__ = ["Hit", "TrackMatcher", "gate_pattern", "paragraph_of", "paragraphs",
+           "prefilter_pattern", "track_gate_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,16 @@ class TrackMatcher:
         masked = self._masked(text)
         return [(name, h) for name, ts in self.proposals for h in ts.find(text, masked)]
 
+    def proposal_near_ok(self, name: str, hit: Hit, text: str) -> bool:
+        """Whether a proposal hit's term, if it has ``near`` phrases, has one in ``text``."""
+        for pname, ts in self.proposals:
+            if pname == name:
+                term = ts.phrases.get(hit.phrase.casefold())
+                if term is None or not term.near:
+                    return True
+                return any(ts.near[n].search(text) for n in term.near)
+        return True
+
     def participant(self, kb_id: str | None, name: str | None, text: str | None,
                     country: str | None = None) -> str | None:
         """The participant an actor is (by kb id, name or alias, or the country of a
@@ -128,6 +139,49 @@ def prefilter_pattern(tracks: TrackSet) -> str:
     phrases = sorted({t.phrase for tr in tracks.tracks for t in tr.terms}, key=len,
                      reverse=True)
     return "(?i)" + "|".join(f"(?:{phrase_pattern(p)})" for p in phrases)
+
+
+def gate_pattern(phrases: list[str] | tuple[str, ...]) -> str | None:
+    """An RE2 pattern (DuckDB) that matches wherever any of ``phrases`` could match in
+    Python: RE2's word boundary is ASCII-only, so it is kept only beside an ASCII word
+    character (there Python's boundary implies RE2's) and dropped otherwise. A superset:
+    the Python matcher makes the decision on what the gate lets through."""
+    if not phrases:
+        return None
+    alts = []
+    for p in sorted(set(phrases), key=len, reverse=True):
+        words = [w for w in re.split(r"[\s\-]+", p.strip()) if w]
+        if not words:
+            continue
+        body = r"[\s\-\"'“”‘’]+".join(re.escape(w) for w in words)
+        left = r"\b" if re.match(r"[A-Za-z0-9_]", words[0]) else ""
+        right = r"\b" if re.search(r"[A-Za-z0-9_]$", words[-1]) else ""
+        alts.append(f"{left}{body}{right}")
+    return "(?i)" + "|".join(f"(?:{a})" for a in alts) if alts else None
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def track_gate_sql(terms: tuple[Term, ...], column: str = "text") -> str:
+    """A DuckDB boolean over ``column``: the text may hold one of ``terms`` with its
+    ``near`` condition met (terms grouped by their near phrases; each group one RE2
+    test of its phrases and one of its near phrases). FALSE when there are no terms."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for t in terms:
+        groups.setdefault(tuple(sorted(t.near)), []).append(t.phrase)
+    tests = []
+    for near, phrases in groups.items():
+        pat = gate_pattern(phrases)
+        if pat is None:
+            continue
+        test = f"regexp_matches({column}, {_sql_str(pat)})"
+        npat = gate_pattern(near) if near else None
+        if npat is not None:
+            test = f"({test} AND regexp_matches({column}, {_sql_str(npat)}))"
+        tests.append(test)
+    return "(" + " OR ".join(tests) + ")" if tests else "FALSE"
 
 
 def paragraphs(text: str) -> list[int]:

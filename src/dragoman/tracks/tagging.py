@@ -35,7 +35,7 @@ import pyarrow as pa
 from ..store import Store
 from ..store.duck import to_arrow
 from .definitions import TrackSet, load_tracks
-from .match import Hit, TrackMatcher, paragraph_of, paragraphs, prefilter_pattern
+from .match import Hit, TrackMatcher, paragraph_of, paragraphs, track_gate_sql
 from .stances import StanceLexicon, load_stance_lexicon, mark_changes
 from .table import read_meta, write_tables
 
@@ -44,6 +44,20 @@ __all__ = ["TrackRun", "track_store"]
 log = logging.getLogger(__name__)
 
 _MEETING_TYPES = ("CONSULT", "AGREE", "COOPERATE")
+
+# what the tagger reads of an actor, an event and a quote (not the whole records)
+_REF = "struct_pack(name := {v}.name, text := {v}.text, kb_id := {v}.kb_id, " \
+       "country := {v}.country, kind := {v}.kind)"
+_EVENT_COLUMNS = (
+    "id, doc_id, event_type, negated, modality, \"symmetric\", \"date\", "
+    "struct_pack(start := sentence.start, \"end\" := sentence.\"end\") AS sentence, "
+    "struct_pack(text := trigger.text) AS trigger, "
+    "struct_pack(name := location.name) AS location, "
+    f"[{_REF.format(v='x')} for x in actor] AS actor, "
+    f"[{_REF.format(v='x')} for x in recipient] AS recipient")
+_QUOTE_COLUMNS = (
+    "id, doc_id, content, "
+    f"CASE WHEN speaker IS NULL THEN NULL ELSE {_REF.format(v='speaker')} END AS speaker")
 
 
 @dataclass
@@ -92,12 +106,18 @@ def _names(refs: list[dict[str, Any]] | None) -> str | None:
 class _Doc:
     """A candidate document: its text, paragraphs and each track's hits."""
 
-    def __init__(self, doc_id: str, text: str, published: str | None) -> None:
+    def __init__(self, doc_id: str, text: str, published: str | None,
+                 gates: frozenset[str] = frozenset(),
+                 proposal_gates: frozenset[str] = frozenset()) -> None:
         self.doc_id = doc_id
         self.text = text
         self.published = published
         self.pstarts = paragraphs(text)
         self.hits: dict[str, list[Hit]] = {}
+        #: the tracks whose terms (resp. proposal terms) DuckDB found possible in the text
+        self.gates = gates
+        self.proposal_gates = proposal_gates
+        self.proposal_hits: dict[str, list[tuple[str, Hit]]] = {}
 
     def hits_in(self, track: str, start: int, end: int) -> list[Hit]:
         return [h for h in self.hits.get(track, ()) if start <= h.start and h.end <= end]
@@ -125,8 +145,18 @@ def _link(track: str, kind: str, rec_id: str, doc: _Doc, score: float, basis: st
     }
 
 
-def _with_proposals(m: TrackMatcher, row: dict[str, Any]) -> list[dict[str, Any]]:
-    props = sorted({name for name, _ in m.proposal_hits(row["evidence"])})
+def _with_proposals(m: TrackMatcher, row: dict[str, Any], doc: _Doc) -> list[dict[str, Any]]:
+    """The link and one copy per proposal whose terms are inside its evidence. The
+    document's proposal hits are found once (per track) and picked by offsets; a term with
+    ``near`` phrases counts only when one of them is in the evidence too."""
+    if m.track.name not in doc.proposal_gates:
+        return [row]
+    hits = doc.proposal_hits.get(m.track.name)
+    if hits is None:
+        hits = doc.proposal_hits[m.track.name] = m.proposal_hits(doc.text)
+    start, end = row["evidence_start"], row["evidence_end"]
+    props = sorted({name for name, h in hits if start <= h.start and h.end <= end
+                    and m.proposal_near_ok(name, h, row["evidence"])})
     if not props:
         return [row]
     return [row, *({**row, "proposal": p} for p in props)]
@@ -158,7 +188,7 @@ class _Tagger:
         for doc in docs:
             for m in self.matchers:
                 t = m.track
-                if not t.in_window(doc.published):
+                if t.name not in doc.gates or not t.in_window(doc.published):
                     continue
                 hits = m.hits(doc.text)
                 if len(hits) < t.min_hits:
@@ -203,7 +233,7 @@ class _Tagger:
                             hits, date=_date(e["date"], doc.published),
                             event_type=e["event_type"], actor=_names(e["actor"]),
                             recipient=_names(e["recipient"]), place=loc)
-                rows_p = _with_proposals(m, row)
+                rows_p = _with_proposals(m, row, doc)
                 self.links.extend(rows_p)
                 self._event_stances(e, rows_p)
 
@@ -254,7 +284,7 @@ class _Tagger:
                 basis, score, hits = found
                 row = _link(t.name, "quote", q["id"], doc, score, basis, c["start"], c["end"],
                             hits, date=doc.published, actor=_name(speaker))
-                rows_p = _with_proposals(m, row)
+                rows_p = _with_proposals(m, row, doc)
                 self.links.extend(rows_p)
                 self._quote_stances(q, rows_p)
 
@@ -344,10 +374,19 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
         return run
     tagger = _Tagger(ts, load_stance_lexicon(stance_file))
     con = st.connect()
+    # DuckDB (RE2, every core) decides which tracks' terms each document may hold; the
+    # Python matcher then reads only those documents, for only those tracks
+    gates = [track_gate_sql(t.terms) for t in ts.tracks]
+    pgates = [track_gate_sql(tuple(x for p in t.proposals for x in p.terms))
+              for t in ts.tracks]
+    names = [t.name for t in ts.tracks]
     cands = con.execute(
-        "SELECT doc_id, text, published FROM documents WHERE regexp_matches(text, ?)",
-        [prefilter_pattern(ts)]).fetchall()
-    docs = [_Doc(d, text, pub) for d, text, pub in cands]
+        f"SELECT doc_id, text, published, [{', '.join(gates)}], [{', '.join(pgates)}] "
+        f"FROM documents WHERE {' OR '.join(gates)}").fetchall()
+    docs = [_Doc(d, text, pub,
+                 frozenset(n for n, g in zip(names, gs, strict=True) if g),
+                 frozenset(n for n, g in zip(names, ps, strict=True) if g))
+            for d, text, pub, gs, ps in cands]
     run.documents_read = len(docs)
     tagger.documents(docs)
     tagged = {d.doc_id: d for d in docs if d.hits}
@@ -361,7 +400,8 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
         hedges[doc_id][(s, e)] = txt
     tagger.hedges = hedges
     refs: dict[tuple[str, str], dict[str, Any]] = {}
-    events = _fetch(con, f"SELECT * FROM events WHERE {where} ORDER BY doc_id, sentence.start")
+    events = _fetch(con, f"SELECT {_EVENT_COLUMNS} FROM events WHERE {where} "
+                    "ORDER BY doc_id, sentence.start")
     for e in events:
         for r in [*(e["actor"] or []), *(e["recipient"] or [])]:
             if _name(r):
@@ -369,7 +409,8 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
     tagger.refs = refs
     tagger.events(tagged, events)
     tagger.quotes(tagged, _fetch(
-        con, f"SELECT * FROM quotes WHERE {where} ORDER BY doc_id, content.start"))
+        con, f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE {where} "
+        "ORDER BY doc_id, content.start"))
     if _has_rows(con, "incidents"):
         run.incidents = True
         tagger.incidents(tagged, _fetch(con, f"SELECT * FROM incidents WHERE {where}"))
