@@ -29,7 +29,7 @@ from .gazetteer import (
     Gazetteer,
 )
 from .mentions import MIN_POP_UNTAGGED_ONE_WORD, Mention, find_mentions, gazetteer_of
-from .spot import spot_mentions
+from .spot import load_spot_words, spot_mentions
 from .translit import plain
 
 __all__ = ["extract"]
@@ -190,6 +190,73 @@ def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Count
     return cc, a1
 
 
+def _container(doc: Doc, gaz: Gazetteer, m: Mention, by_start: dict[int, Mention],
+               parts: frozenset[str]) -> tuple[Mention, bool] | None:
+    """The mention a place is said to lie in, and whether a part word says so: "X <part> of
+    Y", "X, a <part> in Y", "X <part> in Y", "X in Y province" (Y followed by a division
+    word). None for anything else ("X north of Y", "Moscow in Syria")."""
+    if m.start < 0:
+        return None
+    j, n = m.end, len(doc)
+    if j < n and doc[j].text == ",":
+        j += 1
+        if j < n and doc[j].lower_ in ("a", "an", "the"):
+            j += 1
+    part = j < n and doc[j].lower_ in parts
+    if part:
+        j += 1
+    if j >= n or doc[j].lower_ not in ("of", "in"):
+        return None
+    word = doc[j].lower_
+    j += 1
+    if j < n and doc[j].lower_ == "the":
+        j += 1
+    c = by_start.get(j)
+    if c is None or c.choice is None or c is m:
+        return None
+    if word == "in" and not part and not (
+            c.end < n and doc[c.end].lower_ in gaz.divisions.words):
+        return None
+    if word == "of" and not part:
+        return None
+    if m.end != j and doc[m.end].text == "," and not part:
+        return None
+    return c, part
+
+
+def _inside(gaz: Gazetteer, i: int, c: int) -> bool:
+    """Whether entry ``i`` lies inside entry ``c`` (its country, or its first-order
+    division when ``c`` is a division or a town)."""
+    if i == c or not gaz.cc[i] or gaz.cc[i] != gaz.cc[c]:
+        return False
+    if gaz.feature[c] in (FEATURE_COUNTRY, FEATURE_CONT):
+        return True
+    return bool(gaz.admin1_key(c)) and gaz.admin1_key(i) == gaz.admin1_key(c)
+
+
+def _contained(ctx: DocContext, gaz: Gazetteer, mentions: list[Mention],
+               focus_cc: Counter[str], focus_a1: Counter[str]) -> list[Mention]:
+    """Mentions said to lie inside another ("the Salah al-Din district of Aleppo", "Saraqib
+    in Idlib province") choose among their candidates inside it; one with a part word and
+    no candidate inside is left unresolved."""
+    parts = load_spot_words().parts
+    by_start = {m.start: m for m in mentions if m.start >= 0}
+    out = []
+    for m in mentions:
+        found = _container(ctx.doc, gaz, m, by_start, parts) if m.choice is not None else None
+        if found is not None:
+            c, part = found
+            assert c.choice is not None
+            inside = [i for i in m.cands if _inside(gaz, i, c.choice)]
+            if inside and m.choice not in inside:
+                m.choice = max(inside, key=lambda i: (_score(gaz, m, i, focus_cc, focus_a1),
+                                                      -gaz.ids[i]))
+            elif not inside and part:
+                continue
+        out.append(m)
+    return out
+
+
 def _story_towns(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, int]:
     """Per US state, the town the story names most there: a county the story names lies
     around it (the packages give counties no coordinates; without a town a county is placed
@@ -263,6 +330,7 @@ def extract(ctx: DocContext) -> list[Place]:
         focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
     focus_a1.update(_shared_divisions(gaz, mentions))
     _resolve(gaz, mentions, focus_cc, focus_a1)
+    mentions = _contained(ctx, gaz, mentions, focus_cc, focus_a1)
     mentions = [m for m in mentions if not _far_from_story(gaz, m, focus_cc)]
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()

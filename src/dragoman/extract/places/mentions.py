@@ -28,9 +28,10 @@ from .gazetteer import (
 )
 from .translit import plain
 
-__all__ = ["Mention", "find_mentions", "gazetteer_of", "qualifier_after"]
+__all__ = ["Mention", "find_mentions", "gazetteer_of", "particle_tail", "qualifier_after"]
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_HYPHENS = frozenset({"-", "‐", "–"})
 # a place found by gazetteer lookup alone (not tagged GPE/LOC/FAC) must be this populous
 # (a one-word name much more so: most one-word capitalised non-places are surnames)
 _MIN_POP_UNTAGGED = 5000
@@ -73,6 +74,19 @@ def _trim(span: SpacySpan) -> tuple[int, int] | None:
         return None
     return toks[0].i, toks[-1].i + 1
 
+
+
+def particle_tail(doc: Doc, end: int, articles: frozenset[str]) -> int:
+    """Where a name ending at token ``end`` really ends when an Arabic article joined by a
+    hyphen and a capitalised word follow it ("Salah" + "al-Din", "Ras" + "al-Ain"): the name
+    is matched whole, never its first word alone. Repeats ("Abu al-Duhur al-Askari")."""
+    n = len(doc)
+    while (0 < end and end + 2 < n and doc[end - 1].whitespace_
+           and doc[end].lower_ in articles and not doc[end].whitespace_
+           and doc[end + 1].text in _HYPHENS and not doc[end + 1].whitespace_
+           and _is_cap(doc[end + 2])):
+        end += 3
+    return end
 
 
 def gazetteer_of(ctx: DocContext) -> Gazetteer:
@@ -206,15 +220,22 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
         if ent.label_ in _PLACE_LABELS:
             b = _trim(ent)
             if b:
+                b = (b[0], particle_tail(doc, b[1], articles))
                 out.append((b[0], b[1], "ner"))
+                for i in range(*b):
+                    taken[i] = True
             for t in ent:
                 taken[t.i] = True
     for ent in doc.ents:
         if ent.label_ in ("PERSON", "ORG", "NORP"):
             b = _trim(ent)
+            if b:
+                b = (b[0], particle_tail(doc, b[1], articles))
             if b and not any(taken[i] for i in range(*b)):
                 src = {"PERSON": "person", "ORG": "org", "NORP": "norp"}[ent.label_]
                 out.append((b[0], b[1], src))
+                for i in range(*b):
+                    taken[i] = True
             for t in ent:
                 taken[t.i] = True
         elif ent.label_ not in _PLACE_LABELS:
@@ -235,6 +256,9 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
                 j += 1
             else:
                 break
+        tail = particle_tail(doc, j, articles)
+        if tail > j and not any(taken[k] for k in range(j, tail)):
+            j = tail
         out.append((i, j, "propn"))
         i = j
     return out

@@ -55,6 +55,7 @@ class SpotWords:
     before: tuple[tuple[str, ...], ...]
     after: frozenset[str]
     demonyms: dict[str, str]  # lower-case adjective → the name of the region it stands for
+    parts: frozenset[str] = frozenset()  # "district", "neighbourhood": X <part> of Y
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +72,8 @@ def load_spot_words() -> SpotWords:
     if not isinstance(dem, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                             for k, v in dem.items()):
         raise DataFileError(f"{label}: 'demonyms' must map adjectives to names")
-    return SpotWords(before, after, {k.lower(): v for k, v in dem.items()})
+    parts = frozenset(w.lower() for w in str_list(data.get("parts", []), label, "parts"))
+    return SpotWords(before, after, {k.lower(): v for k, v in dem.items()}, parts)
 
 
 def _cap(text: str) -> bool:
