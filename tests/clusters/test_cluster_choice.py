@@ -24,13 +24,13 @@ def _key(iid: str, doc: str, day: int, killed: int | None, **kw: object) -> Inci
 def test_the_main_incidents_of_two_reports_share_a_cluster() -> None:
     # doc a: a headline incident with no toll (the publication day) and the raid itself,
     # 30 killed, dated the day before; doc b: the raid, 43 killed, on the publication day
-    headline = _key("a1", "a", 101, None)
+    headline = _key("a1", "a", 101, None, geonameid=None)  # placed by its province only
     raid_a = _key("a2", "a", 100, 30)
     raid_b = _key("b1", "b", 101, 43)
     members: dict[str, str] = {}
     _assign([headline, raid_a, raid_b], members, set(), ClusterSettings())
     assert members["a2"] == members["b1"]
-    assert members["a1"] != members["b1"]  # one incident per document in a cluster
+    assert members["a1"] != members["b1"]  # one story's incidents at no one place: apart
 
 
 def test_similarity_prefers_the_same_town_cause_and_toll() -> None:
@@ -41,3 +41,19 @@ def test_similarity_prefers_the_same_town_cause_and_toll() -> None:
     assert similarity(b, same) > similarity(b, other_town)
     assert similarity(b, same) > similarity(b, other_toll)
     assert similarity(b, same) > similarity(b, _key("a4", "a", 102, 38))
+
+
+def test_one_documents_incidents_share_a_cluster_only_at_one_place() -> None:
+    from dragoman.clusters.match import compatible
+
+    body = _key("a1", "a", 100, 13)
+    headline = _key("a2", "a", 100, None)  # same town: the headline the story did not merge
+    elsewhere = _key("a3", "a", 100, 5, geonameid=170001)  # another town of the division
+    unplaced = _key("a4", "a", 100, 5, geonameid=None)
+    assert compatible(body, headline, ClusterSettings())
+    assert not compatible(body, elsewhere, ClusterSettings())
+    assert not compatible(body, unplaced, ClusterSettings())
+    # another outlet's report joins the cluster that holds both
+    members: dict[str, str] = {}
+    _assign([headline, body, _key("b1", "b", 100, 14)], members, set(), ClusterSettings())
+    assert members["a1"] == members["a2"] == members["b1"]

@@ -86,8 +86,8 @@ def _assign(keys: list[IncidentKey], members: dict[str, str], pinned: set[str],
             by_day[k.day].add(cid)
     joined = started = 0
     # the reports with the largest tolls first: a story's main incident finds its peers
-    # before its side mentions (a headline the story did not merge, an earlier raid) can
-    # take the place, since one cluster holds one incident per document
+    # before its side mentions (an earlier raid, a raid elsewhere) can take the place (a
+    # cluster holds two incidents of one document only when they name one place)
     fresh = sorted((k for k in keys if k.id not in members),
                    key=lambda k: (-(k.killed or 0), k.day, k.doc_id, k.id))
     for k in fresh:

@@ -1,9 +1,11 @@
-"""When two incidents of different documents describe the same happening.
+"""When two incidents describe the same happening (across documents, or a headline and a body
+of one document that its grouping did not merge).
 
 An incident is comparable when it has a place and a day: its own date when the text gives
-a day, else its document's publication date. Two comparable incidents of different
-documents match when
+a day, else its document's publication date. Two comparable incidents match when
 
+- they are of different documents, or of one document and name the same place (a
+  headline and a body the document's grouping did not merge);
 - their event types are the same;
 - their days are at most ``days`` apart (setting ``cluster_days``);
 - their places agree: the same GeoNames place, or the same first-order division (a
@@ -147,7 +149,11 @@ def _parties(na: frozenset[str], ca: frozenset[str], nb: frozenset[str],
 
 def compatible(a: IncidentKey, b: IncidentKey, settings: ClusterSettings) -> bool:
     """Whether incidents ``a`` and ``b`` (of different documents) can be one happening."""
-    if a.doc_id == b.doc_id or a.event_type != b.event_type:
+    if a.event_type != b.event_type:
+        return False
+    if a.doc_id == b.doc_id and (a.geonameid is None or a.geonameid != b.geonameid):
+        # (one story's two incidents share a cluster only when they name one place: the
+        # headline and the body the story did not merge; else they are two happenings)
         return False
     if abs(a.day - b.day) > settings.days:
         return False
