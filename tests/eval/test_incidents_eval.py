@@ -6,6 +6,8 @@ word "coalition"."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from dragoman.eval.incidents import _actor_label, _crowd_map
 from dragoman.types import ActorRef, Casualties, Incident, Toll
 
@@ -42,3 +44,26 @@ def test_the_coalition_is_the_international_coalition() -> None:
         assert _actor_label(_incident(ref), cmap) == "international coalition forces"
     assert _actor_label(_incident(_ref("Syrian regime", "SYR", "GOV")),
                         cmap) == "syrian government or russian troops"
+
+
+def test_civilians_as_a_word_for_no_number_give_way_to_a_stated_total() -> None:
+    from dragoman.eval.incidents import civilians_killed
+    from dragoman.types import CasualtyCount, CasualtyFigure
+
+    def fig(category: str, low: int, text: str, start: int) -> CasualtyFigure:
+        return CasualtyFigure(kind="killed", category=category,
+                              count=CasualtyCount(low, None), start=start,
+                              end=start + len(text), text=text, sentence_index=0, source=None,
+                              rising=False, subset=False, background=False)
+
+    figures = (fig("civilians", 24, "Dozens of civilians", 0), fig("total", 12,
+                                                                   "at least 12 people", 40))
+    killed = Toll(total=CasualtyCount(12, None), civilians=CasualtyCount(24, None))
+    inc = dataclasses.replace(_incident(), casualties=Casualties(
+        killed=killed, injured=Toll(), source=None, figures=figures))
+    assert civilians_killed(inc) == 12
+    stated = dataclasses.replace(inc, casualties=Casualties(
+        killed=Toll(total=CasualtyCount(12, None), civilians=CasualtyCount(9, 9)),
+        injured=Toll(), source=None,
+        figures=(fig("civilians", 9, "nine civilians", 0), figures[1])))
+    assert civilians_killed(stated) == 9

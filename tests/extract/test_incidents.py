@@ -216,3 +216,20 @@ def test_a_household_is_no_count_of_people(make_ctx: Callable[..., DocContext]) 
         ("killed", "children", 3, 3, False, False)]
     assert _figures(make_ctx, "Six members of one family were killed in the shelling.") == [
         ("killed", "total", 6, 6, False, False)]
+
+
+def test_a_stated_number_before_a_word_for_none(pipeline: Pipeline) -> None:
+    # "dozens of civilians" is no count when the story then states one
+    text = ("Dozens of civilians were killed when air strikes hit a market in the town of "
+            "Maarat al-Numan in Idlib province on Monday. At least 31 civilians were killed "
+            "in the strikes, the Observatory said.")
+    main = _main(pipeline.process_one(Article(id="v1", text=text, published="2017-04-19")))
+    assert main is not None
+    assert main.casualties.killed.civilians == CasualtyCount(31, None)
+
+
+def test_combat_is_no_shooting(pipeline: Pipeline) -> None:
+    text = ("At least 20 fighters were killed in clashes between rebels and government "
+            "forces near the town of Morek in Hama province on Sunday.")
+    main = _main(pipeline.process_one(Article(id="c1", text=text, published="2017-04-19")))
+    assert main is not None and main.cause == "other"

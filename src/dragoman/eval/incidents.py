@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import _data
 from ..errors import DataFileError
+from ..extract.incidents.casualties import is_vague
 from ..pipeline import Pipeline
 from ..types import Article, Incident, Result
 from .event_gold import read_event_gold
@@ -71,13 +72,19 @@ def _words(text: str) -> set[str]:
 
 def civilians_killed(incident: Incident) -> int | None:
     """Civilians killed as FA-KES counts them: civilians (with children and women when
-    only those are given), else everyone killed less the combatants."""
+    only those are given), else everyone killed less the combatants; civilians given only
+    as a word for no number ("dozens of civilians") give way to a stated total."""
     k = incident.casualties.killed
 
     def val(c: Any) -> int | None:
         return None if c is None else (c.low if c.low is not None else c.high)
 
-    if k.civilians is not None:
+    counted = [f for f in incident.casualties.figures if f.kind == "killed"
+               and not f.background]
+    vague_civilians = all(is_vague(f) for f in counted if f.category == "civilians")
+    stated_total = any(not is_vague(f) for f in counted if f.category == "total")
+    if k.civilians is not None and not (vague_civilians and stated_total
+                                        and k.total is not None):
         return val(k.civilians)
     if k.total is not None:
         total = val(k.total)

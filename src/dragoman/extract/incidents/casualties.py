@@ -20,7 +20,8 @@ from ...types import Casualties, CasualtyCount, CasualtyFigure, Quote, Toll
 from ..context import DocContext
 from .lexicon import CATEGORIES, IncidentLexicon, load_incident_lexicon
 
-__all__ = ["find_figures", "parse_number", "resolve_casualties", "sentence_figures"]
+__all__ = ["find_figures", "is_vague", "parse_number", "resolve_casualties",
+           "sentence_figures"]
 
 _NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
 _WINDOW = 6  # tokens between a number and the cue it belongs to, at most
@@ -270,17 +271,29 @@ def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
     return out
 
 
+def is_vague(figure: CasualtyFigure, lex: IncidentLexicon | None = None) -> bool:
+    """A figure stated with a word for no number ("dozens", "hundreds of civilians")."""
+    lex = lex or load_incident_lexicon()
+    words = re.findall(r"[\w,]+", figure.text.lower())
+    if any(_DIGITS.match(w) or w in lex.units or w in lex.scales for w in words):
+        return False
+    return any(w in lex.vague for w in words)
+
+
 def _pick(figures: list[CasualtyFigure]) -> CasualtyFigure:
     rising = [f for f in figures if f.rising]
     if rising:
         return rising[-1]
-    return figures[0]
+    # a stated number before a word for none ("dozens of civilians ... at least 31")
+    stated = [f for f in figures if not is_vague(f)]
+    return (stated or figures)[0]
 
 
 def resolve_casualties(figures: Iterable[CasualtyFigure],
                        default_source: str | None = None) -> Casualties:
     """An incident's tolls from its figures: per kind and category a rising toll's latest
-    figure, else the first stated; background figures (a war's toll) are left out."""
+    figure, else the first stated number (a vague word, "dozens", only when no number is
+    given); background figures (a war's toll) are left out."""
     figs = sorted(figures, key=lambda f: f.start)
     counted = [f for f in figs if not f.background]
     tolls: dict[str, dict[str, CasualtyCount]] = {"killed": {}, "injured": {}}
