@@ -10,6 +10,7 @@ pages with the track tables.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,13 @@ from browser_helpers import Watch, assert_no_injected_elements, serving, shot
 from web_store_data import ARTICLES
 
 from dragoman import Pipeline
+from dragoman.errors import QueryError
 from dragoman.ingest import read_inputs, sample_paths
+from dragoman.query import api as qapi
+from dragoman.query.export import export
+from dragoman.query.incidents import IncidentQuery, count_incidents, query_incidents
 from dragoman.runner import run
+from dragoman.store import Store
 from dragoman.tracks import read_table, track_store
 from dragoman.types import Article
 
@@ -192,3 +198,47 @@ def test_track_filter_in_the_forms_narrows_rows(browser: Any, tserver: str,
         shot(pg, f"track-filter-{kind}")
     watch.check()
     pg.close()
+
+
+def test_query_api_track_field_on_events_quotes_incidents(track_root: Path,
+                                                          links: list[Any]) -> None:
+    """``track`` is a field of the query API's filters, not a wrapper around them."""
+    store = Store.open(track_root)
+    for track in ("astana", "geneva", "opcw"):
+        ev = qapi.query_events(store, qapi.EventQuery(track=track, limit=1000))
+        assert {e["id"] for e in ev} == _ids(links, track, "event"), track
+        assert qapi.count_events(store, qapi.EventQuery(track=track)) == len(ev)
+        qs, n = qapi.quote_page(store, qapi.QuoteQuery(track=track, limit=1000))
+        assert {q["id"] for q in qs} == _ids(links, track, "quote") and n == len(qs)
+        inc = query_incidents(store, IncidentQuery(track=track, limit=1000))
+        assert {i["id"] for i in inc} == _ids(links, track, "incident"), track
+        assert count_incidents(store, IncidentQuery(track=track)) == len(inc)
+    # the timeline and the network keep the track too
+    days = qapi.timeline(store, qapi.EventQuery(track="astana"))
+    every = qapi.timeline(store, qapi.EventQuery())
+    assert 0 < sum(d["n"] for d in days) < sum(d["n"] for d in every)
+    with pytest.raises(QueryError, match="astana"):
+        qapi.query_events(store, qapi.EventQuery(track="nope"))
+    with pytest.raises(QueryError, match="track name"):
+        qapi.EventQuery(track="Bad Name").validate()
+
+
+def test_exports_keep_the_track(tclient: Any, links: list[Any], tmp_path: Path,
+                                track_root: Path) -> None:
+    """The dashboard's export buttons and ``query.export`` write the track's records only."""
+    for track in ("astana", "opcw"):
+        r = tclient.get("/api/export", params={"fmt": "jsonl", "track": track})
+        got = {json.loads(line)["id"] for line in r.text.splitlines() if line}
+        assert got == _ids(links, track, "event") and \
+            int(r.headers["x-dragoman-records"]) == len(got)
+        r = tclient.get("/api/quotes/export", params={"fmt": "jsonl", "track": track})
+        got = {json.loads(line)["id"] for line in r.text.splitlines() if line}
+        assert got == _ids(links, track, "quote")
+    everything = tclient.get("/api/export", params={"fmt": "jsonl"}).text.count("\n")
+    assert everything > len(_ids(links, "astana", "event"))
+    # the page's export links carry the track
+    page = tclient.get("/events", params={"track": "astana"}).text
+    assert "/api/export?track=astana" in page.replace("&amp;", "&")
+    out = tmp_path / "geneva.csv"
+    n = export(Store.open(track_root), "events", "csv", out, q=qapi.EventQuery(track="geneva"))
+    assert n == len(_ids(links, "geneva", "event")) == len(out.read_text().splitlines()) - 1

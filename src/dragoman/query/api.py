@@ -26,6 +26,7 @@ from ..store._intervals import date_interval, hi_sql, lo_sql
 from ..store.duck import Reader, usable_segments
 from ..store.schema import TABLES, table_schema
 from ..store.segments import Store
+from .tracked import check_track, track_clause
 
 __all__ = [
     "DATE_MATCHES",
@@ -154,6 +155,7 @@ class EventQuery:
     offset: int = 0
     order: str = "date"  # one of ORDER_FIELDS, '-' prefix = descending
     date_match: str = "within"  # one of DATE_MATCHES
+    track: str | None = None  # events `dragoman track` linked to this track
 
     def validate(self) -> None:
         """Raise QueryError with a clear message on any bad value."""
@@ -197,6 +199,7 @@ class EventQuery:
         if lo and hi and lo[0] > hi[1]:
             raise QueryError(f"since={self.since!r} is after until={self.until!r}")
         _check_page(self.limit, self.offset)
+        check_track(self.track)
         if not isinstance(self.order, str) or self.order.lstrip("-") not in ORDER_FIELDS:
             raise QueryError(
                 f"order={self.order!r} unknown; use one of {', '.join(ORDER_FIELDS)} "
@@ -241,11 +244,13 @@ def _sector_test(var: str) -> str:
     return f"list_bool_or([x.s = ? AND (?::VARCHAR IS NULL OR x.c = ?) for x in {var}])"
 
 
-def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[str, list[Any]]:
+def event_where(q: EventQuery, alias: str = "", indexed: bool = False,
+                store: Store | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause (with its bound parameters) of an event query; '' when no filter.
 
     With ``indexed`` the clause is for the reader's in-memory ``_events_ix`` table (derived
     lower-cased search columns); otherwise for the ``events`` view (same results).
+    ``q.track`` needs ``store`` (its track tables).
     """
     a = f"{alias}." if alias else ""
     clauses: list[str] = []
@@ -319,11 +324,16 @@ def event_where(q: EventQuery, alias: str = "", indexed: bool = False) -> tuple[
     if q.doc_id is not None:
         clauses.append(f"{a}doc_id = ?")
         params.append(q.doc_id)
+    if q.track is not None:
+        cond, extra = track_clause(store, q.track, "event", f"{a}id")
+        clauses.append(cond)
+        params.extend(extra)
     return (" AND ".join(clauses), params)
 
 
-def _where(q: EventQuery, indexed: bool = False) -> tuple[str, list[Any]]:
-    sql, params = event_where(q, indexed=indexed)
+def _where(q: EventQuery, indexed: bool = False,
+           store: Store | None = None) -> tuple[str, list[Any]]:
+    sql, params = event_where(q, indexed=indexed, store=store)
     return (f" WHERE {sql}" if sql else ""), params
 
 
@@ -358,7 +368,7 @@ def query_events(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     q.validate()
     reader = store.reader()
     _, indexed = _source(reader)
-    where, params = _where(q, indexed)
+    where, params = _where(q, indexed, store)
     tail = f" ORDER BY {q.order_sql(indexed=indexed)} LIMIT ? OFFSET ?"
     if indexed:
         return _fetch_located(
@@ -375,7 +385,7 @@ def count_events(store: Store, q: EventQuery) -> int:
     q.validate()
     reader = store.reader()
     table, indexed = _source(reader)
-    where, params = _where(q, indexed)
+    where, params = _where(q, indexed, store)
     sql = f"SELECT count(*) FROM {table}{where}"
     return reader.count(
         (sql, *params), lambda: int(reader.fetchall(sql, params)[0][0])
@@ -464,9 +474,11 @@ class QuoteQuery:
     doc_id: str | None = None
     limit: int = 50
     offset: int = 0
+    track: str | None = None  # quotes `dragoman track` linked to this track
 
     def validate(self) -> None:
         """Raise QueryError with a clear message on any bad value."""
+        check_track(self.track)
         for name in ("speaker", "text", "doc_id"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, str):
@@ -482,9 +494,11 @@ class QuoteQuery:
         _check_page(self.limit, self.offset)
 
 
-def quote_where(qq: QuoteQuery, alias: str = "", indexed: bool = False) -> tuple[str, list[Any]]:
+def quote_where(qq: QuoteQuery, alias: str = "", indexed: bool = False,
+                store: Store | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause (and its parameters) of a quote filter over the ``quotes`` view, or
-    with ``indexed`` over the in-memory quote table (its folded ``_who``/``_said``)."""
+    with ``indexed`` over the in-memory quote table (its folded ``_who``/``_said``).
+    ``qq.track`` needs ``store`` (its track tables)."""
     a = f"{alias}." if alias else ""
     clauses: list[str] = []
     params: list[Any] = []
@@ -506,6 +520,10 @@ def quote_where(qq: QuoteQuery, alias: str = "", indexed: bool = False) -> tuple
     if qq.doc_id is not None:
         clauses.append(f"{a}doc_id = ?")
         params.append(qq.doc_id)
+    if qq.track is not None:
+        cond, extra = track_clause(store, qq.track, "quote", f"{a}id")
+        clauses.append(cond)
+        params.extend(extra)
     return " AND ".join(clauses), params
 
 
@@ -523,7 +541,7 @@ def quote_page(store: Store, qq: QuoteQuery) -> tuple[list[dict[str, Any]], int]
     qq.validate()
     reader = store.reader()
     table = _quote_table(store, reader)
-    where, params = quote_where(qq, "q", indexed=table is not None)
+    where, params = quote_where(qq, "q", indexed=table is not None, store=store)
     where = f" WHERE {where}" if where else ""
     cols = ", ".join(f'q."{f.name}"' for f in table_schema("quotes"))
     if table is not None:
@@ -617,7 +635,7 @@ def quote_speakers(store: Store, qq: QuoteQuery, top: int = 30) -> list[dict[str
         raise QueryError(f"top={top!r} must be an integer from 1 to {MAX_LIMIT}")
     reader = store.reader()
     table = _quote_table(store, reader)
-    where, params = quote_where(qq, "q", indexed=table is not None)
+    where, params = quote_where(qq, "q", indexed=table is not None, store=store)
     where = f" WHERE {where}" if where else ""
     rows = reader.fetchall(
         "SELECT coalesce(q.speaker.name, q.speaker.text) AS who, q.speaker.country, "
@@ -639,7 +657,7 @@ def query_quotes(
     or doc, in document order."""
     qq = QuoteQuery(speaker=speaker, doc_id=doc_id, limit=limit, offset=offset)
     qq.validate()
-    where, params = quote_where(qq)
+    where, params = quote_where(qq, store=store)
     where = f" WHERE {where}" if where else ""
     sql = (
         f"SELECT {columns('quotes')} FROM quotes{where} ORDER BY doc_id, content.start, id "
@@ -714,7 +732,7 @@ def timeline(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     q.validate()
     reader = store.reader()
     table, indexed = _source(reader)
-    where, params = _where(q, indexed)
+    where, params = _where(q, indexed, store)
     lo, hi = ("_date_lo", "_date_hi") if indexed else (lo_sql("date"), hi_sql("date"))
     where = _and(where, f"{lo} IS NOT NULL")
     rows = reader.fetchall(
@@ -766,7 +784,7 @@ def network(store: Store, q: EventQuery, top: int = 50, nodes: int = 30,
         raise QueryError(f"by={by!r} unknown; use one of {', '.join(NETWORK_MODES)}")
     reader = store.reader()
     table, indexed = _source(reader)
-    where, params = _where(q, indexed)
+    where, params = _where(q, indexed, store)
     if indexed:
         # count per distinct (actors, recipients) pair of lists first: far fewer rows to unnest
         # the node lists are made once per distinct list of the dictionaries
@@ -833,7 +851,7 @@ def locations(store: Store, q: EventQuery) -> list[dict[str, Any]]:
     q.validate()
     reader = store.reader()
     table, indexed = _source(reader)
-    where, params = _where(q, indexed)
+    where, params = _where(q, indexed, store)
     where = _and(where, "location.lat IS NOT NULL AND location.lon IS NOT NULL")
     rows = reader.fetchall(
         "SELECT location.geonameid, any_value(location.name), any_value(location.country), "

@@ -363,13 +363,13 @@ def _source(
 ) -> tuple[str, list[Any]]:
     params: list[Any] = []
     if what == "quotes" and quotes is not None:
-        w, params = quote_where(quotes)
+        w, params = quote_where(quotes, store=store)
         where = f" WHERE {w}" if w else ""
         sql = f"SELECT {columns('quotes')} FROM quotes{where} ORDER BY {_ORDER['quotes']}"
     elif what == "events":
         where = ""
         if q is not None:
-            w, params = event_where(q, alias="e")
+            w, params = event_where(q, alias="e", store=store)
             where = f" WHERE {w}" if w else ""
         order = (q.order_sql(alias="e") if q is not None
                  else "e.date ASC NULLS LAST, e.id ASC")
@@ -392,7 +392,7 @@ def _source(
     else:
         where = ""
         if q is not None:
-            w, params = event_where(q)
+            w, params = event_where(q, store=store)
             if w:
                 where = f" WHERE doc_id IN (SELECT doc_id FROM events WHERE {w})"
         order = _ORDER.get(what, 'doc_id, start, "end"')

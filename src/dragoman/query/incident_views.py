@@ -14,7 +14,7 @@ from typing import Any
 from ..clusters.table import current_version as _clusters_version
 from ..store.segments import Store
 from .api import columns
-from .incidents import _KILLED, IncidentQuery, _where
+from .incidents import _KILLED, IncidentQuery, incident_where
 
 __all__ = [
     "count_clusters", "format_count", "get_incident", "incident_clusters",
@@ -123,7 +123,7 @@ def incident_clusters(store: Store, q: IncidentQuery | None = None) -> list[dict
     """
     q = q or IncidentQuery()
     q.validate()
-    where, params = _where(q)
+    where, params = incident_where(q, store)
     src = _from_clustered(store)
     sql = f"""
         WITH hit AS (SELECT DISTINCT i.cluster_id {src}{_and(where, 'i.cluster_id IS NOT NULL')}),
@@ -161,7 +161,7 @@ def count_clusters(store: Store, q: IncidentQuery | None = None) -> int:
     """How many clusters have a member incident matching ``q`` (0 without clusters)."""
     q = q or IncidentQuery()
     q.validate()
-    where, params = _where(q)
+    where, params = incident_where(q, store)
     rows = store.reader().fetch_dicts(
         f"SELECT count(DISTINCT i.cluster_id) AS n {_from_clustered(store)}"
         f"{_and(where, 'i.cluster_id IS NOT NULL')}", params)
@@ -175,7 +175,7 @@ def incident_locations(store: Store, q: IncidentQuery | None = None,
     figures (low bounds), most killed first; ``q``'s paging is ignored."""
     q = q or IncidentQuery()
     q.validate()
-    where, params = _where(q)
+    where, params = incident_where(q, store)
     cond = "i.location.lat IS NOT NULL AND i.location.lon IS NOT NULL"
     injured = ("coalesce(i.casualties.injured.total.low, i.casualties.injured.total.high, "
                "i.casualties.injured.civilians.low, i.casualties.injured.civilians.high)")

@@ -18,8 +18,9 @@ from ..extract.incidents.lexicon import CAUSES
 from ..store._intervals import date_interval, hi_sql, lo_sql
 from ..store.segments import Store
 from .api import MAX_LIMIT, check_date, columns
+from .tracked import check_track, track_clause
 
-__all__ = ["IncidentQuery", "count_incidents", "query_incidents"]
+__all__ = ["IncidentQuery", "count_incidents", "incident_where", "query_incidents"]
 
 _ORDERS = {"date": f"{lo_sql('i.date')} ASC NULLS LAST, i.doc_id, i.id",
            "killed": f"killed DESC NULLS LAST, {lo_sql('i.date')}, i.id",
@@ -55,8 +56,10 @@ class IncidentQuery:
     order: str = "date"
     limit: int = 50
     offset: int = 0
+    track: str | None = None  # incidents `dragoman track` linked to this track
 
     def validate(self) -> None:
+        check_track(self.track)
         if self.cause is not None and self.cause not in CAUSES:
             raise QueryError(f"unknown cause {self.cause!r}; choose one of {', '.join(CAUSES)}")
         if self.order not in _ORDERS:
@@ -70,7 +73,9 @@ class IncidentQuery:
             raise QueryError("min_killed must be >= 0")
 
 
-def _where(q: IncidentQuery) -> tuple[str, list[Any]]:
+def incident_where(q: IncidentQuery, store: Store | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause (leading `` WHERE ``, or '') of an incident filter over
+    ``incidents i LEFT JOIN documents d``, and its parameters; ``q.track`` needs ``store``."""
     parts: list[str] = []
     params: list[Any] = []
     if q.doc_id is not None:
@@ -104,6 +109,10 @@ def _where(q: IncidentQuery) -> tuple[str, list[Any]]:
         parts.append("len(i.casualties.figures) > 0")
     if not q.copies:
         parts.append("d.duplicate_of IS NULL")
+    if q.track is not None:
+        cond, extra = track_clause(store, q.track, "incident", "i.id")
+        parts.append(cond)
+        params += extra
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
@@ -111,7 +120,7 @@ def query_incidents(store: Store, q: IncidentQuery | None = None) -> list[dict[s
     """The incidents that match ``q``, in its order, one page."""
     q = q or IncidentQuery()
     q.validate()
-    where, params = _where(q)
+    where, params = incident_where(q, store)
     cols = ", ".join(f"i.{c}" for c in columns("incidents").split(", "))
     sql = (f"SELECT {cols}, {_KILLED} AS killed, d.duplicate_of AS duplicate_of "
            f"FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id{where} "
@@ -138,7 +147,7 @@ def count_incidents(store: Store, q: IncidentQuery | None = None) -> int:
     """How many incidents match ``q`` (its limit and offset ignored)."""
     q = q or IncidentQuery()
     q.validate()
-    where, params = _where(q)
+    where, params = incident_where(q, store)
     rows = store.reader().fetch_dicts(
         "SELECT count(*) AS n FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id"
         f"{where}", params)

@@ -1,15 +1,12 @@
 """What the dashboard reads of tracks: the tracks of a store, one track's timeline, stance
-table and quotes, and the events, quotes and incidents tagged with a track.
+table and quotes.
 
 Everything here reads the tables ``dragoman track`` wrote beside the segments
 (``<store>/tracks/<version>/links.parquet`` and ``stances.parquet``, named by
-``tracks/CURRENT``; ``docs/tracks.md``) through the store's DuckDB reader, joined to the
-segments' views when a page needs the records themselves. Nothing is re-tagged.
-
-A record is *tagged* with a track when ``links`` has a row for it (``kind`` = event, quote
-or incident; the proposal-less row is the record's main link). ``event_page``,
-``quote_rows`` and ``incident_rows`` take an optional ``track`` and, without one, are the
-plain query API's functions.
+``tracks/CURRENT``; ``docs/tracks.md``) through the store's DuckDB reader. Nothing is
+re-tagged. The events, quotes and incidents tagged with a track are the query API's own
+(``EventQuery(track=…)``, ``QuoteQuery(track=…)``, ``IncidentQuery(track=…)``; the filter
+is ``query.tracked``).
 """
 
 from __future__ import annotations
@@ -17,32 +14,17 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import QueryError
 from ..store._intervals import date_interval
 from ..store.segments import Store
 from ..tracks.table import current_version, read_meta
-from . import api as qapi
-from .api import EventQuery, QuoteQuery, columns, event_where, quote_where
-from .incidents import (
-    _KILLED,
-    _ORDERS,
-    IncidentQuery,
-    _clusters_of,
-    _where,
-    count_incidents,
-    query_incidents,
-)
+from .tracked import NO_TRACKS, TRACK_RE, links_of, table_sql, track_names
 
 __all__ = [
     "NO_TRACKS",
     "TRACK_RE",
-    "event_page",
-    "incident_rows",
     "list_tracks",
-    "quote_rows",
     "stance_table",
     "track_info",
     "track_names",
@@ -50,24 +32,10 @@ __all__ = [
     "track_timeline",
 ]
 
-#: the pattern of a track name (``definitions``: lower-case id)
-TRACK_RE = r"^[a-z0-9_-]{1,64}$"
-
-#: what to say when a store has no track tables
-NO_TRACKS = ("this store has no track tables yet: run `dragoman track --store {root}` "
-             "(with `--tracks FILE` for your own tracks file; docs/tracks.md)")
-
 #: the kinds of record a track links
 KINDS = ("document", "event", "quote", "incident")
 
-
-def _table(store: Store, name: str) -> str | None:
-    """SQL ``read_parquet('…')`` of a current track table, or None when there is none."""
-    cur = current_version(store.root)
-    path = cur / f"{name}.parquet" if cur is not None else None
-    if path is None or not path.exists():
-        return None
-    return "read_parquet('" + str(path).replace("'", "''") + "')"
+_table = table_sql
 
 
 _DAYS: dict[str, list[list[Any]]] = {}
@@ -125,33 +93,10 @@ def _meta(store: Store) -> dict[str, Any] | None:
     return read_meta(store.root)
 
 
-def track_names(store: Store) -> list[str]:
-    """The names of the tracks in the store's track tables ([] without tables)."""
-    meta = _meta(store)
-    return [t["name"] for t in (meta or {}).get("tracks", [])]
-
-
 def _require(store: Store, track: str, table: str = "links") -> str:
     """The SQL source of ``table`` after checking that ``track`` is one of the store's."""
-    src = _table(store, table)
-    if src is None:
-        raise QueryError(NO_TRACKS.format(root=Path(store.root)))
-    names = track_names(store)
-    if track not in names:
-        raise QueryError(f"track: no track {track!r} in this store's track tables; the "
-                         f"tracks are {', '.join(names) or 'none'}")
-    return src
-
-
-def tagged(store: Store, track: str, kind: str, col: str) -> tuple[str, list[Any]]:
-    """SQL (and its parameters): the record id ``col`` is linked to ``track`` as ``kind``."""
-    src = _require(store, track)
-    return (f"{col} IN (SELECT record_id FROM {src} WHERE track = ? AND kind = ?)",
-            [track, kind])
-
-
-def _both(where: str, cond: str) -> str:
-    return " WHERE " + " AND ".join(x for x in (where, cond) if x)
+    src = links_of(store, track)
+    return src if table == "links" else (table_sql(store, table) or src)
 
 
 # -- the tracks and one track ---------------------------------------------------------------
@@ -279,92 +224,3 @@ def track_quotes(store: Store, track: str, limit: int = 30) -> list[dict[str, An
         f"FROM {src} WHERE track = ? AND kind = 'quote' AND proposal IS NULL "
         "ORDER BY principal DESC, score DESC, date DESC NULLS LAST, doc_id, evidence_start "
         "LIMIT ?", [principals, track, limit])
-
-
-# -- records tagged with a track ------------------------------------------------------------
-
-def event_page(store: Store, q: EventQuery,
-               track: str | None = None) -> tuple[list[dict[str, Any]], int]:
-    """``query_page`` of the events tagged with ``track`` (all events without one)."""
-    if track is None:
-        return qapi.query_page(store, q)
-    q.validate()
-    reader = store.reader()
-    table, indexed = qapi._source(reader)
-    where, params = event_where(q, indexed=indexed)
-    cond, extra = tagged(store, track, "event", "id")
-    where, params = _both(where, cond), [*params, *extra]
-    tail = f" ORDER BY {q.order_sql(indexed=indexed)} LIMIT ? OFFSET ?"
-    if indexed:
-        rows = qapi._fetch_located(reader, f"SELECT _seg, _row FROM _events_ix{where}{tail}",
-                                   [*params, q.limit, q.offset])
-    else:
-        rows = reader.fetch_dicts(f"SELECT {columns('events')} FROM events{where}{tail}",
-                                  [*params, q.limit, q.offset])
-    if len(rows) < q.limit and (rows or q.offset == 0):
-        return rows, q.offset + len(rows)
-    sql = f"SELECT count(*) FROM {table}{where}"
-    return rows, reader.count((sql, *params),
-                              lambda: int(reader.fetchall(sql, params)[0][0]))
-
-
-def quote_rows(store: Store, qq: QuoteQuery,
-               track: str | None = None) -> tuple[list[dict[str, Any]], int]:
-    """``quote_page`` of the quotes tagged with ``track`` (all quotes without one): newest
-    documents first, each quote with ``_doc`` (title, published, source) and
-    ``_before``/``_after`` (the document's text around it)."""
-    if track is None:
-        return qapi.quote_page(store, qq)
-    qq.validate()
-    where, params = quote_where(qq, "q")
-    cond, extra = tagged(store, track, "quote", "q.id")
-    where, params = _both(where, cond), [*params, *extra]
-    n = qapi.QUOTE_CONTEXT
-    cols = ", ".join(f'p."{f}"' for f in columns("quotes").replace('"', "").split(", "))
-    reader = store.reader()
-    rows = reader.fetch_dicts(
-        f"""WITH page AS (
-            SELECT q.*, d.published AS _published FROM quotes q
-            LEFT JOIN (SELECT doc_id, any_value(published) AS published FROM documents
-                       GROUP BY doc_id) d ON d.doc_id = q.doc_id{where}
-            ORDER BY d.published DESC NULLS LAST, q.doc_id, q.content.start, q.id
-            LIMIT ? OFFSET ?),
-        docs AS (SELECT doc_id, any_value(title) AS title, any_value(published) AS published,
-                        any_value(source) AS source, any_value(text) AS text FROM documents
-                 WHERE doc_id IN (SELECT doc_id FROM page) GROUP BY doc_id)
-        SELECT {cols}, struct_pack(title := d.title, published := d.published,
-                                   source := d.source) AS _doc,
-               coalesce(substring(d.text, greatest(p.content.start - {n}, 0) + 1,
-                                  p.content.start - greatest(p.content.start - {n}, 0)), '')
-                   AS _before,
-               coalesce(substring(d.text, p.content."end" + 1, {n}), '') AS _after
-        FROM page p LEFT JOIN docs d ON d.doc_id = p.doc_id
-        ORDER BY p._published DESC NULLS LAST, p.doc_id, p.content.start, p.id""",
-        [*params, qq.limit, qq.offset])
-    if len(rows) < qq.limit and (rows or qq.offset == 0):
-        return rows, qq.offset + len(rows)
-    sql = f"SELECT count(*) FROM quotes q{where}"
-    return rows, reader.count((sql, *params), lambda: int(reader.fetchall(sql, params)[0][0]))
-
-
-def incident_rows(store: Store, q: IncidentQuery,
-                  track: str | None = None) -> tuple[list[dict[str, Any]], int]:
-    """``query_incidents`` and ``count_incidents`` of the incidents tagged with ``track``
-    (all incidents without one)."""
-    if track is None:
-        return query_incidents(store, q), count_incidents(store, q)
-    q.validate()
-    where, params = _where(q)
-    cond, extra = tagged(store, track, "incident", "i.id")
-    where, params = _both(where.removeprefix(" WHERE "), cond), [*params, *extra]
-    source = "FROM incidents i LEFT JOIN documents d ON d.doc_id = i.doc_id"
-    cols = ", ".join(f"i.{c}" for c in columns("incidents").split(", "))
-    reader = store.reader()
-    rows = reader.fetch_dicts(
-        f"SELECT {cols}, {_KILLED} AS killed, d.duplicate_of AS duplicate_of {source}{where} "
-        f"ORDER BY {_ORDERS[q.order]} LIMIT ? OFFSET ?", [*params, q.limit, q.offset])
-    clusters = _clusters_of(store, [r["id"] for r in rows])
-    for r in rows:
-        r["cluster_id"] = clusters.get(r["id"], r.get("cluster_id"))
-    total = int(reader.fetchall(f"SELECT count(*) {source}{where}", params)[0][0])
-    return rows, total

@@ -212,6 +212,7 @@ def event_query(
         Query(pattern=r"^-?[a-z_]{1,32}$",
               description="Sort field, '-' prefix for descending: " + ", ".join(SORT_FIELDS)),
     ] = "-date",
+    track: TrackParam = None,
 ) -> EventQuery:
     """The validated ``EventQuery`` of a request's query string."""
     types = tuple(dict.fromkeys(t.upper() for t in (type or []) if t))
@@ -240,6 +241,7 @@ def event_query(
         limit=limit,
         offset=offset,
         order=order,
+        track=clean_track(track),
     )
     q.validate()
     return q
@@ -268,12 +270,14 @@ def quote_query(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1-10000).")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
+    track: TrackParam = None,
 ) -> QuoteQuery:
     """The validated ``QuoteQuery`` of a request's query string."""
     country_v, sector_v = _clean(country), _clean(sector)
     qq = QuoteQuery(speaker=_clean(speaker), country=country_v.upper() if country_v else None,
                     sector=sector_v.upper() if sector_v else None, text=_clean(text),
-                    doc_id=_clean(doc_id), limit=limit, offset=offset)
+                    doc_id=_clean(doc_id), limit=limit, offset=offset,
+                    track=clean_track(track))
     qq.validate()
     return qq
 
@@ -286,7 +290,7 @@ NetworkNodes = Annotated[int, Query(ge=2, le=200, description="Most active nodes
 
 def quote_params(qq: QuoteQuery) -> list[tuple[str, str]]:
     """The query-string pairs of a quote filter (no paging)."""
-    return [(k, str(v)) for k in ("speaker", "country", "sector", "text", "doc_id")
+    return [(k, str(v)) for k in ("speaker", "country", "sector", "text", "doc_id", "track")
             if (v := getattr(qq, k))]
 
 
@@ -295,7 +299,7 @@ def filter_params(q: EventQuery) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = [("type", t) for t in q.types]
     pairs += [("quad", str(c)) for c in q.quad_class]
     for name in ("actor", "country", "sector", "place", "geonameid", "since", "until",
-                 "text", "doc_id"):
+                 "text", "doc_id", "track"):
         value = getattr(q, name)
         if value is not None and value != "":
             pairs.append((name, str(value)))
@@ -586,10 +590,8 @@ def create_app(
 
     def page(request: Request, name: str, **context: Any) -> Response:
         q = context.get("q")
-        track = context.get("track")
         if isinstance(q, EventQuery):  # the tabs keep the filter (and the track)
-            context.setdefault("nav_qs", urllib.parse.urlencode(
-                filter_params(q) + ([("track", track)] if track else [])))
+            context.setdefault("nav_qs", urllib.parse.urlencode(filter_params(q)))
             context.setdefault("qs_without_place", urllib.parse.urlencode(
                 filter_params(dataclasses.replace(q, geonameid=None))))
         context.setdefault("track_names", qtracks.track_names(store))
@@ -600,14 +602,13 @@ def create_app(
         return RedirectResponse("/events", status_code=307)
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(request: Request, q: EventQueryDep, track: TrackParam = None) -> Response:
+    def events_page(request: Request, q: EventQueryDep) -> Response:
         t0 = time.perf_counter()
-        track = clean_track(track)
-        rows, total = qtracks.event_page(store, q, track)
+        rows, total = qapi.query_page(store, q)
         return page(
-            request, "events.html", page="events", q=q, rows=rows, total=total, track=track,
+            request, "events.html", page="events", q=q, rows=rows, total=total, track=q.track,
             filters=filter_params(q), elapsed_ms=(time.perf_counter() - t0) * 1000,
-            qs=_qs_builder(q, track), export_formats=EXPORT_FORMATS,
+            qs=_qs_builder(q), export_formats=EXPORT_FORMATS,
             slug=filter_slug(filter_params(q)),
         )
 
@@ -676,14 +677,13 @@ def create_app(
                     by=by, nodes=nodes, modes=NETWORK_MODES)
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
-    def quotes_page(request: Request, qq: QuoteQueryDep, track: TrackParam = None) -> Response:
+    def quotes_page(request: Request, qq: QuoteQueryDep) -> Response:
         t0 = time.perf_counter()
-        track = clean_track(track)
-        rows, total = qtracks.quote_rows(store, qq, track)
-        speakers = [] if track else qapi.quote_speakers(store, qq, top=20)
-        pairs = quote_params(qq) + ([("track", track)] if track else [])
+        rows, total = qapi.quote_page(store, qq)
+        speakers = qapi.quote_speakers(store, qq, top=20)
+        pairs = quote_params(qq)
         return page(request, "quotes.html", page="quotes", qq=qq, rows=rows, total=total,
-                    track=track,
+                    track=qq.track,
                     speakers=speakers, qpairs=pairs, slug=filter_slug(pairs),
                     quote_qs=lambda **kw: urllib.parse.urlencode(
                         [*[(k, v) for k, v in pairs if k not in kw],
@@ -701,10 +701,10 @@ def create_app(
     # -- JSON API -------------------------------------------------------------------------
 
     @app.get("/api/events", response_model=EventsPage, responses=_ERRORS, tags=["events"])
-    def api_events(q: EventQueryDep, track: TrackParam = None) -> dict[str, Any]:
-        """Events matching the filters (and tagged with ``track``), one page of them, and
-        the total count."""
-        rows, total = qtracks.event_page(store, q, clean_track(track))
+    def api_events(q: EventQueryDep) -> dict[str, Any]:
+        """Events matching the filters (``track``: tagged with that track), one page of them,
+        and the total count."""
+        rows, total = qapi.query_page(store, q)
         return {"total": total, "limit": q.limit, "offset": q.offset, "order": q.order,
                 "events": rows}
 
@@ -744,10 +744,10 @@ def create_app(
         return qapi.network(store, q, top=top, nodes=nodes, by=by)
 
     @app.get("/api/quotes", responses=_ERRORS, tags=["quotes"])
-    def api_quotes(qq: QuoteQueryDep, track: TrackParam = None) -> dict[str, Any]:
+    def api_quotes(qq: QuoteQueryDep) -> dict[str, Any]:
         """Quotes by speaker (name, country, sector), text and ``track``, with the text
         around each."""
-        rows, total = qtracks.quote_rows(store, qq, clean_track(track))
+        rows, total = qapi.quote_page(store, qq)
         return {"total": total, "limit": qq.limit, "offset": qq.offset, "quotes": rows}
 
     @app.get("/api/quotes/speakers", responses=_ERRORS, tags=["quotes"])
@@ -847,9 +847,9 @@ def _warm(store: Store) -> None:
         log.warning("could not prepare the quotes ahead of the first request", exc_info=True)
 
 
-def _qs_builder(q: EventQuery, track: str | None = None) -> Callable[..., str]:
+def _qs_builder(q: EventQuery) -> Callable[..., str]:
     """``qs(**overrides)`` → a query string of the current filters with changes applied."""
-    base: dict[str, Any] = {"track": track,
+    base: dict[str, Any] = {"track": q.track,
         "type": list(q.types), "quad": [str(c) for c in q.quad_class], "actor": q.actor,
         "country": q.country, "sector": q.sector, "place": q.place,
         "geonameid": q.geonameid, "since": q.since, "until": q.until,

@@ -33,8 +33,7 @@ from ..query.incident_views import (
     incident_locations,
     incident_sources,
 )
-from ..query.incidents import IncidentQuery
-from ..query.tracks import incident_rows
+from ..query.incidents import IncidentQuery, count_incidents, query_incidents
 from ..store.segments import Store
 from ._highlight import Mark
 from .tracks import TrackParam, clean_track
@@ -168,9 +167,10 @@ def incident_filter(
         copies=copies != "0",
         order=order or "date",
         limit=limit, offset=offset,
+        track=clean_track(track),
     )
     q.validate()
-    return IncidentFilter(q, view or VIEWS[0], clean_track(track))
+    return IncidentFilter(q, view or VIEWS[0], q.track)
 
 
 IncidentFilterDep = Annotated[IncidentFilter, Depends(incident_filter)]
@@ -225,7 +225,7 @@ def install_incidents(app: FastAPI, store: Store,
         if f.view == "clusters":
             rows, total = incident_clusters(store, f.query), clusters
         else:
-            rows, total = incident_rows(store, f.query, f.track)
+            rows, total = query_incidents(store, f.query), count_incidents(store, f.query)
             rows = _decorate(store, rows)
         return render(request, f, "incidents.html", rows=rows, total=total,
                       clusters=clusters, elapsed_ms=(time.perf_counter() - t0) * 1000)
@@ -246,7 +246,7 @@ def install_incidents(app: FastAPI, store: Store,
         type, cause, location with admin1, date and precision, casualties, ``killed`` (the
         largest killed figure), ``mentions`` (event mentions), ``sources`` (figures by who
         gave them) and the ``document`` (title, outlet, published)."""
-        rows, total = incident_rows(store, f.query, f.track)
+        rows, total = query_incidents(store, f.query), count_incidents(store, f.query)
         return {"total": total, "limit": f.query.limit,
                 "offset": f.query.offset, "order": f.query.order,
                 "incidents": _decorate(store, rows)}
