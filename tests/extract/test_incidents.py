@@ -233,3 +233,13 @@ def test_combat_is_no_shooting(pipeline: Pipeline) -> None:
             "forces near the town of Morek in Hama province on Sunday.")
     main = _main(pipeline.process_one(Article(id="c1", text=text, published="2017-04-19")))
     assert main is not None and main.cause == "other"
+
+
+def test_an_attack_naming_no_attacker_takes_the_storys(pipeline: Pipeline) -> None:
+    text = ("Russian warplanes struck rebel positions near Aleppo on Sunday, the Russian "
+            "defence ministry said. On Monday, air strikes on a market in the town of Saraqeb "
+            "in Idlib province killed 15 civilians, the Observatory said.")
+    result = pipeline.process_one(Article(id="s1", text=text, published="2017-04-19"))
+    main = _main(result)
+    assert main is not None and main.casualties.killed.civilians == CasualtyCount(15, 15)
+    assert any(a.country == "RUS" for a in main.actor)

@@ -260,9 +260,11 @@ def _names_someone(r: ActorRef, lex: IncidentLexicon) -> bool:
     said with a word besides attack nouns."""
     if r.kind == "pronoun" or r.sector == "CVL":
         return False
+    words = [w for w in re.split(r"[\s\-]+", r.text.lower()) if w and w not in _FILLER]
+    if r.kb_id is None and any(w in lex.unnamed_attackers for w in words):
+        return False  # "gunmen", "a suicide bomber", "terrorist groups": whoever it was
     if r.kb_id is None and (r.country is None or r.sector is None):
         return False
-    words = [w for w in re.split(r"[\s\-]+", r.text.lower()) if w and w not in _FILLER]
     return any(w not in lex.attack_nouns and w.rstrip("s") not in lex.attack_nouns
                and w not in lex.cause_of for w in words)
 
@@ -410,8 +412,34 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
         incident = _incident(ctx, g, usable, current, lex, story_cause, country)
         ids[id(g)] = incident.id
         incidents.append(incident)
+    incidents = _with_story_attacker(incidents, groups, lex)
     coded = tuple(dataclasses.replace(e, incident_id=ids[id(owner[e.id])]) for e in events)
     return tuple(incidents), coded
+
+
+def _with_story_attacker(incidents: list[Incident], groups: Sequence[_Group],
+                         lex: IncidentLexicon) -> list[Incident]:
+    """An attack whose sentences name no attacker takes the one the story's attacks name
+    most (outside its earlier happenings): "air strikes" in a story about "Russian
+    strikes" are the Russian strikes."""
+    counts: Counter[str] = Counter()
+    first: dict[str, ActorRef] = {}
+    for inc, g in zip(incidents, groups, strict=True):
+        if inc.event_type != _VIOLENT or (g.sentences and all(i in g.past
+                                                                for i in g.sentences)):
+            continue
+        for r in inc.actor:
+            if _names_someone(r, lex):
+                key = r.kb_id or f"{r.country}|{r.sector}"
+                counts[key] += 1
+                first.setdefault(key, r)
+    if not counts:
+        return incidents
+    story = first[max(counts, key=lambda k: (counts[k], -list(first).index(k)))]
+    return [dataclasses.replace(inc, actor=(*inc.actor, story))
+            if inc.event_type == _VIOLENT and not any(_names_someone(r, lex)
+                                                      for r in inc.actor) else inc
+            for inc in incidents]
 
 
 def _division(p: Place) -> str | None:

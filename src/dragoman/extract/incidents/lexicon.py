@@ -30,7 +30,7 @@ CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "comba
 
 _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
                    "subset", "according", "causes", "background", "attack_nouns",
-                   "max_toll", "old_days", "households"})
+                   "max_toll", "old_days", "households", "unnamed_attackers"})
 
 
 def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
@@ -58,6 +58,7 @@ class IncidentLexicon:
     max_toll: int = 5000  # a larger figure counts a war or a period: background
     old_days: int = 365  # a sentence with a date this much older: its figures background
     households: frozenset[str] = frozenset()  # "one family": no count of people
+    unnamed_attackers: frozenset[str] = frozenset()  # "gunmen": an attacker, not who
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -148,6 +149,7 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         max_toll=data["max_toll"],
         old_days=data["old_days"],
         households=frozenset(_words(data, "households", where)),
+        unnamed_attackers=frozenset(_words(data, "unnamed_attackers", where)),
     )
 
 
