@@ -111,3 +111,29 @@ def test_bad_tracks_files_name_file_and_line(tmp_path: Path, body: str, message:
     p.write_text(body, encoding="utf-8")
     with pytest.raises(DataFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_tracks(p)
+
+
+def test_stance_cue_at_the_trigger_and_statements_of_non_participants(
+        tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    """In a document about a track, a stance event or quote of someone who is not a named
+    participant still makes a stance row; "called for" is a demand whatever the coder's
+    type for "called"."""
+    from dragoman.tracks.stances import load_stance_lexicon
+
+    lex = load_stance_lexicon()
+    assert lex.cue_at("He called for talks.", 3) == ("demand", 13)
+    assert lex.cue_at("He welcomed it.", 3) == ("support", 11)
+    assert lex.cue_at("He met them.", 3) is None
+    text = ("Astana, Sept 15 - The sixth round of the Astana talks on Syria ended on Friday.\n"
+            "Swiss Foreign Minister Didier Burkhalter welcomed the agreement on the "
+            "de-escalation zones.\n"
+            "U.S. Secretary of State Rex Tillerson said Washington opposed any role for Iran "
+            "as a guarantor of the ceasefire.")
+    root = tmp_path / "store"
+    run([], root, pipeline.config, articles=[Article(id="a", text=text,
+                                                     published="2017-09-15")])
+    track_store(root)
+    rows = [r for r in read_table(root, "stances").to_pylist() if r["track"] == "astana"]
+    got = {(r["actor"], r["stance"]) for r in rows if r["proposal"] is None}
+    assert any("Burkhalter" in a and s == "support" for a, s in got), got
+    assert any("Tillerson" in a and s == "reject" for a, s in got), got

@@ -55,6 +55,16 @@ class StanceLexicon:
             return None
         return entry[1] if negated else entry[0]
 
+    def cue_at(self, text: str, pos: int) -> tuple[str, int] | None:
+        """(stance, end) of the first quote rule whose phrase starts at ``pos`` of ``text``
+        (an event's trigger read with the words after it: "called for" is a demand, not
+        the accusation "called" can be), or None."""
+        for rule in self.rules:
+            m = rule.pattern.match(text, pos)
+            if m is not None:
+                return rule.stance, m.end()
+        return None
+
     def quote_stance(self, text: str) -> tuple[str, str, int, int] | None:
         """(stance, scope, start, end of the phrase) of a quote's content, or None."""
         for rule in self.rules:

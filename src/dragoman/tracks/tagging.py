@@ -51,7 +51,7 @@ _REF = "struct_pack(name := {v}.name, text := {v}.text, kb_id := {v}.kb_id, " \
 _EVENT_COLUMNS = (
     "id, doc_id, event_type, negated, modality, \"symmetric\", \"date\", "
     "struct_pack(start := sentence.start, \"end\" := sentence.\"end\") AS sentence, "
-    "struct_pack(text := trigger.text) AS trigger, "
+    "struct_pack(text := trigger.text, start := trigger.start) AS trigger, "
     "struct_pack(name := location.name) AS location, "
     f"[{_REF.format(v='x')} for x in actor] AS actor, "
     f"[{_REF.format(v='x')} for x in recipient] AS recipient")
@@ -224,8 +224,9 @@ class _Tagger:
                 found = doc.basis(t.name, s["start"], s["end"])
                 if found is None:
                     refs = [*(e["actor"] or []), *(e["recipient"] or [])]
-                    if not (self._participant(m, refs)
-                            and (not m.types or e["event_type"] in m.types)):
+                    if not ((self._participant(m, refs)
+                             and (not m.types or e["event_type"] in m.types))
+                            or self._takes_stance(e)):
                         continue
                     found = ("document", 0.6 if m.is_place(loc) else 0.5, [])
                 basis, score, hits = found
@@ -235,7 +236,7 @@ class _Tagger:
                             recipient=_names(e["recipient"]), place=loc)
                 rows_p = _with_proposals(m, row, doc)
                 self.links.extend(rows_p)
-                self._event_stances(e, rows_p)
+                self._event_stances(e, rows_p, doc)
 
     def _stance_row(self, link: dict[str, Any], ref: dict[str, Any], stance: str, source: str,
                     via: str, cue: str | None, hedge: str | None) -> dict[str, Any]:
@@ -249,10 +250,24 @@ class _Tagger:
             "previous": None, "changed": False,
         }
 
-    def _event_stances(self, e: dict[str, Any], links: list[dict[str, Any]]) -> None:
+    def _takes_stance(self, e: dict[str, Any]) -> bool:
+        """An event whose type is a stance (asserted): in a document about a track, it is
+        linked by the document even when its actor is not a named participant."""
+        return (self.lexicon.event_stance(e["event_type"], bool(e["negated"])) is not None
+                and e.get("modality") not in ("hypothetical", "question"))
+
+    def _event_stances(self, e: dict[str, Any], links: list[dict[str, Any]],
+                       doc: _Doc) -> None:
         stance = self.lexicon.event_stance(e["event_type"], bool(e["negated"]))
         if stance is None or e.get("modality") in ("hypothetical", "question"):
             return
+        cue = e["trigger"]["text"]
+        at = e["trigger"].get("start")
+        if not e["negated"] and isinstance(at, int):
+            # the words the trigger starts decide when they are a stance phrase
+            found = self.lexicon.cue_at(doc.text, at)
+            if found is not None and found[1] > at + len(cue):
+                stance, cue = found[0], doc.text[at:found[1]]
         hedge = self.hedges.get(e["doc_id"], {})
         h = next((txt for (hs, he), txt in hedge.items()
                   if e["sentence"]["start"] <= hs and he <= e["sentence"]["end"]), None)
@@ -260,12 +275,12 @@ class _Tagger:
             for a in e["actor"] or []:
                 if _name(a) and a.get("kind") != "pronoun":
                     self.stances.append(self._stance_row(
-                        link, a, stance, "event", "actor", e["trigger"]["text"], h))
+                        link, a, stance, "event", "actor", cue, h))
             if e.get("symmetric") and stance == "agree":
                 for r in e["recipient"] or []:
                     if _name(r):
                         self.stances.append(self._stance_row(
-                            link, r, stance, "event", "partner", e["trigger"]["text"], h))
+                            link, r, stance, "event", "partner", cue, h))
 
     def quotes(self, docs: dict[str, _Doc], rows: list[dict[str, Any]]) -> None:
         for q in rows:
@@ -278,7 +293,8 @@ class _Tagger:
                     continue
                 found = doc.basis(t.name, c["start"], c["end"])
                 if found is None:
-                    if not self._participant(m, [speaker] if speaker else []):
+                    if not (self._participant(m, [speaker] if speaker else [])
+                            or (speaker and self.lexicon.quote_stance(c["text"]))):
                         continue
                     found = ("document", 0.5, [])
                 basis, score, hits = found
