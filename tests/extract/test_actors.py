@@ -10,7 +10,7 @@ import spacy
 from spacy.tokens import Doc, Token
 
 from dragoman.errors import DataFileError
-from dragoman.extract import DocContext, Resources, actors
+from dragoman.extract import DocContext, Resources, actors, prepare_context
 from dragoman.extract.actors import ActorIndex, KnowledgeBase, load_kb, resolve
 from dragoman.types import ActorMention, Article, Dateline, Place, Span
 
@@ -491,6 +491,56 @@ def test_sector_lexicon_rejects_duplicate_keys(tmp_path: Path) -> None:
                     "modifiers: {}\nmodifiers: {}\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=rf"{path}:5: duplicate key 'modifiers'"):
         actors.load_sectors(path)
+
+
+def test_sector_lexicon_instruments_must_be_terms(tmp_path: Path) -> None:
+    path = tmp_path / "sectors.yaml"
+    path.write_text("codes: [MIL]\nsectors:\n  MIL: {terms: [army, air strike]}\n"
+                    "instruments: [air strike, rocket]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"{path}:4: instrument 'rocket' is not a term"):
+        actors.load_sectors(path)
+
+
+def _refs_of(ctx: DocContext, index: ActorIndex, word: str) -> list[tuple[str | None, str | None]]:
+    tok = next(t for t in ctx.doc if t.text == word)
+    return [(r.country, r.sector) for r in index.refs_for(tok)]
+
+
+def _resolved(ctx: DocContext) -> ActorIndex:
+    """Places first (the groups' countries come from them), then actors."""
+    prepare_context(ctx)
+    assert ctx.actors is not None
+    return ctx.actors
+
+
+def test_group_placed_nowhere_is_of_the_place_not_the_nearest_country_word(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("At least 11 people were killed on Saturday when Russian fighter jets "
+                   "struck a neighborhood in Aleppo.", published="2016-10-15")
+    index = _resolved(ctx)
+    assert _refs_of(ctx, index, "people") == [("SYR", "CVL")]  # not RUS (the jets)
+    assert _refs_of(ctx, index, "jets") == [("RUS", "MIL")]
+
+
+def test_group_in_a_sentence_without_places_is_of_the_story_country(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Curfew was imposed in Bharuch town in Gujarat after the riots. "
+                   "Police fired six rounds to disperse the mob. Four persons were injured.",
+                   published="2002-03-05")
+    index = _resolved(ctx)
+    assert _refs_of(ctx, index, "Police") == [("IND", "COP")]
+    assert _refs_of(ctx, index, "persons") == [("IND", "CVL")]
+
+
+def test_armed_means_is_a_party_only_when_a_modifier_says_whose(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Air strikes killed ten civilians in Idlib on Monday. "
+                   "Russian air strikes killed five people in Aleppo on Tuesday.",
+                   published="2016-10-15")
+    index = _resolved(ctx)
+    strikes = [t for t in ctx.doc if t.text == "strikes"]
+    assert index.refs_for(strikes[0]) == []
+    assert [(r.country, r.sector) for r in index.refs_for(strikes[1])] == [("RUS", "MIL")]
 
 
 # --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import bisect
 from .entries import SPECIAL_CODES
 from .state import DocState
 
-__all__ = ["focus_near", "focus_pass"]
+__all__ = ["focus_near", "focus_pass", "place_focus"]
 
 _FOCUS_SENTENCES = 3  # sentences looked back for the country in focus of a titled person
 
@@ -64,6 +64,44 @@ def focus_near(r: DocState, start: int, end: int, exclude: str | None = None,
             return pts[k][1]
         k -= 1
     return None
+
+
+def _place_points(r: DocState) -> list[tuple[int, str]]:
+    """Where places are named (first token, iso3), in text order: countries, divisions and
+    towns the gazetteer resolved, not demonyms or the names of national actors."""
+    seen = {(start, iso) for start, _, iso in r.place_spans.values()}
+    return sorted(seen)
+
+
+def _story_country(points: list[tuple[int, str]]) -> str | None:
+    """The country most of the story's places are in, when at least half are."""
+    if not points:
+        return None
+    counts: dict[str, int] = {}
+    for _, iso in points:
+        counts[iso] = counts.get(iso, 0) + 1
+    iso, n = max(counts.items(), key=lambda kv: kv[1])
+    return iso if 2 * n >= len(points) else None
+
+
+def place_focus(r: DocState, start: int, end: int) -> str | None:
+    """The country a group placed nowhere ("civilians", "the mob", "police") is of: that
+    of the place named nearest it in its sentence (before it, else after), else the
+    country most of the story's places are in. Not the nearest *country word*: in "11
+    people were killed when Russian jets struck Idlib" the people are Syrian."""
+    pts = [p for p in _place_points(r) if p[1] not in SPECIAL_CODES]
+    if not pts:
+        return None
+    s = r.sent_index(start)
+    s0 = r.sent_starts[s]
+    s1 = r.sent_starts[s + 1] if s + 1 < len(r.sent_starts) else len(r.doc)
+    before = [iso for i, iso in pts if s0 <= i < start]
+    if before:
+        return before[-1]
+    after = [iso for i, iso in pts if end <= i < s1]
+    if after:
+        return after[0]
+    return _story_country(pts)
 
 
 def focus_pass(r: DocState) -> None:

@@ -49,6 +49,7 @@ class SectorLexicon:
     title_function_words: frozenset[str] = frozenset()  # "foreign": a title word, any tag
     government_nouns: frozenset[str] = frozenset()  # "the regime" → the country in focus
     government_preps: frozenset[str] = frozenset()  # "the regime in Syria"
+    instruments: frozenset[str] = frozenset()  # "air strike": a party only when it says whose
 
     def match_at(self, lemmas: Sequence[str], end: int) -> tuple[int, str] | None:
         """The longest term ending at ``end`` (exclusive) in ``lemmas``: (start, sector)."""
@@ -139,6 +140,10 @@ def load_sectors(path: Path | None = None) -> SectorLexicon:
                 f"{path}:{lines.get('modifiers', 1)}: modifier {word!r} → unknown sector {code!r}"
             )
         modifiers[str(word).lower()] = code
+    for word in _words(data, "instruments"):
+        if tuple(word.split()) not in terms:
+            raise DataFileError(f"{path}:{lines.get('instruments', 1)}: instrument {word!r} "
+                                "is not a term of any sector")
     return SectorLexicon(
         codes=codes,
         terms=terms,
@@ -151,6 +156,7 @@ def load_sectors(path: Path | None = None) -> SectorLexicon:
         title_function_words=_words(data, "title_function_words"),
         government_nouns=_words(data, "government_nouns"),
         government_preps=_words(data, "government_preps"),
+        instruments=_words(data, "instruments"),
         max_len=max((len(k) for k in terms), default=1),
     )
 

@@ -13,7 +13,7 @@ from spacy.tokens import Token
 
 from .coref import group_target, pronoun_target
 from .entries import SPECIAL_CODES
-from .focus import focus_near
+from .focus import focus_near, place_focus
 from .mentions import Mention
 from .state import DocState
 
@@ -66,6 +66,8 @@ def nominals(r: DocState) -> None:
                for c in t.children):
             continue
         countries, mod_sector, left = _np_countries(r, t, start)
+        if not countries and not mod_sector and _anonymous_means(r, t, start):
+            continue  # "a barrage of air strikes": a means, no party
         if mod_sector:
             sector = mod_sector
         kind = "group"
@@ -98,9 +100,11 @@ def nominals(r: DocState) -> None:
         if country is None:
             placeless.append(m)
     # a group the phrase places nowhere ("demonstrators", "Shona rebels", "refugees
-    # fleeing the war in Liberia") is of the country its sentence is about
+    # fleeing the war in Liberia") is of the country where its sentence (or the story)
+    # happens; failing any place, of the country its sentence names
     for m in placeless:
-        focus = focus_near(r, m.start, m.end, sentence_only=True)
+        focus = place_focus(r, m.start, m.end) or focus_near(
+            r, m.start, m.end, sentence_only=True)
         if focus is not None:
             entry = r.kb.country(focus)
             m.country, m.name, m.resolved_by = focus, entry.name if entry else None, "coref"
@@ -128,6 +132,21 @@ def _country_noun(r: DocState, t: Token) -> None:
         other = r.kb.country(c)
         m.alts.append((c, other.name if other else None))
     r.add(m)
+
+
+def _anonymous_means(r: DocState, head: Token, term_start: int) -> bool:
+    """An armed means (``instruments``: "air strikes", "missiles") that no modifier says
+    whose: not a party ("regime airstrikes", "ISIS missiles" are)."""
+    term = " ".join(r.lemmas[term_start:head.i + 1])
+    if term not in r.lex.instruments and r.lemmas[head.i] not in r.lex.instruments:
+        return False
+    for c in head.children:
+        if c.i >= term_start or c.dep_ not in ("compound", "amod", "nmod", "poss"):
+            continue
+        if (c.i in r.taken or c.ent_type_ in ("NORP", "ORG", "GPE", "PERSON")
+                or (c.lemma_.lower(),) in r.lex.terms):
+            return False
+    return True
 
 
 def _np_countries(r: DocState, head: Token, term_start: int) -> tuple[list[str], str | None, int]:
