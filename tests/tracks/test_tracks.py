@@ -137,3 +137,30 @@ def test_stance_cue_at_the_trigger_and_statements_of_non_participants(
     got = {(r["actor"], r["stance"]) for r in rows if r["proposal"] is None}
     assert any("Burkhalter" in a and s == "support" for a, s in got), got
     assert any("Tillerson" in a and s == "reject" for a, s in got), got
+
+
+def test_term_windows_count_a_term_only_in_documents_of_their_time(tmp_path: Path) -> None:
+    f = tmp_path / "t.yaml"
+    f.write_text("tracks:\n  - name: talks\n    terms:\n      - peace conference\n"
+                 "      - phrase: the summit\n        window: {from: 2021-03, to: 2021-06}\n"
+                 "    proposals:\n      - name: truce\n        terms:\n"
+                 "          - {phrase: pause, window: {to: 2020}}\n", encoding="utf-8")
+    m = TrackMatcher(load_tracks(f).tracks[0])
+    text = "Delegates left the summit without a deal on a pause."
+    assert [h.phrase for h in m.hits(text, "2021-04-02")] == ["the summit"]
+    assert m.hits(text, "2021-07-01") == [] and m.hits(text, "2020-12-31") == []
+    assert m.hits(text, "2021") != []  # a vaguer date that can fall inside is kept
+    assert m.proposal_hits(text, "2019-05-01") != [] and m.proposal_hits(text, "2021-04") == []
+    # and in a store: only the document of the summit's time is about the track
+    root = tmp_path / "store"
+    run([], root, None, articles=[
+        Article(id="in", text=text, published="2021-04-02"),
+        Article(id="out", text=text, published="2022-04-02")])
+    track_store(root, f)
+    docs = {r["doc_id"] for r in read_table(root, "links").to_pylist() if r["kind"] == "document"}
+    assert docs == {"in"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tracks:\n  - name: talks\n    terms:\n      - phrase: the summit\n"
+                   "        window: {from: 2022, to: 2021}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"bad\.yaml:5: window from 2022 is after to 2021"):
+        load_tracks(bad)

@@ -42,7 +42,7 @@ _TRACK_KEYS = frozenset({
 })
 _PARTICIPANT_KEYS = frozenset({"name", "kb", "aliases", "role"})
 _PROPOSAL_KEYS = frozenset({"name", "title", "terms"})
-_TERM_KEYS = frozenset({"phrase", "near"})
+_TERM_KEYS = frozenset({"phrase", "near", "window"})
 _WINDOW_KEYS = frozenset({"from", "to"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -57,13 +57,31 @@ def phrase_pattern(phrase: str) -> str:
     return f"{left}{body}{right}"
 
 
+def in_window(date: str | None, lo: str | None, hi: str | None) -> bool:
+    """Whether an ISO date (or a prefix of one: ``2017``, ``2017-04``) can fall inside
+    ``[lo, hi]`` (each YYYY[-MM[-DD]] or None: open); an unknown date is kept."""
+    if not date:
+        return True
+    d = date[:10]
+    if lo and d < lo[: len(d)]:
+        return False
+    return not (hi and d[: len(hi)] > hi)
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """A phrase that names a track or proposal; with ``near``, only in a document that also
-    contains one of those phrases."""
+    contains one of those phrases; with a window, only in documents published inside it
+    ("Geneva talks" named one process in 2012 and another in 2016)."""
 
     phrase: str
     near: tuple[str, ...] = ()
+    window_from: str | None = None
+    window_to: str | None = None
+
+    def in_window(self, date: str | None) -> bool:
+        """Whether the term counts in a document published on ``date`` (None: unknown)."""
+        return in_window(date, self.window_from, self.window_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +129,7 @@ class Track:
     def in_window(self, date: str | None) -> bool:
         """Whether an ISO date (or a prefix of one: ``2017``, ``2017-04``) can fall inside
         the track's window; an unknown date is kept."""
-        if not date:
-            return True
-        d = date[:10]
-        if self.window_from and d < self.window_from[: len(d)]:
-            return False
-        return not (self.window_to and d[: len(self.window_to)] > self.window_to)
+        return in_window(date, self.window_from, self.window_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +178,8 @@ def _terms(value: Any, where: str, origin: str, what: str) -> tuple[Term, ...]:
             phrase = item.get("phrase")
             if not isinstance(phrase, str) or not phrase.strip():
                 raise DataFileError(f"{w}: a term mapping needs a non-empty 'phrase'")
-            out.append(Term(phrase.strip(), _strings(item.get("near"), w, "near")))
+            lo, hi = _window(item.get("window"), origin, w)
+            out.append(Term(phrase.strip(), _strings(item.get("near"), w, "near"), lo, hi))
         else:
             raise DataFileError(f"{where}: {what}: {item!r} is neither a phrase nor a mapping")
     return tuple(out)
@@ -179,6 +193,19 @@ def _date(value: Any, where: str) -> str | None:
     if isinstance(value, str | int) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(value)):
         return str(value)
     raise DataFileError(f"{where}: window dates are YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+
+
+def _window(value: Any, origin: str, where: str) -> tuple[str | None, str | None]:
+    """(from, to) of a ``window`` mapping (None: absent), checked."""
+    if value is None:
+        return None, None
+    if not isinstance(value, dict) or not value:
+        raise DataFileError(f"{where}: window is a mapping with 'from' and/or 'to'")
+    ww = entry_where(value, origin, _WINDOW_KEYS, "window")
+    lo, hi = _date(value.get("from"), ww), _date(value.get("to"), ww)
+    if lo and hi and lo > hi[: len(lo)]:
+        raise DataFileError(f"{ww}: window from {lo} is after to {hi}")
+    return lo, hi
 
 
 def _participant(item: Any, origin: str, where: str) -> Participant:

@@ -49,7 +49,8 @@ class _TermSet:
                 return t
         return Term(matched)  # unreachable: every match is one of the terms
 
-    def find(self, text: str, masked: list[tuple[int, int]]) -> list[Hit]:
+    def find(self, text: str, masked: list[tuple[int, int]],
+             published: str | None = None) -> list[Hit]:
         if self.pattern is None:
             return []
         near_ok: dict[str, bool] = {}
@@ -58,6 +59,8 @@ class _TermSet:
             if any(s <= m.start() and m.end() <= e for s, e in masked):
                 continue
             term = self.term_of(m.group(0))
+            if not term.in_window(published):
+                continue
             if term.near:
                 ok = False
                 for n in term.near:
@@ -97,14 +100,16 @@ class TrackMatcher:
             return []
         return [(m.start(), m.end()) for m in self.not_terms.finditer(text)]
 
-    def hits(self, text: str) -> list[Hit]:
-        """The track's terms in ``text`` (not inside a not-term; near-conditions met)."""
-        return self.terms.find(text, self._masked(text))
+    def hits(self, text: str, published: str | None = None) -> list[Hit]:
+        """The track's terms in ``text`` (not inside a not-term; near-conditions met; each
+        term's own window holding ``published``, the document's date)."""
+        return self.terms.find(text, self._masked(text), published)
 
-    def proposal_hits(self, text: str) -> list[tuple[str, Hit]]:
+    def proposal_hits(self, text: str, published: str | None = None) -> list[tuple[str, Hit]]:
         """(proposal name, hit) for every proposal term in ``text``."""
         masked = self._masked(text)
-        return [(name, h) for name, ts in self.proposals for h in ts.find(text, masked)]
+        return [(name, h) for name, ts in self.proposals
+                for h in ts.find(text, masked, published)]
 
     def proposal_near_ok(self, name: str, hit: Hit, text: str) -> bool:
         """Whether a proposal hit's term, if it has ``near`` phrases, has one in ``text``."""

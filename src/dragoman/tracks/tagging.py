@@ -153,7 +153,7 @@ def _with_proposals(m: TrackMatcher, row: dict[str, Any], doc: _Doc) -> list[dic
         return [row]
     hits = doc.proposal_hits.get(m.track.name)
     if hits is None:
-        hits = doc.proposal_hits[m.track.name] = m.proposal_hits(doc.text)
+        hits = doc.proposal_hits[m.track.name] = m.proposal_hits(doc.text, doc.published)
     start, end = row["evidence_start"], row["evidence_end"]
     props = sorted({name for name, h in hits if start <= h.start and h.end <= end
                     and m.proposal_near_ok(name, h, row["evidence"])})
@@ -190,7 +190,7 @@ class _Tagger:
                 t = m.track
                 if t.name not in doc.gates or not t.in_window(doc.published):
                     continue
-                hits = m.hits(doc.text)
+                hits = m.hits(doc.text, doc.published)
                 if len(hits) < t.min_hits:
                     continue
                 doc.hits[t.name] = hits
