@@ -11,6 +11,7 @@ The ``track`` filter of the events, quotes and incidents pages is ``TrackParam``
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -37,6 +38,8 @@ from ..tracks.table import current_version, tracks_dir
 
 __all__ = ["TrackParam", "clean_track", "evidence_href", "install_tracks"]
 
+log = logging.getLogger(__name__)
+
 _DATE_RE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
 
 #: the ``track`` filter of the events, quotes and incidents pages and their API
@@ -51,6 +54,11 @@ DigestSince = Annotated[str | None, Query(
 
 #: how many lines of each digest section the page shows (the downloads have them all)
 DIGEST_LINES = 25
+
+#: the stance table of a track page: its actors (most statements first) and the
+#: statements shown per cell (the latest)
+STANCE_ACTORS = 25
+PER_CELL = 3
 
 #: how many event types the timeline colours (the rest are "other")
 TIMELINE_TYPES = 7
@@ -100,6 +108,22 @@ class _Digests:
                 fut = self.kept[key] = self.pool.submit(
                     make_digest, store.root, track, since=since, save=False)
         return fut, new
+
+    def warm(self, store: Store) -> None:
+        """Make what each track's page shows (its cached tables and its digest) in the
+        background, so no visitor waits for them after a start or a new version."""
+
+        def run() -> None:
+            try:
+                for t in list_tracks(store):
+                    track_timeline(store, t["name"])
+                    stance_table(store, t["name"], actors=STANCE_ACTORS, per_cell=PER_CELL)
+                    track_quotes(store, t["name"])
+                    self.future(store, t["name"], None)
+            except Exception:  # a broken or vanished table: the page reports it when asked
+                log.debug("warming the track pages failed", exc_info=True)
+
+        threading.Thread(target=run, name="dragoman-track-warm", daemon=True).start()
 
     def get(self, store: Store, track: str, since: str | None) -> Digest | None:
         """The digest, or None when it is not ready: the request that starts it waits
@@ -166,6 +190,7 @@ def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) ->
     errors: dict[int | str, dict[str, Any]] = {
         400: {"description": "Invalid parameter."}, 422: {"description": "Failed validation."}}
     digests = _Digests()
+    digests.warm(store)
 
     def no_tracks() -> str:
         return NO_TRACKS.format(root=Path(store.root))
@@ -190,7 +215,8 @@ def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) ->
         since = since or None
         return page(request, "track.html", page="tracks", t=info,
                     timeline=_bars(track_timeline(store, track)),
-                    stances=stance_table(store, track, actors=30, per_cell=4),
+                    stances=stance_table(store, track, actors=STANCE_ACTORS,
+                                         per_cell=PER_CELL),
                     quotes=track_quotes(store, track), lines=DIGEST_LINES,
                     digest=digests.get(store, track, since), since=since,
                     href=evidence_href, nav_qs=urllib.parse.urlencode([("track", track)]))
