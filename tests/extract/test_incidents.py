@@ -195,6 +195,7 @@ def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> 
     "The Observatory said on Monday that 1,679 people died of torture in government "
     "prisons from March 2011.",
     "The war that has killed more than 300,000 people shows no sign of ending.",
+    "Government air raids have killed thousands across the north.",
 ])
 def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str) -> None:
     # a war's or a period's toll neither makes the main incident nor sets its casualties
@@ -243,3 +244,20 @@ def test_an_attack_naming_no_attacker_takes_the_storys(pipeline: Pipeline) -> No
     main = _main(result)
     assert main is not None and main.casualties.killed.civilians == CasualtyCount(15, 15)
     assert any(a.country == "RUS" for a in main.actor)
+
+
+def test_a_sides_city_is_no_place_of_the_attack(pipeline: Pipeline) -> None:
+    text = ("A car bomb exploded in a market in northern Syria on Friday. Pro-Damascus media "
+            "outlets said the bombing in the town of Azaz killed 22 people.")
+    place = _main_place(pipeline, text, "2017-02-24")
+    assert place.name != "Damascus" and place.admin1 == "Aleppo"
+
+
+def test_an_attack_the_story_recalls_by_days_is_background(pipeline: Pipeline) -> None:
+    text = ("An air strike killed 18 civilians in the town of Saraqeb in Idlib province on "
+            "Saturday, the Observatory said. The strike came days after a chemical attack "
+            "in Khan Sheikhun killed at least 87 people.")
+    main = _main(pipeline.process_one(Article(id="r1", text=text, published="2017-04-09")))
+    assert main is not None
+    assert main.casualties.killed.civilians == CasualtyCount(18, 18)
+    assert main.casualties.killed.total is None

@@ -246,7 +246,7 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
         elif hedge == "high":
             low = None
         # (a figure no single attack reaches counts a war, a campaign or a year)
-        too_large = max(v for v in (low, high, 0) if v is not None) > lex.max_toll
+        too_large = max(v for v in (low, high, 0) if v is not None) >= lex.max_toll
         tok_a, tok_b = sent[hstart], sent[last]
         span = ctx.span(tok_a.idx, tok_b.idx + len(tok_b.text))
         out.append(CasualtyFigure(

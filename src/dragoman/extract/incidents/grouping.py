@@ -57,6 +57,7 @@ __all__ = ["build_incidents", "cause_of", "date_precision", "precision_of", "sam
 _VIOLENT = "ASSAULT"
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
 _BASED = ("-based", " based", "–based")
+_SIDE = ("pro-", "anti-", "pro–", "anti–")
 _PAST_DAYS = 60  # a stated date this long before publication is another, earlier happening
 _VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -165,8 +166,11 @@ def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | N
 
 
 def _based(ctx: DocContext, p: Place) -> bool:
+    """A source's base ("Britain-based") or a side's ("pro-Damascus media"): no place
+    where anything happened."""
     after = ctx.article.text[p.end:p.end + 7].lower()
-    return after.startswith(_BASED) or attributive(ctx, p.end)
+    before = ctx.article.text[max(0, p.start - 5):p.start].lower()
+    return (after.startswith(_BASED) or before.endswith(_SIDE) or attributive(ctx, p.end))
 
 
 def _main_country(places: Sequence[Place]) -> str | None:

@@ -55,7 +55,7 @@ class IncidentLexicon:
     background_rx: re.Pattern[str]
     cause_of: dict[str, str]  # phrase (lower, single spaces) → cause
     attack_nouns: frozenset[str] = frozenset()  # lemmas whose modifier names the attacker
-    max_toll: int = 5000  # a larger figure counts a war or a period: background
+    max_toll: int = 2000  # a figure this large counts a war or a period: background
     old_days: int = 365  # a sentence with a date this much older: its figures background
     households: frozenset[str] = frozenset()  # "one family": no count of people
     unnamed_attackers: frozenset[str] = frozenset()  # "gunmen": an attacker, not who
