@@ -145,6 +145,12 @@ def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Count
     local_seen: set[str] = set()
     name_cc: dict[str, Counter[str]] = defaultdict(Counter)
     name_a1: dict[str, Counter[str]] = defaultdict(Counter)
+    # the divisions a name's candidates lie in, over all its mentions: a name is certain of
+    # its division only if every mention of it is (a lone word's few populous candidates
+    # do not make "Rogersville" certain when its tagged mentions have six)
+    name_keys: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        name_keys[plain(m.text, gaz.rules)].update(gaz.admin1_key(j) for j in m.cands)
     for m in mentions:
         if m.choice is None:
             continue
@@ -166,7 +172,7 @@ def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Count
         # the division vote: only from names that leave no doubt about their division (a
         # state, or a place whose every candidate lies in one), once per name, so that
         # five "Gainesville"s do not outvote the state the text names
-        keys = {gaz.admin1_key(j) for j in m.cands}
+        keys = name_keys[plain(m.text, gaz.rules)]
         key = gaz.admin1_key(i)
         if m.qualifier and "." in m.qualifier:
             key, keys = m.qualifier, {m.qualifier}
@@ -257,6 +263,52 @@ def _contained(ctx: DocContext, gaz: Gazetteer, mentions: list[Mention],
     return out
 
 
+def _one_sense(gaz: Gazetteer, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Every mention of a name gets the candidates of all its mentions (one sense per
+    story): "Hanover" read as an organisation (only Jamaica's parish, a division) and tagged
+    as a place elsewhere (seventeen towns) is one place. Not for a name before a division
+    word ("Aleppo province": the division), qualified names, demonyms and the dateline."""
+    def own(m: Mention) -> bool:
+        return (m.start >= 0 and not m.qualifier and m.source != "demonym"
+                and not (m.end < len(doc) and doc[m.end].lower_ in gaz.divisions.words))
+
+    union: dict[str, dict[int, float]] = defaultdict(dict)
+    for m in mentions:
+        if own(m):
+            q = union[plain(m.text, gaz.rules)]
+            for i in m.cands:
+                q[i] = max(q.get(i, -9.0), m.quality.get(i, 0.0))
+    out = []
+    for m in mentions:
+        if own(m):
+            q = union[plain(m.text, gaz.rules)]
+            if len(q) > len(m.cands):
+                m.cands, m.quality = list(q), dict(q)
+                m.pool = [i for i in m.pool if i not in q]
+        if m.cands or m.pool:
+            out.append(m)
+    return out
+
+
+def _from_pool(gaz: Gazetteer, mentions: list[Mention], focus_a1: Counter[str]
+               ) -> list[Mention]:
+    """A name kept only for its broad candidates (or none) takes back its towns inside a
+    first-order division the story names or is sure of ("Paris Public Library" with
+    Illinois named: Paris, Illinois); one with no candidate left is dropped."""
+    out = []
+    for m in mentions:
+        if m.pool:
+            here = [i for i in m.pool if focus_a1[gaz.admin1_key(i)] > 0
+                    or focus_a1[_LOCAL + gaz.admin1_key(i)] > 0]
+            if here:
+                m.cands = m.cands + here
+                for i in here:
+                    m.quality.setdefault(i, 0.5)
+        if m.cands:
+            out.append(m)
+    return out
+
+
 def _story_towns(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, int]:
     """Per US state, the town the story names most there: a county the story names lies
     around it (the packages give counties no coordinates; without a town a county is placed
@@ -321,7 +373,9 @@ def extract(ctx: DocContext) -> list[Place]:
             if not m.cands:
                 continue
         kept.append(m)
-    mentions = kept
+    mentions = _one_sense(gaz, ctx.doc, kept)
+    focus_cc, focus_a1 = _focus(gaz, mentions)
+    mentions = _from_pool(gaz, mentions, focus_a1)
     focus_cc, focus_a1 = _focus(gaz, mentions)
     # the counties the story names vote for their state's places ("Lamar County" → Paris, Tex.)
     for key, v in _county_votes(ctx.text).items():

@@ -60,6 +60,10 @@ class Mention:
     name_cc: Counter[str] = field(default_factory=Counter)
     name_a1: Counter[str] = field(default_factory=Counter)
     own_local: tuple[str, float] = ("", 0.0)  # its own vote for a first-order division
+    # every candidate of the name, when only the broad ones were kept (a lone word the model
+    # reads as a person or organisation, a name inside another): the story's named
+    # divisions may bring back a town there ("Paris Public Library" in a story of Illinois)
+    pool: list[int] = field(default_factory=list)
 
 
 def _is_cap(tok: Token) -> bool:
@@ -87,6 +91,12 @@ def particle_tail(doc: Doc, end: int, articles: frozenset[str]) -> int:
            and _is_cap(doc[end + 2])):
         end += 3
     return end
+
+
+def _surname(doc: Doc, text: str) -> bool:
+    """Whether ``text`` is the last word of a person's name the document gives."""
+    return any(ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].text == text
+               for ent in doc.ents)
 
 
 def gazetteer_of(ctx: DocContext) -> Gazetteer:
@@ -146,8 +156,9 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
         quality = _quality(gaz, text, cands)
         abbrev = gaz.qualifiers.get(gaz.key(text)) if text.endswith(".") else None
         if abbrev is not None:
-            # "Ga." after a comma names the state; elsewhere an abbreviation is not a place
-            if s == 0 or doc[s - 1].text != "," or "." not in abbrev:
+            # "Ga." after a comma names the state, and so does one the model tags as a place
+            # ("Missing Ill. man", "a second campus in D.C."); elsewhere it is not a place
+            if "." not in abbrev or (source != "ner" and (s == 0 or doc[s - 1].text != ",")):
                 continue
             cc, a1 = abbrev.split(".")
             cands = [i for i in cands if gaz.cc[i] == cc and gaz.admin1[i] == a1
@@ -167,6 +178,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
             quality = {i: -1.0 - (100.0 - sc) / 10.0 for i, sc in fz}
         if not cands:
             continue
+        pool: list[int] = []
         if source != "ner" and abbrev is None:
             # (a division without a GeoNames id counts as broad only if populous: those are
             # many small parishes and districts — "St. Peter" of Barbados)
@@ -180,7 +192,10 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
                 weak = True
                 cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
             elif source == "org" or (source == "person" and len(span) < 2):
+                if source == "org" and len(span) == 1 and not _surname(doc, span.text):
+                    pool = [i for i in cands if quality.get(i, 0) > 0]
                 cands = [i for i in broad if quality.get(i, 0) > 0]
+
             elif source == "norp":
                 cands = [i for i in cands if quality.get(i, 0) > 0
                          and (i in broad or gaz.pop[i] >= MIN_POP_UNTAGGED_ONE_WORD)]
@@ -188,7 +203,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
                 # one word: kept only if populous, or (decided later) in the document's focus
                 weak = len(span) == 1
                 cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
-            if not cands:
+            if not cands and not pool:
                 continue
         else:
             weak = False
@@ -201,7 +216,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
                 quality = dict.fromkeys(cands, 0.5)
         qual, _ = qualifier_after(gaz, doc, e)
         out.append(Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
-                            source, list(cands), quality, qual, weak=weak))
+                            source, list(cands), quality, qual, weak=weak, pool=pool))
     # the dateline place: outside the body, offsets used directly
     dl = ctx.dateline.place if ctx.dateline is not None else None
     if dl is not None and dl.text.strip():

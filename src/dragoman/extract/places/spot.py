@@ -15,7 +15,7 @@ their country with source ``demonym``.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
@@ -44,6 +44,7 @@ _PERSON = "PERSON"
 # labels of names that are not places but may embed one ("University of Texas")
 _EMBEDDING = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+_DASHES = frozenset({"—", "–", "-", "--"})
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
                         "ORDINAL", "LANGUAGE"})
 
@@ -56,6 +57,8 @@ class SpotWords:
     after: frozenset[str]
     demonyms: dict[str, str]  # lower-case adjective → the name of the region it stands for
     parts: frozenset[str] = frozenset()  # "district", "neighbourhood": X <part> of Y
+    county_lists: dict[str, str] = field(default_factory=dict)  # "counties" → "County"
+    party_codes: frozenset[str] = frozenset()  # "D", "R": "Clyburn, D-S.C."
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,7 +76,13 @@ def load_spot_words() -> SpotWords:
                                             for k, v in dem.items()):
         raise DataFileError(f"{label}: 'demonyms' must map adjectives to names")
     parts = frozenset(w.lower() for w in str_list(data.get("parts", []), label, "parts"))
-    return SpotWords(before, after, {k.lower(): v for k, v in dem.items()}, parts)
+    lists = data.get("county_lists", {})
+    if not isinstance(lists, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in lists.items()):
+        raise DataFileError(f"{label}: 'county_lists' must map plurals to county words")
+    party = frozenset(str_list(data.get("party_codes", []), label, "party_codes"))
+    return SpotWords(before, after, {k.lower(): v for k, v in dem.items()}, parts,
+                     {k.lower(): v for k, v in lists.items()}, party)
 
 
 def _cap(text: str) -> bool:
@@ -99,6 +108,10 @@ def _context_before(doc: Doc, i: int, gaz: Gazetteer, words: SpotWords) -> bool:
         return False
     if doc[i - 1].lower_ in gaz.preps and doc[i - 1].lower_ not in ("to", "from", "over", "on"):
         return True
+    if doc[i - 1].lower_ == "of" and i >= 2 and doc[i - 2].ent_type_ == _PERSON:
+        return True  # "Mindy Miller of Ravenel"
+    if _after_party(doc, i, words):
+        return True
     j = i - 1 if doc[i - 1].lower_ != "the" else i - 2
     for phrase in words.before:
         n = len(phrase)
@@ -109,9 +122,22 @@ def _context_before(doc: Doc, i: int, gaz: Gazetteer, words: SpotWords) -> bool:
     return False
 
 
+def _after_party(doc: Doc, i: int, words: SpotWords) -> bool:
+    """Whether token ``i`` follows a party's letter and a hyphen ("D-S.C.", "R-Elbow Lake")."""
+    return (i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_
+            and not doc[i - 2].whitespace_ and doc[i - 2].text in words.party_codes)
+
+
 def _context_after(doc: Doc, end: int, gaz: Gazetteer, words: SpotWords) -> bool:
     return end < len(doc) and (doc[end].lower_ in words.after
                                or doc[end].lower_ in gaz.divisions.words)
+
+
+def _dateline_like(doc: Doc, i: int, end: int) -> bool:
+    """A name in capitals opening a sentence before a dash: a dateline after a headline
+    ("… new program. HARTFORD — Connecticut legislators …")."""
+    return (end < len(doc) and doc[end].text in _DASHES and _starts_sentence(doc, i)
+            and all(t.text.isupper() for t in doc[i:end] if t.is_alpha))
 
 
 def _strong(gaz: Gazetteer, i: int) -> bool:
@@ -159,7 +185,7 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
     covered = [False] * n
     known: set[str] = set()
     for m in found:
-        if m.start >= 0:
+        if m.start >= 0 and m.cands:  # (a name with only reserve candidates covers nothing)
             for t in range(m.start, m.end):
                 covered[t] = True
         if m.source in ("ner", "dateline") and any(q > 0 for q in m.quality.values()):
@@ -170,14 +196,17 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
     for ent in doc.ents:
         if ent.label_ == _PERSON and len(ent) > 1:
             known.difference_update(plain(t.text, gaz.rules) for t in ent)
-    out: list[Mention] = []
+    out: list[Mention] = _county_lists(ctx, gaz, words, covered)
+    for m in out:
+        for t in range(m.start, m.end):
+            covered[t] = True
     i = 0
     while i < n:
         tok = doc[i]
         if covered[i] or not _cap(tok.text):
             i += 1
             continue
-        state = _state_after_comma(ctx, gaz, i)
+        state = _state_after_comma(ctx, gaz, i, _after_party(doc, i, words))
         if state is not None:
             out.append(state)
             i = state.end
@@ -229,17 +258,25 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
             continue
         labels = {t.ent_type_ for t in span} - {""}
         qual, _ = qualifier_after(gaz, doc, end)
-        ctx_ev = _context_before(doc, i, gaz, words) or _context_after(doc, end, gaz, words)
+        ctx_ev = (_context_before(doc, i, gaz, words) or _context_after(doc, end, gaz, words)
+                  or _dateline_like(doc, i, end))
         exact = [c for c in cands if plain(gaz.names[c], gaz.rules) == low
                  or low in gaz.preferred.get(c, ()) or gaz.feature[c] == FEATURE_REGION]
         if qual is not None:
             kept = cands
         elif _PERSON in labels:
-            # a place the document names, read as a person alone ("Alexandria police")
+            # a place the document names, read as a person alone ("Alexandria police"); or
+            # a name the model reads as a whole person with place context around it
+            # ("Alexandria woman charged", "of 1935 Orchard St., Alexandria,")
             alone = w == 1 and len(labels) == 1 and _entity_len(doc, i) == 1
-            if not (low in known and (ctx_ev or alone)):
+            whole = len(labels) == 1 and _entity_len(doc, i) == w and (
+                doc[i].ent_iob_ == "B")
+            if low in known and (ctx_ev or alone):
+                kept = cands
+            elif ctx_ev and whole:
+                kept = [c for c in cands if _strong(gaz, c) or gaz.pop[c] >= _POP_CONTEXT]
+            else:
                 continue
-            kept = cands
         elif low in known:
             kept = cands
         elif ctx_ev:
@@ -262,10 +299,46 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
     return None
 
 
-def _state_after_comma(ctx: DocContext, gaz: Gazetteer, i: int) -> Mention | None:
-    """A state's abbreviation after a place and a comma ("Charleston, W.Va."): the state."""
+def _county_lists(ctx: DocContext, gaz: Gazetteer, words: SpotWords,
+                  covered: list[bool]) -> list[Mention]:
+    """The names of a county list ("Barrow, Jackson and Madison counties"): each the county
+    of that name ("Barrow County"), wherever the gazetteer has one."""
     doc = ctx.doc
-    if i < 2 or doc[i - 1].text != "," or not _cap(doc[i - 2].text):
+    out: list[Mention] = []
+    for k, tok in enumerate(doc):
+        word = words.county_lists.get(tok.lower_)
+        if word is None or k == 0:
+            continue
+        j = k
+        while j > 0:
+            e = j
+            while j > 0 and _cap(doc[j - 1].text) and not covered[j - 1] and e - j < 3:
+                j -= 1
+            if j == e:
+                break
+            span = doc[j:e]
+            cands = [c for c in gaz.lookup(f"{span.text} {word}")
+                     if gaz.feature[c] == FEATURE_ADM2]
+            if not cands:
+                break
+            out.append(Mention(j, e, span.text, ctx.abs(span.start_char),
+                               ctx.abs(span.end_char), "spot", cands,
+                               dict.fromkeys(cands, 0.5)))
+            if j > 0 and doc[j - 1].lower_ in ("and", "or", ","):
+                j -= 1
+                if j > 0 and doc[j - 1].text == "," :
+                    j -= 1
+            else:
+                break
+    return out
+
+
+def _state_after_comma(ctx: DocContext, gaz: Gazetteer, i: int,
+                       party: bool = False) -> Mention | None:
+    """A state's abbreviation after a place and a comma ("Charleston, W.Va.") or after a
+    party's letter ("Clyburn, D-S.C."): the state."""
+    doc = ctx.doc
+    if not party and (i < 2 or doc[i - 1].text != "," or not _cap(doc[i - 2].text)):
         return None
     for w in (4, 3, 2, 1):
         if i + w > len(doc):
