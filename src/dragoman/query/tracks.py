@@ -25,6 +25,7 @@ __all__ = [
     "NO_TRACKS",
     "TRACK_RE",
     "list_tracks",
+    "per_version",
     "stance_table",
     "track_info",
     "track_names",

@@ -27,6 +27,7 @@ from ..query.tracks import (
     NO_TRACKS,
     TRACK_RE,
     list_tracks,
+    per_version,
     stance_table,
     track_info,
     track_quotes,
@@ -116,7 +117,7 @@ class _Digests:
         def run() -> None:
             try:
                 for t in list_tracks(store):
-                    track_timeline(store, t["name"])
+                    timeline_bars(store, t["name"])
                     stance_table(store, t["name"], actors=STANCE_ACTORS, per_cell=PER_CELL)
                     track_quotes(store, t["name"])
                     self.future(store, t["name"], None)
@@ -184,6 +185,13 @@ def _bars(rows: list[dict[str, Any]], weeks: int = 156) -> dict[str, Any]:
             "total": sum(totals.values())}
 
 
+@per_version
+def timeline_bars(store: Store, track: str) -> dict[str, Any]:
+    """``_bars`` of the track's timeline, kept per version of the track tables (drawing a
+    heavy track's bars takes tens of milliseconds)."""
+    return _bars(track_timeline(store, track))
+
+
 def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) -> None:
     """Add the tracks pages and API to ``app``; ``page(request, template, **context)``
     renders a template in the app's layout."""
@@ -214,7 +222,7 @@ def install_tracks(app: FastAPI, store: Store, page: Callable[..., Response]) ->
         info = one(track)
         since = since or None
         return page(request, "track.html", page="tracks", t=info,
-                    timeline=_bars(track_timeline(store, track)),
+                    timeline=timeline_bars(store, track),
                     stances=stance_table(store, track, actors=STANCE_ACTORS,
                                          per_cell=PER_CELL),
                     quotes=track_quotes(store, track), lines=DIGEST_LINES,
