@@ -95,3 +95,12 @@ def test_a_bad_casing_table_is_named(tmp_path: Path, monkeypatch) -> None:
             casing.load_casing()
     finally:
         casing.load_casing.cache_clear()
+
+
+def test_user_casing_rows_extend_and_replace(tmp_path: Path) -> None:
+    extra = tmp_path / "more.tsv"
+    extra.write_text("word\tform\tcount\tshare\nzabadani\tZabadani\t5\t1.0\n", encoding="utf-8")
+    table = casing.load_casing((str(extra),))
+    assert table.forms["zabadani"][0] == "Zabadani"
+    assert len(table.forms) == len(casing.load_casing().forms) + (
+        "zabadani" not in casing.load_casing().forms)

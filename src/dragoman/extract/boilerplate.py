@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from spacy.tokens import Doc, Token
 
-from ..ingest.boilerplate import find_boilerplate
+from ..ingest.boilerplate import BoilerplateLexicon, find_boilerplate
 
 __all__ = ["boilerplate_ranges", "drop_boilerplate", "inside"]
 
@@ -117,11 +117,13 @@ def _tag_cut(doc: Doc, start: int, end: int) -> int:
     return end
 
 
-def boilerplate_ranges(doc: Doc, text: str, base: int, end: int) -> tuple[tuple[int, int], ...]:
+def boilerplate_ranges(doc: Doc, text: str, base: int, end: int,
+                       lexicon: BoilerplateLexicon | None = None) -> tuple[tuple[int, int], ...]:
     """Doc-relative ``[start, end)`` ranges of the boilerplate in ``text[base:end]`` (the
-    doc's own text, ``doc.text == text[base:end]``)."""
+    doc's own text, ``doc.text == text[base:end]``); ``lexicon``: the phrases
+    (``Resources.boilerplate``), the packaged ones when None."""
     out: list[tuple[int, int]] = []
-    for b in find_boilerplate(text, base, end):
+    for b in find_boilerplate(text, base, end, lexicon):
         s, e = b.span.start - base, b.span.end - base
         if b.kind == "tags":
             e = _tag_cut(doc, s, e)

@@ -27,6 +27,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from .._data import data_path, read_tsv
@@ -34,7 +35,8 @@ from ..errors import DataFileError
 from .actors.kb import KnowledgeBase
 from .places.gazetteer import BROAD, FEATURE_CAPITAL, Gazetteer
 
-__all__ = ["CaseRestorer", "CasingTable", "case_of", "load_casing", "original_spans"]
+__all__ = ["CaseRestorer", "CasingTable", "case_of", "casing_of", "load_casing",
+           "original_spans"]
 
 _T = TypeVar("_T")
 
@@ -78,14 +80,10 @@ class CasingTable:
     forms: dict[str, tuple[str, int, float]]
 
 
-@functools.lru_cache(maxsize=1)
-def load_casing() -> CasingTable:
-    """The packaged casing table, validated (errors name the file and line)."""
-    path = data_path("nlp", "casing.tsv")
+def _casing_file(path: Path, forms: dict[str, tuple[str, int, float]]) -> None:
     header, rows = read_tsv(path)
     if header != ("word", "form", "count", "share"):
         raise DataFileError(f"{path}: header must be word, form, count, share")
-    forms: dict[str, tuple[str, int, float]] = {}
     for where, row in rows:
         word, form = row["word"], row["form"]
         if form.lower() != word or len(form) != len(word):
@@ -96,7 +94,22 @@ def load_casing() -> CasingTable:
             raise DataFileError(f"{where}: count must be a whole number and share a "
                                 "number") from None
         forms[word] = (form, count, share)
+
+
+@functools.lru_cache(maxsize=4)
+def load_casing(extra: tuple[str | Path, ...] = ()) -> CasingTable:
+    """The packaged casing table, with the rows of ``extra`` TSV files (same header) added
+    or replacing its own, validated (errors name the file and line)."""
+    forms: dict[str, tuple[str, int, float]] = {}
+    for path in (data_path("nlp", "casing.tsv"), *(Path(p) for p in extra)):
+        _casing_file(path, forms)
     return CasingTable(forms)
+
+
+def casing_of(resources: object) -> CasingTable:
+    """The casing table ``resources`` carries, else the packaged one."""
+    found = getattr(resources, "casing", None)
+    return found if isinstance(found, CasingTable) else load_casing()
 
 
 def _words(text: str) -> list[str]:

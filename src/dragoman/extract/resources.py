@@ -2,7 +2,9 @@
 
 Each extractor package owns its data model and loader (``actors.kb.load_kb``,
 ``events.lexicon.load_lexicon``, ``places.gazetteer.load_gazetteer``, ``quotes.cues.load_cues``,
-``framing.lexicon.load_framing``, ``events.model.load_event_model``); this only gathers them,
+``framing.lexicon.load_framing``, ``events.model.load_event_model``, and the newer
+vocabularies: ``ingest.boilerplate.load_boilerplate_lexicon``, ``places.words.load_spot_words``
+and ``load_not_places``, ``casing.load_casing``); this only gathers them,
 so a worker process or a Ray actor builds them once and reuses them for every document.
 The data-model modules import nothing that works on a parsed document, so the import
 direction stays one way: extractors → ``context`` → ``resources`` → data models.
@@ -15,11 +17,14 @@ import logging
 from dataclasses import dataclass
 
 from ..config import Config
+from ..ingest.boilerplate import BoilerplateLexicon, load_boilerplate_lexicon
 from .actors.kb import KnowledgeBase, load_kb
+from .casing import CasingTable, load_casing
 from .events.lexicon import Lexicon, load_lexicon
 from .events.model import EventModel, default_model_path, load_event_model
 from .framing.lexicon import FramingLexicon, load_framing
 from .places.gazetteer import Gazetteer, load_gazetteer
+from .places.words import NotPlaces, SpotWords, load_not_places, load_spot_words
 from .quotes.cues import CueLexicon, load_cues
 
 __all__ = ["Resources", "default_resources", "event_model_for"]
@@ -48,9 +53,20 @@ class Resources:
     cues: CueLexicon
     framing: FramingLexicon
     event_model: EventModel | None = None
+    # the newer vocabularies (None: the packaged ones, as their modules load them)
+    boilerplate: BoilerplateLexicon | None = None
+    spotting: SpotWords | None = None
+    not_places: NotPlaces | None = None
+    casing: CasingTable | None = None
 
     @classmethod
     def load(cls, config: Config) -> Resources:
+        """Everything loaded and validated once; the user's extra files (settings
+        ``boilerplate``, ``spotting``, ``not_places``, ``casing`` when the configuration
+        declares them) extend the packaged vocabularies."""
+        def extra(name: str) -> tuple[str, ...]:
+            return tuple(str(p) for p in (getattr(config, name, None) or ()))
+
         return cls(
             kb=load_kb(config.actors),
             lexicon=load_lexicon(config.lexicon),
@@ -58,6 +74,10 @@ class Resources:
             cues=load_cues(config.cues),
             framing=load_framing(config.framing),
             event_model=event_model_for(config.event_model),
+            boilerplate=load_boilerplate_lexicon(extra("boilerplate")),
+            spotting=load_spot_words(extra("spotting")),
+            not_places=load_not_places(extra=extra("not_places")),
+            casing=load_casing(extra("casing")),
         )
 
 

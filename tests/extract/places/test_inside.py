@@ -55,3 +55,12 @@ def test_a_place_in_a_named_province_is_the_one_there(pipeline: Pipeline) -> Non
         "north, rebels seized Suran in Aleppo province, the monitor said.")
     # no province named: the larger one
     assert ("Suran", "SYR", "Hama") in _places(pipeline, "Rebels seized Suran on Monday.")
+
+
+def test_of_after_a_part_word_may_name_the_part(pipeline: Pipeline) -> None:
+    # "the Damascus suburb of Daraya": Daraya is the suburb, Damascus stays Damascus; a
+    # demonym is no place inside another ("the Syrian city of Homs")
+    found = _places(pipeline, "Hundreds of families left the Damascus suburb of Daraya, "
+                    "near the Syrian city of Homs.")
+    assert ("Damascus", "SYR", "Dimashq") in found
+    assert any(p[0] == "Syrian" for p in found)

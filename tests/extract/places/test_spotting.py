@@ -102,11 +102,27 @@ def test_spotting_words_are_read_from_the_data_file() -> None:
     assert ("town", "of") in words.before and "province" in words.after
 
 
+def test_user_spotting_file_extends_the_packaged_words(tmp_path) -> None:
+    from dragoman.extract.places.words import load_spot_words
+
+    extra = tmp_path / "more.yaml"
+    extra.write_text("after: [township]\ncounty_lists: {boroughs: Borough}\n",
+                     encoding="utf-8")
+    words = load_spot_words((str(extra),))
+    assert "township" in words.after and "province" in words.after
+    assert words.county_lists["boroughs"] == "Borough"
+    assert words.county_lists["counties"] == "County"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("afterwards: [x]\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="bad.yaml: unknown key 'afterwards'"):
+        load_spot_words((str(bad),))
+
+
 def test_a_bad_spotting_file_is_named(tmp_path, monkeypatch) -> None:
     bad = tmp_path / "places"
     bad.mkdir()
     (bad / "spotting.yaml").write_text("before: town of\n", encoding="utf-8")
-    import dragoman.extract.places.spot as mod
+    import dragoman.extract.places.words as mod
 
     monkeypatch.setattr(mod, "data_path", lambda *parts: tmp_path.joinpath(*parts))
     mod.load_spot_words.cache_clear()

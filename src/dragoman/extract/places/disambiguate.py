@@ -29,7 +29,8 @@ from .gazetteer import (
     Gazetteer,
 )
 from .mentions import MIN_POP_UNTAGGED_ONE_WORD, Mention, find_mentions, gazetteer_of
-from .spot import load_spot_words, spot_mentions
+from .spot import spot_mentions
+from .words import spot_words_of
 from .translit import plain
 
 __all__ = ["extract"]
@@ -197,11 +198,12 @@ def _focus(gaz: Gazetteer, mentions: list[Mention]) -> tuple[Counter[str], Count
 
 
 def _container(doc: Doc, gaz: Gazetteer, m: Mention, by_start: dict[int, Mention],
-               parts: frozenset[str]) -> tuple[Mention, bool] | None:
-    """The mention a place is said to lie in, and whether a part word says so: "X <part> of
-    Y", "X, a <part> in Y", "X <part> in Y", "X in Y province" (Y followed by a division
-    word). None for anything else ("X north of Y", "Moscow in Syria")."""
-    if m.start < 0:
+               parts: frozenset[str]) -> tuple[Mention, bool, bool] | None:
+    """The mention a place is said to lie in, whether a part word says so and whether "of"
+    does: "X <part> of Y", "X, a <part> in Y", "X <part> in Y", "X in Y province" (Y
+    followed by a division word). None for anything else ("X north of Y", "Moscow in
+    Syria"), and for a demonym ("the Syrian city of Homs")."""
+    if m.start < 0 or m.source == "demonym":
         return None
     j, n = m.end, len(doc)
     if j < n and doc[j].text == ",":
@@ -227,7 +229,7 @@ def _container(doc: Doc, gaz: Gazetteer, m: Mention, by_start: dict[int, Mention
         return None
     if m.end != j and doc[m.end].text == "," and not part:
         return None
-    return c, part
+    return c, part, word == "of"
 
 
 def _inside(gaz: Gazetteer, i: int, c: int) -> bool:
@@ -245,13 +247,19 @@ def _contained(ctx: DocContext, gaz: Gazetteer, mentions: list[Mention],
     """Mentions said to lie inside another ("the Salah al-Din district of Aleppo", "Saraqib
     in Idlib province") choose among their candidates inside it; one with a part word and
     no candidate inside is left unresolved."""
-    parts = load_spot_words().parts
+    parts = spot_words_of(ctx.resources).parts
     by_start = {m.start: m for m in mentions if m.start >= 0}
     out = []
     for m in mentions:
         found = _container(ctx.doc, gaz, m, by_start, parts) if m.choice is not None else None
+        if found is not None and gaz.feature[m.choice] in (FEATURE_COUNTRY, FEATURE_CONT):
+            found = None  # a country does not lie in a town
+        if found is not None and found[2] and gaz.cc[m.choice] == gaz.cc[found[0].choice]:
+            # "the Damascus suburb of Daraya": "of" may name the part, not the whole; only
+            # a place in another country than Y is certainly wrong
+            found = None
         if found is not None:
-            c, part = found
+            c, part, _ = found
             assert c.choice is not None
             inside = [i for i in m.cands if _inside(gaz, i, c.choice)]
             if inside and m.choice not in inside:

@@ -1,7 +1,8 @@
 """Names that are not places (issue 16 point 5): news media, a source's base, surnames.
 
-``load_not_places()`` reads ``data/places/not_places.yaml`` (validated, ``file:line``
-errors); ``reclassify(ctx, places)`` runs after place resolution and
+``load_not_places()`` (``words.py``, the data model; carried in ``Resources.not_places``)
+reads ``data/places/not_places.yaml`` (validated, ``file:line`` errors);
+``reclassify(ctx, places)`` runs after place resolution and
 
 - drops a mention that names a news agency or outlet ("SANA" read as Sanaa, Yemen;
   "Al-Horra" read as Howrah, India) — the media list and every all-capitals agency alias
@@ -15,18 +16,13 @@ errors); ``reclassify(ctx, places)`` runs after place resolution and
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import TypeVar
 
-from ... import _data
-from ...errors import DataFileError
-from ...ingest.dateline import default_lexicon as _agencies
 from ...types import ActorMention, Place
 from ..context import DocContext
+from .words import NOT_PLACES_FILE, NotPlaces, load_not_places, not_places_key, not_places_of
 
 __all__ = [
     "NOT_PLACES_FILE",
@@ -37,67 +33,15 @@ __all__ = [
     "reclassify",
 ]
 
-NOT_PLACES_FILE = _data.data_path("places", "not_places.yaml")
-_KEYS = ("media", "attributive_suffixes", "person_labels")
 _T = TypeVar("_T", Place, ActorMention)
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[\s\-‐–'’]+", "", name).casefold()
+def _lists(ctx: DocContext) -> NotPlaces:
+    """The context's not-places lists (its resources'), else the packaged ones."""
+    return not_places_of(ctx.resources)
 
 
-@dataclass(frozen=True)
-class NotPlaces:
-    """Media names (as keys), agency acronyms (exact), attributive suffixes (lower case),
-    person entity labels."""
-
-    media: frozenset[str]
-    acronyms: frozenset[str]
-    suffixes: tuple[str, ...]
-    person_labels: frozenset[str]
-
-    @functools.cached_property
-    def attributive(self) -> re.Pattern[str]:
-        alt = "|".join(re.escape(s) for s in sorted(self.suffixes, key=len, reverse=True))
-        return re.compile(rf"[-‐–](?:{alt})(?![\w])", re.IGNORECASE)
-
-
-def load_not_places(path: str | Path = NOT_PLACES_FILE) -> NotPlaces:
-    """The not-places lists, validated: raises ``DataFileError`` naming the file and line."""
-    data = _data.read_yaml(path, mapping=True, lines=True)
-    lines: dict[str, int] = {}
-    for i, line in enumerate(_data.read_text(path).splitlines(), 1):
-        m = re.match(r"([^\s:#][^:]*):", line)
-        if m:
-            lines.setdefault(m.group(1), i)
-    out: dict[str, list[str]] = {}
-    for key, value in data.items():
-        if key == "__line__":
-            continue
-        where = f"{path}:{lines.get(str(key), 1)}"
-        if key not in _KEYS:
-            raise DataFileError(f"{where}: unknown key {key!r}; expected one of "
-                                + ", ".join(_KEYS))
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
-                                                  for v in value):
-            raise DataFileError(f"{where}: {key} must be a list of non-empty strings")
-        out[key] = [v.strip() for v in value]
-    missing = [k for k in _KEYS if k not in out]
-    if missing:
-        raise DataFileError(f"{path}:1: missing key(s) {', '.join(missing)}")
-    agencies = {a for ag in _agencies().agencies for a in (ag.name, *ag.aliases)
-                if a.isupper() and len(a) >= 3}
-    return NotPlaces(
-        media=frozenset(_key(m) for m in out["media"] if not m.isupper()),
-        acronyms=frozenset(m for m in (*out["media"], *agencies) if m.isupper()),
-        suffixes=tuple(s.lower() for s in out["attributive_suffixes"]),
-        person_labels=frozenset(out["person_labels"]),
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def _default() -> NotPlaces:
-    return load_not_places()
+_key = not_places_key
 
 
 def _attributive(ctx: DocContext, end: int, np: NotPlaces) -> bool:
@@ -108,7 +52,7 @@ def _attributive(ctx: DocContext, end: int, np: NotPlaces) -> bool:
 def attributive(ctx: DocContext, end: int) -> bool:
     """Whether a hyphen and an attributive word follow offset ``end`` of the original text
     ("Britain-based", "US-led"): the name before it describes something else."""
-    return _attributive(ctx, end, _default())
+    return _attributive(ctx, end, _lists(ctx))
 
 
 def _surnames(ctx: DocContext, np: NotPlaces) -> frozenset[str]:
@@ -126,7 +70,7 @@ def reclassify(ctx: DocContext, places: Iterable[Place],
                lists: NotPlaces | None = None) -> list[Place]:
     """``places`` less media names and surnames; places with an attributive suffix
     ("Britain-based") kept with role ``embedded``."""
-    np = lists or _default()
+    np = lists or _lists(ctx)
     surnames: frozenset[str] | None = None
     out: list[Place] = []
     for p in places:
@@ -148,5 +92,5 @@ def drop_attributive_actors(ctx: DocContext, mentions: Sequence[_T],
                             lists: NotPlaces | None = None) -> list[_T]:
     """``mentions`` less those a hyphen joins to an attributive word ("US-led coalition":
     the coalition acts, not the United States)."""
-    np = lists or _default()
+    np = lists or _lists(ctx)
     return [m for m in mentions if not _attributive(ctx, m.end, np)]

@@ -15,12 +15,9 @@ their country with source ``demonym``.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from ..._data import data_path, read_yaml
-from ...errors import DataFileError
 from ..context import DocContext
 from .gazetteer import (
     BROAD,
@@ -32,7 +29,8 @@ from .gazetteer import (
     Gazetteer,
 )
 from .mentions import Mention, qualifier_after
-from .translit import plain, str_list
+from .translit import plain
+from .words import SpotWords, load_spot_words, spot_words_of
 
 __all__ = ["SpotWords", "load_spot_words", "spot_mentions"]
 
@@ -47,42 +45,6 @@ _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _DASHES = frozenset({"—", "–", "-", "--"})
 _NOT_NAMES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL",
                         "ORDINAL", "LANGUAGE"})
-
-
-@dataclass(frozen=True)
-class SpotWords:
-    """The context words of ``spotting.yaml`` (lower case, split into words)."""
-
-    before: tuple[tuple[str, ...], ...]
-    after: frozenset[str]
-    demonyms: dict[str, str]  # lower-case adjective → the name of the region it stands for
-    parts: frozenset[str] = frozenset()  # "district", "neighbourhood": X <part> of Y
-    county_lists: dict[str, str] = field(default_factory=dict)  # "counties" → "County"
-    party_codes: frozenset[str] = frozenset()  # "D", "R": "Clyburn, D-S.C."
-
-
-@functools.lru_cache(maxsize=1)
-def load_spot_words() -> SpotWords:
-    """The packaged spotting context words, validated."""
-    path = data_path("places", "spotting.yaml")
-    data = read_yaml(path, mapping=True)
-    label = str(path)
-    before = tuple(sorted({tuple(p.lower().split()) for p in
-                           str_list(data.get("before", []), label, "before") if p.strip()},
-                          key=len, reverse=True))
-    after = frozenset(w.lower() for w in str_list(data.get("after", []), label, "after"))
-    dem = data.get("demonyms", {})
-    if not isinstance(dem, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                            for k, v in dem.items()):
-        raise DataFileError(f"{label}: 'demonyms' must map adjectives to names")
-    parts = frozenset(w.lower() for w in str_list(data.get("parts", []), label, "parts"))
-    lists = data.get("county_lists", {})
-    if not isinstance(lists, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                              for k, v in lists.items()):
-        raise DataFileError(f"{label}: 'county_lists' must map plurals to county words")
-    party = frozenset(str_list(data.get("party_codes", []), label, "party_codes"))
-    return SpotWords(before, after, {k.lower(): v for k, v in dem.items()}, parts,
-                     {k.lower(): v for k, v in lists.items()}, party)
 
 
 def _cap(text: str) -> bool:
@@ -181,7 +143,7 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
     """Mentions the earlier passes missed: gazetteer names kept on evidence, and demonyms."""
     doc = ctx.doc
     n = len(doc)
-    words = load_spot_words()
+    words = spot_words_of(ctx.resources)
     covered = [False] * n
     known: set[str] = set()
     for m in found:
