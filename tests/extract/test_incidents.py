@@ -44,6 +44,14 @@ def test_parse_number(words: list[str], value: int | None) -> None:
      [("killed", "combatants", 25, 25, False, False),
       ("injured", "total", None, 50, False, False)]),
     ("Warplanes dropped more than 1000 bombs in 150 airstrikes over ten days in 2016.", []),
+    # a name before the victim noun (not a date's); the civilians of a trade
+    ("US-led strikes killed 15 ISIL militants near Raqqa.",
+     [("killed", "combatants", 15, 15, False, False)]),
+    ("12 November 2016 Three civilians were killed in the shelling.",
+     [("killed", "civilians", 3, 3, False, False)]),
+    ("Four medics were killed when an airstrike hit a clinic.",
+     [("killed", "civilians", 4, 4, False, False)]),
+    ("Airstrikes killed 3 Hezbollah in Qusayr.", []),
 ])
 def test_casualty_figures(make_ctx: Callable[..., DocContext], text: str,
                           want: list[tuple]) -> None:

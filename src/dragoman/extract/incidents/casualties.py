@@ -102,10 +102,11 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
     """(category, last token, counts something else) of what the number counts."""
     k = end
     limit = min(len(sent), end + 4)
+    named = False  # a name before the noun: "15 ISIL militants", "five Kurdish police"
     while k < limit:
         t = sent[k]
         lemma = t.lemma_.lower()
-        if lemma in lex.victims or t.lower_ in lex.victims:
+        if (lemma in lex.victims or t.lower_ in lex.victims) and t.pos_ != "ADJ":
             category = lex.victims.get(lemma) or lex.victims[t.lower_]
             if category == "combatants" and any(
                     x.lemma_.lower() in lex.households
@@ -119,9 +120,18 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
                 break
             k += 1
             continue
+        if named and t.pos_ == "NUM":
+            break  # "12 November 2016 Three civilians": a date, then another number
+        if (t.pos_ == "PROPN" and t.ent_type_ not in _NOT_COUNTS
+                and lemma not in lex.killed and lemma not in lex.injured):
+            named = True
+            k += 1
+            continue
         if t.pos_ in ("NOUN", "PROPN") and lemma not in lex.killed and lemma not in lex.injured:
-            return None, k, True  # "150 airstrikes", "10 km", "five years"
+            return None, k, True  # "150 airstrikes", "10 km", "five years", "12 November"
         break
+    if named:
+        return None, k - 1, True  # a name and no victim noun ("3 Hezbollah"): no count
     return None, end - 1, False
 
 
