@@ -127,3 +127,32 @@ def test_symmetric_only_with_two_parties(learned: Pipeline) -> None:
     for ev in _events(learned, text):
         if ev.symmetric:
             assert len(ev.actor) + len(ev.recipient) >= 2
+
+
+@pytest.mark.parametrize(("text", "trigger", "marks"), [
+    ("More than 280,000 people have been killed since the conflict began in 2011.", "killed",
+     {"since_span", "party_count_large"}),
+    ("Thousands of people have died since 2011.", "died", {"since_span", "party_count_large"}),
+    ("No one was injured in the blast, police said.", "injured", {"party_denied"}),
+    ("Twelve civilians were killed in an air strike on Monday.", "killed", set()),
+])
+def test_statistic_and_denied_party_features(
+        learned: Pipeline, text: str, trigger: str, marks: set[str]) -> None:
+    from dragoman.extract.events.features import trigger_features
+
+    doc = learned.nlp(text)
+    tok = next(t for t in doc if t.text == trigger)
+    feats = trigger_features(tok, (), None, None, False, False, False,
+                             cues=learned.resources.lexicon.cues)
+    assert {k for k in feats if k in ("since_span", "party_count_large", "party_denied")} \
+        == marks
+
+
+def test_one_event_for_one_happening_named_twice_in_a_sentence(learned: Pipeline) -> None:
+    # "killed ... in regime airstrikes": one ASSAULT, with the actor of the airstrikes and
+    # the victims of the killing
+    evs = [e for e in _events(learned, "At least six civilians were killed in Assad regime "
+                              "airstrikes on a camp in Idlib province on Wednesday.")
+           if e.event_type == "ASSAULT"]
+    assert len(evs) == 1, [(e.trigger.text, e.actor, e.recipient) for e in evs]
+    assert evs[0].recipient and "civilians" in evs[0].recipient[0].text

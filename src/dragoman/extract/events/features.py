@@ -24,6 +24,8 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, LOWER
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import Cues
+
 __all__ = ["dep_path", "mention_features", "path_features", "sentence_lemmas",
            "trigger_features"]
 
@@ -146,8 +148,10 @@ def trigger_features(
     in_speech: bool,
     is_speech: bool,
     sent: Span | None = None,
+    cues: Cues | None = None,
 ) -> dict[str, float]:
-    """Features of one trigger candidate (``sent``: its sentence, when the caller has it).
+    """Features of one trigger candidate (``sent``: its sentence, when the caller has it;
+    ``cues``: the lexicon's closed-class words, for the statistic features).
 
     ``lex_types``: the types of every lexicon entry of the token's lemma; ``matched``:
     (type, mode) of the entry whose constraints the token meets; ``rule``: (type, has
@@ -193,6 +197,9 @@ def trigger_features(
         f["speech_verb"] = 1.0
     if tok.ent_type_:
         f[f"ent={tok.ent_type_}"] = 1.0
+    if cues is not None:
+        for name in _statistic(tok, cues):
+            f[name] = 1.0
     for c in tok.children:
         if c.pos_ in _CONTENT:
             f[f"child_lemma={c.lemma_.lower()}"] = 1.0
@@ -210,6 +217,39 @@ def trigger_features(
         if name != own or count > 1:  # the token itself is not its own context
             f[name] = _SENT_WEIGHT
     return f
+
+
+#: a count this large is a war's or a year's toll, not one happening's
+LARGE_COUNT = 5000
+
+
+def _count(t: Token) -> float | None:
+    try:
+        return float(t.text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _statistic(tok: Token, cues: Cues) -> Iterable[str]:
+    """What marks a statistic or a denied party rather than a happening: a span opened by
+    a ``statistic_marks`` word on the trigger ("have been killed since the conflict began in
+    2011"), a party of thousands ("more than 280,000 people"; ``large_count_words``), a
+    party denied ("no one was injured"; ``denying_words``)."""
+    for c in tok.children:
+        if c.lower_ in cues.statistic_marks and c.dep_ in ("prep", "mark"):
+            yield "since_span"
+        elif c.dep_ == "advcl" and any(g.lower_ in cues.statistic_marks for g in c.children):
+            yield "since_span"
+        if c.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr"):
+            continue
+        for g in c.subtree:
+            if g.lower_ in cues.large_count_words or (
+                    g.like_num and (_count(g) or 0) >= LARGE_COUNT):
+                yield "party_count_large"
+                break
+        if c.lower_ in cues.denying_words or any(
+                g.dep_ == "det" and g.lower_ in cues.denying_words for g in c.children):
+            yield "party_denied"
 
 
 def sentence_lemmas(sent: Span) -> dict[str, int]:

@@ -49,7 +49,8 @@ _CUE_KEYS = {
     "actor_nouns", "instrument_nouns", "caption_patterns", "condition_marks", "threat_marks",
     "eventive_verbs", "quantity_nouns", "support_verbs", "personal_pronouns",
     "relative_pronouns", "particle_words", "media_words", "generic_owners",
-    "vague_possessives", "reported_future_aux",
+    "vague_possessives", "reported_future_aux", "statistic_marks", "large_count_words",
+    "denying_words",
 }
 #: the steps an argument path (``recipient:``/``actor:``) may take besides ``prep:X``
 _PATH_STEPS = frozenset({"dobj", "dative", "subj", "subjpass", "ccomp", "xcomp", "advcl", "acl",
@@ -155,6 +156,9 @@ class Cues:
     generic_owners: frozenset[str] = frozenset()
     vague_possessives: frozenset[str] = frozenset()
     reported_future_aux: frozenset[str] = frozenset()
+    statistic_marks: frozenset[str] = frozenset()
+    large_count_words: frozenset[str] = frozenset()
+    denying_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
