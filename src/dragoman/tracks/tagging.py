@@ -266,7 +266,7 @@ class _Tagger:
         if not e["negated"] and isinstance(at, int):
             # the words the trigger starts decide when they are a stance phrase
             found = self.lexicon.cue_at(doc.text, at)
-            if found is not None and found[1] > at + len(cue):
+            if found is not None:
                 stance, cue = found[0], doc.text[at:found[1]]
         hedge = self.hedges.get(e["doc_id"], {})
         h = next((txt for (hs, he), txt in hedge.items()
