@@ -200,8 +200,8 @@ def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> 
 
 @pytest.mark.parametrize("background", [
     "The conflict has left more than 320,000 people dead.",
-    "The Observatory said on Monday that 1,679 people died of torture in government "
-    "prisons from March 2011.",
+    ("The Observatory said on Monday that 1,679 people died of torture in government "
+     "prisons from March 2011."),
     "The war that has killed more than 300,000 people shows no sign of ending.",
     "Government air raids have killed thousands across the north.",
 ])
@@ -253,16 +253,26 @@ def test_a_sides_city_is_no_place_of_the_attack(pipeline: Pipeline) -> None:
 
 @pytest.mark.parametrize(("text", "civilians"), [
     # "dozens of civilians" is no count when the story then states one
-    ("Dozens of civilians were killed when air strikes hit a market in the town of "
-     "Maarat al-Numan in Idlib province on Monday. At least 31 civilians were killed in the "
-     "strikes, the Observatory said.", CasualtyCount(31, None)),
+    (("Dozens of civilians were killed when air strikes hit a market in the town of "
+      "Maarat al-Numan in Idlib province on Monday. At least 31 civilians were killed in "
+      "the strikes, the Observatory said."), CasualtyCount(31, None)),
     # an attack the story recalls ("days after") is background
-    ("An air strike killed 18 civilians in the town of Saraqeb in Idlib province on "
-     "Saturday, the Observatory said. The strike came days after a chemical attack in Khan "
-     "Sheikhun killed at least 87 people.", CasualtyCount(18, 18)),
+    (("An air strike killed 18 civilians in the town of Saraqeb in Idlib province on "
+      "Saturday, the Observatory said. The strike came days after a chemical attack in "
+      "Khan Sheikhun killed at least 87 people."), CasualtyCount(18, 18)),
 ])
 def test_the_main_tolls(pipeline: Pipeline, text: str, civilians: CasualtyCount) -> None:
     main = _main(pipeline.process_one(Article(id="m1", text=text, published="2017-04-09")))
     assert main is not None
     assert main.casualties.killed.civilians == civilians
     assert main.casualties.killed.total is None
+
+
+def test_the_storys_country_counts_its_demonyms(pipeline: Pipeline) -> None:
+    # the wounded taken to a Turkish border town do not move a Syrian story to Turkey
+    text = ("Syrian rebels said Syrian government air strikes killed 12 Syrian civilians in a "
+            "village on Monday. The wounded were taken to hospitals in the Turkish border "
+            "town of Kilis.")
+    main = _main(pipeline.process_one(Article(id="d1", text=text, published="2017-04-19")))
+    assert main is not None
+    assert main.location is None or main.location.country == "SYR"

@@ -5,8 +5,8 @@ date) through DuckDB, keeps every assignment the current cluster tables already 
 lets each incident not yet assigned join the cluster whose every member it matches
 (``match.compatible``: complete link, so a chain of near matches cannot pull two different
 raids together; the most alike cluster wins — ``match.similarity``: same town, cause,
-killed figures of one order, a shared actor — then the nearest day, then the larger one), else start a
-cluster of its own. Then the hand-made overrides apply (``table.read_overrides``), and a
+killed figures of one order, a shared actor — then the nearest day, then the larger one),
+else start a cluster of its own. Then the hand-made overrides apply (``table.read_overrides``), and a
 new version of the cluster tables, with one summary row per cluster, is written atomically.
 
 A cluster's id is ``c`` + 16 hex digits of its first incident's id, so it never changes

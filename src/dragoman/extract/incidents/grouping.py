@@ -175,11 +175,15 @@ def _based(ctx: DocContext, p: Place) -> bool:
 
 def _main_country(places: Sequence[Place]) -> str | None:
     """The country the story happens in: the one named most, a town, province or site
-    counting twice (a country's name is often an actor's, "the US said", or a source's)."""
+    counting twice (a country's name is often an actor's, "the US said", or a source's),
+    its demonym once ("Syrian rebels", "the Syrian army": the wounded taken to a Turkish
+    border town do not move the story to Turkey); a tie goes to the country named first."""
     counts: Counter[str] = Counter()
     for p in places:
         if p.country and p.role in ("mention", "event_location"):
             counts[p.country] += 1 if precision_of(p.feature) == "country" else 2
+        elif p.country and p.role == "demonym":
+            counts[p.country] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -282,7 +286,7 @@ def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexico
         return []
     kb = getattr(ctx.resources, "kb", None) if ctx.resources is not None else None
     sectors = getattr(kb, "sectors", None)
-    government = getattr(sectors, "government_nouns", frozenset()) or frozenset()
+    government: frozenset[str] = getattr(sectors, "government_nouns", None) or frozenset()
     wanted = set(sentences)
     out: list[ActorRef] = []
 
@@ -351,7 +355,9 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     current = [p for p in usable
                if not any(sent_spans[i].start <= p.start < sent_spans[i].end for i in past
                           if i in sent_spans)]
-    country = _main_country(current or usable)
+    demonyms = [p for p in ctx.places if p.role == "demonym" and not any(
+        sent_spans[i].start <= p.start < sent_spans[i].end for i in past if i in sent_spans)]
+    country = _main_country(sorted([*(current or usable), *demonyms], key=lambda p: p.start))
     if country is not None:
         usable = [p for p in usable if p.country == country]
         current = [p for p in current if p.country == country]
