@@ -42,6 +42,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("actors", (), "Extra actor knowledge-base files (TSV/YAML), added to the packaged one."),
     Setting("cues", (), "Extra speech-cue lexicon files (YAML) for quotes."),
     Setting("framing", (), "Extra framing lexicon files (YAML): hedges and loaded labels."),
+    Setting("boilerplate", (),
+            "Extra boilerplate phrase files (YAML): tag lines, credits, share and related "
+            "lines that are not coded (keys as in data/ingest/boilerplate.yaml)."),
+    Setting("spotting", (),
+            "Extra place-spotting word files (YAML): context words and demonyms that let a "
+            "gazetteer name count as a place (keys as in data/places/spotting.yaml)."),
+    Setting("not_places", (),
+            "Extra not-places files (YAML): media, bases and names that are not places "
+            "(keys as in data/places/not_places.yaml)."),
+    Setting("casing", (),
+            "Extra case-restoration tables (TSV, as data/nlp/casing.tsv): words with their "
+            "written case, for texts in all lower case or capitals."),
     Setting("max_chars", 100_000,
             "Articles longer than this are parsed in parts cut at paragraph or sentence "
             "boundaries (with a warning)."),
@@ -84,6 +96,10 @@ class Config:
     actors: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
     framing: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = ()
+    spotting: tuple[str, ...] = ()
+    not_places: tuple[str, ...] = ()
+    casing: tuple[str, ...] = ()
     max_chars: int = 100_000
     max_article_chars: int = 5_000_000
     min_chars: int = 20

@@ -231,7 +231,8 @@ class Pipeline:
         if not self.config.restore_case or case_of(text) == "mixed":
             return item
         if self._restorer is None:
-            self._restorer = CaseRestorer.build(self.resources.kb, self.resources.gazetteer)
+            self._restorer = CaseRestorer.build(self.resources.kb, self.resources.gazetteer,
+                                                self.resources.casing)
         restored = self._restorer.restore(text)
         if restored is None or restored == text:
             return item

@@ -4,6 +4,8 @@ Real spaCy model, real extractors, hand-written texts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dragoman import Article, Pipeline
 
 
@@ -97,3 +99,21 @@ def test_tag_run_ends_where_the_lead_sentence_starts(pipeline: Pipeline) -> None
     assert any(lead <= e.trigger.start < _ARIHA.index("that slammed") for e in r.events)
     tags = _ARIHA.index("Tags")
     assert not [p for p in r.places if tags <= p.start < lead]
+
+
+def test_a_users_boilerplate_file_extends_the_packaged_phrases(
+        pipeline: Pipeline, tmp_path: Path) -> None:
+    from dragoman import Config
+
+    text = ("Syrian troops shelled rebel positions near Homs on Monday, the army said. "
+            "The shelling lasted three hours, residents told reporters. Sponsored stories "
+            "Rebels attacked an army post in Hama on Sunday.")
+    article = Article(id="b", text=text, published="2017-04-12")
+    before = pipeline.process_one(article)
+    assert any(e.trigger.start > text.index("Sponsored") for e in before.events)
+    extra = tmp_path / "site.yaml"
+    extra.write_text("footer_cues: [Sponsored stories]\n", encoding="utf-8")
+    custom = Pipeline(pipeline.config.replace(boilerplate=(str(extra),)), run_id="b")
+    after = custom.process_one(article)
+    assert after.events and all(e.trigger.start < text.index("Sponsored") for e in after.events)
+    assert Config().boilerplate == ()

@@ -93,7 +93,8 @@ class DocContext:
         """Doc-relative ranges of the body's boilerplate (tag lines, publication dates, photo
         credits, share/related blocks, inline bylines): nothing is coded from them."""
         return boilerplate_ranges(self.doc, self.article.text, self.base,
-                                  self.base + len(self.text))
+                                  self.base + len(self.text),
+                                  getattr(self.resources, "boilerplate", None))
 
     @property
     def text(self) -> str:
