@@ -30,8 +30,8 @@ from .gazetteer import (
 )
 from .mentions import MIN_POP_UNTAGGED_ONE_WORD, Mention, find_mentions, gazetteer_of
 from .spot import spot_mentions
-from .words import spot_words_of
 from .translit import plain
+from .words import spot_words_of
 
 __all__ = ["extract"]
 
@@ -251,10 +251,14 @@ def _contained(ctx: DocContext, gaz: Gazetteer, mentions: list[Mention],
     by_start = {m.start: m for m in mentions if m.start >= 0}
     out = []
     for m in mentions:
-        found = _container(ctx.doc, gaz, m, by_start, parts) if m.choice is not None else None
-        if found is not None and gaz.feature[m.choice] in (FEATURE_COUNTRY, FEATURE_CONT):
+        choice = m.choice
+        found = _container(ctx.doc, gaz, m, by_start, parts) if choice is not None else None
+        if found is not None and choice is not None and gaz.feature[choice] in (
+                FEATURE_COUNTRY, FEATURE_CONT):
             found = None  # a country does not lie in a town
-        if found is not None and found[2] and gaz.cc[m.choice] == gaz.cc[found[0].choice]:
+        if (found is not None and choice is not None and found[2]
+                and found[0].choice is not None
+                and gaz.cc[choice] == gaz.cc[found[0].choice]):
             # "the Damascus suburb of Daraya": "of" may name the part, not the whole; only
             # a place in another country than Y is certainly wrong
             found = None

@@ -14,8 +14,6 @@ their country with source ``demonym``.
 
 from __future__ import annotations
 
-import functools
-
 from spacy.tokens import Doc
 
 from ..context import DocContext
