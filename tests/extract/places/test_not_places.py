@@ -79,8 +79,6 @@ def test_bad_file_names_file_and_line(tmp_path: Path, content: str, message: str
 
 
 def test_user_file_extends_the_lists_and_resources_carry_them(tmp_path: Path) -> None:
-    import dataclasses
-    import types
 
     from dragoman.config import Config
     from dragoman.extract.resources import Resources
@@ -94,10 +92,6 @@ def test_user_file_extends_the_lists_and_resources_carry_them(tmp_path: Path) ->
     with pytest.raises(DataFileError, match="bad.yaml:1: unknown key 'medias'"):
         load_not_places(extra=[bad])
     # Resources.load reads the extra files a configuration names (settings not_places, …)
-    base = Config()
-    config = types.SimpleNamespace(**{f.name: getattr(base, f.name)
-                                      for f in dataclasses.fields(base)},
-                                   not_places=[str(extra)])
-    res = Resources.load(config)  # type: ignore[arg-type]
+    res = Resources.load(Config().replace(not_places=(str(extra),)))
     assert res.not_places is not None and "almayadeen" in res.not_places.media
     assert res.spotting is not None and res.boilerplate is not None and res.casing is not None

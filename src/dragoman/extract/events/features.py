@@ -236,7 +236,8 @@ def _statistic(tok: Token, cues: Cues) -> Iterable[str]:
     2011"), a party of thousands ("more than 280,000 people"; ``large_count_words``), a
     party denied ("no one was injured"; ``denying_words``)."""
     for c in tok.children:
-        if c.lower_ in cues.statistic_marks and c.dep_ in ("prep", "mark") or c.dep_ == "advcl" and any(g.lower_ in cues.statistic_marks for g in c.children):
+        if (c.lower_ in cues.statistic_marks and c.dep_ in ("prep", "mark")) or (
+                c.dep_ == "advcl" and any(g.lower_ in cues.statistic_marks for g in c.children)):
             yield "since_span"
         if c.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr"):
             continue
