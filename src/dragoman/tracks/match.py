@@ -81,6 +81,8 @@ class TrackMatcher:
         self.terms = _TermSet(track.terms)
         self.not_terms = _compile(list(track.not_terms))
         self.proposals = [(p.name, _TermSet(p.terms)) for p in track.proposals]
+        self._near_terms = {(p.name, t.phrase.casefold()) for p in track.proposals
+                            for t in p.terms if t.near}
         self.places = frozenset(p.casefold() for p in track.places)
         self.types = frozenset(track.event_types)
         kb: dict[str, str] = {}
@@ -113,6 +115,8 @@ class TrackMatcher:
 
     def proposal_near_ok(self, name: str, hit: Hit, text: str) -> bool:
         """Whether a proposal hit's term, if it has ``near`` phrases, has one in ``text``."""
+        if (name, hit.phrase.casefold()) not in self._near_terms:
+            return True
         for pname, ts in self.proposals:
             if pname == name:
                 term = ts.phrases.get(hit.phrase.casefold())

@@ -23,6 +23,7 @@ unless forced.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
 from collections import Counter, defaultdict
@@ -117,7 +118,8 @@ class _Doc:
         #: the tracks whose terms (resp. proposal terms) DuckDB found possible in the text
         self.gates = gates
         self.proposal_gates = proposal_gates
-        self.proposal_hits: dict[str, list[tuple[str, Hit]]] = {}
+        # per track: the document's proposal hits by start, and their starts
+        self.proposal_hits: dict[str, tuple[list[int], list[tuple[str, Hit]]]] = {}
 
     def hits_in(self, track: str, start: int, end: int) -> list[Hit]:
         return [h for h in self.hits.get(track, ()) if start <= h.start and h.end <= end]
@@ -151,12 +153,15 @@ def _with_proposals(m: TrackMatcher, row: dict[str, Any], doc: _Doc) -> list[dic
     ``near`` phrases counts only when one of them is in the evidence too."""
     if m.track.name not in doc.proposal_gates:
         return [row]
-    hits = doc.proposal_hits.get(m.track.name)
-    if hits is None:
-        hits = doc.proposal_hits[m.track.name] = m.proposal_hits(doc.text, doc.published)
+    found = doc.proposal_hits.get(m.track.name)
+    if found is None:
+        hits = sorted(m.proposal_hits(doc.text, doc.published), key=lambda x: x[1].start)
+        found = doc.proposal_hits[m.track.name] = ([h.start for _, h in hits], hits)
+    starts, hits = found
     start, end = row["evidence_start"], row["evidence_end"]
-    props = sorted({name for name, h in hits if start <= h.start and h.end <= end
-                    and m.proposal_near_ok(name, h, row["evidence"])})
+    props = sorted({name for name, h in hits[bisect.bisect_left(starts, start):
+                                             bisect.bisect_right(starts, end)]
+                    if h.end <= end and m.proposal_near_ok(name, h, row["evidence"])})
     if not props:
         return [row]
     return [row, *({**row, "proposal": p} for p in props)]
