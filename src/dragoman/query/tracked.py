@@ -17,7 +17,8 @@ from ..errors import QueryError
 from ..store.segments import Store
 from ..tracks.table import current_version, read_meta
 
-__all__ = ["NO_TRACKS", "TRACK_RE", "check_track", "table_sql", "track_clause", "track_names"]
+__all__ = ["NO_TRACKS", "TRACK_RE", "check_track", "links_of", "table_sql", "track_clause",
+           "track_names"]
 
 #: the pattern of a track name (``tracks.definitions``: a lower-case id)
 TRACK_RE = r"^[a-z0-9_-]{1,64}$"

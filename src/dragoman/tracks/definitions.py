@@ -32,6 +32,7 @@ __all__ = [
     "Track",
     "TrackSet",
     "default_tracks_path",
+    "in_window",
     "load_tracks",
     "phrase_pattern",
 ]

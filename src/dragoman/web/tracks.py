@@ -37,7 +37,7 @@ from ..store.segments import Store
 from ..tracks.digest import Digest, make_digest
 from ..tracks.table import current_version, tracks_dir
 
-__all__ = ["TrackParam", "clean_track", "evidence_href", "install_tracks"]
+__all__ = ["TrackParam", "clean_track", "evidence_href", "install_tracks", "timeline_bars"]
 
 log = logging.getLogger(__name__)
 
