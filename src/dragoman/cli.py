@@ -396,8 +396,13 @@ def incidents_cmd(store: str, doc_id: str | None, event_type: str | None, cause:
 @click.option("--style", type=click.Choice(["native", "polecat", "gdelt"]), default="native",
               show_default=True, help="Field layout for events.")
 @click.option("-o", "--output", default=None, help="Output file (default: stdout).")
-def export_cmd(store: str, what: str, fmt: str, style: str, output: str | None) -> None:
-    """Write a whole table as JSONL, CSV or Parquet."""
+@click.option("--track", default=None,
+              help="Only the records linked to this track (`dragoman track`): its events, "
+                   "its quotes, or the other tables' records of the documents with its events.")
+def export_cmd(store: str, what: str, fmt: str, style: str, output: str | None,
+               track: str | None) -> None:
+    """Write a whole table (or a track's part of it) as JSONL, CSV or Parquet."""
+    from .query.api import EventQuery, QuoteQuery
     from .query.export import export
     from .store import Store
 
@@ -405,11 +410,16 @@ def export_cmd(store: str, what: str, fmt: str, style: str, output: str | None) 
         _fail("parquet export needs -o FILE")
     out: Any = output if output else sys.stdout.buffer
     if what == "clusters":
+        if track:
+            _fail("--track applies to events, quotes and the per-document tables, not clusters")
         from .query.clusters import export_clusters
 
         n = export_clusters(Store.open(store), fmt, out)
+    elif track and what == "quotes":
+        n = export(Store.open(store), what, fmt, out, style=style, quotes=QuoteQuery(track=track))
     else:
-        n = export(Store.open(store), what, fmt, out, style=style)
+        q = EventQuery(track=track) if track else None
+        n = export(Store.open(store), what, fmt, out, q=q, style=style)
     if output:
         click.echo(f"wrote {n} {what} to {output}", err=True)
 

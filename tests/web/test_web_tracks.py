@@ -242,3 +242,22 @@ def test_exports_keep_the_track(tclient: Any, links: list[Any], tmp_path: Path,
     out = tmp_path / "geneva.csv"
     n = export(Store.open(track_root), "events", "csv", out, q=qapi.EventQuery(track="geneva"))
     assert n == len(_ids(links, "geneva", "event")) == len(out.read_text().splitlines()) - 1
+
+
+def test_cli_export_keeps_the_track(links: list[Any], tmp_path: Path, track_root: Path) -> None:
+    """``dragoman export --track NAME`` writes the track's events and quotes only; an unknown
+    track is a clear error that names the store's tracks."""
+    from click.testing import CliRunner
+
+    from dragoman.cli import cli
+
+    runner = CliRunner()
+    for what, kind in (("events", "event"), ("quotes", "quote")):
+        out = tmp_path / f"astana-{what}.jsonl"
+        r = runner.invoke(cli, ["export", "--store", str(track_root), "--what", what,
+                                "--track", "astana", "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        got = {json.loads(line)["id"] for line in out.read_text().splitlines() if line}
+        assert got == _ids(links, "astana", kind) and got
+    r = runner.invoke(cli, ["export", "--store", str(track_root), "--track", "no-such-track"])
+    assert r.exit_code != 0 and "astana" in str(r.exception or r.output)
