@@ -164,3 +164,68 @@ def test_term_windows_count_a_term_only_in_documents_of_their_time(tmp_path: Pat
                    "        window: {from: 2022, to: 2021}\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"bad\.yaml:5: window from 2022 is after to 2021"):
         load_tracks(bad)
+
+
+STATEMENTS = {
+    "hnc": ("Sochi, Jan 30 - The Syrian National Dialogue Congress in Sochi agreed to form a "
+            "constitutional committee.\nThe main opposition body boycotted the Sochi congress "
+            "and rejected its final statement."),
+    "zarif": ("Astana, May 4 - The Astana talks on Syria resumed on Thursday.\nIranian Foreign "
+              "Minister Mohammad Javad Zarif denied that Tehran had blocked the de-escalation "
+              "zones."),
+    "lavrov": ("Astana, May 4 - Russian Foreign Minister Sergei Lavrov met Turkish Foreign "
+               "Minister Mevlut Cavusoglu at the Astana talks on Syria.\nHe said: \"Moscow "
+               "doesn't support a partition of Syria.\""),
+    "jordan": ("Astana, May 4 - The Astana talks on Syria resumed on Thursday.\nKazakhstan is "
+               "ready to host the next round.\nJordan was not ready to join the guarantors."),
+}
+
+
+@pytest.fixture(scope="module")
+def statements(tmp_path_factory: pytest.TempPathFactory, pipeline) -> dict:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("statements") / "store"
+    run([], root, pipeline.config, articles=[
+        Article(id=k, text=v, published="2017-05-04") for k, v in STATEMENTS.items()])
+    track_store(root)
+    got: dict[str, set[tuple[str, str, str]]] = {}
+    for r in read_table(root, "stances").to_pylist():
+        if r["track"] == "astana" and r["proposal"] is None:
+            got.setdefault(r["doc_id"], set()).add((r["actor"], r["stance"], r["source"]))
+    return got
+
+
+def test_an_unnamed_actor_is_read_as_the_wider_mention_and_named_as_the_participant(
+        statements: dict) -> None:
+    """"opposition" (no kb id) inside the speaker "The main opposition body" is the High
+    Negotiations Committee, by its alias in syria.yaml (a leading "the" aside)."""
+    actors = {(a, s) for a, s, _ in statements["hnc"]}
+    assert ("High Negotiations Committee", "reject") in actors, actors
+    assert not any(a == "opposition" for a, _ in actors)
+
+
+def test_a_quote_without_a_cue_takes_its_reporting_verb(statements: dict) -> None:
+    """Zarif "denied that ...": the content holds no stance word, the verb does."""
+    assert ("Mohammad Javad Zarif", "reject", "quote") in statements["zarif"], statements
+
+
+def test_negation_by_contraction_and_before_an_event_trigger(statements: dict) -> None:
+    """"doesn't support" is a rejection (a contraction ending in n't negates), and so is
+    "was not ready to join" when the coder left the event unnegated; "is ready to host"
+    stays support."""
+    assert ("Sergey Lavrov", "reject", "quote") in statements["lavrov"], statements
+    assert not any(a == "Sergey Lavrov" and s == "support" for a, s, _ in statements["lavrov"])
+    jordan = {(a, s) for a, s, _ in statements["jordan"]}
+    assert ("Jordan", "reject") in jordan and ("Jordan", "support") not in jordan, jordan
+    assert ("Kazakhstan", "support") in jordan
+
+
+def test_stance_vocabulary_praise_and_negated_agreement() -> None:
+    """"hailed" and "praised" are support; "have not agreed on" is a difference, not an
+    agreement (the agree rule's negated stance)."""
+    from dragoman.tracks.stances import load_stance_lexicon
+
+    lex = load_stance_lexicon()
+    assert lex.cue_at("Lavrov hailed the congress.", 7) == ("support", 13)
+    assert lex.quote_stance("they praised the talks")[0] == "support"  # type: ignore[index]
+    assert lex.quote_stance("we have not agreed on the agenda")[0] == "differ"  # type: ignore[index]
+    assert lex.quote_stance("we agreed on the agenda")[0] == "agree"  # type: ignore[index]

@@ -62,8 +62,26 @@ class StanceLexicon:
         for rule in self.rules:
             m = rule.pattern.match(text, pos)
             if m is not None:
-                return rule.stance, m.end()
+                stance = rule.stance
+                if rule.negated and self._negated_before(text, pos):
+                    stance = rule.negated  # "was not ready to": the coder missed the "not"
+                return stance, m.end()
         return None
+
+    def _negated_before(self, text: str, pos: int) -> bool:
+        """Whether one of the three words before ``pos`` is a negator."""
+        return any(self.negated_word(w) for w in text[max(0, pos - 40):pos].split()[-3:])
+
+    def negated_word(self, word: str) -> bool:
+        """Whether a word is a negator: one of the list, or a contraction that ends in one
+        ("doesn't", "won’t" end in "n't")."""
+        if self.negators is None:
+            return False
+        w = word.replace("\u2019", "'").strip(".,;:!?\"'\u201c\u201d()")
+        if self.negators.fullmatch(w):
+            return True
+        return "'" in w and any(self.negators.fullmatch(w[i:]) for i in range(1, len(w) - 1)
+                                if w[i - 1].isalpha() and w[i:i + 1] != "'")
 
     def quote_stance(self, text: str) -> tuple[str, str, int, int] | None:
         """(stance, scope, start, end of the phrase) of a quote's content, or None."""
@@ -72,10 +90,8 @@ class StanceLexicon:
             if m is None:
                 continue
             stance = rule.stance
-            if rule.negated and self.negators is not None:
-                before = text[max(0, m.start() - 40):m.start()].split()[-3:]
-                if any(self.negators.fullmatch(w) for w in before):
-                    stance = rule.negated
+            if rule.negated and self._negated_before(text, m.start()):
+                stance = rule.negated
             return stance, rule.scope, m.start(), m.end()
         return None
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -45,10 +46,12 @@ __all__ = ["TrackRun", "track_store"]
 log = logging.getLogger(__name__)
 
 _MEETING_TYPES = ("CONSULT", "AGREE", "COOPERATE")
+# the longest text between a quote's speaker and its content read as its reporting verb
+_REPORTING_GAP = 80
 
 # what the tagger reads of an actor, an event and a quote (not the whole records)
 _REF = "struct_pack(name := {v}.name, text := {v}.text, kb_id := {v}.kb_id, " \
-       "country := {v}.country, kind := {v}.kind)"
+       "country := {v}.country, kind := {v}.kind, start := {v}.start, \"end\" := {v}.\"end\")"
 _EVENT_COLUMNS = (
     "id, doc_id, event_type, negated, modality, \"symmetric\", \"date\", "
     "struct_pack(start := sentence.start, \"end\" := sentence.\"end\") AS sentence, "
@@ -91,6 +94,13 @@ def _has_rows(con: Any, table: str) -> bool:
         return False
     return bool(con.execute(f'SELECT count(*) FROM (SELECT 1 FROM "{table}" LIMIT 1)')
                 .fetchone()[0])
+
+
+def _bare(name: str | None) -> str | None:
+    """A mention without its leading article ("The main opposition body")."""
+    if not name:
+        return name
+    return name[4:] if name[:4].casefold() == "the " else name
 
 
 def _name(ref: dict[str, Any] | None) -> str | None:
@@ -182,6 +192,9 @@ class _Tagger:
     def __init__(self, tracks: TrackSet, lexicon: StanceLexicon) -> None:
         self.tracks = tracks
         self.matchers = [TrackMatcher(t) for t in tracks.tracks]
+        self.by_track = {m.track.name: m for m in self.matchers}
+        #: per document: the mentions of quote speakers and named actors, (start, end, ref)
+        self.mentions: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
         self.lexicon = lexicon
         self.links: list[dict[str, Any]] = []
         self.stances: list[dict[str, Any]] = []
@@ -246,7 +259,8 @@ class _Tagger:
     def _stance_row(self, link: dict[str, Any], ref: dict[str, Any], stance: str, source: str,
                     via: str, cue: str | None, hedge: str | None) -> dict[str, Any]:
         return {
-            "track": link["track"], "proposal": link["proposal"], "actor": _name(ref) or "?",
+            "track": link["track"], "proposal": link["proposal"],
+            "actor": self._actor_name(link["track"], ref),
             "actor_kb": ref.get("kb_id"), "actor_country": ref.get("country"),
             "stance": stance, "source": source, "via": via, "record_id": link["record_id"],
             "doc_id": link["doc_id"], "date": link["date"],
@@ -254,6 +268,28 @@ class _Tagger:
             "evidence": link["evidence"], "cue": cue, "hedge": hedge, "score": link["score"],
             "previous": None, "changed": False,
         }
+
+    def _actor_name(self, track: str, ref: dict[str, Any]) -> str:
+        """The track participant the actor is, by kb id, name or alias (a leading "the"
+        aside; not by country: Russia's minister keeps his name), else its own name."""
+        m = self.by_track.get(track)
+        if m is not None:
+            p = m.participant(ref.get("kb_id"), _bare(ref.get("name")), _bare(ref.get("text")))
+            if p:
+                return p
+        return _name(ref) or "?"
+
+    def _widest(self, doc_id: str, ref: dict[str, Any]) -> dict[str, Any]:
+        """An actor with no resolved name or kb id ("opposition") read as the widest
+        mention of the document around it (the quote speaker "The main opposition body")."""
+        if ref.get("name") or ref.get("kb_id") or not isinstance(ref.get("start"), int):
+            return ref
+        s, e = ref["start"], ref.get("end") or ref["start"]
+        best, width = ref, e - s
+        for ms, me, other in self.mentions.get(doc_id, ()):
+            if ms <= s and e <= me and me - ms > width and other.get("kind") != "pronoun":
+                best, width = other, me - ms
+        return best
 
     def _takes_stance(self, e: dict[str, Any]) -> bool:
         """An event whose type is a stance (asserted): in a document about a track, it is
@@ -278,6 +314,7 @@ class _Tagger:
                   if e["sentence"]["start"] <= hs and he <= e["sentence"]["end"]), None)
         for link in links:
             for a in e["actor"] or []:
+                a = self._widest(e["doc_id"], a)
                 if _name(a) and a.get("kind") != "pronoun":
                     self.stances.append(self._stance_row(
                         link, a, stance, "event", "actor", cue, h))
@@ -299,7 +336,8 @@ class _Tagger:
                 found = doc.basis(t.name, c["start"], c["end"])
                 if found is None:
                     if not (self._participant(m, [speaker] if speaker else [])
-                            or (speaker and self.lexicon.quote_stance(c["text"]))):
+                            or (speaker and (self.lexicon.quote_stance(c["text"])
+                                             or self._reporting_cue(doc, speaker, c)))):
                         continue
                     found = ("document", 0.5, [])
                 basis, score, hits = found
@@ -307,17 +345,38 @@ class _Tagger:
                             hits, date=doc.published, actor=_name(speaker))
                 rows_p = _with_proposals(m, row, doc)
                 self.links.extend(rows_p)
-                self._quote_stances(q, rows_p)
+                self._quote_stances(q, rows_p, doc)
 
-    def _quote_stances(self, q: dict[str, Any], links: list[dict[str, Any]]) -> None:
+    def _reporting_cue(self, doc: _Doc, speaker: dict[str, Any],
+                       c: dict[str, Any]) -> tuple[str, str, str] | None:
+        """(stance, scope, cue) of the words between a speaker and the quote's content in
+        one sentence, when the content itself has no cue: the reporting verb ("rejected its
+        final statement", "welcomed the committee")."""
+        se = speaker.get("end")
+        if not isinstance(se, int) or not isinstance(speaker.get("start"), int):
+            return None
+        gap = doc.text[se:c["start"]]
+        if not gap or se > c["start"] or len(gap) > _REPORTING_GAP or re.search(r"[.;\n]", gap):
+            return None
+        found = self.lexicon.quote_stance(gap)
+        if found is None:
+            return None
+        return found[0], found[1], gap[found[2]:found[3]]
+
+    def _quote_stances(self, q: dict[str, Any], links: list[dict[str, Any]],
+                       doc: _Doc) -> None:
         speaker = q.get("speaker")
         if not speaker or (speaker.get("kind") == "pronoun" and not speaker.get("name")):
             return
         found = self.lexicon.quote_stance(q["content"]["text"])
-        if found is None:
-            return
-        stance, scope, cs, ce = found
-        cue = q["content"]["text"][cs:ce]
+        if found is not None:
+            stance, scope, cs, ce = found
+            cue = q["content"]["text"][cs:ce]
+        else:
+            verb = self._reporting_cue(doc, q.get("speaker") or {}, q["content"])
+            if verb is None:
+                return
+            stance, scope, cue = verb
         hedges = self.hedges.get(q["doc_id"], {})
         c = q["content"]
         h = next((txt for (hs, he), txt in hedges.items()
@@ -428,10 +487,17 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
             if _name(r):
                 refs.setdefault((e["doc_id"], _name(r) or ""), r)
     tagger.refs = refs
+    quotes = _fetch(con, f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE {where} "
+                    "ORDER BY doc_id, content.start")
+    mentions: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+    for doc_id, ref in [*((e["doc_id"], r) for e in events
+                          for r in [*(e["actor"] or []), *(e["recipient"] or [])]),
+                        *((q["doc_id"], q["speaker"]) for q in quotes if q.get("speaker"))]:
+        if isinstance(ref.get("start"), int) and isinstance(ref.get("end"), int):
+            mentions[doc_id].append((ref["start"], ref["end"], ref))
+    tagger.mentions = mentions
     tagger.events(tagged, events)
-    tagger.quotes(tagged, _fetch(
-        con, f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE {where} "
-        "ORDER BY doc_id, content.start"))
+    tagger.quotes(tagged, quotes)
     if _has_rows(con, "incidents"):
         run.incidents = True
         tagger.incidents(tagged, _fetch(con, f"SELECT * FROM incidents WHERE {where}"))
