@@ -198,14 +198,21 @@ def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> 
     assert (first.text, first.country, first.sector) == ("regime", "SYR", "GOV")
 
 
-@pytest.mark.parametrize("background", [
-    "The conflict has left more than 320,000 people dead.",
+@pytest.mark.parametrize(("background", "floor"), [
+    ("The conflict has left more than 320,000 people dead.", 1000),
     ("The Observatory said on Monday that 1,679 people died of torture in government "
-     "prisons from March 2011."),
-    "The war that has killed more than 300,000 people shows no sign of ending.",
-    "Government air raids have killed thousands across the north.",
+     "prisons from March 2011.", 1000),
+    ("The war that has killed more than 300,000 people shows no sign of ending.", 1000),
+    ("Government air raids have killed thousands across the north.", 1000),
+    # a tally over days or months is no figure of the story's attack, even when larger
+    ("Hundreds of civilians have been killed over the past few days in the bombardment of "
+     "the besieged districts.", 40),
+    ("More than 550 civilians have been killed in the last two months in Syria.", 40),
+    ("Government strikes killed 40 civilians in the town a day after the rebel offensive "
+     "began.", 39),
 ])
-def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str) -> None:
+def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str,
+                                         floor: int) -> None:
     # a war's or a period's toll neither makes the main incident nor sets its casualties
     text = ("Air strikes killed 12 civilians in the town of Saraqeb in Idlib province on "
             "Monday, the Observatory said. " + background)
@@ -215,8 +222,18 @@ def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str) ->
     assert main.casualties.killed.civilians == CasualtyCount(12, 12)
     assert main.casualties.killed.total is None
     big = [f for i in result.incidents for f in i.casualties.figures if f.count.low
-           and f.count.low > 1000]
+           and f.count.low > floor]
     assert big and all(f.background for f in big)
+
+
+def test_an_attack_on_displaced_people_is_counted(pipeline: Pipeline) -> None:
+    # the displaced and refugees as the attack's victims ("a camp for displaced families")
+    # are no war-wide count of people driven from their homes
+    text = ("An Islamic State car bomb killed 20 people and injured 30 others at a site where "
+            "displaced families are located in Deir Ezzor province on Friday.")
+    main = _main(pipeline.process_one(Article(id="b3", text=text, published="2017-11-17")))
+    assert main is not None and main.casualties.killed.total == CasualtyCount(20, 20)
+    assert not any(f.background for f in main.casualties.figures)
 
 
 def test_a_household_is_no_count_of_people(make_ctx: Callable[..., DocContext]) -> None:
