@@ -52,6 +52,11 @@ def test_parse_number(words: list[str], value: int | None) -> None:
     ("Four medics were killed when an airstrike hit a clinic.",
      [("killed", "civilians", 4, 4, False, False)]),
     ("Airstrikes killed 3 Hezbollah in Qusayr.", []),
+    # a possessive between the number and the victim noun: the noun still says who
+    ("The Turkish military said four of its soldiers have been killed.",
+     [("killed", "combatants", 4, 4, False, False)]),
+    ("A commander was killed alongside nine of his comrades in a battle.",
+     [("killed", "combatants", 9, 9, False, False)]),
 ])
 def test_casualty_figures(make_ctx: Callable[..., DocContext], text: str,
                           want: list[tuple]) -> None:

@@ -114,7 +114,8 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
                 category = "total"  # "six members of one family"
             return category, k, False
         if t.lower_ in ("of", "them", "the", "whom", "were", "are", "was", "have", "had",
-                        "been", "people's") or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX",
+                        "been", "people's", "his", "its", "their", "our", "her"
+                        ) or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX",
                                                           "NUM"):
             if t.pos_ == "PUNCT" and t.text != "-":
                 break
