@@ -231,6 +231,16 @@ def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str,
     assert big and all(f.background for f in big)
 
 
+def test_an_attack_weeks_before_publication_is_background(pipeline: Pipeline) -> None:
+    # a sentence dated three weeks before the story recalls another attack: its larger
+    # toll neither makes the main incident nor sets its casualties
+    text = ("Airstrikes killed 12 civilians in the village of Duwayleh in Idlib province on "
+            "Tuesday, the Observatory said. On April 4, a chemical attack killed 88 civilians "
+            "in the town of Khan Sheikhun.")
+    main = _main(pipeline.process_one(Article(id="b4", text=text, published="2017-04-25")))
+    assert main is not None and main.casualties.killed.civilians == CasualtyCount(12, 12)
+
+
 def test_an_attack_on_displaced_people_is_counted(pipeline: Pipeline) -> None:
     # the displaced and refugees as the attack's victims ("a camp for displaced families")
     # are no war-wide count of people driven from their homes
