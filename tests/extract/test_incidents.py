@@ -205,16 +205,16 @@ def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> 
 
 @pytest.mark.parametrize(("background", "floor"), [
     ("The conflict has left more than 320,000 people dead.", 1000),
-    ("The Observatory said on Monday that 1,679 people died of torture in government "
-     "prisons from March 2011.", 1000),
+    (("The Observatory said on Monday that 1,679 people died of torture in government "
+      "prisons from March 2011."), 1000),
     ("The war that has killed more than 300,000 people shows no sign of ending.", 1000),
     ("Government air raids have killed thousands across the north.", 1000),
     # a tally over days or months is no figure of the story's attack, even when larger
-    ("Hundreds of civilians have been killed over the past few days in the bombardment of "
-     "the besieged districts.", 40),
+    (("Hundreds of civilians have been killed over the past few days in the bombardment of "
+      "the besieged districts."), 40),
     ("More than 550 civilians have been killed in the last two months in Syria.", 40),
-    ("Government strikes killed 40 civilians in the town a day after the rebel offensive "
-     "began.", 39),
+    (("Government strikes killed 40 civilians in the town a day after the rebel offensive "
+      "began."), 39),
 ])
 def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str,
                                          floor: int) -> None:
