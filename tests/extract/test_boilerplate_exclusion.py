@@ -103,8 +103,6 @@ def test_tag_run_ends_where_the_lead_sentence_starts(pipeline: Pipeline) -> None
 
 def test_a_users_boilerplate_file_extends_the_packaged_phrases(
         pipeline: Pipeline, tmp_path: Path) -> None:
-    from dragoman import Config
-
     text = ("Syrian troops shelled rebel positions near Homs on Monday, the army said. "
             "The shelling lasted three hours, residents told reporters. Sponsored stories "
             "Rebels attacked an army post in Hama on Sunday.")
@@ -116,4 +114,3 @@ def test_a_users_boilerplate_file_extends_the_packaged_phrases(
     custom = Pipeline(pipeline.config.replace(boilerplate=(str(extra),)), run_id="b")
     after = custom.process_one(article)
     assert after.events and all(e.trigger.start < text.index("Sponsored") for e in after.events)
-    assert Config().boilerplate == ()

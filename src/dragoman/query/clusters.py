@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from ..clusters.table import CLUSTERS_SCHEMA, current_version
 from ..errors import QueryError
-from ..store._intervals import date_interval, hi_sql, lo_sql
+from ..store._intervals import lo_sql, within_sql
 from ..store.duck import to_arrow
 from ..store.segments import Store
 from .api import MAX_LIMIT, check_date
@@ -95,14 +95,9 @@ def _where(q: ClusterQuery) -> tuple[str, list[Any]]:
         parts.append("(lower(place) LIKE ? OR lower(admin1) LIKE ?)")
         params += [f"%{q.place.lower()}%"] * 2
     # the days the agreed date (else the first report) denotes, like the events' filter
-    lo, hi = date_interval(q.since), date_interval(q.until)
-    day = "coalesce(date, first_report)"
-    if lo is not None:
-        parts.append(f"{lo_sql(day)} >= ?")
-        params.append(lo[0])
-    if hi is not None:
-        parts.append(f"{hi_sql(day)} <= ?")
-        params.append(hi[1])
+    days, values = within_sql("coalesce(date, first_report)", q.since, q.until)
+    parts += days
+    params += values
     if q.disagreement is not None:
         parts.append("list_contains(disagreements, ?)")
         params.append(q.disagreement)

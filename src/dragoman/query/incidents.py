@@ -15,7 +15,7 @@ from typing import Any
 from ..clusters.table import read_table
 from ..errors import QueryError
 from ..extract.incidents.lexicon import CAUSES
-from ..store._intervals import date_interval, hi_sql, lo_sql
+from ..store._intervals import lo_sql, within_sql
 from ..store.segments import Store
 from .api import MAX_LIMIT, check_date, columns
 from .tracked import check_track, track_clause
@@ -95,13 +95,9 @@ def incident_where(q: IncidentQuery, store: Store | None = None) -> tuple[str, l
                      "OR lower(i.location.admin1) LIKE ?)")
         params += [f"%{q.place.lower()}%"] * 3
     # dates are compared as the days they denote (a week, a month), like the events' filter
-    lo, hi = date_interval(q.since), date_interval(q.until)
-    if lo is not None:
-        parts.append(f"{lo_sql('i.date')} >= ?")
-        params.append(lo[0])
-    if hi is not None:
-        parts.append(f"{hi_sql('i.date')} <= ?")
-        params.append(hi[1])
+    days, values = within_sql("i.date", q.since, q.until)
+    parts += days
+    params += values
     if q.min_killed is not None:
         parts.append(f"{_KILLED} >= ?")
         params.append(q.min_killed)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import Any
 
-__all__ = ["date_interval", "hi_sql", "lo_sql"]
+__all__ = ["date_interval", "hi_sql", "lo_sql", "within_sql"]
 
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(T.*)?")
 _WEEK = re.compile(r"(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])(-[1-7]|-WE)?")
@@ -158,3 +159,18 @@ def lo_sql(col: str) -> str:
 def hi_sql(col: str) -> str:
     """SQL: the last day (DATE) the date string column ``col`` denotes, NULL if none."""
     return _checked(col, 1)
+
+
+def within_sql(expr: str, since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their parameters) that the days the date string ``expr`` denotes
+    lie within ``since``–``until`` (each a day, month, year or ISO week; None: open)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    lo, hi = date_interval(since), date_interval(until)
+    if lo is not None:
+        parts.append(f"{lo_sql(expr)} >= ?")
+        params.append(lo[0])
+    if hi is not None:
+        parts.append(f"{hi_sql(expr)} <= ?")
+        params.append(hi[1])
+    return parts, params

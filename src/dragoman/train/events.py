@@ -34,7 +34,7 @@ from ..eval.event_gold import read_event_gold
 from ..eval.gold import gold_article
 from ..extract import DocContext, prepare_context
 from ..extract.events.coder import Coder
-from ..extract.events.document import excluded_ranges, extract_rules
+from ..extract.events.document import extract_rules
 from ..extract.events.features import dep_path
 from ..extract.events.learned import (
     NONE,
@@ -106,8 +106,7 @@ def prepare(pipeline: Pipeline, docs: Sequence[dict[str, Any]]) -> Iterator[Prep
         prepare_context(ctx)
         rules = extract_rules(ctx)
         coder = Coder(ctx, ctx.resources.lexicon)
-        excluded = excluded_ranges(ctx)
-        plans = [plan_sentence(coder, s, excluded) for s in doc.sents]
+        plans = [plan_sentence(coder, s, ctx.boilerplate) for s in doc.sents]
         yield PreparedDoc(g, ctx, coder, [p for p in plans if p.candidates], rules)
 
 

@@ -8,6 +8,7 @@ Albania; a group placed nowhere ("demonstrators") is of its sentence's country.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 
 from .entries import SPECIAL_CODES
 from .state import DocState
@@ -69,18 +70,17 @@ def focus_near(r: DocState, start: int, end: int, exclude: str | None = None,
 def _place_points(r: DocState) -> list[tuple[int, str]]:
     """Where places are named (first token, iso3), in text order: countries, divisions and
     towns the gazetteer resolved, not demonyms or the names of national actors."""
-    seen = {(start, iso) for start, _, iso in r.place_spans.values()}
-    return sorted(seen)
+    if r.place_points is None:
+        r.place_points = sorted({(start, iso) for start, _, iso in r.place_spans.values()
+                                 if iso not in SPECIAL_CODES})
+    return r.place_points
 
 
 def _story_country(points: list[tuple[int, str]]) -> str | None:
     """The country most of the story's places are in, when at least half are."""
     if not points:
         return None
-    counts: dict[str, int] = {}
-    for _, iso in points:
-        counts[iso] = counts.get(iso, 0) + 1
-    iso, n = max(counts.items(), key=lambda kv: kv[1])
+    iso, n = Counter(iso for _, iso in points).most_common(1)[0]
     return iso if 2 * n >= len(points) else None
 
 
@@ -89,7 +89,7 @@ def place_focus(r: DocState, start: int, end: int) -> str | None:
     of the place named nearest it in its sentence (before it, else after), else the
     country most of the story's places are in. Not the nearest *country word*: in "11
     people were killed when Russian jets struck Idlib" the people are Syrian."""
-    pts = [p for p in _place_points(r) if p[1] not in SPECIAL_CODES]
+    pts = _place_points(r)
     if not pts:
         return None
     s = r.sent_index(start)

@@ -61,6 +61,7 @@ class DocState:
         self.sent_starts: list[int] = []
         self.group_cache: dict[int, Mention | None] = {}
         self.focus_points: list[tuple[int, str]] | None = None
+        self.place_points: list[tuple[int, str]] | None = None  # (first token, iso3)
         self.diaspora: list[Mention] = []
         self.title_words = frozenset(
             w for k, sec in self.lex.terms.items() if sec in ("GOV", "MIL", "JUD", "LEG")

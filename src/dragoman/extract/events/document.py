@@ -3,6 +3,8 @@
 Owns ``extract(ctx)``, the extractor ``extract_document`` calls: it takes the lexicon from
 ``ctx.resources`` (the process's default resources when the context has none) and codes
 each sentence with ``coder.code_sentence`` (or the trained coder), skipping boilerplate.
+A headline the body repeats is content: its events are coded like any sentence's, and the
+incident stage merges them with the lead's (one happening, several mentions).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from ..context import DocContext
 from .coder import code_sentence
 from .lexicon import Lexicon
 
-__all__ = ["excluded_ranges", "extract", "extract_rules"]
+__all__ = ["extract", "extract_rules"]
 
 
 def _lexicon_of(ctx: DocContext) -> Lexicon:
@@ -25,16 +27,6 @@ def _lexicon_of(ctx: DocContext) -> Lexicon:
     return default
 
 
-def excluded_ranges(ctx: DocContext) -> list[tuple[int, int]]:
-    """Doc-relative character ranges that are not content: the body's boilerplate
-    (``DocContext.boilerplate``: tag lines, credits, "Date of publication …").
-
-    A headline the body repeats is content: its events are coded like any sentence's, and
-    the incident stage merges them with the lead's (one happening, several mentions).
-    """
-    return list(ctx.boilerplate)
-
-
 def extract(ctx: DocContext) -> list[Event]:
     """Every event coded in the document's body, in text order: by the trained coder when
     the resources hold an event model, else by the rules alone."""
@@ -42,15 +34,14 @@ def extract(ctx: DocContext) -> list[Event]:
     if model is not None:
         from .learned import extract_learned
 
-        return extract_learned(ctx, _lexicon_of(ctx), model, excluded_ranges(ctx))
+        return extract_learned(ctx, _lexicon_of(ctx), model, ctx.boilerplate)
     return extract_rules(ctx)
 
 
 def extract_rules(ctx: DocContext) -> list[Event]:
     """Every event the rule coder codes in the document's body, in text order."""
     lex = _lexicon_of(ctx)
-    excluded = excluded_ranges(ctx)
     out: list[Event] = []
     for sent in ctx.doc.sents:
-        out.extend(code_sentence(ctx, lex, sent, excluded))
+        out.extend(code_sentence(ctx, lex, sent, ctx.boilerplate))
     return out

@@ -50,26 +50,9 @@ class LinearModel:
     weights: np.ndarray  # (n_features, n_classes) float32
     intercept: np.ndarray  # (n_classes,) float32
 
-    def scores(self, feats: Features) -> np.ndarray:
-        """The raw class scores of one example (one gather and one dot product)."""
-        rows: list[int] = []
-        values: list[float] = []
-        get = self.index.get
-        for name, value in feats.items():
-            row = get(name)
-            if row is not None:
-                rows.append(row)
-                values.append(value)
-        if not rows:
-            return self.intercept.astype(np.float64)
-        return np.asarray(values, dtype=np.float32) @ self.weights[rows] + self.intercept
-
     def proba(self, feats: Features) -> dict[str, float]:
-        """Class probabilities (softmax of the scores)."""
-        s = self.scores(feats).astype(np.float64)
-        e = np.exp(s - s.max())
-        p = e / e.sum()
-        return dict(zip(self.classes, p.tolist(), strict=True))
+        """Class probabilities of one example (softmax of its scores)."""
+        return dict(zip(self.classes, self.proba_many([feats])[0].tolist(), strict=True))
 
     def proba_many(self, examples: Sequence[Features]) -> np.ndarray:
         """Class probabilities of several examples at once: one row per example, columns
