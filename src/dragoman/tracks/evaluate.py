@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,10 +127,16 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
             "tp": tp, "fp": fp, "fn": fn}
 
 
+def _fold(name: str) -> str:
+    """A name without case or diacritics ("Mevlüt Çavuşoğlu" is "mevlut cavusoglu")."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("ı", "i").casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _same_actor(gold: str, system: str | None, country: str | None) -> bool:
     if not system:
         return False
-    g, s = gold.casefold(), system.casefold()
+    g, s = _fold(gold), _fold(system)
     if g == s or g in s or s in g:
         return True
     return g.split()[-1] in s.split() or s.split()[-1] in g.split()

@@ -46,12 +46,22 @@ __all__ = ["TrackRun", "track_store"]
 log = logging.getLogger(__name__)
 
 _MEETING_TYPES = ("CONSULT", "AGREE", "COOPERATE")
+# PLOVER sectors of the opposition: a group of these sectors is not the country coreference
+# gave it ("the rebels" near "Moscow" are not Russia), and of the government: a ministry or
+# delegation of a country is that country at the talks
+_OPPOSITION_SECTORS = ("REB", "OPP")
+_GOVERNMENT_SECTOR = "GOV"
+# how far before a title-only mention ("the envoy") the person it stands for is looked for,
+# and how far around that person's name the title word is looked for
+_TITLE_REACH = 600
+_TITLE_AROUND = (60, 40)
 # the longest text between a quote's speaker and its content read as its reporting verb
 _REPORTING_GAP = 80
 
 # what the tagger reads of an actor, an event and a quote (not the whole records)
 _REF = "struct_pack(name := {v}.name, text := {v}.text, kb_id := {v}.kb_id, " \
-       "country := {v}.country, kind := {v}.kind, start := {v}.start, \"end\" := {v}.\"end\")"
+       "country := {v}.country, sector := {v}.sector, kind := {v}.kind, start := {v}.start, " \
+       "\"end\" := {v}.\"end\")"
 _EVENT_COLUMNS = (
     "id, doc_id, event_type, negated, modality, \"symmetric\", \"date\", "
     "struct_pack(start := sentence.start, \"end\" := sentence.\"end\") AS sentence, "
@@ -189,8 +199,13 @@ def _date(value: str | None, published: str | None) -> str | None:
 
 
 class _Tagger:
-    def __init__(self, tracks: TrackSet, lexicon: StanceLexicon) -> None:
+    def __init__(self, tracks: TrackSet, lexicon: StanceLexicon,
+                 person_titles: frozenset[str] = frozenset()) -> None:
         self.tracks = tracks
+        #: title words that stand for a person ("the envoy"; sectors.yaml person_titles)
+        self.person_titles = person_titles
+        #: per document: its named person mentions (start, end, ref), by start
+        self.persons: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
         self.matchers = [TrackMatcher(t) for t in tracks.tracks]
         self.by_track = {m.track.name: m for m in self.matchers}
         #: per document: the mentions of quote speakers and named actors, (start, end, ref)
@@ -270,14 +285,66 @@ class _Tagger:
         }
 
     def _actor_name(self, track: str, ref: dict[str, Any]) -> str:
-        """The track participant the actor is, by kb id, name or alias (a leading "the"
-        aside; not by country: Russia's minister keeps his name), else its own name."""
+        """The track participant the actor is, by kb id, mention text or name as a name or
+        alias (a leading "the" aside; the text first: "opposition delegation" is the
+        opposition whatever country coreference gave it); a government body (a ministry, the
+        Kremlin, a delegation: an organisation or group of the government sector) is its
+        country's participant; not a person by country: Russia's minister keeps his name.
+        Else the actor's own name."""
         m = self.by_track.get(track)
         if m is not None:
-            p = m.participant(ref.get("kb_id"), _bare(ref.get("name")), _bare(ref.get("text")))
+            p = m.participant(ref.get("kb_id"), _bare(ref.get("text")), _bare(ref.get("name")))
             if p:
                 return p
+            if ref.get("kind") in ("org", "group") and ref.get("sector") == _GOVERNMENT_SECTOR:
+                p = m.participant(None, None, None, ref.get("country"))
+                if p:
+                    return p
         return _name(ref) or "?"
+
+    def _resolve(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any]:
+        """The actor a mention stands for: an opposition group without a kb id loses the
+        country coreference gave it; an unnamed one is read as the wider mention around it;
+        a title-only mention ("the envoy") as the person it stands for."""
+        if (not ref.get("kb_id") and ref.get("kind") == "group"
+                and ref.get("sector") in _OPPOSITION_SECTORS and ref.get("name")):
+            ref = {**ref, "name": None, "country": None}
+        ref = self._widest(doc.doc_id, ref)
+        return self._titled_person(doc, ref) or ref
+
+    def _titled_person(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any] | None:
+        """The person a definite title-only mention stands for ("The envoy said",
+        "the Russian envoy", "the host country's minister"), when the coreference left it a
+        group: the nearest named person before it whose country is the mention's, or whose
+        title (the words just around the name) has the mention's title word, and whose
+        country is not another one. None when there is no such person."""
+        if ref.get("kb_id") or ref.get("kind") not in ("group", "person") or (
+                ref.get("kind") == "person" and ref.get("name")):
+            return None
+        words = (ref.get("text") or "").split()
+        s = ref.get("start")
+        if not words or not isinstance(s, int) or words[-1].casefold() not in self.person_titles:
+            return None
+        if not (words[0].casefold() == "the"
+                or re.search(r"\bthe\s+$", doc.text[max(0, s - 6):s], re.IGNORECASE)):
+            return None  # "a Turkish official" is someone else
+        title = re.compile(rf"\b{re.escape(words[-1])}\b", re.IGNORECASE)
+        country = ref.get("country")
+        for ps, pe, person in reversed(self.persons.get(doc.doc_id, ())):
+            if ps >= s:
+                continue
+            if s - ps > _TITLE_REACH:
+                break
+            pc = person.get("country")
+            if country and pc and pc != country:
+                continue
+            before, after = _TITLE_AROUND
+            hi = doc.text.find("\n", pe)
+            around = doc.text[max(doc.text.rfind("\n", 0, ps) + 1, ps - before):
+                              min(pe + after, len(doc.text) if hi < 0 else hi)]
+            if (country and pc == country) or title.search(around):
+                return {**person, "start": s, "end": ref.get("end")}
+        return None
 
     def _widest(self, doc_id: str, ref: dict[str, Any]) -> dict[str, Any]:
         """An actor with no resolved name or kb id ("opposition") read as the widest
@@ -314,7 +381,7 @@ class _Tagger:
                   if e["sentence"]["start"] <= hs and he <= e["sentence"]["end"]), None)
         for link in links:
             for a in e["actor"] or []:
-                a = self._widest(e["doc_id"], a)
+                a = self._resolve(doc, a)
                 if _name(a) and a.get("kind") != "pronoun":
                     self.stances.append(self._stance_row(
                         link, a, stance, "event", "actor", cue, h))
@@ -368,15 +435,18 @@ class _Tagger:
         speaker = q.get("speaker")
         if not speaker or (speaker.get("kind") == "pronoun" and not speaker.get("name")):
             return
+        verb = self._reporting_cue(doc, speaker, q["content"])
         found = self.lexicon.quote_stance(q["content"]["text"])
-        if found is not None:
+        if verb is not None:
+            # the speaker's own verb decides: "rejected the opposition's demands",
+            # "refused to back the memorandum", "denied that it had violated the truce"
+            stance, scope, cue = verb
+        elif found is not None:
             stance, scope, cs, ce = found
             cue = q["content"]["text"][cs:ce]
         else:
-            verb = self._reporting_cue(doc, q.get("speaker") or {}, q["content"])
-            if verb is None:
-                return
-            stance, scope, cue = verb
+            return
+        speaker = self._resolve(doc, speaker)
         hedges = self.hedges.get(q["doc_id"], {})
         c = q["content"]
         h = next((txt for (hs, he), txt in hedges.items()
@@ -420,8 +490,15 @@ class _Tagger:
 
 def _drop_document_links(tagger: _Tagger) -> None:
     """A record whose sentence or paragraph names a track is about that track: its links
-    (and stances) on the document's other tracks, by participants alone, are dropped."""
-    named = {(r["kind"], r["record_id"]) for r in tagger.links if r["basis"] != "document"}
+    (and stances) on the document's other tracks, by participants alone, are dropped. A
+    sentence that names a track only by one of its places ("will be formed in Geneva")
+    says where, not what: it keeps them."""
+    def names_track(r: dict[str, Any]) -> bool:
+        places = tagger.by_track[r["track"]].places
+        return any(t.casefold() not in places for t in r["terms"])
+
+    named = {(r["kind"], r["record_id"]) for r in tagger.links
+             if r["basis"] != "document" and names_track(r)}
     tagger.links = [r for r in tagger.links if r["basis"] != "document"
                     or (r["kind"], r["record_id"]) not in named or r["kind"] == "document"]
     tagger.stances = [s for s in tagger.stances if s["score"] > 0.55
@@ -452,7 +529,9 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
         run.version = meta.get("version")
         run.seconds = time.perf_counter() - t0
         return run
-    tagger = _Tagger(ts, load_stance_lexicon(stance_file))
+    from ..extract.actors.lexicons import load_sectors
+
+    tagger = _Tagger(ts, load_stance_lexicon(stance_file), load_sectors().person_titles)
     con = st.connect()
     # DuckDB (RE2, every core) decides which tracks' terms each document may hold; the
     # Python matcher then reads only those documents, for only those tracks
@@ -481,7 +560,7 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
     tagger.hedges = hedges
     refs: dict[tuple[str, str], dict[str, Any]] = {}
     events = _fetch(con, f"SELECT {_EVENT_COLUMNS} FROM events WHERE {where} "
-                    "ORDER BY doc_id, sentence.start")
+                    "ORDER BY doc_id, sentence.start, trigger.start, id")
     for e in events:
         for r in [*(e["actor"] or []), *(e["recipient"] or [])]:
             if _name(r):
@@ -496,6 +575,14 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
         if isinstance(ref.get("start"), int) and isinstance(ref.get("end"), int):
             mentions[doc_id].append((ref["start"], ref["end"], ref))
     tagger.mentions = mentions
+    persons: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+    for doc_id, s, e, name, kb_id, country, sector, text in con.execute(
+            "SELECT doc_id, start, \"end\", name, kb_id, country, sector, text FROM actors "
+            f"WHERE kind = 'person' AND name IS NOT NULL AND resolved_by <> 'pronoun' "
+            f"AND {where} ORDER BY doc_id, start").fetchall():
+        persons[doc_id].append((s, e, {"name": name, "kb_id": kb_id, "country": country,
+                                       "sector": sector, "kind": "person", "text": text}))
+    tagger.persons = persons
     tagger.events(tagged, events)
     tagger.quotes(tagged, quotes)
     if _has_rows(con, "incidents"):
