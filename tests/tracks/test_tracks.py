@@ -254,6 +254,16 @@ RESOLVED = {
                 "refused to back the memorandum.\nTurkey did not oppose the Russian plan."),
     "place": ("Moscow, May 4 - The Astana talks on Syria ended on Thursday.\nDe Mistura "
               "welcomed the agreement and said he would convene the parties in Geneva."),
+    "appositions": ("The Hague, May 4 - OPCW inspectors reached Douma in Syria on Thursday.\n"
+                    "The organisation's director-general, Fernando Arias, said he stood by "
+                    "the report."),
+    "secretary": ("Geneva, May 4 - UN-led talks on Syria resumed in Geneva on Thursday.\nU.S. "
+                  "Secretary of State Rex Tillerson met Sergey Lavrov in Washington. The "
+                  "secretary of state said the United States backed the UN-led talks."),
+    "government": ("Geneva, May 4 - UN-led talks on Syria resumed in Geneva on Thursday.\n"
+                   "The opposition High Negotiations Committee said it would boycott the "
+                   "session.\nThe government delegation walked out.\nWashington called on "
+                   "Russia to press Damascus."),
 }
 
 
@@ -279,6 +289,12 @@ def test_a_title_only_mention_is_the_person_named_before_it(resolved: dict) -> N
     assert not any(a == "Syria" for a, _ in _actors(resolved["ambassador"]))
     assert ("Vassily Nebenzia", "accuse") in _actors(resolved["envoy"]), resolved
     assert ("Kairat Abdrakhmanov", "support") in _actors(resolved["minister"]), resolved
+    # "secretary of state": its title word; Lavrov, nearer, is of another country
+    quotes = {(a, s) for _, a, s, src in resolved["secretary"] if src == "quote"}
+    assert ("Rex Tillerson", "support") in quotes, resolved
+    assert not any(a == "Sergey Lavrov" for a, _ in quotes), resolved
+    # a person in apposition after an unnamed mention
+    assert ("Fernando Arias", "support") in _actors(resolved["appositions"]), resolved
 
 
 def test_a_reporting_verb_decides_over_the_words_it_governs(resolved: dict) -> None:
@@ -299,6 +315,8 @@ def test_opposition_groups_and_government_bodies_are_named_as_participants(
     assert not any(a == "Syria" for a, _ in got), got
     assert ("Russia", "support") in got, got
     assert not any("Kremlin" in a or "Ministry" in a for a, _ in got), got
+    # an unplaced "government delegation" is the track's government party
+    assert ("Syria", "reject") in _actors(resolved["government"]), resolved
 
 
 def test_a_sentence_naming_another_track_only_by_its_place_keeps_the_document_track(

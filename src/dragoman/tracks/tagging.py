@@ -204,6 +204,15 @@ class _Tagger:
         self.tracks = tracks
         #: title words that stand for a person ("the envoy"; sectors.yaml person_titles)
         self.person_titles = person_titles
+        #: per track: its participant of role "government" (an unplaced "government
+        #: delegation" is that party): the only one, or the only country among them
+        self.government: dict[str, str] = {}
+        for t in tracks.tracks:
+            gov = [p for p in t.participants if p.role == "government"]
+            states = [p for p in gov if (p.kb or "").startswith("country:")]
+            one = gov if len(gov) == 1 else states if len(states) == 1 else []
+            if one:
+                self.government[t.name] = one[0].name
         #: per document: its named person mentions (start, end, ref), by start
         self.persons: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
         self.matchers = [TrackMatcher(t) for t in tracks.tracks]
@@ -289,28 +298,46 @@ class _Tagger:
         alias (a leading "the" aside; the text first: "opposition delegation" is the
         opposition whatever country coreference gave it); a government body (a ministry, the
         Kremlin, a delegation: an organisation or group of the government sector) is its
-        country's participant; not a person by country: Russia's minister keeps his name.
-        Else the actor's own name."""
+        country's participant, or when it is placed nowhere ("the government delegation")
+        the track's one participant of role ``government``; not a person by country:
+        Russia's minister keeps his name. Else the actor's own name."""
         m = self.by_track.get(track)
         if m is not None:
             p = m.participant(ref.get("kb_id"), _bare(ref.get("text")), _bare(ref.get("name")))
             if p:
                 return p
             if ref.get("kind") in ("org", "group") and ref.get("sector") == _GOVERNMENT_SECTOR:
-                p = m.participant(None, None, None, ref.get("country"))
+                p = (m.participant(None, None, None, ref.get("country")) if ref.get("country")
+                     else None if ref.get("kb_id") else self.government.get(track))
                 if p:
                     return p
         return _name(ref) or "?"
 
     def _resolve(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any]:
         """The actor a mention stands for: an opposition group without a kb id loses the
-        country coreference gave it; an unnamed one is read as the wider mention around it;
-        a title-only mention ("the envoy") as the person it stands for."""
+        country coreference gave it; an unnamed one is read as the wider mention around it,
+        or the person in apposition after it; a title-only mention ("the envoy") as the
+        person it stands for."""
         if (not ref.get("kb_id") and ref.get("kind") == "group"
                 and ref.get("sector") in _OPPOSITION_SECTORS and ref.get("name")):
             ref = {**ref, "name": None, "country": None}
         ref = self._widest(doc.doc_id, ref)
-        return self._titled_person(doc, ref) or ref
+        return self._apposition(doc, ref) or self._titled_person(doc, ref) or ref
+
+    def _apposition(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any] | None:
+        """The named person in apposition right after an unnamed mention ("The
+        organisation's director-general, Fernando Arias, said"), or None."""
+        if ref.get("kb_id") or (ref.get("name") and ref.get("kind") != "group"):
+            return None
+        e = ref.get("end")
+        if not isinstance(e, int):
+            return None
+        for ps, pe, person in self.persons.get(doc.doc_id, ()):
+            if ps > e + 2:
+                break
+            if ps >= e and doc.text[e:ps].strip() == "," and doc.text[pe:pe + 1] == ",":
+                return {**person, "start": ref.get("start"), "end": e}
+        return None
 
     def _titled_person(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any] | None:
         """The person a definite title-only mention stands for ("The envoy said",
@@ -321,14 +348,15 @@ class _Tagger:
         if ref.get("kb_id") or ref.get("kind") not in ("group", "person") or (
                 ref.get("kind") == "person" and ref.get("name")):
             return None
-        words = (ref.get("text") or "").split()
+        words = [w for w in re.split(r"[\s\-]+", ref.get("text") or "") if w]
+        titles = [w for w in words if w.casefold() in self.person_titles]
         s = ref.get("start")
-        if not words or not isinstance(s, int) or words[-1].casefold() not in self.person_titles:
-            return None
+        if not titles or not isinstance(s, int):
+            return None  # "secretary of state", "Secretary-General": their title word
         if not (words[0].casefold() == "the"
                 or re.search(r"\bthe\s+$", doc.text[max(0, s - 6):s], re.IGNORECASE)):
             return None  # "a Turkish official" is someone else
-        title = re.compile(rf"\b{re.escape(words[-1])}\b", re.IGNORECASE)
+        title = re.compile(rf"\b{re.escape(titles[-1])}\b", re.IGNORECASE)
         country = ref.get("country")
         for ps, pe, person in reversed(self.persons.get(doc.doc_id, ())):
             if ps >= s:
