@@ -257,6 +257,9 @@ RESOLVED = {
     "appositions": ("The Hague, May 4 - OPCW inspectors reached Douma in Syria on Thursday.\n"
                     "The organisation's director-general, Fernando Arias, said he stood by "
                     "the report."),
+    "possessive": ("Geneva, Sept 19 - Hopes of reviving the UN-led talks on Syria faded on "
+                   "Monday.\nThe opposition's chief coordinator, Riyad Hijab, said there would "
+                   "be no return to Geneva under the current conditions."),
     "secretary": ("Geneva, May 4 - UN-led talks on Syria resumed in Geneva on Thursday.\nU.S. "
                   "Secretary of State Rex Tillerson met Sergey Lavrov in Washington. The "
                   "secretary of state said the United States backed the UN-led talks."),
@@ -295,6 +298,7 @@ def test_a_title_only_mention_is_the_person_named_before_it(resolved: dict) -> N
     assert not any(a == "Sergey Lavrov" for a, _ in quotes), resolved
     # a person in apposition after an unnamed mention
     assert ("Fernando Arias", "support") in _actors(resolved["appositions"]), resolved
+    assert ("Riyad Hijab", "reject") in _actors(resolved["possessive"]), resolved
 
 
 def test_a_reporting_verb_decides_over_the_words_it_governs(resolved: dict) -> None:
@@ -347,6 +351,9 @@ def test_stance_vocabulary_nouns_negations_and_acceptance() -> None:
     assert stance("we need full access") == "demand"
     assert stance("I am determined to make these talks work") == "support"
     assert stance("the talks are a waste of time") == "reject"
+    assert stance("there would be no return to Geneva") == "reject"
+    assert stance("This is a good beginning") == "support"
+    assert stance("the opposition boycotted the congress") == "reject"  # inflections
 
 
 def test_gold_actor_names_match_without_diacritics() -> None:

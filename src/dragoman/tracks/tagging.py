@@ -55,6 +55,9 @@ _GOVERNMENT_SECTOR = "GOV"
 # and how far around that person's name the title word is looked for
 _TITLE_REACH = 600
 _TITLE_AROUND = (60, 40)
+# a person in apposition after a mention: ", Name," or "'s chief coordinator, Name,"
+_APPOSITION = re.compile(r"\s*(?:['\u2019]s(?:\s+[\w\-]+){1,4})?\s*,\s*")
+_APPOSITION_GAP = 50
 # the longest text between a quote's speaker and its content read as its reporting verb
 _REPORTING_GAP = 80
 
@@ -213,8 +216,9 @@ class _Tagger:
             one = gov if len(gov) == 1 else states if len(states) == 1 else []
             if one:
                 self.government[t.name] = one[0].name
-        #: per document: its named person mentions (start, end, ref), by start
-        self.persons: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+        #: per document: its named mentions of people and organisations (start, end, ref),
+        #: by start (pronouns aside)
+        self.named: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
         self.matchers = [TrackMatcher(t) for t in tracks.tracks]
         self.by_track = {m.track.name: m for m in self.matchers}
         #: per document: the mentions of quote speakers and named actors, (start, end, ref)
@@ -326,17 +330,19 @@ class _Tagger:
 
     def _apposition(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any] | None:
         """The named person in apposition right after an unnamed mention ("The
-        organisation's director-general, Fernando Arias, said"), or None."""
+        organisation's director-general, Fernando Arias, said"), or after its possessive and
+        a title ("The opposition's chief coordinator, Riyad Hijab, said"), or None."""
         if ref.get("kb_id") or (ref.get("name") and ref.get("kind") != "group"):
             return None
         e = ref.get("end")
         if not isinstance(e, int):
             return None
-        for ps, pe, person in self.persons.get(doc.doc_id, ()):
-            if ps > e + 2:
+        for ps, pe, named in self.named.get(doc.doc_id, ()):
+            if ps > e + _APPOSITION_GAP:
                 break
-            if ps >= e and doc.text[e:ps].strip() == "," and doc.text[pe:pe + 1] == ",":
-                return {**person, "start": ref.get("start"), "end": e}
+            if (ps >= e and _APPOSITION.fullmatch(doc.text[e:ps])
+                    and doc.text[pe:pe + 1] == ","):
+                return {**named, "start": ref.get("start"), "end": e}
         return None
 
     def _titled_person(self, doc: _Doc, ref: dict[str, Any]) -> dict[str, Any] | None:
@@ -358,8 +364,8 @@ class _Tagger:
             return None  # "a Turkish official" is someone else
         title = re.compile(rf"\b{re.escape(titles[-1])}\b", re.IGNORECASE)
         country = ref.get("country")
-        for ps, pe, person in reversed(self.persons.get(doc.doc_id, ())):
-            if ps >= s:
+        for ps, pe, person in reversed(self.named.get(doc.doc_id, ())):
+            if ps >= s or person["kind"] != "person":
                 continue
             if s - ps > _TITLE_REACH:
                 break
@@ -603,14 +609,14 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
         if isinstance(ref.get("start"), int) and isinstance(ref.get("end"), int):
             mentions[doc_id].append((ref["start"], ref["end"], ref))
     tagger.mentions = mentions
-    persons: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
-    for doc_id, s, e, name, kb_id, country, sector, text in con.execute(
-            "SELECT doc_id, start, \"end\", name, kb_id, country, sector, text FROM actors "
-            f"WHERE kind = 'person' AND name IS NOT NULL AND resolved_by <> 'pronoun' "
-            f"AND {where} ORDER BY doc_id, start").fetchall():
-        persons[doc_id].append((s, e, {"name": name, "kb_id": kb_id, "country": country,
-                                       "sector": sector, "kind": "person", "text": text}))
-    tagger.persons = persons
+    named: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+    for doc_id, s, e, name, kb_id, country, sector, kind, text in con.execute(
+            "SELECT doc_id, start, \"end\", name, kb_id, country, sector, kind, text "
+            "FROM actors WHERE kind IN ('person', 'org') AND name IS NOT NULL "
+            f"AND resolved_by <> 'pronoun' AND {where} ORDER BY doc_id, start").fetchall():
+        named[doc_id].append((s, e, {"name": name, "kb_id": kb_id, "country": country,
+                                     "sector": sector, "kind": kind, "text": text}))
+    tagger.named = named
     tagger.events(tagged, events)
     tagger.quotes(tagged, quotes)
     if _has_rows(con, "incidents"):
