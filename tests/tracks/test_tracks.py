@@ -257,6 +257,9 @@ RESOLVED = {
     "appositions": ("The Hague, May 4 - OPCW inspectors reached Douma in Syria on Thursday.\n"
                     "The organisation's director-general, Fernando Arias, said he stood by "
                     "the report."),
+    "clause": ("Astana, May 4 - The Astana talks on Syria resumed on Thursday.\nIranian "
+               "Foreign Minister Mohammad Javad Zarif, who welcomed the memorandum last week, "
+               "said Tehran rejected any partition of Syria."),
     "possessive": ("Geneva, Sept 19 - Hopes of reviving the UN-led talks on Syria faded on "
                    "Monday.\nThe opposition's chief coordinator, Riyad Hijab, said there would "
                    "be no return to Geneva under the current conditions."),
@@ -308,6 +311,9 @@ def test_a_reporting_verb_decides_over_the_words_it_governs(resolved: dict) -> N
     rebels = {s for t, a, s, _ in resolved["refused"] if a == "Syrian armed opposition"}
     assert rebels == {"reject"}, resolved
     assert {s for _, a, s, _ in resolved["refused"] if a == "Turkey"} == {"support"}, resolved
+    # a stance verb inside a clause between the speaker and the content does not decide
+    assert ("Mohammad Javad Zarif", "reject", "quote") in {
+        (a, s, src) for _, a, s, src in resolved["clause"]}, resolved
 
 
 def test_opposition_groups_and_government_bodies_are_named_as_participants(
@@ -354,6 +360,8 @@ def test_stance_vocabulary_nouns_negations_and_acceptance() -> None:
     assert stance("there would be no return to Geneva") == "reject"
     assert stance("This is a good beginning") == "support"
     assert stance("the opposition boycotted the congress") == "reject"  # inflections
+    assert stance("the report is biased") == "reject"
+    assert stance("the talks were productive") == "support"
 
 
 def test_gold_actor_names_match_without_diacritics() -> None:

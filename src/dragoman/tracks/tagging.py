@@ -449,9 +449,9 @@ class _Tagger:
                 self._quote_stances(q, rows_p, doc)
 
     def _reporting_cue(self, doc: _Doc, speaker: dict[str, Any],
-                       c: dict[str, Any]) -> tuple[str, str, str] | None:
-        """(stance, scope, cue) of the words between a speaker and the quote's content in
-        one sentence, when the content itself has no cue: the reporting verb ("rejected its
+                       c: dict[str, Any]) -> tuple[str, str, str, bool] | None:
+        """(stance, scope, cue, whether a comma comes before the cue) of the words between
+        a speaker and the quote's content in one sentence: the reporting verb ("rejected its
         final statement", "welcomed the committee")."""
         se = speaker.get("end")
         if not isinstance(se, int) or not isinstance(speaker.get("start"), int):
@@ -462,7 +462,7 @@ class _Tagger:
         found = self.lexicon.quote_stance(gap)
         if found is None:
             return None
-        return found[0], found[1], gap[found[2]:found[3]]
+        return found[0], found[1], gap[found[2]:found[3]], "," in gap[:found[2]]
 
     def _quote_stances(self, q: dict[str, Any], links: list[dict[str, Any]],
                        doc: _Doc) -> None:
@@ -471,10 +471,11 @@ class _Tagger:
             return
         verb = self._reporting_cue(doc, speaker, q["content"])
         found = self.lexicon.quote_stance(q["content"]["text"])
-        if verb is not None:
+        if verb is not None and (found is None or not verb[3]):
             # the speaker's own verb decides: "rejected the opposition's demands",
-            # "refused to back the memorandum", "denied that it had violated the truce"
-            stance, scope, cue = verb
+            # "refused to back the memorandum", "denied that it had violated the truce";
+            # not a verb inside a clause ("X, who welcomed the deal, said Russia rejected")
+            stance, scope, cue, _ = verb
         elif found is not None:
             stance, scope, cs, ce = found
             cue = q["content"]["text"][cs:ce]
