@@ -10,7 +10,8 @@ The documents are run through the pipeline into a store (kept in ``store`` when 
 second evaluation only re-tags), tagged with ``track_store``, and scored: precision and
 recall of (document, track) pairs, per track and overall; a statement is right when a
 stance row of its document and track, whose evidence overlaps the statement and whose
-actor is the statement's, has the gold stance (a statement with no such row is wrong).
+actor is the statement's (names compared without case or diacritics: "Mevlüt Çavuşoğlu"
+is "Mevlut Cavusoglu"), has the gold stance (a statement with no such row is wrong).
 """
 
 from __future__ import annotations

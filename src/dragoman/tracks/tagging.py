@@ -322,8 +322,10 @@ class _Tagger:
         country coreference gave it; an unnamed one is read as the wider mention around it,
         or the person in apposition after it; a title-only mention ("the envoy") as the
         person it stands for."""
-        if (not ref.get("kb_id") and ref.get("kind") == "group"
-                and ref.get("sector") in _OPPOSITION_SECTORS and ref.get("name")):
+        if ref.get("kb_id") or (ref.get("name") and ref.get("kind") == "person"):
+            return ref  # resolved already
+        if (ref.get("kind") == "group" and ref.get("sector") in _OPPOSITION_SECTORS
+                and ref.get("name")):
             ref = {**ref, "name": None, "country": None}
         ref = self._widest(doc.doc_id, ref)
         return self._apposition(doc, ref) or self._titled_person(doc, ref) or ref
@@ -413,12 +415,11 @@ class _Tagger:
         hedge = self.hedges.get(e["doc_id"], {})
         h = next((txt for (hs, he), txt in hedge.items()
                   if e["sentence"]["start"] <= hs and he <= e["sentence"]["end"]), None)
+        actors = [a for a in (self._resolve(doc, a) for a in e["actor"] or [])
+                  if _name(a) and a.get("kind") != "pronoun"]
         for link in links:
-            for a in e["actor"] or []:
-                a = self._resolve(doc, a)
-                if _name(a) and a.get("kind") != "pronoun":
-                    self.stances.append(self._stance_row(
-                        link, a, stance, "event", "actor", cue, h))
+            for a in actors:
+                self.stances.append(self._stance_row(link, a, stance, "event", "actor", cue, h))
             if e.get("symmetric") and stance == "agree":
                 for r in e["recipient"] or []:
                     if _name(r):
@@ -604,19 +605,29 @@ def track_store(store: Store | Path | str, tracks: TrackSet | Path | str | None 
     quotes = _fetch(con, f"SELECT {_QUOTE_COLUMNS} FROM quotes WHERE {where} "
                     "ORDER BY doc_id, content.start")
     mentions: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
-    for doc_id, ref in [*((e["doc_id"], r) for e in events
-                          for r in [*(e["actor"] or []), *(e["recipient"] or [])]),
-                        *((q["doc_id"], q["speaker"]) for q in quotes if q.get("speaker"))]:
+    refs_of = [*((e["doc_id"], r) for e in events
+                 for r in [*(e["actor"] or []), *(e["recipient"] or [])]),
+               *((q["doc_id"], q["speaker"]) for q in quotes if q.get("speaker"))]
+    for doc_id, ref in refs_of:
         if isinstance(ref.get("start"), int) and isinstance(ref.get("end"), int):
             mentions[doc_id].append((ref["start"], ref["end"], ref))
     tagger.mentions = mentions
+    # the named people and organisations of the documents where an actor or speaker may be
+    # read as one of them (a mention without a kb id that is unnamed or a group)
+    unsure = sorted({doc_id for doc_id, ref in refs_of if not ref.get("kb_id") and (
+        not ref.get("name") or ref.get("kind") in ("group", None))})
     named: dict[str, list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
-    for doc_id, s, e, name, kb_id, country, sector, kind, text in con.execute(
-            "SELECT doc_id, start, \"end\", name, kb_id, country, sector, kind, text "
-            "FROM actors WHERE kind IN ('person', 'org') AND name IS NOT NULL "
-            f"AND resolved_by <> 'pronoun' AND {where} ORDER BY doc_id, start").fetchall():
-        named[doc_id].append((s, e, {"name": name, "kb_id": kb_id, "country": country,
-                                     "sector": sector, "kind": kind, "text": text}))
+    if unsure:
+        con.register("_track_unsure", pa.table({"doc_id": unsure}, schema=pa.schema(
+            [pa.field("doc_id", pa.string())])))
+        for doc_id, s, e, name, kb_id, country, sector, kind, text in con.execute(
+                "SELECT doc_id, start, \"end\", name, kb_id, country, sector, kind, text "
+                "FROM actors WHERE kind IN ('person', 'org') AND name IS NOT NULL "
+                "AND resolved_by <> 'pronoun' "
+                "AND doc_id IN (SELECT doc_id FROM _track_unsure) "
+                "ORDER BY doc_id, start").fetchall():
+            named[doc_id].append((s, e, {"name": name, "kb_id": kb_id, "country": country,
+                                         "sector": sector, "kind": kind, "text": text}))
     tagger.named = named
     tagger.events(tagged, events)
     tagger.quotes(tagged, quotes)
