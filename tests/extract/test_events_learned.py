@@ -156,3 +156,34 @@ def test_one_event_for_one_happening_named_twice_in_a_sentence(learned: Pipeline
            if e.event_type == "ASSAULT"]
     assert len(evs) == 1, [(e.trigger.text, e.actor, e.recipient) for e in evs]
     assert evs[0].recipient and "civilians" in evs[0].recipient[0].text
+
+
+@pytest.mark.parametrize("text", [
+    ("Syrian state TV said an explosive device went off in the northern city of Aleppo "
+     "killing six people and wounding 30 others."),
+    "Turkish state media said a car bomb went off in the town of Azaz killing eight people.",
+])
+def test_the_source_of_a_reported_deed_is_not_its_party(learned: Pipeline, text: str) -> None:
+    evs = [e for e in _events(learned, text) if e.event_type == "ASSAULT"]
+    assert evs, "the reported attack is coded"
+    for ev in evs:
+        assert ev.attributed_to is not None  # claimed by the outlet …
+        spoken = (ev.attributed_to.start, ev.attributed_to.end)
+        for party in (*ev.actor, *ev.recipient):  # … which did not do it
+            assert not (party.start < spoken[1] and spoken[0] < party.end), party
+
+
+def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
+        learned: Pipeline) -> None:
+    text = "Syria has categorically denied carrying out the gas attack."
+    evs = [e for e in _events(learned, text) if e.event_type == "ASSAULT"]
+    assert evs, "the denied attack is coded"
+    ev = evs[0]
+    assert [a.text for a in ev.actor] == ["Syria"]
+    assert ev.negated
+    said = [e for e in _events(learned, "The army said that it shelled the town on Monday.")
+            if e.event_type == "ASSAULT"]
+    assert said and not said[0].negated  # a that-clause under "said" is not denied
+    denied = [e for e in _events(learned, "The army denied that it shelled the town on Monday.")
+              if e.event_type == "ASSAULT"]
+    assert denied and denied[0].negated

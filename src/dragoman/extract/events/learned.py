@@ -215,6 +215,14 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
         verb = coder.clauses.clause_verb(tok)
         negated = coder.clauses.negated(tok, verb)
         attributed = attribution(ctx, coder.args, tok, entry, speaker_toks, quotes)
+        if (attributed is not None and _material(lex, etype)
+                and not _self_report(lex, tok, speech or verb, speaker_toks)):
+            # the source of a report of a deed is not a party to it (a statement's own
+            # speaker is: "the regime is behind the attack, X said" is X's accusation)
+            actor = [a for a in actor if not _overlaps(a, attributed)]
+            recipient = [r for r in recipient if not _overlaps(r, attributed)]
+            if not actor and not recipient and p < model.bare_threshold:
+                continue
         modality = coder.clauses.modality(tok, verb, plan.sent,
                                           attributed is not None or speech is not None)
         lex_types = {e.type for e in _entries(lex, tok)}
@@ -240,6 +248,36 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
             confidence=round(min(0.99, max(0.05, p)), 2)))
         toks.append(tok)
     return _one_per_happening(ctx.doc_id, events, toks)
+
+
+def _material(lex: Lexicon, etype: str) -> bool:
+    """Whether ``etype`` is a deed (CAMEO quad class 2 or 4), not a statement."""
+    info = lex.types.get(etype)
+    return info is not None and info.quad_class in (2, 4)
+
+
+def _self_report(lex: Lexicon, tok: Token, governor: Token,
+                 speaker: Sequence[Token]) -> bool:
+    """Whether a speaker may be a party to the deed it reports: under a verb of one's own
+    deeds ("IS claimed the bombing", "Syria denied carrying out the attack", "the
+    authorities declared a state of siege"), or in a reported clause that points back to
+    someone with a pronoun ("the army said it killed 20", "Syria said its jets struck a
+    depot", "militants said they attempted to assassinate the prime minister").
+    ``governor``: the reporting verb (else the trigger's own clause verb)."""
+    if any(a.lemma_.lower() in lex.cues.self_report_verbs for a in tok.ancestors):
+        return True
+    clause = tok  # the reported clause: the governor's child that holds the trigger
+    while clause.head.i != clause.i and clause.head.i != governor.i:
+        clause = clause.head
+    if clause.head.i != governor.i:
+        clause = governor
+    own = {t.i for t in speaker}
+    words = lex.cues.personal_pronouns | lex.cues.vague_possessives
+    return any(t.lower_ in words for t in clause.subtree if t.i not in own)
+
+
+def _overlaps(a: ActorRef, b: ActorRef) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _parties(refs: Sequence[ActorRef]) -> set[tuple[int, int]]:

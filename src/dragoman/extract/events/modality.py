@@ -63,11 +63,14 @@ class Clauses:
                     return True
         cur = verb
         for _ in range(4):
-            if cur.dep_ not in ("xcomp",) or cur.head.i == cur.i:
+            if cur.dep_ not in ("xcomp", "ccomp") or cur.head.i == cur.i:
                 break
+            clausal = cur.dep_ == "ccomp"
             cur = cur.head
             if lemma(cur) in self.cues.negating_verbs:
                 return True
+            if clausal:
+                break  # "said that …": only a negating verb reaches through a that-clause
             if any(c.dep_ == "neg" for c in cur.children) and (
                     lemma(cur) in self.cues.intended_verbs
                     or lemma(cur) in self.cues.future_verbs):
