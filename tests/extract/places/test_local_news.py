@@ -44,3 +44,24 @@ def test_state_abbreviation_the_model_tags_and_a_dateline_after_the_headline(
     found = _places(pipeline, "Democrats pick candidate. HARTFORD — Connecticut legislators "
                     "voted on Monday.")
     assert ("HARTFORD", "USA", "Connecticut", "P.PPL") in found
+
+
+def test_a_county_is_placed_at_its_own_centre_not_its_states(pipeline: Pipeline) -> None:
+    # Walker County lies in Georgia's north-west corner (LaFayette); Georgia's centre is
+    # some 250 km south-east of it
+    r = pipeline.process_one(Article(id="c", text="Deputies searched the woods of Walker "
+                                     "County, Ga., on Tuesday.", published="2009-03-20"))
+    county = [p for p in r.places if p.feature == "A.ADM2"]
+    assert [p.admin1 for p in county] == ["Georgia"]
+    assert 34.4 < county[0].lat < 35.2 and -85.6 < county[0].lon < -85.0
+    state = [p for p in r.places if p.feature == "A.ADM1" and p.name == "Georgia"]
+    assert state and state[0].lat < 33.8  # the state itself keeps its own centre
+
+
+def test_a_qualifier_that_is_a_state_and_a_country_reads_as_the_one_the_place_is_in(
+        pipeline: Pipeline) -> None:
+    found = _places(pipeline, "He grew up in Athens, Georgia, and studied law.")
+    assert found == [("Athens", "USA", "Georgia", "P.PPL"),
+                     ("Georgia", "USA", "Georgia", "A.ADM1")]
+    found = _places(pipeline, "He flew to Tbilisi, Georgia, on Monday.")
+    assert [(p[0], p[1]) for p in found] == [("Tbilisi", "GEO"), ("Georgia", "GEO")]

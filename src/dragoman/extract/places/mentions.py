@@ -28,7 +28,8 @@ from .gazetteer import (
 )
 from .translit import plain
 
-__all__ = ["Mention", "find_mentions", "gazetteer_of", "particle_tail", "qualifier_after"]
+__all__ = ["Mention", "find_mentions", "gazetteer_of", "particle_tail", "qualifier_after",
+           "settle_qualifiers"]
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _HYPHENS = frozenset({"-", "‐", "–"})
@@ -110,8 +111,13 @@ def gazetteer_of(ctx: DocContext) -> Gazetteer:
     return default
 
 
-def qualifier_after(gaz: Gazetteer, doc: Doc, end: int) -> tuple[str | None, int]:
-    """A ", Idaho" / ", Ga." / ", Syria" after token ``end``: (constraint, end token)."""
+def qualifier_after(gaz: Gazetteer, doc: Doc, end: int,
+                    cands: Sequence[int] = ()) -> tuple[str | None, int]:
+    """A ", Idaho" / ", Ga." / ", Syria" after token ``end``: (constraint, end token).
+
+    A name that is both a division and a country ("Georgia") is read as the one a
+    candidate of the place before it (``cands``) lies in: "Athens, Georgia" is the US
+    state, "Tbilisi, Georgia" the country; with none inside either, the first reading."""
     if end + 1 >= len(doc) or doc[end].text != ",":
         return None, end
     for width in (3, 2, 1):
@@ -125,13 +131,34 @@ def qualifier_after(gaz: Gazetteer, doc: Doc, end: int) -> tuple[str | None, int
         k = gaz.key(text)
         if k in gaz.qualifiers:
             return gaz.qualifiers[k], stop
+        readings: list[str] = []
         for i in gaz.lookup(text):
             f = gaz.feature[i]
             if f == FEATURE_ADM1 and plain(gaz.names[i], gaz.rules) == plain(text, gaz.rules):
-                return f"{gaz.cc[i]}.{gaz.admin1[i]}", stop
-            if f == FEATURE_COUNTRY:
-                return gaz.cc[i], stop
+                readings.append(f"{gaz.cc[i]}.{gaz.admin1[i]}")
+            elif f == FEATURE_COUNTRY:
+                readings.append(gaz.cc[i])
+        if readings:
+            return next((r for r in readings if any(
+                (gaz.admin1_key(c) == r if "." in r else gaz.cc[c] == r)
+                and gaz.feature[c] != FEATURE_COUNTRY for c in cands)), readings[0]), stop
     return None, end
+
+
+def settle_qualifiers(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """The name after a comma that qualifies the place before it ("Athens, Georgia") is
+    the division or country it was read as, not its other senses (the Caucasus country)."""
+    starts = {m.start: m for m in mentions if m.start >= 0}
+    for m in mentions:
+        q = m.qualifier
+        nxt = starts.get(m.end + 1) if q and m.end >= 0 else None
+        if q is None or nxt is None or nxt is m:
+            continue
+        kept = [i for i in nxt.cands if (
+            gaz.feature[i] == FEATURE_ADM1 and gaz.admin1_key(i) == q if "." in q
+            else gaz.feature[i] == FEATURE_COUNTRY and gaz.cc[i] == q)]
+        if kept:
+            nxt.cands = kept
 
 
 def _quality(gaz: Gazetteer, text: str, cands: Sequence[int]) -> dict[int, float]:
@@ -214,7 +241,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
             if division:
                 cands = division
                 quality = dict.fromkeys(cands, 0.5)
-        qual, _ = qualifier_after(gaz, doc, e)
+        qual, _ = qualifier_after(gaz, doc, e, cands)
         out.append(Mention(s, e, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
                             source, list(cands), quality, qual, weak=weak, pool=pool))
     # the dateline place: outside the body, offsets used directly

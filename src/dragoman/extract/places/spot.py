@@ -217,7 +217,7 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
         if not cands:
             continue
         labels = {t.ent_type_ for t in span} - {""}
-        qual, _ = qualifier_after(gaz, doc, end)
+        qual, _ = qualifier_after(gaz, doc, end, cands)
         ctx_ev = (_context_before(doc, i, gaz, words) or _context_after(doc, end, gaz, words)
                   or _dateline_like(doc, i, end))
         exact = [c for c in cands if plain(gaz.names[c], gaz.rules) == low
