@@ -116,3 +116,35 @@ def test_a_town_and_a_county_resolve_to_the_state_they_share(pipeline, county, s
         f"{county} jail.")))
     got = {(p.text, p.admin1) for p in r.places}
     assert got == {("Paris", state), (county, state)}
+
+
+def test_a_town_far_from_the_story_takes_the_sense_of_its_name_beside_it(pipeline) -> None:
+    # "Marion" chosen in Illinois, 400 km from West Memphis, Arkansas, takes Marion,
+    # Arkansas (10 km away): spatial coherence across the state line
+    from dragoman.extract.places.disambiguate import _near_the_story
+    from dragoman.extract.places.mentions import Mention
+
+    gaz = pipeline.resources.gazetteer
+    marion = [i for i in gaz.lookup("Marion") if gaz.feature[i] == "P.PPL"]
+    illinois = next(i for i in marion if gaz.admin1_name(i) == "Illinois")
+    arkansas = next(i for i in marion if gaz.admin1_name(i) == "Arkansas")
+    (memphis,) = gaz.lookup("West Memphis")
+    m = Mention(0, 1, "Marion", 0, 6, "ner", marion, {}, choice=illinois)
+    w = Mention(3, 5, "West Memphis", 17, 29, "ner", [memphis], {}, choice=memphis)
+    _near_the_story(gaz, [m, w])
+    assert m.choice == arkansas and w.choice == memphis
+    # a capital stands on its own: Damascus is not Damascus, Maryland beside Washington
+    (damascus,) = [i for i in gaz.lookup("Damascus") if gaz.feature[i] == "P.PPLC"]
+    (washington,) = [i for i in gaz.lookup("Washington") if gaz.feature[i] == "P.PPLC"]
+    d = Mention(0, 1, "Damascus", 0, 8, "ner", gaz.lookup("Damascus"), {}, choice=damascus)
+    o = Mention(3, 4, "Washington", 20, 30, "ner", [washington], {}, choice=washington)
+    _near_the_story(gaz, [d, o])
+    assert d.choice == damascus
+
+
+def test_one_other_place_does_not_outweigh_a_capital(pipeline) -> None:
+    r = pipeline.process_one(Article(id="t", text=(
+        "The talks in Damascus ended as officials in Washington waited."),
+        published="2017-03-20"))
+    got = {p.text: p.country for p in r.places}
+    assert got == {"Damascus": "SYR", "Washington": "USA"}

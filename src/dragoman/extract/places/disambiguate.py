@@ -44,6 +44,7 @@ __all__ = ["extract"]
 _FEATURE_BONUS = {FEATURE_COUNTRY: 2.5, FEATURE_CONT: 2.5, FEATURE_ADM1: 0.5,
                   FEATURE_CAPITAL: 2.0}
 _FOCUS_WEIGHT = 4.5
+_FOCUS_FULL = 2.0  # the other places' weight at which the country focus has its full weight
 _COUNTY_VOTES = 1.0  # weight of a named county's division vote (shared among its states)
 _COUNTY_CC = 1.0  # and of its vote for the USA in the country focus
 _ADMIN1_FOCUS_BONUS = 1.5
@@ -92,7 +93,10 @@ def _score(gaz: Gazetteer, m: Mention, i: int, focus_cc: Counter[str],
     total = sum(focus_cc.values()) - sum(m.name_cc.values())
     c = gaz.cc[i]
     if total > 1e-9 and c:
-        s += _FOCUS_WEIGHT * (focus_cc[c] - m.name_cc[c]) / total
+        # (the story's other places speak with their number: one place alone, "officials
+        # in Washington", gives half the weight, so Damascus stays Syria's capital)
+        s += (_FOCUS_WEIGHT * min(1.0, total / _FOCUS_FULL)
+              * (focus_cc[c] - m.name_cc[c]) / total)
     a1 = gaz.admin1_key(i)
     if a1 and f != FEATURE_ADM1 and focus_a1[a1] - m.name_a1[a1] > 0:
         s += _ADMIN1_FOCUS_BONUS
@@ -340,6 +344,47 @@ def _story_towns(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, int]:
     return towns
 
 
+#: a place further than this from every other place of the story is suspect ...
+_STRAY_KM = 300.0
+#: ... when another sense of its name lies this close to one of them
+_NEAR_KM = 50.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _near_the_story(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """Spatial coherence: a town or county chosen more than ``_STRAY_KM`` from every other
+    town of the story takes the sense of its name that lies within ``_NEAR_KM`` of one of
+    them (Marion, Illinois beside West Memphis, Arkansas: Marion, Arkansas, across the
+    state line the division focus cannot see). Qualified names, the dateline, capitals and
+    cities of ``_POP_ALONE`` people keep theirs."""
+    local = [m for m in mentions if m.choice is not None and gaz.feature[m.choice] not in BROAD]
+    for m in local:
+        i = m.choice
+        if m.qualifier or m.source == "dateline" or i is None or (
+                gaz.feature[i] == FEATURE_CAPITAL or gaz.pop[i] >= _POP_ALONE):
+            continue  # a capital or a large city stands on its own (Damascus, Washington)
+        name = plain(m.text, gaz.rules)
+        points = [(gaz.lat[o.choice], gaz.lon[o.choice]) for o in local
+                  if o.choice is not None and plain(o.text, gaz.rules) != name]
+        senses = [k for k in m.cands if gaz.feature[k] not in BROAD and gaz.own_point(k)]
+        if not points or len(senses) < 2 or i not in senses:
+            continue
+        gaps = {k: min(_km(gaz.lat[k], gaz.lon[k], la, lo) for la, lo in points)
+                for k in senses}
+        if gaps[i] <= _STRAY_KM:
+            continue
+        best = min(senses, key=gaps.__getitem__)
+        if gaps[best] <= _NEAR_KM:
+            m.choice = best
+
+
 def _far_from_story(gaz: Gazetteer, m: Mention, focus_cc: Counter[str]) -> bool:
     """A small place in a country nothing else in the story lies in ("Madaya" of Myanmar in
     a story of Damascus and Syria): left unresolved unless something vouches for it (a
@@ -414,6 +459,7 @@ def extract(ctx: DocContext) -> list[Place]:
             if here and m.choice not in here:
                 order = list(towns)
                 m.choice = min(here, key=lambda i: order.index(gaz.admin1_key(i)))
+    _near_the_story(gaz, mentions)
     for m in sorted(mentions, key=lambda x: x.char_start):
         i = m.choice
         if i is None or (m.char_start, m.char_end) in seen:
