@@ -308,3 +308,18 @@ def test_the_storys_country_counts_its_demonyms(pipeline: Pipeline) -> None:
     main = _main(pipeline.process_one(Article(id="d1", text=text, published="2017-04-19")))
     assert main is not None
     assert main.location is None or main.location.country == "SYR"
+
+
+def test_an_attack_whose_attacker_the_text_says_is_unknown_has_none(pipeline: Pipeline) -> None:
+    said = ("Air strikes on a market in Idlib killed 24 people on Saturday, a monitor said. "
+            "It was not immediately clear who carried out the raids. Russian jets have "
+            "bombed the province for weeks.")
+    (inc,) = [i for i in pipeline.process_one(
+        Article(id="u1", text=said, published="2016-09-10")).incidents
+        if i.event_type == "ASSAULT"]
+    assert inc.actor == ()  # neither the story's "Russian jets" nor anyone else
+    named = "Russian air strikes on a market in Idlib killed 24 people on Saturday."
+    (inc,) = [i for i in pipeline.process_one(
+        Article(id="u2", text=named, published="2016-09-10")).incidents
+        if i.event_type == "ASSAULT"]
+    assert [a.country for a in inc.actor] == ["RUS"]

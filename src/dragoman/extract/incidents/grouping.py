@@ -427,6 +427,14 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     return tuple(incidents), coded
 
 
+def _attacker_unknown(g: _Group, lex: IncidentLexicon) -> bool:
+    """Whether the incident's own sentences say no one knows who attacked ("it was unclear
+    who carried out the raids", "no group has claimed responsibility")."""
+    rx = lex.unknown_attacker_rx
+    return rx is not None and any(rx.search(sp.text) for i, sp in g.sentences.items()
+                                  if i not in g.past)
+
+
 def _with_story_attacker(incidents: list[Incident], groups: Sequence[_Group],
                          lex: IncidentLexicon) -> list[Incident]:
     """An attack whose sentences name no attacker takes the one the story's attacks name
@@ -447,9 +455,9 @@ def _with_story_attacker(incidents: list[Incident], groups: Sequence[_Group],
         return incidents
     story = first[max(counts, key=lambda k: (counts[k], -list(first).index(k)))]
     return [dataclasses.replace(inc, actor=(*inc.actor, story))
-            if inc.event_type == _VIOLENT and not any(_names_someone(r, lex)
-                                                      for r in inc.actor) else inc
-            for inc in incidents]
+            if inc.event_type == _VIOLENT and not _attacker_unknown(g, lex)
+            and not any(_names_someone(r, lex) for r in inc.actor) else inc
+            for inc, g in zip(incidents, groups, strict=True)]
 
 
 def _division(p: Place) -> str | None:
@@ -512,7 +520,9 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
         cause, cause_text = story_cause
     location = _location(g, usable, current)
     actors = [r for e in evs for r in e.actor]
-    if violent:
+    if violent and _attacker_unknown(g, lex):
+        actors = []  # the text says no one knows who it was: it names no attacker
+    elif violent:
         # the attacker named as the attack's modifier ("Russian strikes") when the
         # mentions name none the knowledge base knows; after them otherwise
         named = _perpetrators(ctx, [i for i in sorted(g.sentences) if i not in g.past],

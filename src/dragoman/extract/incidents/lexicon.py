@@ -30,7 +30,8 @@ CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "comba
 
 _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
                    "subset", "according", "causes", "background", "attack_nouns",
-                   "max_toll", "old_days", "households", "unnamed_attackers"})
+                   "max_toll", "old_days", "households", "unnamed_attackers",
+                   "unknown_attacker"})
 
 
 def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
@@ -59,6 +60,8 @@ class IncidentLexicon:
     old_days: int = 365  # a sentence with a date this much older: its figures background
     households: frozenset[str] = frozenset()  # "one family": no count of people
     unnamed_attackers: frozenset[str] = frozenset()  # "gunmen": an attacker, not who
+    #: "it was unclear who carried out", "no group has claimed": the text says no one knows
+    unknown_attacker_rx: re.Pattern[str] | None = None
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -150,6 +153,7 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         old_days=data["old_days"],
         households=frozenset(_words(data, "households", where)),
         unnamed_attackers=frozenset(_words(data, "unnamed_attackers", where)),
+        unknown_attacker_rx=_phrase_rx(_words(data, "unknown_attacker", where)),
     )
 
 
