@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..._data import data_path, read_yaml
@@ -40,6 +41,9 @@ class TranslitRules:
     replace: tuple[tuple[str, str], ...]
     collapse_doubles: bool
     endings: tuple[tuple[str, str], ...] = ()
+    #: keys already made ((kind, text) → key): the same names come back in every document
+    memo: dict[tuple[str, str], str] = field(default_factory=dict, compare=False, hash=False,
+                                             repr=False)
 
     def digest(self) -> str:
         parts = (self.fold, self.apostrophes, self.separators, self.tokens,
@@ -88,8 +92,27 @@ _NONWORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
 
+_MEMO_MAX = 200_000  # keys kept per rules object before the memo starts afresh
+
+
+def _memo(rules: TranslitRules, kind: str, text: str,
+          make: Callable[[str, TranslitRules], str]) -> str:
+    memo = rules.memo
+    key = (kind, text)
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        hit = memo[key] = make(text, rules)
+    return hit
+
+
 def fold_text(text: str, rules: TranslitRules) -> str:
     """Lower case, diacritics removed, special letters folded (the first key step)."""
+    return _memo(rules, "f", text, _fold_text)
+
+
+def _fold_text(text: str, rules: TranslitRules) -> str:
     s = unicodedata.normalize("NFKD", text)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     for a, b in rules.fold:
@@ -99,6 +122,10 @@ def fold_text(text: str, rules: TranslitRules) -> str:
 
 def name_key(text: str, rules: TranslitRules) -> str:
     """The transliteration-insensitive key of a place name ('' when nothing is left)."""
+    return _memo(rules, "k", text, _name_key)
+
+
+def _name_key(text: str, rules: TranslitRules) -> str:
     s = fold_text(text, rules)
     for a in rules.apostrophes:
         s = s.replace(a, "")
@@ -127,6 +154,10 @@ def name_key(text: str, rules: TranslitRules) -> str:
 
 def plain(text: str, rules: TranslitRules) -> str:
     """Lower case, no diacritics, punctuation squeezed: for 'exact name' comparisons."""
+    return _memo(rules, "p", text, _plain)
+
+
+def _plain(text: str, rules: TranslitRules) -> str:
     s = fold_text(text, rules)
     s = _NONWORD.sub(" ", s.replace("'", "").replace("’", ""))
     return _SPACES.sub(" ", s).strip()
