@@ -107,9 +107,19 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     return plan
 
 
-def _entries(lex: Lexicon, tok: Token) -> list[TriggerEntry]:
+def _entries(lex: Lexicon, tok: Token) -> tuple[TriggerEntry, ...]:
     """The lexicon entries of any form of the token's word: its lemma and surface guesses,
     and for nouns the singular ("Kills", "Strikes" in a title-case headline)."""
+    key = (tok.lemma_, tok.lower_, tok.pos_)
+    found = lex.forms_memo.get(key)
+    if found is None:
+        if len(lex.forms_memo) >= 100_000:
+            lex.forms_memo.clear()
+        found = lex.forms_memo[key] = tuple(_form_entries(lex, tok))
+    return found
+
+
+def _form_entries(lex: Lexicon, tok: Token) -> list[TriggerEntry]:
     forms = list(dict.fromkeys(lemma_variants(tok)))
     w = tok.lower_
     if tok.pos_ in ("NOUN", "PROPN") and w.endswith("s"):

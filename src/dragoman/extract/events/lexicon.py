@@ -173,6 +173,9 @@ class Lexicon:
     intent: Intent = field(default_factory=Intent)
     files: tuple[str, ...] = ()
     index: dict[str, tuple[TriggerEntry, ...]] = field(default_factory=dict)
+    #: the entries of a word's forms, by (lemma, lower-case form, part of speech)
+    forms_memo: dict[tuple[str, str, str], tuple[TriggerEntry, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
     caption_re: re.Pattern[str] | None = None
 
     def entries_for(self, lemma: str) -> tuple[TriggerEntry, ...]:
