@@ -50,6 +50,12 @@ class LinearModel:
     weights: np.ndarray  # (n_features, n_classes) float32
     intercept: np.ndarray  # (n_classes,) float32
 
+    @functools.cached_property
+    def _padded(self) -> np.ndarray:
+        """``weights`` with a row of zeros after the last, for unknown features."""
+        return np.vstack([self.weights, np.zeros((1, self.weights.shape[1]),
+                                                 dtype=self.weights.dtype)])
+
     def proba(self, feats: Features) -> dict[str, float]:
         """Class probabilities of one example (softmax of its scores)."""
         return dict(zip(self.classes, self.proba_many([feats])[0].tolist(), strict=True))
@@ -57,23 +63,22 @@ class LinearModel:
     def proba_many(self, examples: Sequence[Features]) -> np.ndarray:
         """Class probabilities of several examples at once: one row per example, columns
         in the order of ``classes`` (one gather, one scatter-add, one softmax)."""
+        # an unknown feature reads the zero row past the last (no test in the loop)
+        get, none = self.index.get, self.weights.shape[0]
         rows: list[int] = []
         values: list[float] = []
-        owner: list[int] = []
-        get = self.index.get
-        for n, feats in enumerate(examples):
-            for name, value in feats.items():
-                row = get(name)
-                if row is not None:
-                    rows.append(row)
-                    values.append(value)
-                    owner.append(n)
+        counts: list[int] = []
+        for feats in examples:
+            rows.extend([get(name, none) for name in feats])
+            values.extend(feats.values())
+            counts.append(len(feats))
         s = np.tile(self.intercept.astype(np.float64), (len(examples), 1))
         if rows:
-            part = self.weights[rows] * np.asarray(values, dtype=np.float32)[:, None]
-            who = np.asarray(owner)
-            starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
-            s[who[starts]] += np.add.reduceat(part, starts, axis=0)
+            part = self._padded[rows] * np.asarray(values, dtype=np.float32)[:, None]
+            n = np.asarray(counts)
+            has = np.flatnonzero(n)
+            starts = np.r_[0, np.cumsum(n)[:-1]][has]
+            s[has] += np.add.reduceat(part, starts, axis=0)
         e = np.exp(s - s.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
