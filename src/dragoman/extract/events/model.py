@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,8 @@ class LinearModel:
         """Class probabilities of several examples at once: one row per example, columns
         in the order of ``classes`` (one gather, one scatter-add, one softmax)."""
         # an unknown feature reads the zero row past the last (no test in the loop)
-        get, none = self.index.get, self.weights.shape[0]
+        index, none = self.index, int(self.weights.shape[0])
+        get: Callable[[str, int], int] = index.get
         rows: list[int] = []
         values: list[float] = []
         counts: list[int] = []
