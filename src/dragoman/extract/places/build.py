@@ -54,6 +54,7 @@ __all__ = [
     "load_state",
     "read_divisions",
     "us_counties",
+    "us_county_points",
 ]
 
 log = logging.getLogger(__name__)
