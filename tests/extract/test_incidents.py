@@ -57,6 +57,9 @@ def test_parse_number(words: list[str], value: int | None) -> None:
      [("killed", "combatants", 4, 4, False, False)]),
     ("A commander was killed alongside nine of his comrades in a battle.",
      [("killed", "combatants", 9, 9, False, False)]),
+    # the verb's own object says it: "lost their lives"
+    ("Six civilians, including two children, lost their lives in the shelling.",
+     [("killed", "civilians", 6, 6, False, False), ("killed", "children", 2, 2, False, True)]),
 ])
 def test_casualty_figures(make_ctx: Callable[..., DocContext], text: str,
                           want: list[tuple]) -> None:

@@ -180,6 +180,11 @@ def _governing_cue(t: Token, lex: IncidentLexicon) -> tuple[str | None, int]:
         kind = _kind_of(node, lex)
         if kind is not None:
             return kind, node.i - node.sent.start
+        if node.pos_ == "VERB":
+            # the verb's own object says it ("lost their lives", "sustained injuries")
+            for c in node.children:
+                if c.dep_ == "dobj" and (kind := _kind_of(c, lex)) is not None:
+                    return kind, c.i - c.sent.start
         if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ROOT", "conj", "ccomp"):
             break
     return None, -1
