@@ -60,6 +60,11 @@ def test_parse_number(words: list[str], value: int | None) -> None:
     # the verb's own object says it: "lost their lives"
     ("Six civilians, including two children, lost their lives in the shelling.",
      [("killed", "civilians", 6, 6, False, False), ("killed", "children", 2, 2, False, True)]),
+    # "others": everyone hurt besides the dead; killed "others" add to a figure already had
+    ("Four people were killed and 30 others were wounded in the blast.",
+     [("killed", "total", 4, 4, False, False), ("injured", "total", 30, 30, False, False)]),
+    ("Five civilians were killed along with three others.",
+     [("killed", "civilians", 5, 5, False, False)]),
 ])
 def test_casualty_figures(make_ctx: Callable[..., DocContext], text: str,
                           want: list[tuple]) -> None:

@@ -106,6 +106,8 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
     while k < limit:
         t = sent[k]
         lemma = t.lemma_.lower()
+        if (lemma in lex.others or t.lower_ in lex.others) and t.pos_ != "ADJ":
+            return "total", k, False  # "30 others" (find_figures keeps only the injured)
         if (lemma in lex.victims or t.lower_ in lex.victims) and t.pos_ != "ADJ":
             category = lex.victims.get(lemma) or lex.victims[t.lower_]
             if category == "combatants" and any(
@@ -254,7 +256,8 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             kind, cue_at = _governing_cue(sent[last], lex)
             if kind is None:
                 kind, cue_at = _cue(sent, start, last + 1, lex, taken)
-        if kind is None:
+        if kind is None or (kind == "killed" and (
+                sent[last].lemma_.lower() in lex.others or sent[last].lower_ in lex.others)):
             i = end
             continue
         if hedge == "low":

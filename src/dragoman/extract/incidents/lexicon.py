@@ -31,7 +31,7 @@ CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "comba
 _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
-                   "unknown_attacker"})
+                   "unknown_attacker", "others"})
 
 
 def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
@@ -62,6 +62,7 @@ class IncidentLexicon:
     unnamed_attackers: frozenset[str] = frozenset()  # "gunmen": an attacker, not who
     #: "it was unclear who carried out", "no group has claimed": the text says no one knows
     unknown_attacker_rx: re.Pattern[str] | None = None
+    others: frozenset[str] = frozenset()  # "30 others were wounded": more people
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -154,6 +155,7 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         households=frozenset(_words(data, "households", where)),
         unnamed_attackers=frozenset(_words(data, "unnamed_attackers", where)),
         unknown_attacker_rx=_phrase_rx(_words(data, "unknown_attacker", where)),
+        others=frozenset(_words(data, "others", where)),
     )
 
 
