@@ -27,10 +27,11 @@ toll of the same order, a shared actor, the nearer day).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from ..geo import haversine_km
 
 __all__ = ["ClusterSettings", "IncidentKey", "compatible", "incident_key", "killed_of",
            "similarity"]
@@ -117,10 +118,7 @@ def incident_key(row: dict[str, Any], published: str | None) -> IncidentKey | No
 def _km(a: IncidentKey, b: IncidentKey) -> float | None:
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _places(a: IncidentKey, b: IncidentKey, km: int) -> bool:

@@ -11,7 +11,6 @@ and the timing are the places stage's own.
 
 from __future__ import annotations
 
-import math
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..extract import places as places_mod
+from ..geo import haversine_km
 from ..pipeline import Pipeline
 from .gold import gold_contexts, match_by_overlap
 from .scores import prf
@@ -31,14 +31,6 @@ LITERAL_TYPES = frozenset(
 )
 _NEAR_KM = 161.0
 _FAR_KM = 20_038.0  # half the Earth's circumference: the error of a place without coordinates
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,11 @@ def _hedge_before(sent: SpacySpan, i: int, lex: IncidentLexicon) -> tuple[int, s
     return i, None
 
 
+def _others(t: Token, lex: IncidentLexicon) -> bool:
+    """More people besides those just counted ("and 30 others were wounded")."""
+    return t.pos_ != "ADJ" and (t.lemma_.lower() in lex.others or t.lower_ in lex.others)
+
+
 def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
             ) -> tuple[str | None, int, bool]:
     """(category, last token, counts something else) of what the number counts."""
@@ -106,8 +111,8 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
     while k < limit:
         t = sent[k]
         lemma = t.lemma_.lower()
-        if (lemma in lex.others or t.lower_ in lex.others) and t.pos_ != "ADJ":
-            return "total", k, False  # "30 others" (find_figures keeps only the injured)
+        if _others(t, lex):
+            return "total", k, False  # "30 others" (sentence_figures keeps the injured)
         if (lemma in lex.victims or t.lower_ in lex.victims) and t.pos_ != "ADJ":
             category = lex.victims.get(lemma) or lex.victims[t.lower_]
             if category == "combatants" and any(
@@ -256,8 +261,7 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             kind, cue_at = _governing_cue(sent[last], lex)
             if kind is None:
                 kind, cue_at = _cue(sent, start, last + 1, lex, taken)
-        if kind is None or (kind == "killed" and (
-                sent[last].lemma_.lower() in lex.others or sent[last].lower_ in lex.others)):
+        if kind is None or (kind == "killed" and _others(sent[last], lex)):
             i = end
             continue
         if hedge == "low":

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
 
+from ...geo import haversine_km
 from ...types import Place
 from ..context import DocContext
 from .build import load_divisions, us_counties
@@ -138,8 +139,7 @@ def _resolve(gaz: Gazetteer, mentions: list[Mention], focus_cc: Counter[str],
         cands = m.cands
         if m.qualifier:
             q = m.qualifier
-            kept = [i for i in cands if (gaz.admin1_key(i) == q if "." in q else gaz.cc[i] == q)
-                    and gaz.feature[i] not in BROAD]
+            kept = [i for i in cands if gaz.within(i, q) and gaz.feature[i] not in BROAD]
             if kept:
                 cands = kept
         best, best_s = None, -1e9
@@ -350,14 +350,6 @@ _STRAY_KM = 300.0
 _NEAR_KM = 50.0
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _near_the_story(gaz: Gazetteer, mentions: list[Mention]) -> None:
     """Spatial coherence: a town or county chosen more than ``_STRAY_KM`` from every other
     town of the story takes the sense of its name that lies within ``_NEAR_KM`` of one of
@@ -376,7 +368,7 @@ def _near_the_story(gaz: Gazetteer, mentions: list[Mention]) -> None:
         senses = [k for k in m.cands if gaz.feature[k] not in BROAD and gaz.own_point(k)]
         if not points or len(senses) < 2 or i not in senses:
             continue
-        gaps = {k: min(_km(gaz.lat[k], gaz.lon[k], la, lo) for la, lo in points)
+        gaps = {k: min(haversine_km(gaz.lat[k], gaz.lon[k], la, lo) for la, lo in points)
                 for k in senses}
         if gaps[i] <= _STRAY_KM:
             continue
@@ -465,6 +457,8 @@ def extract(ctx: DocContext) -> list[Place]:
         if i is None or (m.char_start, m.char_end) in seen:
             continue
         seen.add((m.char_start, m.char_end))
+        # (a county the ZIP table does not place stands at the story's town in its state)
+        at = i if gaz.own_point(i) else towns.get(gaz.admin1_key(i), i)
         if m.source == "dateline":
             role = "dateline"
         elif m.source in ("demonym", "embedded"):
@@ -481,8 +475,8 @@ def extract(ctx: DocContext) -> list[Place]:
             geonameid=gaz.ids[i] or None,
             name=gaz.names[i],
             country=gaz.country3(i),
-            lat=round(gaz.lat[i if gaz.own_point(i) else towns.get(gaz.admin1_key(i), i)], 5),
-            lon=round(gaz.lon[i if gaz.own_point(i) else towns.get(gaz.admin1_key(i), i)], 5),
+            lat=round(gaz.lat[at], 5),
+            lon=round(gaz.lon[at], 5),
             feature=gaz.feature[i],
             role=role,
             admin1=gaz.admin1_name(i),

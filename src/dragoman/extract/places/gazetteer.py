@@ -90,6 +90,7 @@ class Gazetteer:
         # entry → plain forms of its aliases.yaml names, which count as exact names
         self.preferred: dict[int, list[str]] = state["preferred"]
         self.county_points: dict[str, tuple[float, float]] = state.get("counties") or {}
+        self.at_state_centre: set[int] = set()  # counties the ZIP table does not place
         self.by_id: dict[int, int] = {gid: i for i, gid in enumerate(self.ids) if gid}
         self.rules = rules
         self.stop = stop
@@ -206,9 +207,12 @@ class Gazetteer:
                 self.ids.append(0)
                 self.names.append(" ".join(w.capitalize() for w in name.split()))
                 self.cc.append("US")
-                la, lo = self.county_points.get(f"{key}|{name}", (self.lat[st], self.lon[st]))
-                self.lat.append(la)
-                self.lon.append(lo)
+                point = self.county_points.get(f"{key}|{name}")
+                if point is None:
+                    self.at_state_centre.add(i)
+                    point = (self.lat[st], self.lon[st])
+                self.lat.append(point[0])
+                self.lon.append(point[1])
                 self.pop.append(0)
                 self.admin1.append(self.admin1[st])
                 self.feature.append(FEATURE_ADM2)
@@ -220,8 +224,12 @@ class Gazetteer:
     def own_point(self, i: int) -> bool:
         """Whether entry ``i`` has coordinates of its own (a county placed at its state's
         centre, for want of its own, has not)."""
-        return self.feature[i] != FEATURE_ADM2 or (
-            f"{self.admin1_key(i)}|{self.names[i].lower()}" in self.county_points)
+        return i not in self.at_state_centre
+
+    def within(self, i: int, qualifier: str) -> bool:
+        """Whether entry ``i`` lies in a qualifier's division ("US.GA") or country ("GE")."""
+        return (self.admin1_key(i) == qualifier if "." in qualifier
+                else self.cc[i] == qualifier)
 
     def entry_id(self, geonameid: int) -> int | None:
         return self.by_id.get(geonameid)

@@ -140,8 +140,8 @@ def qualifier_after(gaz: Gazetteer, doc: Doc, end: int,
                 readings.append(gaz.cc[i])
         if readings:
             return next((r for r in readings if any(
-                (gaz.admin1_key(c) == r if "." in r else gaz.cc[c] == r)
-                and gaz.feature[c] != FEATURE_COUNTRY for c in cands)), readings[0]), stop
+                gaz.within(c, r) and gaz.feature[c] != FEATURE_COUNTRY for c in cands)),
+                readings[0]), stop
     return None, end
 
 
@@ -154,9 +154,8 @@ def settle_qualifiers(gaz: Gazetteer, mentions: list[Mention]) -> None:
         nxt = starts.get(m.end + 1) if q and m.end >= 0 else None
         if q is None or nxt is None or nxt is m:
             continue
-        kept = [i for i in nxt.cands if (
-            gaz.feature[i] == FEATURE_ADM1 and gaz.admin1_key(i) == q if "." in q
-            else gaz.feature[i] == FEATURE_COUNTRY and gaz.cc[i] == q)]
+        sense = FEATURE_ADM1 if "." in q else FEATURE_COUNTRY
+        kept = [i for i in nxt.cands if gaz.feature[i] == sense and gaz.within(i, q)]
         if kept:
             nxt.cands = kept
 
