@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from dragoman import Article
 from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, places
-from dragoman.extract.places.disambiguate import _county_votes
+from dragoman.extract.places.disambiguate import _county_names, _county_votes
 from dragoman.types import Dateline, Span
 
 KHAN_SHAYKHUN = 168325
@@ -250,7 +250,9 @@ def test_named_us_counties_vote_for_their_state(make_ctx: Callable[..., DocConte
 
 
 def test_county_votes_are_shared_among_the_states_that_have_the_county() -> None:
-    votes = _county_votes("Lamar County and Fannin County, and lamar county again.")
+    names = _county_names("Lamar County and Fannin County, and lamar county again.")
+    assert names == {"lamar county", "fannin county"}
+    votes = _county_votes(names)
     assert votes["US.TX"] == pytest.approx(votes["US.GA"])
     assert votes["US.TX"] > votes["US.AL"] > 0
     assert sum(votes.values()) == pytest.approx(2.0)
@@ -310,3 +312,32 @@ def test_gaza_stays_the_strip_not_a_province_abroad(make_ctx: Callable[..., DocC
     hit = [p for p in places.extract(make_ctx("Rockets were fired from Gaza on Monday."))
            if p.text == "Gaza"]
     assert hit and hit[0].country == "PSE"
+
+
+def test_a_town_is_read_inside_the_county_the_story_names(
+        make_ctx: Callable[..., DocContext]) -> None:
+    # Huntsville, Alabama is far larger, but Huntsville, Texas is the seat of Walker County,
+    # Texas, and the county follows its town
+    text = ("Deputies in Walker County arrested two men on Monday. Both were taken to the "
+            "jail in Huntsville, the sheriff said.")
+    found = {p.text: p for p in places.extract(make_ctx(text))}
+    assert found["Huntsville"].admin1 == "Texas"
+    assert found["Walker County"].admin1 == "Texas"
+    # without the county, the larger town
+    alone = {p.text: p for p in places.extract(make_ctx(
+        "Two men were taken to the jail in Huntsville, the sheriff said."))}
+    assert alone["Huntsville"].admin1 == "Alabama"
+
+
+def test_town_counties_come_from_the_zip_table(gaz: places.Gazetteer) -> None:
+    towns = [i for i in gaz.lookup("Huntsville") if gaz.cc[i] == "US"]
+    by_state = {gaz.admin1_key(i): gaz.counties_of(i) for i in towns}
+    assert "walker county" in by_state["US.TX"]
+    assert "madison county" in by_state["US.AL"]
+    assert all(gaz.counties_of(i) == () for i in gaz.lookup("Aleppo"))
+
+
+def test_us_states_sit_at_the_middle_of_their_extent(gaz: places.Gazetteer) -> None:
+    # the mean of Oregon's towns lies in the crowded Willamette valley, by the coast
+    oregon = next(i for i in gaz.lookup("Oregon") if gaz.feature[i] == "A.ADM1")
+    assert 43.0 < gaz.lat[oregon] < 45.0 and -121.5 < gaz.lon[oregon] < -119.5

@@ -53,13 +53,15 @@ __all__ = [
     "load_divisions",
     "load_state",
     "read_divisions",
+    "town_key",
     "us_counties",
     "us_county_points",
+    "us_town_counties",
 ]
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_VERSION = 11  # bump when the build changes
+GAZETTEER_VERSION = 13  # bump when the build changes
 FEATURE_COUNTRY = "A.PCLI"
 FEATURE_ADM1 = "A.ADM1"
 FEATURE_CONT = "L.CONT"
@@ -88,6 +90,7 @@ class GazetteerState(TypedDict):
     qualifiers: dict[str, str]  # key → "US.GA" | "US"
     preferred: dict[int, list[str]]  # entry → plain forms of its aliases.yaml names
     counties: dict[str, tuple[float, float]]  # "US.TX|lamar county" → its centre
+    town_counties: dict[str, tuple[str, ...]]  # "US.TX|huntsville" → ("walker county",)
 
 
 # --------------------------------------------------------------------------- division words
@@ -189,6 +192,30 @@ def us_county_points() -> dict[str, tuple[float, float]]:
         acc[1] += lo
         acc[2] += 1
     return {k: (round(a / n, 4), round(b / n, 4)) for k, (a, b, n) in sums.items()}
+
+
+def town_key(state_key: str, town: str) -> str:
+    """The key of a US town in ``us_town_counties``: "US.TX|huntsville" ("St. Louis" and
+    "Saint Louis" are one key)."""
+    words = town.lower().replace(".", " ").split()
+    return state_key + "|" + " ".join("saint" if w == "st" else w for w in words)
+
+
+def us_town_counties() -> dict[str, tuple[str, ...]]:
+    """The counties each US town lies in ("US.TX|huntsville" → ("walker county",)), from the
+    towns and counties of the ``zipcodes`` package's ZIP codes (a town whose ZIP codes
+    reach into two counties lies in both)."""
+    import zipcodes
+
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in zipcodes.list_all():
+        county, st = str(row.get("county") or "").lower(), str(row.get("state") or "")
+        if not county or not st:
+            continue
+        for town in [row.get("city"), *(row.get("acceptable_cities") or [])]:
+            if town:
+                out[town_key(f"US.{st}", str(town))].add(county)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _source_digest(rules: TranslitRules) -> str:
@@ -353,23 +380,21 @@ def _build_state(rules: TranslitRules, words: DivisionWords) -> GazetteerState:
             if cc[j] == code and feature[j] == FEATURE_COUNTRY and math.isnan(lat[j]):
                 lat[j], lon[j] = lat[i], lon[i]
 
-    # US states: centroid and population from their places
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    # US states: the middle of their places' extent (as other countries' divisions below)
+    # and the sum of their populations
+    members: dict[str, list[int]] = defaultdict(list)
     for i in range(first_city, len(ids)):
         if cc[i] == "US":
-            s = sums[admin1[i]]
-            s[0] += lat[i]
-            s[1] += lon[i]
-            s[2] += 1
-            s[3] += pop[i]
+            members[admin1[i]].append(i)
     admin1_names: dict[str, str] = {}
     for code, st in us_states.items():
-        tot = sums.get(code)
-        if not tot or not tot[2]:
+        held = members.get(code)
+        if not held:
             continue
         admin1_names[f"US.{code}"] = st["name"]
-        add(int(st["geonameid"]), st["name"], "US", tot[0] / tot[2], tot[1] / tot[2],
-            int(tot[3]), code, FEATURE_ADM1, [])
+        la, lo = _extent_middle(lat, lon, held)
+        add(int(st["geonameid"]), st["name"], "US", la, lo,
+            sum(pop[i] for i in held), code, FEATURE_ADM1, [])
 
     # package entries and aliases
     for gid, e in (alias_data.get("entries") or {}).items():
@@ -428,10 +453,22 @@ def _build_state(rules: TranslitRules, words: DivisionWords) -> GazetteerState:
         "admin1": admin1, "feature": feature, "index": index, "iso3": iso3,
         "admin1_names": admin1_names, "qualifiers": qualifiers, "preferred": preferred,
         "counties": us_county_points(),
+        "town_counties": us_town_counties(),
     }
     log.info("built gazetteer: %d entries, %d keys in %.1f s", len(ids), len(index),
              time.perf_counter() - t0)
     return state
+
+
+def _extent_middle(lat: array[float], lon: array[float], members: list[int]
+                   ) -> tuple[float, float]:
+    """A division's point: the middle of its places' extent, the outermost 2% on each side
+    left out (an exclave or a misplaced town does not move it; a mean would sit in the
+    division's most crowded corner, not at its centre as GeoNames places divisions)."""
+    lats = sorted(lat[i] for i in members)
+    lons = sorted(lon[i] for i in members)
+    lo_i, hi_i = int(0.02 * (len(lats) - 1)), int(0.98 * (len(lats) - 1))
+    return (lats[lo_i] + lats[hi_i]) / 2, (lons[lo_i] + lons[hi_i]) / 2
 
 
 def _add_admin1(entries: _Entries, first_city: int, admin1_names: dict[str, str],
@@ -483,11 +520,7 @@ def _add_admin1(entries: _Entries, first_city: int, admin1_names: dict[str, str]
         if n_votes < 2 and len(members[key]) > 2:
             continue  # a name given by one city of many is not trustworthy
         c, code = key.split(".", 1)
-        lats = sorted(lat[i] for i in members[key])
-        lons = sorted(lon[i] for i in members[key])
-        lo_i, hi_i = int(0.02 * (len(lats) - 1)), int(0.98 * (len(lats) - 1))
-        la = (lats[lo_i] + lats[hi_i]) / 2
-        lo = (lons[lo_i] + lons[hi_i]) / 2
+        la, lo = _extent_middle(lat, lon, members[key])
         biggest = max(pop[i] for i in members[key])
         base = suffix_re.sub("", name)
         bk = name_key(base, rules)

@@ -56,6 +56,7 @@ _SHARED = "="  # focus_a1 keys of the divisions the story's names share
 _SHARED_WEIGHT = 2.0
 _POP_ALONE = 100_000  # a city this large needs no other place of its country in the story
 _FAR_MIN_VOTES = 1.0  # the story's other places must carry this much country focus
+_IN_COUNTY = 2.0  # a US town inside a county the story names
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,13 +67,20 @@ def _county_re() -> re.Pattern[str]:
     return re.compile(rf"\b((?:[A-Z][\w.'-]*\s){{1,3}}(?:{words}))\b")
 
 
-def _county_votes(text: str) -> Counter[str]:
+def _county_names(text: str) -> set[str]:
+    """The US county names a text has ("walker county"), each once."""
+    counties = us_counties()
+    found = {" ".join(m.group(1).split()).lower() for m in _county_re().finditer(text)}
+    return {n for n in found if n in counties}
+
+
+def _county_votes(names: set[str]) -> Counter[str]:
     """Division votes from the US counties a text names: each county name (once) gives one
     vote, shared among the states that have a county of that name."""
     counties = us_counties()
     votes: Counter[str] = Counter()
-    for name in {m.group(1) for m in _county_re().finditer(text)}:
-        states = counties.get(" ".join(name.split()).lower())
+    for name in names:
+        states = counties.get(name)
         if states:
             for key in states:
                 votes[key] += 1.0 / len(states)  # type: ignore[assignment]
@@ -91,6 +99,8 @@ def _score(gaz: Gazetteer, m: Mention, i: int, focus_cc: Counter[str],
     # (a division known only from its cities' names, without a GeoNames id, gets no bonus)
     bonus = _FEATURE_BONUS.get(f, 0.0) if gaz.ids[i] or f != FEATURE_ADM1 else 0.0
     s = math.log10(gaz.pop[i] + 1) + bonus + m.quality.get(i, 0.0)
+    if i in m.in_county:
+        s += _IN_COUNTY
     total = sum(focus_cc.values()) - sum(m.name_cc.values())
     c = gaz.cc[i]
     if total > 1e-9 and c:
@@ -111,6 +121,22 @@ def _score(gaz: Gazetteer, m: Mention, i: int, focus_cc: Counter[str],
     if a1 and (f not in BROAD or f == FEATURE_ADM2) and focus_a1[_SHARED] > 1:
         s += _SHARED_WEIGHT * (focus_a1[_SHARED + a1] - 1) / (focus_a1[_SHARED] - 1)
     return s
+
+
+def _in_county(gaz: Gazetteer, m: Mention, named: set[str]) -> frozenset[int]:
+    """The candidates of ``m`` that are US towns inside a county of ``named`` and bear the
+    mention's name ("Avondale" may be Avondale Estates; an alternate name, Mount Gilead
+    for "Youngstown", does not count)."""
+    text = plain(m.text, gaz.rules)
+    return frozenset(i for i in m.cands if named.intersection(_counties_around(gaz, i))
+                     and plain(gaz.names[i], gaz.rules).startswith(text))
+
+
+def _counties_around(gaz: Gazetteer, i: int) -> tuple[str, ...]:
+    """The counties a US town lies in, but for a county of its own name (DeKalb, Illinois
+    in DeKalb County says nothing about which DeKalb County the story means)."""
+    own = gaz.names[i].lower() + " "
+    return tuple(c for c in gaz.counties_of(i) if not c.startswith(own))
 
 
 def _shared_divisions(gaz: Gazetteer, mentions: list[Mention]) -> Counter[str]:
@@ -317,11 +343,15 @@ def _from_pool(gaz: Gazetteer, mentions: list[Mention], focus_a1: Counter[str]
     """A name kept only for its broad candidates (or none) takes back its towns inside a
     first-order division the story names or is sure of ("Paris Public Library" with
     Illinois named: Paris, Illinois); one with no candidate left is dropped."""
+    def sure(i: int) -> bool:
+        return focus_a1[gaz.admin1_key(i)] > 0 or focus_a1[_LOCAL + gaz.admin1_key(i)] > 0
+
     out = []
     for m in mentions:
-        if m.pool:
-            here = [i for i in m.pool if focus_a1[gaz.admin1_key(i)] > 0
-                    or focus_a1[_LOCAL + gaz.admin1_key(i)] > 0]
+        # (a county of the story's state already among its candidates is the reading: "in
+        # Barrow, Jackson and Madison counties" with Georgia named)
+        if m.pool and not any(sure(i) for i in m.cands if gaz.feature[i] == FEATURE_ADM2):
+            here = [i for i in m.pool if sure(i)]
             if here:
                 m.cands = m.cands + here
                 for i in here:
@@ -434,19 +464,31 @@ def extract(ctx: DocContext) -> list[Place]:
     mentions = _from_pool(gaz, mentions, focus_a1)
     focus_cc, focus_a1 = _focus(gaz, mentions)
     # the counties the story names vote for their state's places ("Lamar County" → Paris, Tex.)
-    for key, v in _county_votes(ctx.text).items():
+    named = _county_names(ctx.text)
+    for key, v in _county_votes(named).items():
         focus_a1[_LOCAL + key] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
     focus_a1.update(_shared_divisions(gaz, mentions))
+    if named:  # a town of the county the story names ("Huntsville" and "Walker County")
+        for m in mentions:
+            m.in_county = _in_county(gaz, m, named)
     _resolve(gaz, mentions, focus_cc, focus_a1)
     mentions = _contained(ctx, gaz, mentions, focus_cc, focus_a1)
     mentions = [m for m in mentions if not _far_from_story(gaz, m, focus_cc)]
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()
     towns = _story_towns(gaz, mentions)
+    # the counties the story's towns lie in, by state ("US.MN|douglas county" for Alexandria)
+    holding = {f"{gaz.admin1_key(m.choice)}|{c}" for m in mentions if m.choice is not None
+               for c in _counties_around(gaz, m.choice)}
     for m in mentions:  # a county of several states: the one the story's towns are in
         if m.choice is not None and gaz.feature[m.choice] == FEATURE_ADM2:
+            here = [i for i in m.cands if f"{gaz.admin1_key(i)}|{gaz.names[i].lower()}"
+                    in holding]
+            if here:
+                m.choice = here[0] if m.choice not in here else m.choice
+                continue
             here = [i for i in m.cands if gaz.admin1_key(i) in towns]
             if here and m.choice not in here:
                 order = list(towns)

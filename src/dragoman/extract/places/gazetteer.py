@@ -34,6 +34,7 @@ from .build import (
     IndexHit,
     load_divisions,
     load_state,
+    town_key,
     us_counties,
 )
 from .translit import TranslitRules, load_translit, name_key, str_list
@@ -91,6 +92,7 @@ class Gazetteer:
         self.preferred: dict[int, list[str]] = state["preferred"]
         self.county_points: dict[str, tuple[float, float]] = state.get("counties") or {}
         self.at_state_centre: set[int] = set()  # counties the ZIP table does not place
+        self.town_counties: dict[str, tuple[str, ...]] = state.get("town_counties") or {}
         self.by_id: dict[int, int] = {gid: i for i, gid in enumerate(self.ids) if gid}
         self.rules = rules
         self.stop = stop
@@ -220,6 +222,13 @@ class Gazetteer:
             k = self.key(name)
             if found and k not in self.index:
                 self.index[k] = found[0] if len(found) == 1 else tuple(found)
+
+    def counties_of(self, i: int) -> tuple[str, ...]:
+        """The US counties a town lies in ("walker county" for Huntsville, Texas); none for
+        anything else."""
+        if self.cc[i] != "US" or self.feature[i] in BROAD or not self.admin1[i]:
+            return ()
+        return self.town_counties.get(town_key(self.admin1_key(i), self.names[i]), ())
 
     def own_point(self, i: int) -> bool:
         """Whether entry ``i`` has coordinates of its own (a county placed at its state's

@@ -65,6 +65,9 @@ class Mention:
     # reads as a person or organisation, a name inside another): the story's named
     # divisions may bring back a town there ("Paris Public Library" in a story of Illinois)
     pool: list[int] = field(default_factory=list)
+    # its US town candidates that lie in a county the story names (Huntsville, Texas beside
+    # "Walker County")
+    in_county: frozenset[int] = frozenset()
 
 
 def _is_cap(tok: Token) -> bool:
@@ -218,7 +221,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
                 weak = True
                 cands = [i for i in cands if i in broad or gaz.pop[i] >= _MIN_POP_UNTAGGED]
             elif source == "org" or (source == "person" and len(span) < 2):
-                if source == "org" and len(span) == 1 and not _surname(doc, span.text):
+                if len(span) == 1 and not _surname(doc, span.text):
                     pool = [i for i in cands if quality.get(i, 0) > 0]
                 cands = [i for i in broad if quality.get(i, 0) > 0]
 
