@@ -341,3 +341,17 @@ def test_us_states_sit_at_the_middle_of_their_extent(gaz: places.Gazetteer) -> N
     # the mean of Oregon's towns lies in the crowded Willamette valley, by the coast
     oregon = next(i for i in gaz.lookup("Oregon") if gaz.feature[i] == "A.ADM1")
     assert 43.0 < gaz.lat[oregon] < 45.0 and -121.5 < gaz.lon[oregon] < -119.5
+
+
+def test_a_county_named_without_its_word_is_the_county(
+        make_ctx: Callable[..., DocContext]) -> None:
+    # DeKalb, Illinois is a town of 40,000, but this story is about DeKalb County, Georgia
+    text = ("The DeKalb County school board met in Decatur on Tuesday. DeKalb has cut 300 "
+            "teaching jobs this year, the board said.")
+    found = [p for p in places.extract(make_ctx(text)) if p.text == "DeKalb"]
+    assert found and found[0].admin1 == "Georgia" and found[0].feature == "A.ADM2"
+    # a town of the name in the county's state stays the town
+    text = ("Deputies of Lamar County searched a house in Paris on Friday. Paris police "
+            "helped, the sheriff said.")
+    paris = [p for p in places.extract(make_ctx(text)) if p.text == "Paris"]
+    assert paris and all(p.geonameid == PARIS_TEXAS for p in paris)

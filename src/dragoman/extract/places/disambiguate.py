@@ -70,8 +70,15 @@ def _county_re() -> re.Pattern[str]:
 def _county_names(text: str) -> set[str]:
     """The US county names a text has ("walker county"), each once."""
     counties = us_counties()
-    found = {" ".join(m.group(1).split()).lower() for m in _county_re().finditer(text)}
-    return {n for n in found if n in counties}
+    out: set[str] = set()
+    for m in _county_re().finditer(text):
+        words = m.group(1).lower().split()
+        # (the longest name the table has: "The DeKalb County" is DeKalb County)
+        name = next((n for k in range(len(words) - 1)
+                     if (n := " ".join(words[k:])) in counties), None)
+        if name:
+            out.add(name)
+    return out
 
 
 def _county_votes(names: set[str]) -> Counter[str]:
@@ -139,14 +146,18 @@ def _counties_around(gaz: Gazetteer, i: int) -> tuple[str, ...]:
     return tuple(c for c in gaz.counties_of(i) if not c.startswith(own))
 
 
-def _shared_divisions(gaz: Gazetteer, mentions: list[Mention]) -> Counter[str]:
+def _shared_divisions(gaz: Gazetteer, mentions: list[Mention], named: set[str]
+                      ) -> Counter[str]:
     """Per first-order division, how many of the story's names (each counted once) have a
-    candidate town or county there; under ``_SHARED`` the number of such names."""
+    candidate town or county there; under ``_SHARED`` the number of such names. A county's
+    name without its word ("DeKalb" beside "DeKalb County") is the county, counted once."""
     out: Counter[str] = Counter()
     seen: set[str] = set()
+    words = load_divisions().county_words
     for m in mentions:
         name = plain(m.text, gaz.rules)
-        if name in seen or m.source == "demonym":
+        if name in seen or m.source == "demonym" or any(
+                f"{m.text} {w}".lower() in named for w in words):
             continue
         keys = {gaz.admin1_key(i) for i in m.cands
                 if gaz.feature[i] not in BROAD or gaz.feature[i] == FEATURE_ADM2} - {""}
@@ -374,6 +385,31 @@ def _story_towns(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, int]:
     return towns
 
 
+def _county_short_names(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """A county's name without its word, in a story that names the county ("DeKalb" beside
+    "DeKalb County"), is a town of that name in the county's state, or else the county:
+    not DeKalb, Illinois in a story of DeKalb County, Georgia."""
+    chosen: dict[str, int] = {}
+    for m in mentions:
+        if m.choice is not None and gaz.feature[m.choice] == FEATURE_ADM2:
+            chosen.setdefault(plain(gaz.names[m.choice], gaz.rules), m.choice)
+    if not chosen:
+        return
+    words = load_divisions().county_words
+    for m in mentions:
+        i = m.choice
+        if i is None or gaz.feature[i] in BROAD or m.qualifier or m.source == "dateline":
+            continue
+        text = plain(m.text, gaz.rules)
+        county = next((chosen[k] for w in words
+                       if (k := plain(f"{text} {w}", gaz.rules)) in chosen), None)
+        if county is None or gaz.admin1_key(i) == gaz.admin1_key(county):
+            continue
+        there = [k for k in m.cands if gaz.admin1_key(k) == gaz.admin1_key(county)
+                 and gaz.feature[k] not in BROAD]
+        m.choice = max(there, key=lambda k: (gaz.pop[k], -gaz.ids[k])) if there else county
+
+
 #: a place further than this from every other place of the story is suspect ...
 _STRAY_KM = 300.0
 #: ... when another sense of its name lies this close to one of them
@@ -469,7 +505,7 @@ def extract(ctx: DocContext) -> list[Place]:
         focus_a1[_LOCAL + key] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_a1[_LOCAL_TOTAL] += v * _COUNTY_VOTES  # type: ignore[assignment]
         focus_cc["US"] += v * _COUNTY_CC  # type: ignore[assignment]
-    focus_a1.update(_shared_divisions(gaz, mentions))
+    focus_a1.update(_shared_divisions(gaz, mentions, named))
     if named:  # a town of the county the story names ("Huntsville" and "Walker County")
         for m in mentions:
             m.in_county = _in_county(gaz, m, named)
@@ -493,6 +529,7 @@ def extract(ctx: DocContext) -> list[Place]:
             if here and m.choice not in here:
                 order = list(towns)
                 m.choice = min(here, key=lambda i: order.index(gaz.admin1_key(i)))
+    _county_short_names(gaz, mentions)
     _near_the_story(gaz, mentions)
     for m in sorted(mentions, key=lambda x: x.char_start):
         i = m.choice
