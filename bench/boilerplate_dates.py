@@ -26,7 +26,9 @@ from dragoman.nlp import load_nlp
 OLD = """
 select count(*) from read_parquet('{seg}/events.parquet') e
 join read_parquet('{seg}/documents.parquet') d using (doc_id)
-where try_cast(substr(e.date, 1, 4) as int) < try_cast(substr(d.published, 1, 4) as int) - 50
+-- (the first year of the value: a decade "198" is 1980, a century "19" 1900)
+where try_cast(rpad(regexp_extract(e.date, '^([0-9]{{2,4}})', 1), 4, '0') as int)
+      < try_cast(substr(d.published, 1, 4) as int) - 50
 """
 TAGS_SENTENCE = """
 select count(*) from read_parquet('{seg}/events.parquet') e

@@ -30,6 +30,13 @@ def test_tag_run_is_not_coded_but_the_sentence_after_it_is(pipeline: Pipeline) -
     triggers = {e.trigger.text for e in r.events}
     assert "captured" in triggers  # the body before the tags
     assert {"launched", "offensive"} & triggers  # and the sentence the tags run into
+    # whose evidence sentence starts after the tag run, with its offsets exact
+    later = [e for e in r.events if e.trigger.start >= tag_end]
+    assert later
+    for e in later:
+        assert e.sentence.start >= tag_end
+        assert text[e.sentence.start:e.sentence.end] == e.sentence.text
+        assert e.sentence.text.startswith(("Syrian", "rebels"))
 
 
 def test_tag_run_alone_at_the_end_codes_nothing(pipeline: Pipeline) -> None:

@@ -118,11 +118,20 @@ class DocContext:
     def sentence_ref(self, sent: SpacySpan) -> SentenceRef:
         """The ``SentenceRef`` of a sentence of this doc (index = its position in the doc)."""
         index = self.sentence_index(sent)
-        text = self.text[sent.start_char:sent.end_char]
-        # trailing whitespace/newlines are not part of the sentence
-        stripped = text.rstrip()
-        return SentenceRef(index, self.base + sent.start_char,
-                           self.base + sent.start_char + len(stripped), stripped)
+        start, end = sent.start_char, sent.end_char
+        # boilerplate glued to the sentence ("Tags Raqqa airstrikes At least 20 people were
+        # killed", "… were killed Read Also …") is not part of it
+        for a, b in self.boilerplate:
+            if a <= start < b < end:
+                start = b
+            elif start < a < end <= b:
+                end = a
+        text = self.text[start:end]
+        # leading and trailing whitespace/newlines are not part of the sentence
+        stripped = text.strip()
+        start += len(text) - len(text.lstrip())
+        return SentenceRef(index, self.base + start, self.base + start + len(stripped),
+                           stripped)
 
     @property
     def sentence_count(self) -> int:
