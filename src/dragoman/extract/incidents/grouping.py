@@ -148,7 +148,9 @@ def same_happening(a: Event, b: Event, place_a: Place | None = None,
 
 
 def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | None]:
-    """The cause the cue phrases of ``texts`` name most (ties by ``CAUSES`` order)."""
+    """The cause the cue phrases of ``texts`` name most; of causes named as often, the one
+    named first (the lead says what happened: "fighting between two militias killed 27"
+    is combat, whatever a resident's "the shooting did not stop" adds later)."""
     from .lexicon import CAUSES
 
     counts: Counter[str] = Counter()
@@ -161,7 +163,8 @@ def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | N
                                          m.group(0)))
     if not counts:
         return "unknown", None
-    best = max(counts, key=lambda c: (counts[c], -CAUSES.index(c)))
+    order = sorted(first, key=lambda c: (first[c].start, CAUSES.index(c)))
+    best = max(counts, key=lambda c: (counts[c], -order.index(c)))
     return best, first[best]
 
 
