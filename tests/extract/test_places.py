@@ -355,3 +355,24 @@ def test_a_county_named_without_its_word_is_the_county(
             "helped, the sheriff said.")
     paris = [p for p in places.extract(make_ctx(text)) if p.text == "Paris"]
     assert paris and all(p.geonameid == PARIS_TEXAS for p in paris)
+
+
+def test_a_place_name_the_model_ran_past_is_cut_to_the_name(gaz: places.Gazetteer) -> None:
+    import spacy
+
+    from dragoman.extract.places.mentions import _named_part
+
+    vocab = spacy.blank("en").vocab
+
+    def part(words: list[str], spaces: list[bool] | None = None) -> str | None:
+        doc = Doc(vocab, words=words, spaces=spaces)
+        found = _named_part(gaz, doc, 0, len(doc))
+        return None if found is None else gaz.names[found[2][0]]
+
+    # text stripped of apostrophes: "Deir al-Zor Syrias" is Deir ez-Zor, then Syria's
+    assert part(["Deir", "al", "-", "Zor", "Syrias"],
+                [True, False, False, True, False]) == "Deir ez-Zor"
+    # the words left over make another place of it
+    assert part(["Jackson", "Township"]) is None
+    assert part(["Boston", "Harbor"]) is None
+    assert part(["Zion", "National", "Park"]) is None

@@ -169,6 +169,40 @@ def _quality(gaz: Gazetteer, text: str, cands: Sequence[int]) -> dict[int, float
                 else 0.0) for i in cands}
 
 
+_MIN_POP_PART = 100_000
+
+
+def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, list[int]] | None:
+    """The longest run of tokens at the start of ``doc[s:e]`` that ends with a capitalised
+    word and names a gazetteer entry, with its entries: exactly, or a
+    transliteration variant of a division, a country or a city of ``_MIN_POP_PART`` people
+    ("Deir al-Zor" for Deir ez-Zor). The words left over must name a major place too, or
+    its possessive without the apostrophe ("Syrias"): "Jackson Township", "Boston Harbor",
+    "Zion National Park" are other places, not Jackson, Boston or National Park."""
+    def major(i: int) -> bool:
+        return gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
+
+    def place_word(t: Token) -> bool:
+        if not t.is_alpha:
+            return t.is_punct
+        if plain(t.text, gaz.rules) in gaz.stop:
+            return False
+        forms = [t.text, t.text[:-1]] if t.text.endswith("s") and len(t.text) > 3 else [t.text]
+        return any(major(i) for f in forms for i in gaz.lookup(f))
+
+    for b in range(e - 1, s, -1):
+        if not (doc[b - 1].is_alpha and _is_cap(doc[b - 1])):
+            continue
+        text = doc[s:b].text
+        if plain(text, gaz.rules) in gaz.stop or not all(place_word(t) for t in doc[b:e]):
+            continue
+        cands = [i for i, q in _quality(gaz, text, gaz.lookup(text)).items()
+                 if q > 0 or major(i)]
+        if cands:
+            return s, b, cands
+    return None
+
+
 def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
     """Every place mention of the document with its candidates, in span order, then the
     dateline place."""
@@ -200,6 +234,15 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
             cands = [i for i in cands if gaz.feature[i] == FEATURE_COUNTRY]
             if not cands:
                 continue
+        if not cands and source == "ner" and e - s > 1:
+            # the model's span ran over its name ("Deir al-Zor Syrias" in text stripped of
+            # apostrophes): the longest part of it that is a place's own name
+            part = _named_part(gaz, doc, s, e)
+            if part is not None:
+                s, e, cands = part
+                span = doc[s:e]
+                text = span.text
+                quality = _quality(gaz, text, cands)
         if not cands and source == "ner":
             fz = [(i, sc) for i, sc in gaz.fuzzy(text, _FUZZY_CUTOFF)
                   if gaz.pop[i] >= _MIN_POP_FUZZY or gaz.feature[i] in BROAD]
