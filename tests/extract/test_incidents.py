@@ -12,9 +12,10 @@ import pytest
 from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, extract_document, prepare_context
 from dragoman.extract.incidents.casualties import find_figures, parse_number
+from dragoman.extract.incidents.grouping import _is_agency
 from dragoman.extract.incidents.lexicon import load_incident_lexicon, read_incident_lexicon
 from dragoman.pipeline import Pipeline
-from dragoman.types import Article, CasualtyCount
+from dragoman.types import ActorRef, Article, CasualtyCount
 
 
 def _figures(make_ctx: Callable[..., DocContext], text: str) -> list[tuple]:
@@ -331,3 +332,10 @@ def test_an_attack_whose_attacker_the_text_says_is_unknown_has_none(pipeline: Pi
         Article(id="u2", text=named, published="2016-09-10")).incidents
         if i.event_type == "ASSAULT"]
     assert [a.country for a in inc.actor] == ["RUS"]
+
+
+def test_a_news_agency_credit_is_no_party_of_an_incident() -> None:
+    assert _is_agency(ActorRef("REUTERS", 0, 7))
+    assert _is_agency(ActorRef("(AFP)", 0, 5))
+    assert not _is_agency(ActorRef("a Reuters journalist", 0, 20))
+    assert not _is_agency(ActorRef("Syrian army", 0, 11))

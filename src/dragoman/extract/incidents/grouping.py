@@ -32,6 +32,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -263,6 +264,20 @@ def _usable(ctx: DocContext, p: Place) -> bool:
 
 _MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
 _FILLER = frozenset({"the", "a", "an", "air", "its", "their", "of", "and", "-", "led"})
+
+
+@functools.lru_cache(maxsize=1)
+def _agency_names() -> frozenset[str]:
+    """The news agencies' names and aliases (``data/ingest/agencies.yaml``), lower case."""
+    from ...ingest.dateline import default_lexicon
+
+    return frozenset(n.lower() for a in default_lexicon().agencies
+                     for n in (a.name, *a.aliases))
+
+
+def _is_agency(r: ActorRef) -> bool:
+    """Whether a party is only a news agency's name ("REUTERS", "AFP")."""
+    return r.text.strip(" ()-").lower() in _agency_names()
 
 
 def _names_someone(r: ActorRef, lex: IncidentLexicon) -> bool:
@@ -522,7 +537,9 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
             i in g.past for i in g.sentences):
         cause, cause_text = story_cause
     location = _location(g, usable, current)
-    actors = [r for e in evs for r in e.actor]
+    # (a news agency's credit read as a party, "(REUTERS) - A suicide attacker …", is the
+    # report's source, not the attacker)
+    actors = [r for e in evs for r in e.actor if not _is_agency(r)]
     if violent and _attacker_unknown(g, lex):
         actors = []  # the text says no one knows who it was: it names no attacker
     elif violent:
