@@ -164,8 +164,7 @@ def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | N
                                          m.group(0)))
     if not counts:
         return "unknown", None
-    order = sorted(first, key=lambda c: (first[c].start, CAUSES.index(c)))
-    best = max(counts, key=lambda c: (counts[c], -order.index(c)))
+    best = max(counts, key=lambda c: (counts[c], -first[c].start, -CAUSES.index(c)))
     return best, first[best]
 
 

@@ -55,13 +55,12 @@ __all__ = [
     "read_divisions",
     "town_key",
     "us_counties",
-    "us_county_points",
-    "us_town_counties",
+    "us_zip_tables",
 ]
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_VERSION = 13  # bump when the build changes
+GAZETTEER_VERSION = 14  # bump when the build changes
 FEATURE_COUNTRY = "A.PCLI"
 FEATURE_ADM1 = "A.ADM1"
 FEATURE_CONT = "L.CONT"
@@ -173,49 +172,40 @@ def us_counties() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def us_county_points() -> dict[str, tuple[float, float]]:
-    """US counties' centres ("US.TX|lamar county" → (lat, lon)): the mean of their ZIP
-    codes' points (the ``zipcodes`` package's bundled table)."""
-    import zipcodes
-
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for row in zipcodes.list_all():
-        county, st = str(row.get("county") or ""), str(row.get("state") or "")
-        try:
-            la, lo = float(row["lat"]), float(row["long"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if not county or not st or not (-90 <= la <= 90 and -180 <= lo <= 180):
-            continue
-        acc = sums[f"US.{st}|{county.lower()}"]
-        acc[0] += la
-        acc[1] += lo
-        acc[2] += 1
-    return {k: (round(a / n, 4), round(b / n, 4)) for k, (a, b, n) in sums.items()}
-
-
 def town_key(state_key: str, town: str) -> str:
-    """The key of a US town in ``us_town_counties``: "US.TX|huntsville" ("St. Louis" and
-    "Saint Louis" are one key)."""
+    """The key of a US town in ``GazetteerState["town_counties"]``: "US.TX|huntsville" ("St.
+    Louis" and "Saint Louis" are one key)."""
     words = town.lower().replace(".", " ").split()
     return state_key + "|" + " ".join("saint" if w == "st" else w for w in words)
 
 
-def us_town_counties() -> dict[str, tuple[str, ...]]:
-    """The counties each US town lies in ("US.TX|huntsville" → ("walker county",)), from the
-    towns and counties of the ``zipcodes`` package's ZIP codes (a town whose ZIP codes
-    reach into two counties lies in both)."""
+def us_zip_tables() -> tuple[dict[str, tuple[float, float]], dict[str, tuple[str, ...]]]:
+    """From the ``zipcodes`` package's ZIP codes, read once: US counties' centres ("US.TX|lamar
+    county" → (lat, lon), the mean of their ZIP codes' points) and the counties each US town
+    lies in ("US.TX|huntsville" → ("walker county",); a town whose ZIP codes reach into two
+    counties lies in both)."""
     import zipcodes
 
-    out: dict[str, set[str]] = defaultdict(set)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    towns: dict[str, set[str]] = defaultdict(set)
     for row in zipcodes.list_all():
         county, st = str(row.get("county") or "").lower(), str(row.get("state") or "")
         if not county or not st:
             continue
         for town in [row.get("city"), *(row.get("acceptable_cities") or [])]:
             if town:
-                out[town_key(f"US.{st}", str(town))].add(county)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+                towns[town_key(f"US.{st}", str(town))].add(county)
+        try:
+            la, lo = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if -90 <= la <= 90 and -180 <= lo <= 180:
+            acc = sums[f"US.{st}|{county}"]
+            acc[0] += la
+            acc[1] += lo
+            acc[2] += 1
+    points = {k: (round(a / n, 4), round(b / n, 4)) for k, (a, b, n) in sums.items()}
+    return points, {k: tuple(sorted(v)) for k, v in towns.items()}
 
 
 def _source_digest(rules: TranslitRules) -> str:
@@ -448,12 +438,13 @@ def _build_state(rules: TranslitRules, words: DivisionWords) -> GazetteerState:
                     index[k] = (prev, i)
             elif i not in prev:
                 index[k] = prev + (i,)
+    county_points, town_counties = us_zip_tables()
     state: GazetteerState = {
         "ids": ids, "names": names, "cc": cc, "lat": lat, "lon": lon, "pop": pop,
         "admin1": admin1, "feature": feature, "index": index, "iso3": iso3,
         "admin1_names": admin1_names, "qualifiers": qualifiers, "preferred": preferred,
-        "counties": us_county_points(),
-        "town_counties": us_town_counties(),
+        "counties": county_points,
+        "town_counties": town_counties,
     }
     log.info("built gazetteer: %d entries, %d keys in %.1f s", len(ids), len(index),
              time.perf_counter() - t0)

@@ -81,6 +81,12 @@ def _county_names(text: str) -> set[str]:
     return out
 
 
+def _county_forms(text: str) -> list[str]:
+    """A name with each county word of ``divisions.yaml``, lower case, as ``_county_names``
+    gives them: "DeKalb" → ["dekalb county", "dekalb parish", …]."""
+    return [f"{text} {w}".lower() for w in load_divisions().county_words]
+
+
 def _county_votes(names: set[str]) -> Counter[str]:
     """Division votes from the US counties a text names: each county name (once) gives one
     vote, shared among the states that have a county of that name."""
@@ -153,11 +159,9 @@ def _shared_divisions(gaz: Gazetteer, mentions: list[Mention], named: set[str]
     name without its word ("DeKalb" beside "DeKalb County") is the county, counted once."""
     out: Counter[str] = Counter()
     seen: set[str] = set()
-    words = load_divisions().county_words
     for m in mentions:
         name = plain(m.text, gaz.rules)
-        if name in seen or m.source == "demonym" or any(
-                f"{m.text} {w}".lower() in named for w in words):
+        if name in seen or m.source == "demonym" or named.intersection(_county_forms(m.text)):
             continue
         keys = {gaz.admin1_key(i) for i in m.cands
                 if gaz.feature[i] not in BROAD or gaz.feature[i] == FEATURE_ADM2} - {""}
@@ -392,17 +396,14 @@ def _county_short_names(gaz: Gazetteer, mentions: list[Mention]) -> None:
     chosen: dict[str, int] = {}
     for m in mentions:
         if m.choice is not None and gaz.feature[m.choice] == FEATURE_ADM2:
-            chosen.setdefault(plain(gaz.names[m.choice], gaz.rules), m.choice)
+            chosen.setdefault(gaz.names[m.choice].lower(), m.choice)
     if not chosen:
         return
-    words = load_divisions().county_words
     for m in mentions:
         i = m.choice
         if i is None or gaz.feature[i] in BROAD or m.qualifier or m.source == "dateline":
             continue
-        text = plain(m.text, gaz.rules)
-        county = next((chosen[k] for w in words
-                       if (k := plain(f"{text} {w}", gaz.rules)) in chosen), None)
+        county = next((chosen[k] for k in _county_forms(m.text) if k in chosen), None)
         if county is None or gaz.admin1_key(i) == gaz.admin1_key(county):
             continue
         there = [k for k in m.cands if gaz.admin1_key(k) == gaz.admin1_key(county)
@@ -515,20 +516,21 @@ def extract(ctx: DocContext) -> list[Place]:
     out: list[Place] = []
     seen: set[tuple[int, int]] = set()
     towns = _story_towns(gaz, mentions)
+    counties = [m for m in mentions
+                if m.choice is not None and gaz.feature[m.choice] == FEATURE_ADM2]
     # the counties the story's towns lie in, by state ("US.MN|douglas county" for Alexandria)
     holding = {f"{gaz.admin1_key(m.choice)}|{c}" for m in mentions if m.choice is not None
-               for c in _counties_around(gaz, m.choice)}
-    for m in mentions:  # a county of several states: the one the story's towns are in
-        if m.choice is not None and gaz.feature[m.choice] == FEATURE_ADM2:
-            here = [i for i in m.cands if f"{gaz.admin1_key(i)}|{gaz.names[i].lower()}"
-                    in holding]
-            if here:
-                m.choice = here[0] if m.choice not in here else m.choice
-                continue
-            here = [i for i in m.cands if gaz.admin1_key(i) in towns]
-            if here and m.choice not in here:
-                order = list(towns)
-                m.choice = min(here, key=lambda i: order.index(gaz.admin1_key(i)))
+               for c in _counties_around(gaz, m.choice)} if counties else set()
+    for m in counties:  # a county of several states: the one the story's towns are in
+        here = [i for i in m.cands if f"{gaz.admin1_key(i)}|{gaz.names[i].lower()}" in holding]
+        if here:
+            if m.choice not in here:
+                m.choice = here[0]
+            continue
+        here = [i for i in m.cands if gaz.admin1_key(i) in towns]
+        if here and m.choice not in here:
+            order = list(towns)
+            m.choice = min(here, key=lambda i: order.index(gaz.admin1_key(i)))
     _county_short_names(gaz, mentions)
     _near_the_story(gaz, mentions)
     for m in sorted(mentions, key=lambda x: x.char_start):
