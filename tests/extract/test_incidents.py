@@ -13,7 +13,11 @@ from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, extract_document, prepare_context
 from dragoman.extract.incidents.casualties import find_figures, parse_number
 from dragoman.extract.incidents.grouping import _is_agency
-from dragoman.extract.incidents.lexicon import load_incident_lexicon, read_incident_lexicon
+from dragoman.extract.incidents.lexicon import (
+    _phrase_rx,
+    load_incident_lexicon,
+    read_incident_lexicon,
+)
 from dragoman.pipeline import Pipeline
 from dragoman.types import ActorRef, Article, CasualtyCount
 
@@ -332,6 +336,30 @@ def test_an_attack_whose_attacker_the_text_says_is_unknown_has_none(pipeline: Pi
         Article(id="u2", text=named, published="2016-09-10")).incidents
         if i.event_type == "ASSAULT"]
     assert [a.country for a in inc.actor] == ["RUS"]
+
+
+@pytest.mark.parametrize(("doubt", "unknown"), [
+    # the doubt is about who carried out the raid, even when it names the suspects
+    ("It was unclear if regime warplanes or Russian jets carried out the raid.", True),
+    ("There was no immediate claim of responsibility for the raid.", True),
+    # a doubt about something else leaves the attacker named
+    ("It was unclear whether the dead included fighters.", False),
+])
+def test_a_doubt_about_the_attacker_leaves_the_attack_without_one(
+        pipeline: Pipeline, doubt: str, unknown: bool) -> None:
+    text = ("Russian air strikes on a market in Idlib killed 24 people on Saturday, a monitor "
+            f"said. {doubt}")
+    (inc,) = [i for i in pipeline.process_one(
+        Article(id="u3", text=text, published="2016-09-10")).incidents
+        if i.event_type == "ASSAULT"]
+    assert (inc.actor == ()) is unknown
+
+
+def test_a_gap_in_a_phrase_stays_inside_its_clause() -> None:
+    rx = _phrase_rx(["unclear whether ... carried out"])
+    assert rx.search("It was unclear whether regime or Russian jets carried out the raid")
+    assert not rx.search("unclear whether he was a hostage. The army carried out a raid")
+    assert not rx.search("unclear whether " + "many " * 13 + "carried out")
 
 
 def test_a_news_agency_credit_is_no_party_of_an_incident() -> None:

@@ -352,6 +352,9 @@ class _Group:
         self.sentences: dict[int, Span] = {}
         self.figures: list[CasualtyFigure] = []
         self.past: set[int] = set()  # its sentences about an earlier happening
+        #: sentences of no incident that say its attacker is unknown ("there was no
+        #: immediate claim of responsibility")
+        self.doubts: list[Span] = []
 
 
 def build_incidents(ctx: DocContext, events: Sequence[Event]
@@ -429,6 +432,18 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
         if f.sentence_index in sent_spans and (not f.background or not target.sentences):
             target.sentences.setdefault(f.sentence_index, sent_spans[f.sentence_index])
 
+    # a sentence of no incident that says no one knows who attacked is about the attack
+    # before it (or the story's first): "... killed 24. It was unclear who carried out the raid"
+    rx = lex.unknown_attacker_rx
+    owned = {i for g in groups for i in g.sentences}
+    for i, sp in sorted(sent_spans.items()):
+        if rx is None or i in owned or i in past or not violent or not rx.search(sp.text):
+            continue
+        before = [g for g in violent if g.sentences and min(g.sentences) <= i]
+        target = (max(before, key=lambda g: max(k for k in g.sentences if k <= i))
+                  if before else violent[0])
+        target.doubts.append(sp)
+
     # the cause the story's own (not background) sentences name most: an attack whose
     # sentences name none ("the death toll rose to 58") is the story's attack
     story_cause = cause_of([sp for i, sp in sorted(sent_spans.items()) if i not in past], lex)
@@ -445,11 +460,12 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
 
 
 def _attacker_unknown(g: _Group, lex: IncidentLexicon) -> bool:
-    """Whether the incident's own sentences say no one knows who attacked ("it was unclear
-    who carried out the raids", "no group has claimed responsibility")."""
+    """Whether the incident's own sentences, or a sentence of no incident after it, say no
+    one knows who attacked ("it was unclear who carried out the raids", "no group has
+    claimed responsibility")."""
     rx = lex.unknown_attacker_rx
-    return rx is not None and any(rx.search(sp.text) for i, sp in g.sentences.items()
-                                  if i not in g.past)
+    return rx is not None and (bool(g.doubts) or any(
+        rx.search(sp.text) for i, sp in g.sentences.items() if i not in g.past))
 
 
 def _with_story_attacker(incidents: list[Incident], groups: Sequence[_Group],

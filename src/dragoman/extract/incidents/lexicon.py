@@ -34,9 +34,20 @@ _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "n
                    "unknown_attacker", "others"})
 
 
+#: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
+#: out" matches "unclear whether regime or Russian jets carried out")
+GAP_WORDS = 12
+
+
 def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
+    """One pattern for the phrases: words apart by spaces or hyphens, ``...`` for a gap of
+    up to ``GAP_WORDS`` words within a clause, whole words only, any case."""
+    def word(w: str) -> str:
+        return rf"(?:[^\s.;:!?]+[\s\-]+){{0,{GAP_WORDS}}}?" if w == "..." else re.escape(w) + r"[\s\-]+"
+
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join(r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", a)) for a in alts)
+    body = "|".join("".join(word(w) for w in re.split(r"[\s\-]+", a.strip()))[:-len(r"[\s\-]+")]
+                    for a in alts)
     return re.compile(r"(?<![\w\-])(?:" + body + r")(?![\w\-])", re.IGNORECASE)
 
 
