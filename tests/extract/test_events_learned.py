@@ -187,3 +187,44 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     denied = [e for e in _events(learned, "The army denied that it shelled the town on Monday.")
               if e.event_type == "ASSAULT"]
     assert denied and denied[0].negated
+
+
+@pytest.mark.parametrize(("text", "trigger", "source"), [
+    # a reporting clause closing the sentence, with no comma (punctuation stripped)
+    (("Overnight airstrikes on the city of Raqqa killed 25 civilians a monitoring group said "
+     "on Wednesday."), "killed", "monitoring group"),
+    # the speaker after its verb
+    (("Government shelling killed four civilians in the town of Douma on Friday said the "
+     "Syrian Observatory for Human Rights."), "killed", "Observatory"),
+    # a perfect tense, the speaker named in brackets before it
+    (("Russian and Syrian regime airstrikes killed 25 children on Saturday in a town in "
+     "eastern Syria the United Nations children's agency (UNICEF) has said."), "airstrikes",
+     "UNICEF"),
+    # "according to" on the clause
+    (("At least 11 people were killed Saturday when Russian fighter jets struck a "
+     "neighborhood in Idlib province according to a local civil defense official."),
+     "killed", "official"),
+    # the deed as the object of the report
+    ("The Syrian Observatory for Human Rights reported the airstrikes on Saturday.",
+     "airstrikes", "Observatory"),
+])
+def test_a_deed_reported_after_or_around_its_clause_is_attributed(
+        learned: Pipeline, text: str, trigger: str, source: str) -> None:
+    evs = [e for e in _events(learned, text) if e.trigger.text.startswith(trigger)]
+    assert evs, f"the {trigger!r} event is coded"
+    attributed = evs[0].attributed_to
+    assert attributed is not None and source in attributed.text
+
+
+@pytest.mark.parametrize("text", [
+    # the reporting clause reports its own content, not the attack before it
+    "The army killed five rebels near Aleppo, and the group said that it would retaliate.",
+    # a passive speech verb with a modal reports nothing
+    ("Police arrested 40 men so that communal harmony could be maintained at this "
+     "critical hour."),
+])
+def test_a_closing_clause_that_reports_something_else_is_no_source(
+        learned: Pipeline, text: str) -> None:
+    evs = [e for e in _events(learned, text) if e.event_type in ("ASSAULT", "COERCE")]
+    assert evs, "the deed is coded"
+    assert evs[0].attributed_to is None

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 _ENT_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "country", "NORP": "group",
               "LOC": "country"}
+#: relations a speaker after its verb gets in the parse ("... said the Observatory")
+_INVERTED = frozenset({"nsubj", "dobj", "attr", "nsubjpass", "npadvmod", "appos"})
 
 
 class Arguments:
@@ -135,7 +137,7 @@ class Arguments:
                                           and lemma(tok) in self.cues.instrument_nouns):
             if lemma(tok) in self.cues.instrument_nouns:
                 return self._mods_refs(tok)
-            return [self._minimal_ref(tok)]
+            return [self.minimal_ref(tok)]
         if lemma(tok) in self.cues.instrument_nouns:
             return self._mods_refs(tok)
         return []
@@ -146,10 +148,10 @@ class Arguments:
         for m0 in self.entity_mods(tok):
             for m in [m0] + [c for c in m0.children if c.dep_ == "conj"]:
                 found = list(index.refs_for(m)) if index is not None else []
-                out.extend(found or [self._minimal_ref(m)])
+                out.extend(found or [self.minimal_ref(m)])
         return out
 
-    def _minimal_ref(self, tok: Token) -> ActorRef:
+    def minimal_ref(self, tok: Token) -> ActorRef:
         """Text and offsets only: the noun with its compounds/modifiers (country unknown)."""
         if tok.ent_type_ and tok.ent_iob_ != "O":
             ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
@@ -168,6 +170,30 @@ class Arguments:
         return ActorRef(span.text, span.start, span.end, kind=kind)
 
     # -- clause structure -------------------------------------------------------------
+    def reporter(self, verb: Token, trigger: Token) -> list[Token]:
+        """The speaker of a sentence-final reporting clause (``Clauses.final_report``):
+        the phrase after the verb ("... said the Syrian Observatory"; not after "told"),
+        else its own subject when that follows the trigger ("..., a monitoring group
+        said"), else the name just before the verb the parse left without one ("... Vasik
+        Harak told Anadolu Agency", "... state news agency SANA reported", "... the UN
+        children's agency (UNICEF) has said")."""
+        if lemma(verb) not in self.cues.addressee_verbs:
+            for c in verb.children:
+                if c.i > verb.i and c.dep_ in _INVERTED and c.pos_ in ("NOUN", "PROPN"):
+                    return [c]
+        own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if own and own[0].i > trigger.i:
+            return own[:1]
+        # the name just before the verb (its auxiliaries and a closing bracket skipped)
+        k = verb.i - 1
+        while k > trigger.i and (verb.doc[k].dep_ in ("aux", "neg", "advmod")
+                                 or verb.doc[k].text in (")", "]")):
+            k -= 1
+        before = verb.doc[k]
+        if k > trigger.i and before.pos_ in ("NOUN", "PROPN"):
+            return [before]
+        return []
+
     def subject(self, verb: Token, depth: int = 0) -> list[Token]:
         """The doer of a verb: subject, passive agent, or the controller it inherits."""
         if depth > 6:

@@ -27,7 +27,7 @@ from .syntax import lemma
 from .triggers import Matcher, in_caption_parens, is_caption, trigger_span
 
 __all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "Coder", "attribution", "build_event", "code_sentence",
-           "coded_triggers", "event_id", "long_before"]
+           "coded_triggers", "event_id", "long_before", "reported_by"]
 
 EXTRACTOR = "dragoman.events.rules/1"
 
@@ -106,12 +106,36 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
     return out
 
 
+def reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
+    """The speech verb that reports the trigger's clause and its speaker: the verb whose
+    complement holds it ("X said rebels attacked"), else a reporting clause closing the
+    sentence after it ("rebels attacked the town, X said"; ``Clauses.final_report``)."""
+    speech = coder.clauses.speech_governor(tok)
+    if speech is not None:
+        if speech.i > tok.i:  # after the clause it reports: "..., said the Observatory"
+            return speech, coder.args.reporter(speech, tok) or coder.args.subject(speech)
+        return speech, coder.args.subject(speech)
+    final = coder.clauses.final_report(tok)
+    if final is not None:
+        speaker = coder.args.reporter(final, tok)
+        if speaker:
+            return final, speaker
+    if tok.dep_ == "dobj" and coder.clauses.is_speech(tok.head):
+        # "the Observatory reported the airstrikes": the deed as the report's object
+        subject = coder.args.subject(tok.head)
+        if subject:
+            return tok.head, subject
+    source = coder.clauses.according_to(tok)
+    if source is not None:
+        return None, [source]
+    return None, []
+
+
 def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: TriggerEntry,
               quotes: _Quotes) -> Event | None:
 
     ctx, lex, args, clauses = coder.ctx, coder.lex, coder.args, coder.clauses
-    speech = clauses.speech_governor(tok if e.pos != "aux" else tok.head)
-    speaker_toks = args.subject(speech) if speech is not None else []
+    speech, speaker_toks = reported_by(coder, tok if e.pos != "aux" else tok.head)
     actor_toks = args.actor_tokens(tok, e, speaker_toks)
     actor = args.actor_refs(actor_toks)
     recipient = args.recipients(tok, e, sent, speaker_toks, actor_toks, actor)
@@ -196,7 +220,12 @@ def attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry | 
             return speaker
     if speaker_toks and (e is None or e.pos != "aux"):
         refs = args.refs(speaker_toks[0])
-        return refs[0] if refs else None
+        if refs:
+            return refs[0]
+        if speaker_toks[0].pos_ in ("NOUN", "PROPN"):
+            # a source the actor index does not know ("Al Mayadeen TV channel reported"):
+            # its phrase, country and sector unknown
+            return args.minimal_ref(speaker_toks[0])
     return None
 
 

@@ -28,7 +28,7 @@ from spacy.tokens import Token
 
 from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
-from .coder import Coder, attribution, build_event, coded_triggers, event_id
+from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
 from .features import mention_features, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
@@ -220,8 +220,7 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
         tok = cand.tok
         entry = _entry_for(lex, cand, etype)
         rule = cand.rule if cand.rule is not None and cand.rule.event_type == etype else None
-        speech = coder.clauses.speech_governor(tok)
-        speaker_toks = coder.args.subject(speech) if speech is not None else []
+        speech, speaker_toks = reported_by(coder, tok)
         verb = coder.clauses.clause_verb(tok)
         negated = coder.clauses.negated(tok, verb)
         attributed = attribution(ctx, coder.args, tok, entry, speaker_toks, quotes)

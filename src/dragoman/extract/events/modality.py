@@ -18,6 +18,9 @@ from .syntax import governing_verb, is_verbal, lemma, particles
 
 __all__ = ["Clauses"]
 
+#: tags of a finite reporting verb ("said", "says", "reported"; not "saying", "to say")
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
 
 class Clauses:
     """The clause rules for one lexicon's cues."""
@@ -47,6 +50,61 @@ class Clauses:
             if cur.dep_ in ("relcl",):
                 return None
             cur = head
+        return None
+
+    def final_report(self, tok: Token) -> Token | None:
+        """The reporting clause that closes the trigger's sentence after it ("... killed 25
+        civilians, a monitoring group said on Wednesday", "... killed 10 civilians said the
+        Observatory", "... state television reported"), when the parse did not make the
+        trigger's clause its complement: its speech verb, the last of the sentence, with
+        every word after it its own (its speaker, a day) and no reported clause of its own
+        after it ("... and the group said that it would retaliate" reports something else)."""
+        sent = tok.sent
+        doc = tok.doc
+        for i in range(sent.end - 1, tok.i, -1):
+            v = doc[i]
+            if v.is_punct or v.is_space or not self.is_speech(v):
+                continue
+            # "UNICEF has said"; "... Al Mayadeen TV channel reported on Sunday" parsed as a
+            # participle after a noun (not "the deaths reported by ...")
+            auxes = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
+            finite = not any(c.dep_ == "auxpass" or c.tag_ == "MD" for c in auxes) and (
+                v.tag_ in _FINITE or (v.tag_ == "VBN" and (
+                    any(c.lemma_ == "have" for c in auxes)
+                    or (not auxes and v.i > 0 and doc[v.i - 1].pos_ in ("NOUN", "PROPN")
+                        and not any(c.dep_ == "agent" for c in v.children)))))
+            if not finite or _in_subject(tok, v):
+                return None
+            if any(c.i > v.i and c.dep_ in ("ccomp", "xcomp", "advcl", "conj")
+                   for c in v.children):
+                return None
+            if all(x.is_punct or x.is_space or v.is_ancestor(x) for x in doc[v.i + 1:sent.end]):
+                return v
+            return None
+        return None
+
+    def according_to(self, tok: Token) -> Token | None:
+        """The source of an "according to X" phrase on the trigger's clause: X, when the
+        phrase hangs from the trigger, a word above it, or a word of its clause below its
+        verb, not through a coordination ("..., and according to the army, five died"
+        reports only the second clause)."""
+        verb = self.clause_verb(tok)
+        above = {t.i for t in tok.ancestors} | {tok.i}
+        for t in tok.sent:
+            if t.lower_ != "according" or t.dep_ != "prep":
+                continue
+            to = next((c for c in t.children if c.lower_ == "to"), None)
+            source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            if source is None:
+                continue
+            head = t.head
+            if head.i in above:
+                return source
+            cur = head
+            while cur.i != verb.i and cur.head.i != cur.i and cur.dep_ != "conj":
+                cur = cur.head
+            if cur.i == verb.i:
+                return source
         return None
 
     # -- negation and modality --------------------------------------------------------
@@ -170,3 +228,13 @@ class Clauses:
                 break
             cur = cur.head
         return False
+
+
+def _in_subject(tok: Token, verb: Token) -> bool:
+    """Whether ``tok`` lies in ``verb``'s subject ("witnesses of the attack said")."""
+    cur = tok
+    while cur.head.i != cur.i:
+        if cur.head.i == verb.i:
+            return cur.dep_ in ("nsubj", "nsubjpass", "csubj")
+        cur = cur.head
+    return False
