@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Token
 
 from ..ingest.boilerplate import BoilerplateLexicon, find_boilerplate
 
-__all__ = ["boilerplate_ranges", "drop_boilerplate", "inside"]
+__all__ = ["boilerplate_ranges", "doc_text", "drop_boilerplate", "inside"]
 
 _AUXED = frozenset({"VBN", "VBG", "VB"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -38,6 +38,15 @@ _FUNCTION = frozenset({"ADP", "DET", "AUX", "CCONJ", "SCONJ", "PRON", "PART"})
 _LEADING = frozenset({"ADJ", "VERB"})
 
 _T = TypeVar("_T")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc: spaCy joins every token each time it is asked."""
+    cached = doc.user_data.get("dragoman_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["dragoman_text"] = cached
+    return cached
 
 
 def _capital(tok: Token) -> bool:
@@ -127,7 +136,7 @@ def boilerplate_ranges(doc: Doc, text: str, base: int, end: int,
         s, e = b.span.start - base, b.span.end - base
         if b.kind == "tags":
             e = _tag_cut(doc, s, e)
-            while e > s and doc.text[e - 1].isspace():
+            while e > s and doc_text(doc)[e - 1].isspace():
                 e -= 1
         if e > s:
             out.append((s, e))

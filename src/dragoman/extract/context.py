@@ -32,7 +32,7 @@ from ..types import (
     Span,
 )
 from . import resources as _resources  # the module: Resources only named in annotations
-from .boilerplate import boilerplate_ranges
+from .boilerplate import boilerplate_ranges, doc_text
 
 __all__ = ["ActorLookup", "DocContext", "doc_text"]
 
@@ -51,15 +51,6 @@ class ActorLookup(Protocol):
 
     def is_civilian_target(self, token: Token) -> bool:
         """Whether a token names a civilian target ("homes", "a village")."""
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per doc: spaCy joins every token each time it is asked."""
-    cached = doc.user_data.get("dragoman_text")
-    if cached is None:
-        cached = doc.text
-        doc.user_data["dragoman_text"] = cached
-    return cached
 
 
 @dataclass

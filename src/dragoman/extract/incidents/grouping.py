@@ -243,7 +243,7 @@ def _old_sentences(ctx: DocContext, days: int) -> set[int]:
         if last is None or (ctx.published - last).days <= days:
             continue
         at = d.start - ctx.base
-        if not 0 <= at < len(ctx.doc.text):
+        if not 0 <= at < len(ctx.text):
             continue
         a = ctx.doc.char_span(at, at + 1, alignment_mode="expand")
         if a is not None:
