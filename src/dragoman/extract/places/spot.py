@@ -63,21 +63,51 @@ def _countries(gaz: Gazetteer) -> dict[str, int]:
     return cached
 
 
-def _context_before(doc: Doc, i: int, gaz: Gazetteer, words: SpotWords) -> bool:
+class _Toks:
+    """The document's tokens' texts, lower-case forms and entity types as plain lists, read
+    once: the spotting loops test them for every capitalised token and window."""
+
+    __slots__ = ("ents", "lowers", "punct", "texts")
+
+    def __init__(self, doc: Doc) -> None:
+        self.texts = [t.text for t in doc]
+        self.lowers = [t.lower_ for t in doc]
+        self.ents = [t.ent_type_ for t in doc]
+        self.punct = [t.is_punct for t in doc]
+
+
+def _before_index(words: SpotWords) -> dict[str, list[tuple[str, ...]]]:
+    """``words.before`` by each phrase's last word (cached per ``SpotWords``), in order."""
+    cached = _BEFORE_INDEX.get(id(words))
+    if cached is None or cached[0] is not words:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in words.before:
+            if phrase:
+                index.setdefault(phrase[-1], []).append(phrase)
+        cached = _BEFORE_INDEX[id(words)] = (words, index)
+    return cached[1]
+
+
+_BEFORE_INDEX: dict[int, tuple[SpotWords, dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _context_before(doc: Doc, toks: _Toks, i: int, gaz: Gazetteer, words: SpotWords) -> bool:
     if i == 0:
         return False
-    if doc[i - 1].lower_ in gaz.preps and doc[i - 1].lower_ not in ("to", "from", "over", "on"):
+    lowers = toks.lowers
+    prev = lowers[i - 1]
+    if prev in gaz.preps and prev not in ("to", "from", "over", "on"):
         return True
-    if doc[i - 1].lower_ == "of" and i >= 2 and doc[i - 2].ent_type_ == _PERSON:
+    if prev == "of" and i >= 2 and toks.ents[i - 2] == _PERSON:
         return True  # "Mindy Miller of Ravenel"
     if _after_party(doc, i, words):
         return True
-    j = i - 1 if doc[i - 1].lower_ != "the" else i - 2
-    for phrase in words.before:
+    j = i - 1 if prev != "the" else i - 2
+    if j < 0:
+        return False
+    for phrase in _before_index(words).get(lowers[j], ()):
         n = len(phrase)
-        if j - n + 1 < 0:
-            continue
-        if tuple(t.lower_ for t in doc[j - n + 1:j + 1]) == phrase:
+        if j - n + 1 >= 0 and tuple(lowers[j - n + 1:j + 1]) == phrase:
             return True
     return False
 
@@ -111,17 +141,17 @@ def _broad(gaz: Gazetteer, i: int) -> bool:
 
 
 def _demonym(ctx: DocContext, gaz: Gazetteer, words: SpotWords, doc: Doc,
-             i: int) -> tuple[int, int] | None:
+             i: int, toks: _Toks) -> tuple[int, int] | None:
     """(end token, entry) of a demonym starting at token ``i``: a country's (from the
     actor knowledge base) or a region's (``spotting.yaml``)."""
     kb = getattr(ctx.resources, "kb", None)
     demonyms: dict[str, str] = getattr(kb, "demonyms", None) or {}
     from ..actors.names import norm
 
-    if doc[i].lower_ in gaz.rules.articles or doc[i].lower_ == "the":
+    if toks.lowers[i] in gaz.rules.articles or toks.lowers[i] == "the":
         return None
     for w in (2, 1):
-        if i + w > len(doc) or not all(_cap(t.text) for t in doc[i:i + w]):
+        if i + w > len(doc) or not all(_cap(t) for t in toks.texts[i:i + w]):
             continue
         key = norm(doc[i:i + w].text)
         iso = demonyms.get(key)  # (a plural, "Russians", names a people, not a place)
@@ -156,14 +186,15 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
     for ent in doc.ents:
         if ent.label_ == _PERSON and len(ent) > 1:
             known.difference_update(plain(t.text, gaz.rules) for t in ent)
-    out: list[Mention] = _county_lists(ctx, gaz, words, covered)
+    toks = _Toks(doc)
+    texts, ents = toks.texts, toks.ents
+    out: list[Mention] = _county_lists(ctx, gaz, words, covered, toks)
     for m in out:
         for t in range(m.start, m.end):
             covered[t] = True
     i = 0
     while i < n:
-        tok = doc[i]
-        if covered[i] or not _cap(tok.text):
+        if covered[i] or not _cap(texts[i]):
             i += 1
             continue
         state = _state_after_comma(ctx, gaz, i, _after_party(doc, i, words))
@@ -171,12 +202,12 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
             out.append(state)
             i = state.end
             continue
-        if tok.ent_type_ in _NOT_NAMES or tok.ent_type_ in _PLACE_LABELS:
+        if ents[i] in _NOT_NAMES or ents[i] in _PLACE_LABELS:
             i += 1
             continue
-        hit = _match(ctx, gaz, words, known, covered, i)
+        hit = _match(ctx, gaz, words, known, covered, i, toks)
         if hit is None:
-            dem = _demonym(ctx, gaz, words, doc, i)
+            dem = _demonym(ctx, gaz, words, doc, i, toks)
             if dem is not None and not any(covered[t] for t in range(i, dem[0])):
                 end, entry = dem
                 span = doc[i:end]
@@ -192,21 +223,23 @@ def spot_mentions(ctx: DocContext, gaz: Gazetteer, found: list[Mention]) -> list
 
 
 def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
-           covered: list[bool], i: int) -> Mention | None:
+           covered: list[bool], i: int, toks: _Toks) -> Mention | None:
     doc = ctx.doc
     n = len(doc)
+    texts, lowers, articles = toks.texts, toks.lowers, gaz.rules.articles
+    before: bool | None = None  # the context before token i, read once for every width
     for w in range(_MAX_WIDTH, 0, -1):
         end = i + w
         if end > n or any(covered[t] for t in range(i, end)):
             continue
-        span = doc[i:end]
-        if not _cap(span[-1].text) or span[-1].is_punct:
+        if not _cap(texts[end - 1]) or toks.punct[end - 1]:
             continue
-        if any(not (_cap(t.text) or t.lower_ in gaz.rules.articles or t.text == "-")
-               for t in span):
+        if any(not (_cap(texts[t]) or lowers[t] in articles or texts[t] == "-")
+               for t in range(i, end)):
             continue
-        if end < n and doc[end].text == "-" and end + 1 < n and _cap(doc[end + 1].text):
+        if end < n and texts[end] == "-" and end + 1 < n and _cap(texts[end + 1]):
             continue  # part of a hyphenated name
+        span = doc[i:end]
         text = span.text
         low = plain(text, gaz.rules)
         if low in gaz.never or low in gaz.stop:
@@ -216,10 +249,11 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
         cands = gaz.lookup(text)
         if not cands:
             continue
-        labels = {t.ent_type_ for t in span} - {""}
+        labels = set(toks.ents[i:end]) - {""}
         qual, _ = qualifier_after(gaz, doc, end, cands)
-        ctx_ev = (_context_before(doc, i, gaz, words) or _context_after(doc, end, gaz, words)
-                  or _dateline_like(doc, i, end))
+        if before is None:
+            before = _context_before(doc, toks, i, gaz, words)
+        ctx_ev = before or _context_after(doc, end, gaz, words) or _dateline_like(doc, i, end)
         exact = [c for c in cands if plain(gaz.names[c], gaz.rules) == low
                  or low in gaz.preferred.get(c, ()) or gaz.feature[c] == FEATURE_REGION]
         if qual is not None:
@@ -260,19 +294,20 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
 
 
 def _county_lists(ctx: DocContext, gaz: Gazetteer, words: SpotWords,
-                  covered: list[bool]) -> list[Mention]:
+                  covered: list[bool], toks: _Toks) -> list[Mention]:
     """The names of a county list ("Barrow, Jackson and Madison counties"): each the county
     of that name ("Barrow County"), wherever the gazetteer has one."""
     doc = ctx.doc
+    texts = toks.texts
     out: list[Mention] = []
-    for k, tok in enumerate(doc):
-        word = words.county_lists.get(tok.lower_)
+    for k, low in enumerate(toks.lowers):
+        word = words.county_lists.get(low)
         if word is None or k == 0:
             continue
         j = k
         while j > 0:
             e = j
-            while j > 0 and _cap(doc[j - 1].text) and not covered[j - 1] and e - j < 3:
+            while j > 0 and _cap(texts[j - 1]) and not covered[j - 1] and e - j < 3:
                 j -= 1
             if j == e:
                 break
