@@ -132,6 +132,13 @@ def test_thresholds_are_settings() -> None:
     usa = _key("g", 100, 36.2, 37.16, actor_countries=frozenset({"USA"}))
     assert not compatible(rus, usa, ClusterSettings()) and compatible(rus, aleppo,
                                                                       ClusterSettings())
+    # reports confuse a country's own forces with their foreign allies ("regime or Russian
+    # jets"), and disagree on the victims: neither keeps two reports apart
+    regime = _key("j", 100, 36.2, 37.16, actor_countries=frozenset({"SYR"}))
+    assert compatible(rus, regime, ClusterSettings())
+    told_gbr = _key("k", 100, 36.2, 37.16, target_countries=frozenset({"GBR"}))
+    assert compatible(told_gbr, _key("l", 100, 36.2, 37.16, target_countries=frozenset({"SYR"})),
+                      ClusterSettings())
     assert not compatible(aleppo, _key("a", 100, 36.20, 37.16), ClusterSettings())
 
 
