@@ -24,7 +24,7 @@ from .arguments import Arguments
 from .lexicon import Lexicon, TriggerEntry
 from .modality import Clauses
 from .syntax import lemma
-from .triggers import Matcher, in_caption_parens, is_caption, trigger_span
+from .triggers import Matcher, form_entries, in_caption_parens, is_caption, trigger_span
 
 __all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "Coder", "attribution", "build_event", "code_sentence",
            "coded_triggers", "event_id", "long_before", "reported_by"]
@@ -73,6 +73,8 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
             continue
         if any(a <= tok.idx < b for a, b in excluded):
             continue
+        if not form_entries(lex, tok):
+            continue  # no form of the word in the lexicon: nothing for the matcher to try
         if coder.clauses.is_speech(tok) and not lex.entries_for(lemma(tok)):
             continue
         entry = coder.matcher.match(tok)

@@ -32,8 +32,8 @@ from .coder import Coder, attribution, build_event, coded_triggers, event_id, re
 from .features import mention_features, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
-from .syntax import RECIPIENT_ENTS, conjuncts, lemma_variants
-from .triggers import is_caption, trigger_span
+from .syntax import RECIPIENT_ENTS, conjuncts
+from .triggers import form_entries, is_caption, trigger_span
 
 __all__ = ["Candidate", "SentencePlan", "decode_sentence", "extract_learned", "mentions",
            "plan_sentence", "role_features"]
@@ -91,9 +91,11 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     for tok in sent:
         if tok.is_punct or tok.is_space or any(a <= tok.idx < b for a, b in excluded):
             continue
-        entries = _entries(lex, tok)
+        entries = form_entries(lex, tok)
+        if not entries and tok.pos_ != "VERB":
+            continue
         speech = coder.clauses.is_speech(tok)
-        if not entries and (tok.pos_ != "VERB" or speech):
+        if not entries and speech:
             continue
         entry, governed, ev = by_tok.get(tok.i, (None, False, None))
         matched = (entry.type, entry.mode) if entry is not None else None
@@ -105,29 +107,6 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     if plan.candidates:
         plan.mentions = mentions(coder, sent)
     return plan
-
-
-def _entries(lex: Lexicon, tok: Token) -> tuple[TriggerEntry, ...]:
-    """The lexicon entries of any form of the token's word: its lemma and surface guesses,
-    and for nouns the singular ("Kills", "Strikes" in a title-case headline)."""
-    key = (tok.lemma_, tok.lower_, tok.pos_)
-    found = lex.forms_memo.get(key)
-    if found is None:
-        if len(lex.forms_memo) >= 100_000:
-            lex.forms_memo.clear()
-        found = lex.forms_memo[key] = tuple(_form_entries(lex, tok))
-    return found
-
-
-def _form_entries(lex: Lexicon, tok: Token) -> list[TriggerEntry]:
-    forms = list(dict.fromkeys(lemma_variants(tok)))
-    w = tok.lower_
-    if tok.pos_ in ("NOUN", "PROPN") and w.endswith("s"):
-        forms += [w[:-1], w[:-2]] if w.endswith("es") else [w[:-1]]
-    out: list[TriggerEntry] = []
-    for f in dict.fromkeys(forms):
-        out.extend(lex.entries_for(f))
-    return out
 
 
 def _rule_role(ev: Event | None, m: Token, base: int) -> str | None:
@@ -198,7 +177,7 @@ def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
 def _entry_for(lex: Lexicon, cand: Candidate, etype: str) -> TriggerEntry | None:
     if cand.entry is not None and cand.entry.type == etype:
         return cand.entry
-    return next((e for e in _entries(lex, cand.tok) if e.type == etype), None)
+    return next((e for e in form_entries(lex, cand.tok) if e.type == etype), None)
 
 
 def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list[Event]:
@@ -234,7 +213,7 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
                 continue
         modality = coder.clauses.modality(tok, verb, plan.sent,
                                           attributed is not None or speech is not None)
-        lex_types = {e.type for e in _entries(lex, tok)}
+        lex_types = {e.type for e in form_entries(lex, tok)}
         if etype in ("AGREE", "THREATEN") and modality == "future" and etype not in lex_types:
             modality = "asserted"  # the promise or threat itself is what is reported
         if etype == "REJECT" and negated and "REJECT" not in lex_types:

@@ -14,7 +14,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from ...types import Span
-from ..context import DocContext
+from ..context import DocContext, doc_text
 from .arguments import Arguments
 from .lexicon import Lexicon, TriggerEntry
 from .modality import Clauses
@@ -32,7 +32,7 @@ from .syntax import (
     preps,
 )
 
-__all__ = ["Matcher", "in_caption_parens", "is_caption", "trigger_span"]
+__all__ = ["Matcher", "form_entries", "in_caption_parens", "is_caption", "trigger_span"]
 
 
 class Matcher:
@@ -160,9 +160,35 @@ class Matcher:
         return None
 
 
+def form_entries(lex: Lexicon, tok: Token) -> tuple[TriggerEntry, ...]:
+    """The lexicon entries of any form of the token's word: its lemma and surface guesses,
+    and for nouns the singular ("Kills", "Strikes" in a title-case headline). A token with
+    none has no entry ``Matcher.match`` could find (its lemma variants are among the forms).
+    """
+    key = (tok.lemma_, tok.lower_, tok.pos_)
+    found = lex.forms_memo.get(key)
+    if found is None:
+        if len(lex.forms_memo) >= 100_000:
+            lex.forms_memo.clear()
+        found = lex.forms_memo[key] = tuple(_form_entries(lex, tok))
+    return found
+
+
+def _form_entries(lex: Lexicon, tok: Token) -> list[TriggerEntry]:
+    forms = list(dict.fromkeys(lemma_variants(tok)))
+    w = tok.lower_
+    if tok.pos_ in ("NOUN", "PROPN") and w.endswith("s"):
+        forms += [w[:-1], w[:-2]] if w.endswith("es") else [w[:-1]]
+    out: list[TriggerEntry] = []
+    for f in dict.fromkeys(forms):
+        out.extend(lex.entries_for(f))
+    return out
+
+
 def is_caption(lex: Lexicon, sent: SpacySpan) -> bool:
     """The sentence is a photo caption (``cues.caption_patterns``)."""
-    return lex.caption_re is not None and bool(lex.caption_re.match(sent.text))
+    return lex.caption_re is not None and bool(
+        lex.caption_re.match(doc_text(sent.doc)[sent.start_char:sent.end_char]))
 
 
 def in_caption_parens(lex: Lexicon, tok: Token) -> bool:
