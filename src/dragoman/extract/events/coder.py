@@ -51,6 +51,9 @@ class Coder:
         self.quotes: _Quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
         #: actor references by token index (the trained coder asks for them repeatedly)
         self.ref_cache: dict[int, list[ActorRef]] = {}
+        #: what the trained coder's role features read of a mention, by token index
+        self.mention_refs: dict[int, list[tuple[str | None, str | None, str | None]]] = {}
+        self.actorish: dict[int, bool] = {}
 
 
 def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,

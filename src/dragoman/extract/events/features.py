@@ -18,16 +18,17 @@ else generalises across words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, LOWER
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import Cues
 
-__all__ = ["dep_path", "mention_features", "path_features", "sentence_lemmas",
-           "trigger_features"]
+__all__ = ["dep_path", "mention_features", "path_features", "role_examples",
+           "sentence_lemmas", "trigger_features"]
 
 #: how many steps of a dependency path are spelled out; longer paths are "far"
 MAX_STEPS = 4
@@ -42,17 +43,21 @@ _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "attr", 
 
 class _Tree:
     """A document's dependency tree as plain lists (head index, relation, lower-case
-    word per token), read once: paths are then walked without making spaCy tokens."""
+    word, part of speech and entity type per token), read once: paths are then walked
+    and pairs described without making spaCy tokens."""
 
-    __slots__ = ("deps", "heads", "lowers", "ups")
+    __slots__ = ("deps", "ents", "heads", "lowers", "poses", "ups")
 
     def __init__(self, doc: Doc) -> None:
-        arr = doc.to_array([HEAD, DEP, LOWER])  # uint64: the head offset wraps when < 0
+        # uint64: the head offset wraps when < 0
+        arr = doc.to_array([HEAD, DEP, LOWER, POS, ENT_TYPE])
         strings = doc.vocab.strings
-        names = {h: strings[h] for h in set(arr[:, 1].tolist()) | set(arr[:, 2].tolist())}
+        names = {h: strings[h] for k in range(1, 5) for h in set(arr[:, k].tolist())}
         self.heads = (arr[:, 0].astype(np.int64) + np.arange(len(doc))).tolist()
         self.deps = [names[h] for h in arr[:, 1].tolist()]
         self.lowers = [names[h] for h in arr[:, 2].tolist()]
+        self.poses = [names[h] for h in arr[:, 3].tolist()]
+        self.ents = [names[h] for h in arr[:, 4].tolist()]
         self.ups: dict[int, list[int]] = {}
 
     def ancestors(self, i: int) -> list[int]:
@@ -80,8 +85,13 @@ def dep_path(a: Token, b: Token) -> list[str] | None:
     child (``vprep:with`` names the preposition); None when they are not in one tree."""
     tree = _tree(a.doc)
     up = tree.ancestors(a.i)
-    down = tree.ancestors(b.i)
-    pos = {t: k for k, t in enumerate(up)}
+    return _path(tree, up, {t: k for k, t in enumerate(up)}, b.i)
+
+
+def _path(tree: _Tree, up: list[int], pos: dict[int, int], b: int) -> list[str] | None:
+    """``dep_path`` from the token whose ancestors are ``up`` (``pos``: each one's place
+    in ``up``) to token ``b``."""
+    down = tree.ancestors(b)
     j = next((k for k, t in enumerate(down) if t in pos), None)
     if j is None:
         return None
@@ -267,6 +277,24 @@ def sentence_lemmas(sent: Span) -> dict[str, int]:
     return cached
 
 
+class _Trigger(NamedTuple):
+    """What the pair features read of the trigger, once for all its mentions."""
+
+    i: int
+    voice: str
+    pos: str
+    lemma: str
+    up: list[int]  # the trigger and its heads up to the root
+    at: dict[int, int]  # each of those tokens' place in ``up``
+
+
+def _trigger(tree: _Tree, trigger: Token) -> _Trigger:
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+    up = tree.ancestors(trigger.i)
+    return _Trigger(trigger.i, "passive" if passive else "active", trigger.pos_,
+                    trigger.lemma_.lower(), up, {t: k for k, t in enumerate(up)})
+
+
 def mention_features(
     trigger: Token,
     mention: Token,
@@ -280,20 +308,50 @@ def mention_features(
     ``refs``: (country, sector, kind) of each actor the resolver finds at the mention;
     ``rule_role``: "actor" / "recipient" when the rules put the mention in that role.
     """
-    path = dep_path(trigger, mention)
+    tree = _tree(trigger.doc)
+    return _pair_features(tree, _trigger(tree, trigger), mention.i, etype, refs, actorish,
+                          rule_role)
+
+
+def role_examples(
+    trigger: Token,
+    mentions: Sequence[Token],
+    etype: str,
+    refs: Sequence[list[tuple[str | None, str | None, str | None]]],
+    actorish: Sequence[bool],
+    rule_roles: Sequence[str | None],
+) -> list[dict[str, float]]:
+    """``mention_features`` of the trigger with each of ``mentions`` (the other arguments
+    aligned with them), reading the trigger's side once."""
+    tree = _tree(trigger.doc)
+    trig = _trigger(tree, trigger)
+    return [_pair_features(tree, trig, m.i, etype, r, a, rr)
+            for m, r, a, rr in zip(mentions, refs, actorish, rule_roles, strict=True)]
+
+
+def _pair_features(
+    tree: _Tree,
+    trig: _Trigger,
+    m: int,
+    etype: str,
+    refs: list[tuple[str | None, str | None, str | None]],
+    actorish: bool,
+    rule_role: str | None,
+) -> dict[str, float]:
+    path = _path(tree, trig.up, trig.at, m)
     f = path_features(path)
     f["bias"] = 1.0
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
-    voice = "passive" if passive else "active"
+    voice = trig.voice
     f[f"voice={voice}"] = 1.0
-    side = "left" if mention.i < trigger.i else "right"
+    side = "left" if m < trig.i else "right"
     f[f"side={side}"] = 1.0
-    dist = abs(mention.i - trigger.i)
+    dist = abs(m - trig.i)
     f[f"dist={dist if dist < 10 else ('20+' if dist >= 20 else '10+')}"] = 1.0
-    f[f"m_dep={mention.dep_}"] = 1.0
-    f[f"m_pos={mention.pos_}"] = 1.0
-    f[f"m_ent={mention.ent_type_ or 'none'}"] = 1.0
-    f[f"t_pos={trigger.pos_}"] = 1.0
+    m_dep = tree.deps[m]
+    f[f"m_dep={m_dep}"] = 1.0
+    f[f"m_pos={tree.poses[m]}"] = 1.0
+    f[f"m_ent={tree.ents[m] or 'none'}"] = 1.0
+    f[f"t_pos={trig.pos}"] = 1.0
     if actorish:
         f["actorish"] = 1.0
     if refs:
@@ -312,6 +370,6 @@ def mention_features(
     f[f"voice|first={voice}|{first}"] = 1.0
     if path is not None and len(path) <= 2:
         f[f"type|path={etype}|{' '.join(path)}"] = 1.0
-        f[f"lemma|path={trigger.lemma_.lower()}|{' '.join(path)}"] = 1.0
-    f[f"type|m_dep={etype}|{mention.dep_}"] = 1.0
+        f[f"lemma|path={trig.lemma}|{' '.join(path)}"] = 1.0
+    f[f"type|m_dep={etype}|{m_dep}"] = 1.0
     return f

@@ -29,7 +29,7 @@ from spacy.tokens import Token
 from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
-from .features import mention_features, trigger_features
+from .features import mention_features, role_examples, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
 from .syntax import RECIPIENT_ENTS, conjuncts
@@ -127,6 +127,23 @@ def role_features(coder: Coder, cand: Candidate, m: Token, etype: str) -> dict[s
     return mention_features(cand.tok, m, etype, refs, coder.args.is_actorish(m), rule_role)
 
 
+def _mention_refs(coder: Coder, m: Token) -> list[tuple[str | None, str | None, str | None]]:
+    """(country, sector, kind) of the actors at a mention (``role_features``), once per
+    document."""
+    found = coder.mention_refs.get(m.i)
+    if found is None:
+        found = coder.mention_refs[m.i] = [
+            (r.country, r.sector, r.kind) for r in _refs_cached(coder, m)]
+    return found
+
+
+def _actorish(coder: Coder, m: Token) -> bool:
+    found = coder.actorish.get(m.i)
+    if found is None:
+        found = coder.actorish[m.i] = coder.args.is_actorish(m)
+    return found
+
+
 def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
     cache: dict[int, list[ActorRef]] = coder.ref_cache
     found = cache.get(m.i)
@@ -144,7 +161,11 @@ def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
     others = [m for m in plan.mentions if m.i != cand.tok.i]
     if not others:
         return [], []
-    probs = model.roles.proba_many([role_features(coder, cand, m, etype) for m in others])
+    base = coder.ctx.base
+    probs = model.roles.proba_many(role_examples(
+        cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
+        [_actorish(coder, m) for m in others],
+        [_rule_role(cand.rule, m, base) for m in others]))
     classes = model.roles.classes
     p_source = probs[:, classes.index(_ROLE_SOURCE)].tolist()
     p_target = probs[:, classes.index(_ROLE_TARGET)].tolist()
