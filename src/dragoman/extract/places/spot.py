@@ -14,6 +14,7 @@ their country with source ``demonym``.
 
 from __future__ import annotations
 
+from spacy.attrs import ENT_TYPE, IS_PUNCT, LOWER, ORTH
 from spacy.tokens import Doc
 
 from ..context import DocContext
@@ -70,10 +71,13 @@ class _Toks:
     __slots__ = ("ents", "lowers", "punct", "texts")
 
     def __init__(self, doc: Doc) -> None:
-        self.texts = [t.text for t in doc]
-        self.lowers = [t.lower_ for t in doc]
-        self.ents = [t.ent_type_ for t in doc]
-        self.punct = [t.is_punct for t in doc]
+        arr = doc.to_array([ORTH, LOWER, ENT_TYPE, IS_PUNCT])
+        strings = doc.vocab.strings
+        names = {h: strings[h] for k in range(3) for h in set(arr[:, k].tolist())}
+        self.texts = [names[h] for h in arr[:, 0].tolist()]
+        self.lowers = [names[h] for h in arr[:, 1].tolist()]
+        self.ents = [names[h] for h in arr[:, 2].tolist()]
+        self.punct = [bool(x) for x in arr[:, 3].tolist()]
 
 
 def _before_index(words: SpotWords) -> dict[str, list[tuple[str, ...]]]:
