@@ -136,8 +136,10 @@ class _CueHit:
 
 def _cue_hits(doc: Doc, lexicon: CueLexicon) -> dict[int, _CueHit]:
     hits: dict[int, _CueHit] = {}
-    for token in doc:
-        if token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 2].whitespace_:
+    tokens = list(doc)  # each token made once (``doc[i]`` makes a new one each time)
+    for token in tokens:
+        i = token.i
+        if i >= 2 and tokens[i - 1].text == "-" and not tokens[i - 2].whitespace_:
             continue  # part of a hyphenated word ("so-called", "much-criticized")
         m = lexicon.match(token)
         if m is not None:
