@@ -68,17 +68,17 @@ class LinearModel:
         get: Callable[[str, int], int] = index.get
         rows: list[int] = []
         values: list[float] = []
-        counts: list[int] = []
-        for feats in examples:
-            rows.extend([get(name, none) for name in feats])
-            values.extend(feats.values())
-            counts.append(len(feats))
+        has: list[int] = []  # the examples with features, and where each one's rows start
+        starts: list[int] = []
+        for k, feats in enumerate(examples):
+            if feats:
+                has.append(k)
+                starts.append(len(rows))
+                rows.extend([get(name, none) for name in feats])
+                values.extend(feats.values())
         s = np.tile(self.intercept.astype(np.float64), (len(examples), 1))
         if rows:
             part = self._padded[rows] * np.asarray(values, dtype=np.float32)[:, None]
-            n = np.asarray(counts)
-            has = np.flatnonzero(n)
-            starts = np.r_[0, np.cumsum(n)[:-1]][has]
             s[has] += np.add.reduceat(part, starts, axis=0)
         e = np.exp(s - s.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
