@@ -64,6 +64,11 @@ class CueLexicon:
     def __len__(self) -> int:
         return len(self.cues)
 
+    def may_head(self, lemma: str, lower: str) -> bool:
+        """Whether a token of this lower-case lemma and form may head a cue (``match``
+        finds none for any other)."""
+        return lemma in self._by_head or lower in self._by_head
+
     def match(self, token: Token) -> tuple[Cue, list[Token]] | None:
         """The cue headed by ``token`` and the tokens it spans, or None."""
         candidates = self._by_head.get(token.lemma_.lower()) or self._by_head.get(token.lower_)

@@ -32,6 +32,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -136,11 +137,20 @@ class _CueHit:
 
 def _cue_hits(doc: Doc, lexicon: CueLexicon) -> dict[int, _CueHit]:
     hits: dict[int, _CueHit] = {}
-    tokens = list(doc)  # each token made once (``doc[i]`` makes a new one each time)
-    for token in tokens:
-        i = token.i
-        if i >= 2 and tokens[i - 1].text == "-" and not tokens[i - 2].whitespace_:
+    # the words read once as lists: a spaCy token is made only where a cue may stand
+    arr = doc.to_array([LEMMA, LOWER, ORTH, SPACY])
+    strings = doc.vocab.strings
+    names = {h: strings[h] for k in range(3) for h in set(arr[:, k].tolist())}
+    lemmas = [names[h].lower() for h in arr[:, 0].tolist()]
+    lowers = [names[h] for h in arr[:, 1].tolist()]
+    texts = [names[h] for h in arr[:, 2].tolist()]
+    spaced = arr[:, 3].tolist()
+    for i in range(len(doc)):
+        if i >= 2 and texts[i - 1] == "-" and not spaced[i - 2]:
             continue  # part of a hyphenated word ("so-called", "much-criticized")
+        if not lexicon.may_head(lemmas[i], lowers[i]):
+            continue
+        token = doc[i]
         m = lexicon.match(token)
         if m is not None:
             hits[token.i] = _CueHit(m[0], m[1], token)
