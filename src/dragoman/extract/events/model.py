@@ -18,6 +18,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ class LinearModel:
             if feats:
                 has.append(k)
                 starts.append(len(rows))
-                rows.extend([get(name, none) for name in feats])
+                rows.extend(map(get, feats, repeat(none)))
                 values.extend(feats.values())
         s = np.tile(self.intercept.astype(np.float64), (len(examples), 1))
         if rows:
