@@ -31,6 +31,15 @@ def test_unknown_and_invalid_settings_are_clear_errors(tmp_path: Path) -> None:
         load_config(env={"DRAGOMAN_WORKERS": "many"})
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.toml", env={})
+    with pytest.raises(ConfigError, match="cluster_min_alike"):
+        load_config(env={"DRAGOMAN_CLUSTER_MIN_ALIKE": "high"})
+    with pytest.raises(ConfigError, match="cluster_min_alike"):
+        load_config(env={"DRAGOMAN_CLUSTER_MIN_ALIKE": "nan"})
+
+
+def test_a_number_setting_reads_a_decimal() -> None:
+    assert load_config(env={"DRAGOMAN_CLUSTER_MIN_ALIKE": "0.5"}).cluster_min_alike == 0.5
+    assert load_config(env={}, cluster_min_alike=2).cluster_min_alike == 2.0
 
 
 def test_list_settings_from_env_use_path_separator() -> None:

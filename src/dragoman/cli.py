@@ -431,14 +431,17 @@ def export_cmd(store: str, what: str, fmt: str, style: str, output: str | None,
 @click.option("--rebuild", is_flag=True, help="Forget the current clusters; cluster afresh.")
 @click.option("--days", type=int, default=None, help="Days apart at most (cluster_days).")
 @click.option("--km", type=int, default=None, help="Kilometres apart at most (cluster_km).")
+@click.option("--min-alike", "min_alike", type=float, default=None,
+              help="How alike an incident must be to join a cluster (cluster_min_alike).")
 @click.pass_context
 def cluster_cmd(ctx: click.Context, store: str, overrides: str | None, rebuild: bool,
-                days: int | None, km: int | None) -> None:
+                days: int | None, km: int | None, min_alike: float | None) -> None:
     """Cluster incidents of different documents about the same happening (incremental)."""
     from .clusters import ClusterSettings, cluster_store
 
-    config = _config(ctx, cluster_days=days, cluster_km=km)
-    r = cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km),
+    config = _config(ctx, cluster_days=days, cluster_km=km, cluster_min_alike=min_alike)
+    r = cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km,
+                                             config.cluster_min_alike),
                       overrides=overrides, rebuild=rebuild)
     click.echo(f"{r.comparable} incidents with a place and a day: {r.joined} joined a cluster, "
                f"{r.started} started one; {r.clusters} clusters, {r.multi_document} with "

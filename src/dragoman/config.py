@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -80,6 +81,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cluster_km", 50,
             "... and their places at most this many kilometres apart (or in the same "
             "first-order division when one is known only to that precision)."),
+    Setting("cluster_min_alike", 1.5,
+            "... and an incident joins a cluster only when it is at least this alike to its "
+            "incidents on average (the same town 2, the same first-order division 0.5, the "
+            "same cause 1, killed figures of one order up to 2, a shared actor 1, minus 0.5 "
+            "a day apart; docs/schema.md, clusters)."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -109,6 +115,7 @@ class Config:
     cluster: bool = True
     cluster_days: int = 2
     cluster_km: int = 50
+    cluster_min_alike: float = 1.5
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -129,6 +136,11 @@ def _coerce(name: str, value: Any) -> Any:
             if out < 0:
                 raise ValueError("must not be negative")
             return out
+        if isinstance(default, float):
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError("must be a finite number")
+            return number
         if isinstance(default, tuple):
             if isinstance(value, str):
                 return tuple(p for p in value.split(os.pathsep) if p)

@@ -231,7 +231,8 @@ def run(
         # the run is committed: a failure here (a bad overrides file, no memory left) loses
         # nothing and must not fail the run; it is reported and `dragoman cluster` redoes it
         try:
-            cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km))
+            cluster_store(store, ClusterSettings(config.cluster_days, config.cluster_km,
+                                                 config.cluster_min_alike))
         except (DragomanError, duckdb.Error, MemoryError, OSError) as exc:
             report(_Skip(str(store.root), f"clustering skipped: {exc} (fix it and run "
                          "`dragoman cluster`)", skipped=False))

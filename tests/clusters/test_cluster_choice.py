@@ -57,3 +57,21 @@ def test_one_documents_incidents_share_a_cluster_only_at_one_place() -> None:
     members: dict[str, str] = {}
     _assign([headline, body, _key("b1", "b", 100, 14)], members, set(), ClusterSettings())
     assert members["a1"] == members["a2"] == members["b1"]
+
+
+def test_an_incident_alike_in_nothing_but_day_and_province_starts_its_own_cluster() -> None:
+    # two raids of one day in one governorate, different towns, one with no toll and no
+    # cause of its own: compatible, but nothing positive in common
+    raid = _key("a1", "a", 100, 12)
+    vague = _key("b1", "b", 100, None, geonameid=170009, lat=33.9, lon=36.6, cause="unknown")
+    members: dict[str, str] = {}
+    _assign([raid, vague], members, set(), ClusterSettings())
+    assert members["a1"] != members["b1"]
+    # the same town is enough; so is a lower bar
+    members = {}
+    _assign([raid, _key("b2", "b", 100, None, cause="unknown")], members, set(),
+            ClusterSettings())
+    assert members["a1"] == members["b2"]
+    members = {}
+    _assign([raid, vague], members, set(), ClusterSettings(min_alike=0.0))
+    assert members["a1"] == members["b1"]

@@ -104,6 +104,8 @@ def _assign(keys: list[IncidentKey], members: dict[str, str], pinned: set[str],
             # the most alike cluster (mean similarity to its members), then the nearest
             # day, then the larger, then the id (a set's order is no tie-break)
             alike = sum(similarity(k, m) for m in group) / len(group)
+            if alike < settings.min_alike:
+                continue  # nothing positive in common: the same day and province only
             rank = (-alike, min(abs(k.day - m.day) for m in group), -len(group), cid)
             if best is None or rank < best[0]:
                 best = (rank, cid)
@@ -271,7 +273,8 @@ def cluster_store(store: Store | Path | str, settings: ClusterSettings | None = 
     run.clusters = len(cluster_rows)
     run.multi_document = sum(1 for c in cluster_rows if c["n_documents"] > 1)
     run.seconds = time.perf_counter() - started
-    meta = {"settings": {"days": settings.days, "km": settings.km},
+    meta = {"settings": {"days": settings.days, "km": settings.km,
+                         "min_alike": settings.min_alike},
             "overrides": run.overrides, **{k: v for k, v in run.to_dict().items()
                                            if k not in ("notes", "version", "overrides")}}
     path = write_tables(store.root, {"members": member_rows, "clusters": cluster_rows}, meta)

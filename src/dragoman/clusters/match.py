@@ -50,10 +50,12 @@ _CATEGORIES = ("total", "civilians", "combatants", "children", "women")
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    """The matching thresholds: days apart and kilometres apart at most."""
+    """The matching thresholds: days apart and kilometres apart at most, and how alike
+    (``similarity``, mean over the cluster's incidents) an incident must be to join."""
 
     days: int = 2
     km: int = 50
+    min_alike: float = 1.5
 
 
 @dataclass(frozen=True, slots=True)

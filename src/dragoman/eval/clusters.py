@@ -66,15 +66,15 @@ class ClustersReport:
     errors: list[dict[str, Any]] = field(default_factory=list)
     store: str = ""
     cluster_seconds: float = 0.0
-    settings: dict[str, int] = field(default_factory=dict)
+    settings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     def to_text(self) -> str:
         head = (f"cluster pairs: {self.pairs} (store {self.store}; days "
-                f"{self.settings.get('days')}, km {self.settings.get('km')}; clustering "
-                f"{self.cluster_seconds:.2f} s)")
+                f"{self.settings.get('days')}, km {self.settings.get('km')}, min alike "
+                f"{self.settings.get('min_alike')}; clustering {self.cluster_seconds:.2f} s)")
         lines = [head]
         for mode, by_split in self.scores.items():
             for split, s in by_split.items():
@@ -117,9 +117,10 @@ def evaluate_clusters(gold: Path, config: Config, store: Path | None = None,
                       corpus: Path | None = None, split: str | None = None) -> ClustersReport:
     """Score cross-document clustering on the pairs of ``gold`` (see the module doc)."""
     pairs = [p for p in read_pairs(gold) if split is None or p.split == split]
-    settings = ClusterSettings(config.cluster_days, config.cluster_km)
+    settings = ClusterSettings(config.cluster_days, config.cluster_km, config.cluster_min_alike)
     report = ClustersReport(pairs=len(pairs), settings={"days": settings.days,
-                                                        "km": settings.km})
+                                                        "km": settings.km,
+                                                        "min_alike": settings.min_alike})
     with tempfile.TemporaryDirectory(prefix="dragoman-eval-clusters-") as tmp:
         root = store if store is not None else Path(tmp) / "store"
         if store is None:
