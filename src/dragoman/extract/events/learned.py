@@ -158,7 +158,9 @@ def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
 
 def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
             model: EventModel) -> tuple[list[ActorRef], list[ActorRef]]:
-    others = [m for m in plan.mentions if m.i != cand.tok.i]
+    # a mention with no actor reference can fill no role (both loops below skip it), and
+    # each pair's probabilities are its own: only the others are scored
+    others = [m for m in plan.mentions if m.i != cand.tok.i and _refs_cached(coder, m)]
     if not others:
         return [], []
     base = coder.ctx.base
