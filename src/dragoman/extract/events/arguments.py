@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from ...types import ActorRef
 from ..context import DocContext
@@ -51,6 +51,8 @@ class Arguments:
     def __init__(self, ctx: DocContext, lex: Lexicon) -> None:
         self.ctx = ctx
         self.cues = lex.cues
+        #: a doc's entities, read once (spaCy builds every span on each ``doc.ents``)
+        self._ents: tuple[Doc, tuple[SpacySpan, ...]] | None = None
 
     # -- actor tests ------------------------------------------------------------------
     def is_actorish(self, tok: Token) -> bool:
@@ -154,7 +156,9 @@ class Arguments:
     def minimal_ref(self, tok: Token) -> ActorRef:
         """Text and offsets only: the noun with its compounds/modifiers (country unknown)."""
         if tok.ent_type_ and tok.ent_iob_ != "O":
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            if self._ents is None or self._ents[0] is not tok.doc:
+                self._ents = (tok.doc, tuple(tok.doc.ents))
+            ent = next((e for e in self._ents[1] if e.start <= tok.i < e.end), None)
             if ent is not None:
                 span = self.ctx.tspan(ent)
                 return ActorRef(span.text, span.start, span.end, kind=_ENT_KINDS.get(ent.label_))
