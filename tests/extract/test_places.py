@@ -155,6 +155,9 @@ def test_seed_places_found_with_ids(pipeline) -> None:  # type: ignore[no-untype
     ("Washington said on Monday that the sanctions would stay.", "Washington"),
     ("Moscow wants to develop both processes.", "Moscow"),
     ("Russia rejected the proposal and France welcomed it.", "Russia"),
+    # a modifier of a government noun
+    ("Moscow defended its Damascus ally at the Security Council.", "Damascus"),
+    ("The Damascus government closed the border crossing.", "Damascus"),
 ])
 def test_capital_or_country_as_subject_of_saying_is_a_metonym(
         make_ctx: Callable[..., DocContext], text: str, word: str) -> None:
@@ -167,6 +170,13 @@ def test_capital_or_country_as_subject_of_saying_is_a_metonym(
         for tok in sent:
             loc = places.event_location(ctx, sent, tok)
             assert loc is None or loc.text != word or loc.start != hit[0].start
+
+
+def test_a_capital_modifying_a_place_noun_stays_a_place(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Shells hit the Damascus countryside on Monday.")
+    hit = [p for p in places.extract(ctx) if p.text == "Damascus"]
+    assert hit and hit[0].role != "metonym"
 
 
 def test_place_in_a_prepositional_phrase_is_not_a_metonym(

@@ -75,7 +75,7 @@ class Gazetteer:
     def __init__(self, state: GazetteerState, rules: TranslitRules, stop: frozenset[str],
                  metonym_verbs: frozenset[str], preps: frozenset[str],
                  dateline_lemmas: frozenset[str], never: frozenset[str] = frozenset(), *,
-                 divisions: DivisionWords) -> None:
+                 divisions: DivisionWords, metonym_nouns: frozenset[str] = frozenset()) -> None:
         self.ids: array[int] = state["ids"]
         self.names: list[str] = state["names"]
         self.cc: list[str] = state["cc"]
@@ -98,6 +98,7 @@ class Gazetteer:
         self.stop = stop
         self.never = never
         self.metonym_verbs = metonym_verbs
+        self.metonym_nouns = metonym_nouns
         self.preps = preps
         self.dateline_lemmas = dateline_lemmas
         self.divisions = divisions
@@ -335,6 +336,7 @@ class PlaceLists:
     metonym_verbs: frozenset[str]
     preps: frozenset[str]
     dateline_lemmas: frozenset[str]
+    metonym_nouns: frozenset[str] = frozenset()
 
 
 def _read_mapping(name: str) -> tuple[dict[str, object], str]:
@@ -349,10 +351,11 @@ def load_lists() -> PlaceLists:
     never = frozenset(s.lower() for s in str_list(stop_data.get("never", []), label, "never"))
     met, label = _read_mapping("metonymy.yaml")
     verbs = frozenset(str_list(met.get("verbs", []), label, "verbs"))
+    nouns = frozenset(str_list(met.get("nouns", []), label, "nouns"))
     ev, label = _read_mapping("event_location.yaml")
     preps = frozenset(str_list(ev.get("preps", []), label, "preps"))
     lemmas = frozenset(str_list(ev.get("dateline_lemmas", []), label, "dateline_lemmas"))
-    return PlaceLists(stop, never, verbs, preps, lemmas)
+    return PlaceLists(stop, never, verbs, preps, lemmas, nouns)
 
 
 @functools.lru_cache(maxsize=2)
@@ -373,7 +376,8 @@ def load_gazetteer(stoplist: str | None = None, cache: bool = True) -> Gazetteer
             raise DataFileError(f"{stoplist}: expected a mapping with 'stop'")
         stop = stop | {s.lower() for s in str_list(data.get("stop", []), stoplist, "stop")}
     gaz = Gazetteer(state, rules, stop, lists.metonym_verbs, lists.preps,
-                    lists.dateline_lemmas, never=lists.never, divisions=load_divisions())
+                    lists.dateline_lemmas, never=lists.never, divisions=load_divisions(),
+                    metonym_nouns=lists.metonym_nouns)
     gaz.add_regions(load_regions())
     gaz.add_counties(us_counties())
     log.info("gazetteer ready: %d entries in %.2f s", len(gaz), time.perf_counter() - t0)
