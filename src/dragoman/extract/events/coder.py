@@ -15,8 +15,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from ...types import ActorRef, Event, SentenceRef, Span
 from ..context import DocContext
@@ -24,7 +24,7 @@ from .arguments import Arguments
 from .lexicon import Lexicon, TriggerEntry
 from .modality import Clauses
 from .syntax import lemma
-from .triggers import Matcher, form_entries, in_caption_parens, is_caption, trigger_span
+from .triggers import DocWords, Matcher, in_caption_parens, is_caption, trigger_span
 
 __all__ = ["EXTRACTOR", "HISTORICAL_DAYS", "Coder", "attribution", "build_event", "code_sentence",
            "coded_triggers", "event_id", "long_before", "reported_by"]
@@ -54,6 +54,15 @@ class Coder:
         #: what the trained coder's role features read of a mention, by token index
         self.mention_refs: dict[int, list[tuple[str | None, str | None, str | None]]] = {}
         self.actorish: dict[int, bool] = {}
+        self._words: DocWords | None = None
+
+    def words(self, doc: Doc) -> DocWords:
+        """The trigger scans' view of ``doc``'s tokens (kept for the context's doc)."""
+        if doc is not self.ctx.doc:
+            return DocWords(doc, self.lex)
+        if self._words is None:
+            self._words = DocWords(doc, self.lex)
+        return self._words
 
 
 def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
@@ -71,13 +80,15 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
     if is_caption(lex, sent):
         return []
     found: list[tuple[Token, TriggerEntry]] = []
-    for tok in sent:
-        if tok.is_punct or tok.is_space:
+    doc = sent.doc
+    words = coder.words(doc)
+    for i in range(sent.start, sent.end):
+        # no form of the word in the lexicon: nothing for the matcher to try
+        if words.skip[i] or not words.entries[i]:
             continue
-        if any(a <= tok.idx < b for a, b in excluded):
+        if any(a <= words.idx[i] < b for a, b in excluded):
             continue
-        if not form_entries(lex, tok):
-            continue  # no form of the word in the lexicon: nothing for the matcher to try
+        tok = doc[i]
         if coder.clauses.is_speech(tok) and not lex.entries_for(lemma(tok)):
             continue
         entry = coder.matcher.match(tok)

@@ -88,12 +88,15 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
         return plan
     coded = coded_triggers(coder, sent, excluded)
     by_tok = {tok.i: (entry, governed, ev) for tok, entry, governed, ev in coded}
-    for tok in sent:
-        if tok.is_punct or tok.is_space or any(a <= tok.idx < b for a, b in excluded):
+    doc = sent.doc
+    words = coder.words(doc)
+    for i in range(sent.start, sent.end):
+        if words.skip[i] or any(a <= words.idx[i] < b for a, b in excluded):
             continue
-        entries = form_entries(lex, tok)
-        if not entries and tok.pos_ != "VERB":
+        entries = words.entries[i]
+        if not entries and words.pos[i] != "VERB":
             continue
+        tok = doc[i]
         speech = coder.clauses.is_speech(tok)
         if not entries and speech:
             continue

@@ -10,8 +10,9 @@ parentheses) and the trigger's span in the text.
 
 from __future__ import annotations
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from ...types import Span
 from ..context import DocContext, doc_text
@@ -32,7 +33,8 @@ from .syntax import (
     preps,
 )
 
-__all__ = ["Matcher", "form_entries", "in_caption_parens", "is_caption", "trigger_span"]
+__all__ = ["DocWords", "Matcher", "form_entries", "in_caption_parens", "is_caption",
+           "trigger_span"]
 
 
 class Matcher:
@@ -172,6 +174,31 @@ def form_entries(lex: Lexicon, tok: Token) -> tuple[TriggerEntry, ...]:
             lex.forms_memo.clear()
         found = lex.forms_memo[key] = tuple(_form_entries(lex, tok))
     return found
+
+
+class DocWords:
+    """A document's tokens as the trigger scans test them, read once with ``to_array``:
+    whether each is punctuation or space, its character offset, its part of speech and
+    the lexicon entries of its word's forms (``form_entries``); a spaCy token is then made
+    only for a word that may be a trigger."""
+
+    __slots__ = ("entries", "idx", "pos", "skip")
+
+    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+        arr = doc.to_array([LEMMA, LOWER, POS, IS_PUNCT, IS_SPACE, IDX])
+        strings = doc.vocab.strings
+        names = {h: strings[h] for k in range(3) for h in set(arr[:, k].tolist())}
+        lemmas = [names[h] for h in arr[:, 0].tolist()]
+        lowers = [names[h] for h in arr[:, 1].tolist()]
+        self.pos = [names[h] for h in arr[:, 2].tolist()]
+        self.skip = [bool(p or s) for p, s in zip(arr[:, 3].tolist(), arr[:, 4].tolist(),
+                                                  strict=True)]
+        self.idx: list[int] = arr[:, 5].tolist()
+        memo = lex.forms_memo
+        self.entries: list[tuple[TriggerEntry, ...]] = []
+        for i, key in enumerate(zip(lemmas, lowers, self.pos, strict=True)):
+            found = memo.get(key)
+            self.entries.append(found if found is not None else form_entries(lex, doc[i]))
 
 
 def _form_entries(lex: Lexicon, tok: Token) -> list[TriggerEntry]:
