@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicon import Cues
 
-__all__ = ["dep_path", "mention_features", "path_features", "role_examples",
+__all__ = ["dep_path", "doc_tree", "mention_features", "path_features", "role_examples",
            "sentence_lemmas", "trigger_features"]
 
 #: how many steps of a dependency path are spelled out; longer paths are "far"
@@ -70,6 +70,11 @@ class _Tree:
                 found.append(heads[found[-1]])
             self.ups[i] = found
         return found
+
+
+def doc_tree(doc: Doc) -> _Tree:
+    """The document's ``_Tree``, read once (kept in ``doc.user_data``)."""
+    return _tree(doc)
 
 
 def _tree(doc: Doc) -> _Tree:

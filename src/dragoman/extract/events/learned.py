@@ -29,7 +29,7 @@ from spacy.tokens import Token
 from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
-from .features import mention_features, role_examples, trigger_features
+from .features import doc_tree, mention_features, role_examples, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel, top
 from .syntax import RECIPIENT_ENTS, conjuncts
@@ -39,6 +39,7 @@ __all__ = ["Candidate", "SentencePlan", "decode_sentence", "extract_learned", "m
            "plan_sentence", "role_features"]
 
 NONE = "NONE"
+_MENTION_POS = frozenset({"NOUN", "PROPN", "PRON"})
 _ROLE_SOURCE, _ROLE_TARGET = "source", "target"
 
 
@@ -66,7 +67,15 @@ def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
     """Noun-phrase heads that could be a party to an event: actor-like tokens, nouns and
     proper nouns heading their phrase, and entity modifiers ("US strikes")."""
     out: list[Token] = []
-    for t in sent:
+    tree = doc_tree(sent.doc)
+    poses, ents = tree.poses, tree.ents
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        # neither a noun, proper noun or pronoun nor an entity a party may be: no mention
+        # (``is_actorish`` and the tests below all need one of these)
+        if poses[i] not in _MENTION_POS and ents[i] not in RECIPIENT_ENTS:
+            continue
+        t = doc[i]
         if t.is_punct or t.is_space:
             continue
         if coder.args.is_actorish(t):
