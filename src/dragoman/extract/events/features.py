@@ -227,10 +227,12 @@ def trigger_features(
         j = tok.i + k
         if sent.start <= j < sent.end:
             f[f"w{k:+d}={doc[j].lemma_.lower()}"] = 1.0
-    own = f"sent={lemma}" if tok.pos_ in _CONTENT else None
-    for name, count in sentence_lemmas(sent).items():
-        if name != own or count > 1:  # the token itself is not its own context
-            f[name] = _SENT_WEIGHT
+    # the sentence's lemmas, but the token itself is not its own context (unless repeated)
+    f.update(_sentence_weights(sent))
+    if tok.pos_ in _CONTENT:
+        own = f"sent={lemma}"
+        if sentence_lemmas(sent).get(own) == 1:
+            del f[own]
     return f
 
 
@@ -264,6 +266,18 @@ def _statistic(tok: Token, cues: Cues) -> Iterable[str]:
         if c.lower_ in cues.denying_words or any(
                 g.dep_ == "det" and g.lower_ in cues.denying_words for g in c.children):
             yield "party_denied"
+
+
+def _sentence_weights(sent: Span) -> dict[str, float]:
+    """``sentence_lemmas``' names, each with the context weight, computed once per
+    sentence (no ``sent=`` name is among a candidate's other features)."""
+    doc = sent.doc
+    key = f"dragoman_sent_weights:{sent.start}"
+    cached: dict[str, float] | None = doc.user_data.get(key)
+    if cached is None:
+        cached = dict.fromkeys(sentence_lemmas(sent), _SENT_WEIGHT)
+        doc.user_data[key] = cached
+    return cached
 
 
 def sentence_lemmas(sent: Span) -> dict[str, int]:
