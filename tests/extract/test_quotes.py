@@ -187,6 +187,13 @@ CASES = [
      "called", "the closure “a necessary step.”"),
     ("The minister said on Monday that “the talks are over.”", "direct", "The minister",
      "said", "the talks are over."),
+    # the speaker after its verb, in copy without commas: not a word of the content
+    (("A barrage of air strikes near a hospital in northwestern Syria killed at least 10 "
+     "civilians said the Syrian Observatory for Human Rights."), "indirect", "Rights", "said",
+     "A barrage of air strikes near a hospital in northwestern Syria killed at least 10"),
+    # the one told is no speaker
+    ("The army shelled the village, he told Reuters.", "indirect", "he", "told",
+     "The army shelled the village"),
 ]
 
 
@@ -320,6 +327,7 @@ def test_user_file_extends_the_lexicon(
         ("verbs:\n  - say\n", "unknown top-level"),
         ("cues:\n  - [unclosed\n", "not valid YAML"),
         ("cues:\n  - {cue: say, class: rumour}\n", "class"),
+        ("cues:\n  - {cue: tell, addressee: maybe}\n", "addressee"),
     ],
 )
 def test_lexicon_validation_errors(tmp_path: Path, body: str, message: str) -> None:

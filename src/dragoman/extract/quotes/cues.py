@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 #: the dependency labels a cue's content may hang on
 COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj", "object"})
-_CUE_KEYS = frozenset({"cue", "kind", "complements", "class"})
+_CUE_KEYS = frozenset({"cue", "kind", "complements", "class", "addressee"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class Cue:
     complements: frozenset[str] = frozenset({"ccomp"})
     origin: str = ""
     cls: Literal["speech", "stance"] = "speech"
+    #: its object is the one told, never the speaker ("..., he told Reuters")
+    addressee: bool = False
 
     @property
     def text(self) -> str:
@@ -143,7 +145,10 @@ def _parse_cue(entry: Any, origin: str) -> Cue:
         raise DataFileError(
             f"{where}: cue {text!r}: class must be 'speech' or 'stance', not {cls!r}"
         )
-    return Cue(words, kind, frozenset(comps), where, cls)
+    addressee = entry.get("addressee", False)
+    if not isinstance(addressee, bool):
+        raise DataFileError(f"{where}: cue {text!r}: addressee must be true or false")
+    return Cue(words, kind, frozenset(comps), where, cls, addressee)
 
 
 def read_cue_file(path: Path | str, text: str | None = None) -> list[Cue]:

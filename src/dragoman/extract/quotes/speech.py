@@ -52,6 +52,9 @@ _OBJECT_DEPS = frozenset({"dobj", "dative", "prep", "xcomp", "ccomp", "oprd", "a
 # --------------------------------------------------------------------------- helpers
 
 
+#: relations a speaker named after its verb gets in the parse ("... said the Observatory")
+_INVERTED = frozenset({"nsubj", "dobj", "attr"})
+
 def quote_id(doc_id: str, kind: str, start: int, end: int) -> str:
     """Stable id of a quote: a hash of (doc_id, kind, content start, content end)."""
     return hashlib.sha1(f"{doc_id}\x1f{kind}\x1f{start}\x1f{end}".encode()).hexdigest()[:20]
@@ -157,8 +160,32 @@ def _cue_hits(doc: Doc, lexicon: CueLexicon) -> dict[int, _CueHit]:
     return hits
 
 
+def _inverted(verb: Token, hit: _CueHit | None) -> Token | None:
+    """The speaker named after its verb when the content comes first ("Four civilians were
+    killed, said the Observatory"; in copy without commas the parser may take a word of the
+    content for the subject and the speaker for an object); never after a verb whose object
+    is the one told ("... told Reuters")."""
+    if hit is not None and hit.cue.addressee:
+        return None
+    if not any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+        return None
+    subj = _subject(verb)
+    if subj is not None and subj.i > verb.i:
+        return None  # already the speaker after the verb
+    content = min((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i),
+                  key=lambda c: c.i)
+    if subj is not None and not content.left_edge.i <= subj.i < verb.i:
+        return None  # a subject of its own between content and verb: "..., he said"
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ in _INVERTED
+             and c.pos_ in ("NOUN", "PROPN") and c.ent_type_ not in ("DATE", "TIME")]
+    return after[0] if after else None
+
+
 def _speaker_token(verb: Token, hits: dict[int, _CueHit]) -> tuple[Token | None, bool]:
     """The subject speaking through ``verb``, and whether it was inherited from above."""
+    inverted = _inverted(verb, hits.get(verb.i))
+    if inverted is not None:
+        return inverted, False
     subj = _subject(verb)
     if subj is not None:
         return subj, False
