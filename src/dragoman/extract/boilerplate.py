@@ -20,13 +20,14 @@ falls inside (``drop_boilerplate``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, NORM, ORTH, POS, SHAPE, TAG
 from spacy.tokens import Doc, Token
 
 from ..ingest.boilerplate import BoilerplateLexicon, find_boilerplate
 
-__all__ = ["boilerplate_ranges", "doc_text", "drop_boilerplate", "inside"]
+__all__ = ["boilerplate_ranges", "doc_text", "drop_boilerplate", "inside", "token_columns"]
 
 _AUXED = frozenset({"VBN", "VBG", "VB"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -47,6 +48,26 @@ def doc_text(doc: Doc) -> str:
         cached = doc.text
         doc.user_data["dragoman_text"] = cached
     return cached
+
+
+#: token attributes whose ``to_array`` values are string ids
+_STRING_ATTRS = frozenset({DEP, ENT_TYPE, LEMMA, LOWER, NORM, ORTH, POS, SHAPE, TAG})
+
+
+def token_columns(doc: Doc, attrs: Sequence[int]) -> list[list[Any]]:
+    """The tokens' ``attrs`` as plain lists, one per attribute, read with one
+    ``Doc.to_array``: string attributes as their strings, the others as ints (a HEAD is
+    the offset to the head, as spaCy stores it). The hot loops then test lists instead of
+    making a spaCy token per test."""
+    arr = doc.to_array(list(attrs))
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, len(attrs))
+    strings = doc.vocab.strings
+    cols = [arr[:, k].tolist() for k in range(len(attrs))]
+    ids = {h for a, col in zip(attrs, cols, strict=True) if a in _STRING_ATTRS for h in col}
+    names = {h: strings[h] for h in ids}
+    return [[names[h] for h in col] if a in _STRING_ATTRS else col
+            for a, col in zip(attrs, cols, strict=True)]
 
 
 def _capital(tok: Token) -> bool:

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 _ENT_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "country", "NORP": "group",
               "LOC": "country"}
 #: relations a speaker after its verb gets in the parse ("... said the Observatory")
-_INVERTED = frozenset({"nsubj", "dobj", "attr", "nsubjpass", "npadvmod", "appos"})
+_INVERTED = frozenset({"nsubj", "dobj", "attr"})
 
 
 class Arguments:
@@ -183,7 +183,8 @@ class Arguments:
         children's agency (UNICEF) has said")."""
         if lemma(verb) not in self.cues.addressee_verbs:
             for c in verb.children:
-                if c.i > verb.i and c.dep_ in _INVERTED and c.pos_ in ("NOUN", "PROPN"):
+                if (c.i > verb.i and c.dep_ in _INVERTED and c.pos_ in ("NOUN", "PROPN")
+                        and c.ent_type_ not in ("DATE", "TIME")):  # not "..., he said Monday"
                     return [c]
         own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if own and own[0].i > trigger.i:

@@ -141,9 +141,6 @@ def reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
         subject = coder.args.subject(tok.head)
         if subject:
             return tok.head, subject
-    source = coder.clauses.according_to(tok)
-    if source is not None:
-        return None, [source]
     return None, []
 
 

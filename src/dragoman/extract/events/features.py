@@ -25,6 +25,7 @@ import numpy as np
 from spacy.attrs import DEP, ENT_TYPE, HEAD, LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
+from ..boilerplate import token_columns
 from .lexicon import Cues
 
 __all__ = ["dep_path", "doc_tree", "mention_features", "path_features", "role_examples",
@@ -50,14 +51,11 @@ class _Tree:
 
     def __init__(self, doc: Doc) -> None:
         # uint64: the head offset wraps when < 0
-        arr = doc.to_array([HEAD, DEP, LOWER, POS, ENT_TYPE])
-        strings = doc.vocab.strings
-        names = {h: strings[h] for k in range(1, 5) for h in set(arr[:, k].tolist())}
-        self.heads = (arr[:, 0].astype(np.int64) + np.arange(len(doc))).tolist()
-        self.deps = [names[h] for h in arr[:, 1].tolist()]
-        self.lowers = [names[h] for h in arr[:, 2].tolist()]
-        self.poses = [names[h] for h in arr[:, 3].tolist()]
-        self.ents = [names[h] for h in arr[:, 4].tolist()]
+        heads, self.deps, self.lowers, self.poses, self.ents = token_columns(
+            doc, [HEAD, DEP, LOWER, POS, ENT_TYPE])
+        # uint64 in the array: a head before its token wraps around
+        self.heads = (np.asarray(heads, dtype=np.uint64).astype(np.int64)
+                      + np.arange(len(doc))).tolist()
         self.ups: dict[int, list[int]] = {}
 
     def ancestors(self, i: int) -> list[int]:
@@ -327,9 +325,7 @@ def mention_features(
     ``refs``: (country, sector, kind) of each actor the resolver finds at the mention;
     ``rule_role``: "actor" / "recipient" when the rules put the mention in that role.
     """
-    tree = _tree(trigger.doc)
-    return _pair_features(tree, _trigger(tree, trigger), mention.i, etype, refs, actorish,
-                          rule_role)
+    return role_examples(trigger, [mention], etype, [refs], [actorish], [rule_role])[0]
 
 
 def role_examples(

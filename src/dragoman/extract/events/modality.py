@@ -83,30 +83,6 @@ class Clauses:
             return None
         return None
 
-    def according_to(self, tok: Token) -> Token | None:
-        """The source of an "according to X" phrase on the trigger's clause: X, when the
-        phrase hangs from the trigger, a word above it, or a word of its clause below its
-        verb, not through a coordination ("..., and according to the army, five died"
-        reports only the second clause)."""
-        verb = self.clause_verb(tok)
-        above = {t.i for t in tok.ancestors} | {tok.i}
-        for t in tok.sent:
-            if t.lower_ != "according" or t.dep_ != "prep":
-                continue
-            to = next((c for c in t.children if c.lower_ == "to"), None)
-            source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
-            if source is None:
-                continue
-            head = t.head
-            if head.i in above:
-                return source
-            cur = head
-            while cur.i != verb.i and cur.head.i != cur.i and cur.dep_ != "conj":
-                cur = cur.head
-            if cur.i == verb.i:
-                return source
-        return None
-
     # -- negation and modality --------------------------------------------------------
     def clause_verb(self, trigger: Token) -> Token:
         if is_verbal(trigger) or trigger.pos_ == "ADJ":

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ...types import Span
+from ..boilerplate import token_columns
 from ..context import DocContext, doc_text
 from .arguments import Arguments
 from .lexicon import Lexicon, TriggerEntry
@@ -185,15 +186,9 @@ class DocWords:
     __slots__ = ("entries", "idx", "pos", "skip")
 
     def __init__(self, doc: Doc, lex: Lexicon) -> None:
-        arr = doc.to_array([LEMMA, LOWER, POS, IS_PUNCT, IS_SPACE, IDX])
-        strings = doc.vocab.strings
-        names = {h: strings[h] for k in range(3) for h in set(arr[:, k].tolist())}
-        lemmas = [names[h] for h in arr[:, 0].tolist()]
-        lowers = [names[h] for h in arr[:, 1].tolist()]
-        self.pos = [names[h] for h in arr[:, 2].tolist()]
-        self.skip = [bool(p or s) for p, s in zip(arr[:, 3].tolist(), arr[:, 4].tolist(),
-                                                  strict=True)]
-        self.idx: list[int] = arr[:, 5].tolist()
+        lemmas, lowers, self.pos, punct, space, self.idx = token_columns(
+            doc, [LEMMA, LOWER, POS, IS_PUNCT, IS_SPACE, IDX])
+        self.skip = [bool(p or s) for p, s in zip(punct, space, strict=True)]
         memo = lex.forms_memo
         self.entries: list[tuple[TriggerEntry, ...]] = []
         for i, key in enumerate(zip(lemmas, lowers, self.pos, strict=True)):

@@ -470,7 +470,7 @@ def _is_metonym(gaz: Gazetteer, doc: Doc, m: Mention) -> bool:
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
     if tok.dep_ in ("compound", "amod", "nmod") and tok.head.i >= m.end:
-        # a modifier of a government noun: "its Damascus ally", "the Kiev authorities"
+        # a modifier of a government noun: "its Damascus ally", "the Damascus government"
         return tok.head.lemma_.lower() in gaz.metonym_nouns
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return False

@@ -17,6 +17,7 @@ from __future__ import annotations
 from spacy.attrs import ENT_TYPE, IS_PUNCT, LOWER, ORTH
 from spacy.tokens import Doc
 
+from ..boilerplate import token_columns
 from ..context import DocContext
 from .gazetteer import (
     BROAD,
@@ -71,13 +72,9 @@ class _Toks:
     __slots__ = ("ents", "lowers", "punct", "texts")
 
     def __init__(self, doc: Doc) -> None:
-        arr = doc.to_array([ORTH, LOWER, ENT_TYPE, IS_PUNCT])
-        strings = doc.vocab.strings
-        names = {h: strings[h] for k in range(3) for h in set(arr[:, k].tolist())}
-        self.texts = [names[h] for h in arr[:, 0].tolist()]
-        self.lowers = [names[h] for h in arr[:, 1].tolist()]
-        self.ents = [names[h] for h in arr[:, 2].tolist()]
-        self.punct = [bool(x) for x in arr[:, 3].tolist()]
+        self.texts, self.lowers, self.ents, punct = token_columns(
+            doc, [ORTH, LOWER, ENT_TYPE, IS_PUNCT])
+        self.punct = [bool(x) for x in punct]
 
 
 def _before_index(words: SpotWords) -> dict[str, list[tuple[str, ...]]]:

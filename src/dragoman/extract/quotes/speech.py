@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ...types import ActorRef, Quote, Span
+from ..boilerplate import token_columns
 from ..context import DocContext, doc_text
 from .cues import Cue, CueLexicon
 
@@ -141,13 +142,8 @@ class _CueHit:
 def _cue_hits(doc: Doc, lexicon: CueLexicon) -> dict[int, _CueHit]:
     hits: dict[int, _CueHit] = {}
     # the words read once as lists: a spaCy token is made only where a cue may stand
-    arr = doc.to_array([LEMMA, LOWER, ORTH, SPACY])
-    strings = doc.vocab.strings
-    names = {h: strings[h] for k in range(3) for h in set(arr[:, k].tolist())}
-    lemmas = [names[h].lower() for h in arr[:, 0].tolist()]
-    lowers = [names[h] for h in arr[:, 1].tolist()]
-    texts = [names[h] for h in arr[:, 2].tolist()]
-    spaced = arr[:, 3].tolist()
+    lemma_col, lowers, texts, spaced = token_columns(doc, [LEMMA, LOWER, ORTH, SPACY])
+    lemmas = [w.lower() for w in lemma_col]
     for i in range(len(doc)):
         if i >= 2 and texts[i - 1] == "-" and not spaced[i - 2]:
             continue  # part of a hyphenated word ("so-called", "much-criticized")
@@ -175,7 +171,8 @@ def _inverted(verb: Token, hit: _CueHit | None) -> Token | None:
     content = min((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i),
                   key=lambda c: c.i)
     if subj is not None and not content.left_edge.i <= subj.i < verb.i:
-        return None  # a subject of its own between content and verb: "..., he said"
+        return None  # a subject before the content is the speaker; only one inside it
+        # (where the parser took a word of the content for it) gives way
     after = [c for c in verb.children if c.i > verb.i and c.dep_ in _INVERTED
              and c.pos_ in ("NOUN", "PROPN") and c.ent_type_ not in ("DATE", "TIME")]
     return after[0] if after else None
