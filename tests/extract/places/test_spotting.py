@@ -145,3 +145,31 @@ def test_a_state_abbreviation_after_a_comma_is_the_state(pipeline) -> None:
                                         "on Monday."))
     assert ("W.Va.", "A.ADM1", "US") == next(
         (p.text, p.feature, p.country[:2]) for p in got if p.text.startswith("W.Va"))
+
+
+def test_a_name_after_a_joined_arabic_article_reads_the_context_before_the_article(
+        pipeline) -> None:
+    # "in al-Hassakeh": the place preposition stands before "al", not before the name
+    words = ["Bombers", "killed", "30", "in", "al", "-", "Hassakeh", "on", "Monday"]
+    doc = Doc(pipeline.nlp.vocab, words=words, spaces=[True] * 4 + [False, False] + [True] * 3,
+              sent_starts=[True] + [False] * (len(words) - 1))
+    ctx = DocContext(doc_id="t", run_id="r", article=Article(id="t", text=doc.text),
+                     dateline=Dateline(body=Span(0, len(doc.text), doc.text)), doc=doc,
+                     base=0, resources=pipeline.resources)
+    found = [(p.text, p.country) for p in places.extract(ctx)]
+    assert ("Hassakeh", "SYR") in found
+    # without the preposition the same small-evidence name is not spotted
+    bare = _bare(pipeline, ["Bombers", "praised", "al", "-", "Hassakeh", "Monday"])
+    assert "Hassakeh" not in [t for t, _, _ in _found(bare)]
+
+
+def test_a_place_the_model_reads_as_an_organisation_with_its_article_is_a_place(
+        pipeline) -> None:
+    # the model tags "al-Hassakeh" as an ORG: the whole entity is the place's name, not an
+    # organisation embedding it, so it can be where the attack happened
+    text = ("Two suicide bombers have killed at least 30 Kurdish militiamen and police in "
+            "al-Hassakeh in north-eastern Syria, a monitoring group says.")
+    got = {p.text: p for p in places.extract(_ctx(pipeline, text))}
+    assert "Hassakeh" in got
+    assert got["Hassakeh"].role != "embedded"
+    assert got["Hassakeh"].admin1 == "Al-Hasakah"

@@ -92,7 +92,17 @@ def _before_index(words: SpotWords) -> dict[str, list[tuple[str, ...]]]:
 _BEFORE_INDEX: dict[int, tuple[SpotWords, dict[str, list[tuple[str, ...]]]]] = {}
 
 
+def _article_start(toks: _Toks, i: int, gaz: Gazetteer) -> int:
+    """Where the name at token ``i`` starts with its joined Arabic article: ``i - 2`` for
+    "al-Hassakeh" (tokens "al", "-", "Hassakeh"), else ``i``."""
+    if i >= 2 and toks.texts[i - 1] == "-" and toks.lowers[i - 2] in gaz.rules.articles:
+        return i - 2
+    return i
+
+
 def _context_before(doc: Doc, toks: _Toks, i: int, gaz: Gazetteer, words: SpotWords) -> bool:
+    # (the context of "in al-Hassakeh" is the word before the article)
+    i = _article_start(toks, i, gaz)
     if i == 0:
         return False
     lowers = toks.lowers
@@ -286,7 +296,11 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
             kept = [c for c in exact if _strong(gaz, c)]
         if not kept:
             continue
-        source = "embedded" if labels & _EMBEDDING or (
+        # (an entity that is the name itself, with its article, is a place the model
+        # mislabelled, "al-Hassakeh" read as an organisation: not a name embedding one)
+        start = _article_start(toks, i, gaz)
+        whole_name = start < i and _entity_len(doc, i) == end - start
+        source = "embedded" if (labels & _EMBEDDING and not whole_name) or (
             _PERSON in labels and _entity_len(doc, i) > w) else "spot"
         quality = {c: (0.5 if c in exact else 0.0) for c in kept}
         return Mention(i, end, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
