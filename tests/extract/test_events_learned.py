@@ -189,27 +189,27 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     assert denied and denied[0].negated
 
 
-@pytest.mark.parametrize(("text", "trigger", "source"), [
+@pytest.mark.parametrize(("text", "source"), [
     # a reporting clause closing the sentence, with no comma (punctuation stripped)
     (("Overnight airstrikes on the city of Raqqa killed 25 civilians a monitoring group said "
-     "on Wednesday."), "killed", "monitoring group"),
+     "on Wednesday."), "monitoring group"),
     # the speaker after its verb
     (("Government shelling killed four civilians in the town of Douma on Friday said the "
-     "Syrian Observatory for Human Rights."), "killed", "Observatory"),
+     "Syrian Observatory for Human Rights."), "Observatory"),
     # a perfect tense, the speaker named in brackets before it
     (("Russian and Syrian regime airstrikes killed 25 children on Saturday in a town in "
-     "eastern Syria the United Nations children's agency (UNICEF) has said."), "airstrikes",
-     "UNICEF"),
+     "eastern Syria the United Nations children's agency (UNICEF) has said."), "UNICEF"),
     # a day after the verb is no speaker
-    ("Rebels shelled the town on Sunday, the governor said Monday.", "shelled", "governor"),
+    ("Rebels shelled the town on Sunday, the governor said Monday.", "governor"),
     # the deed as the object of the report
     ("The Syrian Observatory for Human Rights reported the airstrikes on Saturday.",
-     "airstrikes", "Observatory"),
+     "Observatory"),
 ])
 def test_a_deed_reported_after_or_around_its_clause_is_attributed(
-        learned: Pipeline, text: str, trigger: str, source: str) -> None:
-    evs = [e for e in _events(learned, text) if e.trigger.text.startswith(trigger)]
-    assert evs, f"the {trigger!r} event is coded"
+        learned: Pipeline, text: str, source: str) -> None:
+    # (whichever word of the attack the model codes it at: "airstrikes" or "killed")
+    evs = [e for e in _events(learned, text) if e.event_type == "ASSAULT"]
+    assert evs, "the attack is coded"
     attributed = evs[0].attributed_to
     assert attributed is not None and source in attributed.text
 

@@ -47,6 +47,17 @@ def test_a_sources_base_is_never_the_event_place_nor_an_actor(pipeline: Pipeline
     assert not [a for a in r.actors if a.text in ("Britain", "US", "London")]
 
 
+def test_a_sources_base_is_no_party_to_the_event_it_reports(pipeline: Pipeline) -> None:
+    # the trained coder scores every noun phrase head: "Britain" of "Britain-based" is not one
+    text = ('"Fifteen civilians among them 11 children were killed in a barrel bomb attack '
+            'on the Bab al-Nayrab neighbourhood" in southern Aleppo city the Britain-based '
+            "Syrian Observatory for Human Rights monitor said.")
+    r = _result(pipeline, text)
+    assert [e for e in r.events if e.event_type == "ASSAULT"]
+    parties = [a.text for e in r.events for a in (*e.actor, *e.recipient)]
+    assert "Britain" not in parties
+
+
 def test_a_surname_is_not_a_city(pipeline: Pipeline) -> None:
     text = ("Kurdish official Aldar Khalil spoke to reporters in Qamishli on Sunday. "
             "Khalil said the fighters would stay.")
@@ -69,6 +80,8 @@ def test_the_same_name_alone_is_still_a_place(pipeline: Pipeline) -> None:
         ("media: [SANA]\nattributive_suffixes: [based]\n", "np.yaml:1: missing key"),
         ("media: [SANA]\nattributive_suffixes: [based]\nperson_labels: [PERSON]\nfoo: [x]\n",
          "np.yaml:4: unknown key 'foo'"),
+        (("media: [SANA]\nattributive_suffixes: [based]\nbase_suffixes: [born]\n"
+          "person_labels: [PERSON]\n"), "base_suffixes born must also be attributive_suffixes"),
     ],
 )
 def test_bad_file_names_file_and_line(tmp_path: Path, content: str, message: str) -> None:

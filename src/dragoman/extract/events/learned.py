@@ -28,6 +28,7 @@ from spacy.tokens import Token
 
 from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
+from ..places.not_places import source_base
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
 from .features import doc_tree, mention_features, role_examples, trigger_features
 from .lexicon import Lexicon, TriggerEntry
@@ -77,6 +78,10 @@ def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
             continue
         t = doc[i]
         if t.is_punct or t.is_space:
+            continue
+        # a source's base ("the Britain-based Observatory") is never a party itself
+        if (i + 2 < len(doc) and doc[i + 1].text == "-" and not t.whitespace_
+                and source_base(coder.ctx, coder.ctx.abs(t.idx + len(t.text)))):
             continue
         if coder.args.is_actorish(t):
             if t.dep_ == "compound" and t.head.pos_ == "PROPN" and not t.ent_type_:

@@ -414,6 +414,19 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
         owner[e.id] = g
         g.sentences[e.sentence.index] = sent_spans.get(
             e.sentence.index, Span(e.sentence.start, e.sentence.end, e.sentence.text))
+    # a toll of the whole war recalled as a killing ("more than 300,000 people have been
+    # killed since the conflict began in 2011") is no happening: its mentions, dated before
+    # the story, stand in sentences whose every figure is background; no incident for them
+    by_sentence: dict[int, list[CasualtyFigure]] = {}
+    for f in figures:
+        by_sentence.setdefault(f.sentence_index, []).append(f)
+    tolls = [g for g in groups if g.events and g.events[0].event_type == _VIOLENT
+             and all(earlier(e) and by_sentence.get(e.sentence.index)
+                     and all(f.background for f in by_sentence[e.sentence.index])
+                     for e in g.events)]
+    if tolls:
+        groups = [g for g in groups if g not in tolls]
+        owner = {k: g for k, g in owner.items() if g not in tolls}
     violent = [g for g in groups if g.events and g.events[0].event_type == _VIOLENT]
     for f in figures:
         here = [g for g in violent if f.sentence_index in g.sentences]
@@ -455,7 +468,8 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
         ids[id(g)] = incident.id
         incidents.append(incident)
     incidents = _with_story_attacker(incidents, groups, lex)
-    coded = tuple(dataclasses.replace(e, incident_id=ids[id(owner[e.id])]) for e in events)
+    coded = tuple(dataclasses.replace(e, incident_id=ids[id(owner[e.id])])
+                  if e.id in owner else e for e in events)
     return tuple(incidents), coded
 
 

@@ -55,6 +55,13 @@ def attributive(ctx: DocContext, end: int) -> bool:
     return _attributive(ctx, end, _lists(ctx))
 
 
+def source_base(ctx: DocContext, end: int) -> bool:
+    """Whether a hyphen and a base suffix follow offset ``end`` of the original text
+    ("Britain-based", "Damascus-born"): the name is where someone is, never a party."""
+    rx = _lists(ctx).base
+    return rx is not None and rx.match(ctx.article.text, end) is not None
+
+
 def _surnames(ctx: DocContext, np: NotPlaces) -> frozenset[str]:
     """Keys of the last words (surnames) of the document's multi-word person names, not
     counting names inside boilerplate ("Tags Aleppo Syria", read as a person "Tags Aleppo",

@@ -102,7 +102,7 @@ def spot_words_of(resources: Any) -> SpotWords:
 
 
 NOT_PLACES_FILE = _data.data_path("places", "not_places.yaml")
-_KEYS = ("media", "attributive_suffixes", "person_labels")
+_KEYS = ("media", "attributive_suffixes", "base_suffixes", "person_labels")
 
 
 def not_places_key(name: str) -> str:
@@ -112,17 +112,26 @@ def not_places_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class NotPlaces:
-    """Media names (as keys), agency acronyms (exact), attributive suffixes (lower case),
-    person entity labels."""
+    """Media names (as keys), agency acronyms (exact), attributive suffixes and the subset
+    of them that name a base (lower case), person entity labels."""
 
     media: frozenset[str]
     acronyms: frozenset[str]
     suffixes: tuple[str, ...]
     person_labels: frozenset[str]
+    bases: tuple[str, ...] = ()
 
     @functools.cached_property
     def attributive(self) -> re.Pattern[str]:
         alt = "|".join(re.escape(s) for s in sorted(self.suffixes, key=len, reverse=True))
+        return re.compile(rf"[-‐–](?:{alt})(?![\w])", re.IGNORECASE)
+
+    @functools.cached_property
+    def base(self) -> re.Pattern[str] | None:
+        """A hyphen and a base suffix ("-based"), or None when the list is empty."""
+        if not self.bases:
+            return None
+        alt = "|".join(re.escape(s) for s in sorted(self.bases, key=len, reverse=True))
         return re.compile(rf"[-‐–](?:{alt})(?![\w])", re.IGNORECASE)
 
 
@@ -159,6 +168,11 @@ def load_not_places(path: str | Path = NOT_PLACES_FILE,
     for more in extra:
         for k, v in _not_places_file(more, False).items():
             out[k] = out[k] + v
+    stray = sorted({b.lower() for b in out["base_suffixes"]}
+                   - {a.lower() for a in out["attributive_suffixes"]})
+    if stray:
+        raise DataFileError(f"{path}: base_suffixes {', '.join(stray)} must also be "
+                            "attributive_suffixes")
     agencies = {a for ag in _agencies().agencies for a in (ag.name, *ag.aliases)
                 if a.isupper() and len(a) >= 3}
     return NotPlaces(
@@ -166,6 +180,7 @@ def load_not_places(path: str | Path = NOT_PLACES_FILE,
         acronyms=frozenset(m for m in (*out["media"], *agencies) if m.isupper()),
         suffixes=tuple(s.lower() for s in out["attributive_suffixes"]),
         person_labels=frozenset(out["person_labels"]),
+        bases=tuple(s.lower() for s in out["base_suffixes"]),
     )
 
 
