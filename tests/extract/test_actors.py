@@ -80,6 +80,8 @@ def test_kb_groups_and_igos(kb: KnowledgeBase) -> None:
         ("Daesh", "IMG", "REB"), ("ISIS", "IMG", "REB"), ("Jabhat al-Nusra", "SYR", "REB"),
         ("Ansar Allah", "YEM", "REB"), ("OPCW", "IGO", None), ("UN Security Council", "IGO", None),
         ("Doctors Without Borders", "NGO", "HLH"), ("Hezbollah", "LBN", "REB"),
+        # the opposition's political body, not the US-led military coalition
+        ("Syrian Coalition", "SYR", "PTY"), ("Syrian National Coalition", "SYR", "PTY"),
     ):
         e = kb.entries[kb.lookup(alias)[0]]
         assert (e.country, e.sector) == (country, sector), alias
