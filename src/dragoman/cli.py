@@ -592,8 +592,9 @@ def digest_cmd(store: str, track: str, since: str | None, output: str | None,
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False), default=None,
               help="events: the corpus folder an article gold (gold/articles-*.jsonl) "
                    "refers to (default ../shared/corpus).")
-@click.option("--split", type=click.Choice(["tune", "test"]), default=None,
-              help="events: only this half of an article gold.")
+@click.option("--split", type=click.Choice(["tune", "test", "heldout"]), default=None,
+              help="events: only this part of an article gold (heldout: "
+                   "gold/articles-heldout.jsonl, never trained nor tuned on).")
 @click.option("--event-model", "event_model", default=None,
               help="events: 'default' (packaged model), 'rules', or a model folder.")
 @click.option("--cv", type=int, default=None,

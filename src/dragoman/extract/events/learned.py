@@ -41,6 +41,8 @@ __all__ = ["Candidate", "SentencePlan", "decode_sentence", "extract_learned", "m
 
 NONE = "NONE"
 _MENTION_POS = frozenset({"NOUN", "PROPN", "PRON"})
+#: words of an entity that never head its phrase
+_FUNCTION_POS = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT"})
 _ROLE_SOURCE, _ROLE_TARGET = "source", "target"
 
 
@@ -76,6 +78,8 @@ def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
         # (``is_actorish`` and the tests below all need one of these)
         if poses[i] not in _MENTION_POS and ents[i] not in RECIPIENT_ENTS:
             continue
+        if poses[i] in _FUNCTION_POS:
+            continue  # "The" of "The Russian Foreign Ministry": the name's head is the mention
         t = doc[i]
         if t.is_punct or t.is_space:
             continue

@@ -31,6 +31,7 @@ __all__ = [
     "drop_attributive_actors",
     "load_not_places",
     "reclassify",
+    "source_base",
 ]
 
 _T = TypeVar("_T", Place, ActorMention)
