@@ -5,6 +5,7 @@ Real spaCy model, real gazetteer and actor KB; the texts are written for these t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, extract_document, prepare_context
 from dragoman.extract.incidents.casualties import find_figures, parse_number
-from dragoman.extract.incidents.grouping import _is_agency
+from dragoman.extract.incidents.grouping import _is_agency, build_incidents
 from dragoman.extract.incidents.lexicon import (
     _phrase_rx,
     load_incident_lexicon,
@@ -372,3 +373,22 @@ def test_a_news_agency_credit_is_no_party_of_an_incident() -> None:
     assert _is_agency(ActorRef("(AFP)", 0, 5))
     assert not _is_agency(ActorRef("a Reuters journalist", 0, 20))
     assert not _is_agency(ActorRef("Syrian army", 0, 11))
+
+
+def test_the_party_the_mentions_name_most_leads_the_incidents_actors(
+        make_ctx: Callable[..., DocContext]) -> None:
+    # three mentions of one raid: the first names a side party, the other two the attacker;
+    # the attacker the story repeats comes first (readers of incident.actor[0] get it)
+    text = ("Clashes hit the town of Ariha on Monday. Air strikes hit Ariha on Monday. "
+            "The air strikes killed 12 civilians in Ariha on Monday.")
+    ctx = make_ctx(text, published="2015-08-03")
+    events = [e for e in extract_document(ctx).events if e.event_type == "ASSAULT"]
+    assert len(events) >= 3
+    side = ActorRef("rebels", 0, 6, country="SYR", sector="REB")
+    jets = ActorRef("government warplanes", 0, 21, country="SYR", sector="MIL")
+    events = [dataclasses.replace(e, actor=(side,) if k == 0 else (jets,), recipient=())
+              for k, e in enumerate(sorted(events, key=lambda e: e.trigger.start))]
+    incidents, _ = build_incidents(ctx, events)
+    raid = [i for i in incidents if i.event_type == "ASSAULT" and len(i.event_ids) >= 3]
+    assert raid, incidents
+    assert raid[0].actor[0].text == "government warplanes"

@@ -538,11 +538,15 @@ def _location(g: _Group, usable: Sequence[Place], current: Sequence[Place]
                          admin1=admin1, lat=best.lat, lon=best.lon, precision=precision)
 
 
+def _actor_key(r: ActorRef) -> str:
+    return (r.kb_id or r.name or r.text).lower()
+
+
 def _unique(refs: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
     seen: set[str] = set()
     out = []
     for r in refs:
-        key = (r.kb_id or r.name or r.text).lower()
+        key = _actor_key(r)
         if key not in seen:
             seen.add(key)
             out.append(r)
@@ -569,6 +573,10 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
     # (a news agency's credit read as a party, "(REUTERS) - A suicide attacker …", is the
     # report's source, not the attacker)
     actors = [r for e in evs for r in e.actor if not _is_agency(r)]
+    # the party its mentions name most comes first (a stable sort: then text order): the
+    # attacker a story repeats, not a one-off party of a side remark
+    named_times = Counter(_actor_key(r) for r in actors)
+    actors = sorted(actors, key=lambda r: -named_times[_actor_key(r)])
     if violent and _attacker_unknown(g, lex):
         actors = []  # the text says no one knows who it was: it names no attacker
     elif violent:
