@@ -392,3 +392,24 @@ def test_the_party_the_mentions_name_most_leads_the_incidents_actors(
     raid = [i for i in incidents if i.event_type == "ASSAULT" and len(i.event_ids) >= 3]
     assert raid, incidents
     assert raid[0].actor[0].text == "government warplanes"
+
+
+@pytest.mark.parametrize("text", [
+    ("A car bomb killed 12 people in the town of Azaz on Monday. The Islamic State group "
+     "claimed responsibility for the attack."),
+    "A car bomb claimed by the Islamic State group killed 12 people in Azaz on Monday.",
+])
+def test_a_claim_of_responsibility_names_the_attacker(pipeline: Pipeline, text: str) -> None:
+    result = pipeline.process_one(Article(id="c1", text=text, published="2016-02-01"))
+    inc = _main(result)
+    assert inc is not None and inc.actor
+    assert inc.actor[0].kb_id == "org:isil"
+
+
+def test_a_denied_claim_names_no_one(pipeline: Pipeline) -> None:
+    text = ("A car bomb killed 12 people in the town of Azaz on Monday. The Islamic State "
+            "group did not claim responsibility for the attack.")
+    result = pipeline.process_one(Article(id="c2", text=text, published="2016-02-01"))
+    inc = _main(result)
+    assert inc is not None
+    assert not [a for a in inc.actor if a.kb_id == "org:isil"]

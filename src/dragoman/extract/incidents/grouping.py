@@ -345,6 +345,38 @@ def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexico
     return out
 
 
+_MODALS = frozenset({"may", "might", "could", "would", "should"})
+
+
+def _claimants(ctx: DocContext, lex: IncidentLexicon) -> dict[int, list[ActorRef]]:
+    """Sentence index → the parties its claims of responsibility name: the subject of
+    "claimed responsibility / the attack", the "by" phrase of "a blast claimed by X";
+    never a negated or modal claim ("no group has claimed", "may claim")."""
+    out: dict[int, list[ActorRef]] = {}
+    if ctx.actors is None or not lex.claim_verbs:
+        return out
+    objects = lex.claim_objects | lex.attack_nouns
+    for k, sent in enumerate(ctx.doc.sents):
+        for t in sent:
+            if t.lemma_.lower() not in lex.claim_verbs or t.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS)
+                   for c in t.children):
+                continue
+            who: list[Any] = []
+            if any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in t.children):
+                who = [c for c in t.children if c.dep_ == "nsubj"]
+            claimed = t.head.lemma_.lower() in lex.attack_nouns and t.dep_ == "acl" or any(
+                c.dep_ == "nsubjpass" and c.lemma_.lower() in objects for c in t.children)
+            if claimed:
+                who += [o for c in t.children if c.dep_ == "agent"
+                        for o in c.children if o.dep_ == "pobj"]
+            refs = [r for w in who for r in ctx.actors.refs_for(w) if _names_someone(r, lex)]
+            if refs:
+                out.setdefault(ctx.sent_base + k, []).extend(refs)
+    return out
+
+
 class _Group:
     def __init__(self, first: Event | None, place: Place | None) -> None:
         self.events: list[Event] = [first] if first is not None else []
@@ -355,6 +387,9 @@ class _Group:
         #: sentences of no incident that say its attacker is unknown ("there was no
         #: immediate claim of responsibility")
         self.doubts: list[Span] = []
+        #: who a claim of responsibility in its sentences (or in a sentence of no incident
+        #: after it) names: "Islamic State claimed responsibility for the bombing"
+        self.claims: list[ActorRef] = []
 
 
 def build_incidents(ctx: DocContext, events: Sequence[Event]
@@ -456,6 +491,19 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
         target = (max(before, key=lambda g: max(k for k in g.sentences if k <= i))
                   if before else violent[0])
         target.doubts.append(sp)
+
+    # a claim of responsibility names the attacker of the attack of its sentence, or of the
+    # attack before it when its sentence belongs to no incident ("... killed 44. Islamic
+    # State claimed responsibility")
+    for i, refs in sorted(_claimants(ctx, lex).items()):
+        if i in past or not violent:
+            continue
+        here = [g for g in violent if i in g.sentences]
+        before = [g for g in violent if g.sentences and min(g.sentences) <= i]
+        target = here[0] if here else (
+            max(before, key=lambda g: max(k for k in g.sentences if k <= i))
+            if before else violent[0])
+        target.claims.extend(refs)
 
     # the cause the story's own (not background) sentences name most: an attack whose
     # sentences name none ("the death toll rose to 58") is the story's attack
@@ -586,6 +634,8 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
                               lex, country or (location.country if location else None))
         first_named = any(_names_someone(r, lex) for r in actors)
         actors = actors + named if first_named else named + actors
+    if violent and g.claims:
+        actors = [*g.claims, *actors]  # who claimed it comes first
     modes = Counter(e.mode for e in evs if e.mode)
     first = min([s.start for s in spans] or [0])
     key = f"{ctx.doc_id}|{first}|{'|'.join(sorted(e.id for e in evs))}"

@@ -31,7 +31,7 @@ CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "comba
 _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
-                   "unknown_attacker", "others"})
+                   "unknown_attacker", "others", "claim_verbs", "claim_objects"})
 
 
 #: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
@@ -74,6 +74,8 @@ class IncidentLexicon:
     #: "it was unclear who carried out", "no group has claimed": the text says no one knows
     unknown_attacker_rx: re.Pattern[str] | None = None
     others: frozenset[str] = frozenset()  # "30 others were wounded": more people
+    claim_verbs: frozenset[str] = frozenset()  # "claimed responsibility": names the attacker
+    claim_objects: frozenset[str] = frozenset()
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -167,6 +169,8 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         unnamed_attackers=frozenset(_words(data, "unnamed_attackers", where)),
         unknown_attacker_rx=_phrase_rx(_words(data, "unknown_attacker", where)),
         others=frozenset(_words(data, "others", where)),
+        claim_verbs=frozenset(_words(data, "claim_verbs", where)),
+        claim_objects=frozenset(_words(data, "claim_objects", where)),
     )
 
 
