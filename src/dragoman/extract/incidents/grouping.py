@@ -345,6 +345,18 @@ def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexico
     return out
 
 
+def _attack_at(violent: Sequence[_Group], i: int) -> _Group | None:
+    """The attack sentence ``i`` is about: the one it belongs to, else the one whose last
+    sentence before it is nearest, else the story's first (None when there is none)."""
+    here = [g for g in violent if i in g.sentences]
+    if here:
+        return here[0]
+    before = [g for g in violent if g.sentences and min(g.sentences) <= i]
+    if before:
+        return max(before, key=lambda g: max(k for k in g.sentences if k <= i))
+    return violent[0] if violent else None
+
+
 _MODALS = frozenset({"may", "might", "could", "would", "should"})
 
 
@@ -464,12 +476,7 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
         owner = {k: g for k, g in owner.items() if g not in tolls}
     violent = [g for g in groups if g.events and g.events[0].event_type == _VIOLENT]
     for f in figures:
-        here = [g for g in violent if f.sentence_index in g.sentences]
-        before = [g for g in violent if min(g.sentences) <= f.sentence_index]
-        target = (here[0] if here else
-                  max(before, key=lambda g: max(i for i in g.sentences
-                                                if i <= f.sentence_index))
-                  if before else violent[0] if violent else None)
+        target = _attack_at(violent, f.sentence_index)
         if target is None:
             target = _Group(None, None)
             groups.append(target)
@@ -487,10 +494,9 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     for i, sp in sorted(sent_spans.items()):
         if rx is None or i in owned or i in past or not violent or not rx.search(sp.text):
             continue
-        before = [g for g in violent if g.sentences and min(g.sentences) <= i]
-        target = (max(before, key=lambda g: max(k for k in g.sentences if k <= i))
-                  if before else violent[0])
-        target.doubts.append(sp)
+        doubted = _attack_at(violent, i)
+        if doubted is not None:
+            doubted.doubts.append(sp)
 
     # a claim of responsibility names the attacker of the attack of its sentence, or of the
     # attack before it when its sentence belongs to no incident ("... killed 44. Islamic
@@ -498,12 +504,9 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     for i, refs in sorted(_claimants(ctx, lex).items()):
         if i in past or not violent:
             continue
-        here = [g for g in violent if i in g.sentences]
-        before = [g for g in violent if g.sentences and min(g.sentences) <= i]
-        target = here[0] if here else (
-            max(before, key=lambda g: max(k for k in g.sentences if k <= i))
-            if before else violent[0])
-        target.claims.extend(refs)
+        claimed = _attack_at(violent, i)
+        if claimed is not None:
+            claimed.claims.extend(refs)
 
     # the cause the story's own (not background) sentences name most: an attack whose
     # sentences name none ("the death toll rose to 58") is the story's attack
