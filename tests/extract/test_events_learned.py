@@ -226,3 +226,15 @@ def test_a_closing_clause_that_reports_something_else_is_no_source(
     evs = [e for e in _events(learned, text) if e.event_type in ("ASSAULT", "COERCE")]
     assert evs, "the deed is coded"
     assert evs[0].attributed_to is None
+
+
+@pytest.mark.parametrize("text", [
+    "Double bomb attack kills 31 in Syrian Kurdish city.",
+    "A car bomb killed 12 people in the Syrian border town of Azaz on Monday.",
+])
+def test_a_country_word_on_a_place_noun_is_no_party(learned: Pipeline, text: str) -> None:
+    # "the Syrian Kurdish city" says where the attack was, not who attacked (cues.place_nouns)
+    evs = [e for e in _events(learned, text) if e.event_type == "ASSAULT"]
+    assert evs
+    parties = {a.text for e in evs for a in (*e.actor, *e.recipient)}
+    assert not parties & {"Syrian", "Kurdish"}

@@ -87,6 +87,9 @@ def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
         if (i + 2 < len(doc) and doc[i + 1].text == "-" and not t.whitespace_
                 and source_base(coder.ctx, coder.ctx.abs(t.idx + len(t.text)))):
             continue
+        if (t.dep_ in ("amod", "compound") and t.head.i != t.i
+                and t.head.lemma_.lower() in coder.lex.cues.place_nouns):
+            continue  # "the Syrian Kurdish city": where, not who
         if coder.args.is_actorish(t):
             if t.dep_ == "compound" and t.head.pos_ == "PROPN" and not t.ent_type_:
                 continue  # inside a longer name

@@ -50,7 +50,7 @@ _CUE_KEYS = {
     "eventive_verbs", "quantity_nouns", "support_verbs", "personal_pronouns",
     "relative_pronouns", "particle_words", "media_words", "generic_owners",
     "vague_possessives", "reported_future_aux", "statistic_marks", "large_count_words",
-    "denying_words", "self_report_verbs", "addressee_verbs",
+    "denying_words", "self_report_verbs", "addressee_verbs", "place_nouns",
 }
 #: the steps an argument path (``recipient:``/``actor:``) may take besides ``prep:X``
 _PATH_STEPS = frozenset({"dobj", "dative", "subj", "subjpass", "ccomp", "xcomp", "advcl", "acl",
@@ -161,6 +161,7 @@ class Cues:
     denying_words: frozenset[str] = frozenset()
     self_report_verbs: frozenset[str] = frozenset()
     addressee_verbs: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
