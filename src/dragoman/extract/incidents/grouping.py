@@ -501,8 +501,8 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     # a claim of responsibility names the attacker of the attack of its sentence, or of the
     # attack before it when its sentence belongs to no incident ("... killed 44. Islamic
     # State claimed responsibility")
-    for i, refs in sorted(_claimants(ctx, lex).items()):
-        if i in past or not violent:
+    for i, refs in sorted((_claimants(ctx, lex) if violent else {}).items()):
+        if i in past:
             continue
         claimed = _attack_at(violent, i)
         if claimed is not None:

@@ -123,16 +123,18 @@ class NotPlaces:
 
     @functools.cached_property
     def attributive(self) -> re.Pattern[str]:
-        alt = "|".join(re.escape(s) for s in sorted(self.suffixes, key=len, reverse=True))
-        return re.compile(rf"[-‐–](?:{alt})(?![\w])", re.IGNORECASE)
+        return _hyphen_suffix(self.suffixes)
 
     @functools.cached_property
     def base(self) -> re.Pattern[str] | None:
         """A hyphen and a base suffix ("-based"), or None when the list is empty."""
-        if not self.bases:
-            return None
-        alt = "|".join(re.escape(s) for s in sorted(self.bases, key=len, reverse=True))
-        return re.compile(rf"[-‐–](?:{alt})(?![\w])", re.IGNORECASE)
+        return _hyphen_suffix(self.bases) if self.bases else None
+
+
+def _hyphen_suffix(words: Sequence[str]) -> re.Pattern[str]:
+    """A hyphen and one of ``words`` as a whole word ("-led", "-based"), any case."""
+    alt = "|".join(re.escape(s) for s in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[-‐–](?:{alt})(?![\w])", re.IGNORECASE)
 
 
 def _not_places_file(path: str | Path, complete: bool) -> dict[str, list[str]]:
