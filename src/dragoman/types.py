@@ -379,10 +379,24 @@ class Result:
     incidents: tuple[Incident, ...] = ()
 
 
+#: the field names of each dataclass ``to_dict`` has met (the store writes every record)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_dict(record: Any) -> Any:
     """Plain JSON-able data for a record (dataclasses → dicts, tuples → lists)."""
+    cls = type(record)
+    if cls in _ATOMS:
+        return record
+    names = _FIELD_NAMES.get(cls)
+    if names is not None:
+        return {name: to_dict(getattr(record, name)) for name in names}
+    if cls is tuple or cls is list:
+        return [to_dict(x) for x in record]
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(record))
+        return {name: to_dict(getattr(record, name)) for name in names}
     if isinstance(record, (list, tuple)):
         return [to_dict(x) for x in record]
     if isinstance(record, dict):
