@@ -27,7 +27,8 @@ from spacy.tokens import Doc, Token
 
 from ..ingest.boilerplate import BoilerplateLexicon, find_boilerplate
 
-__all__ = ["boilerplate_ranges", "doc_text", "drop_boilerplate", "inside", "token_columns"]
+__all__ = ["boilerplate_ranges", "doc_text", "drop_boilerplate", "inside", "token_column",
+           "token_columns"]
 
 _AUXED = frozenset({"VBN", "VBG", "VB"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -58,16 +59,35 @@ def token_columns(doc: Doc, attrs: Sequence[int]) -> list[list[Any]]:
     """The tokens' ``attrs`` as plain lists, one per attribute, read with one
     ``Doc.to_array``: string attributes as their strings, the others as ints (a HEAD is
     the offset to the head, as spaCy stores it). The hot loops then test lists instead of
-    making a spaCy token per test."""
-    arr = doc.to_array(list(attrs))
-    if arr.ndim == 1:
-        arr = arr.reshape(-1, len(attrs))
-    strings = doc.vocab.strings
-    cols = [arr[:, k].tolist() for k in range(len(attrs))]
-    ids = {h for a, col in zip(attrs, cols, strict=True) if a in _STRING_ATTRS for h in col}
-    names = {h: strings[h] for h in ids}
-    return [[names[h] for h in col] if a in _STRING_ATTRS else col
-            for a, col in zip(attrs, cols, strict=True)]
+    making a spaCy token per test.
+
+    Each column is read once per doc (kept in ``doc.user_data``: the stages ask for the
+    same ones); the caller gets its own copy of each list."""
+    return [list(col) for col in _columns(doc, attrs)]
+
+
+def token_column(doc: Doc, attr: int) -> list[Any]:
+    """``token_columns`` of one attribute, the doc's own list: read it, never change it."""
+    return _columns(doc, [attr])[0]
+
+
+def _columns(doc: Doc, attrs: Sequence[int]) -> list[list[Any]]:
+    cache: dict[int, list[Any]] | None = doc.user_data.get("dragoman_columns")
+    if cache is None:
+        cache = doc.user_data["dragoman_columns"] = {}
+    missing = [a for a in dict.fromkeys(attrs) if a not in cache]
+    if missing:
+        arr = doc.to_array(list[int | str](missing))
+        if arr.ndim == 1:
+            arr = arr.reshape(-1, len(missing))
+        strings = doc.vocab.strings
+        cols = [arr[:, k].tolist() for k in range(len(missing))]
+        ids = {h for a, col in zip(missing, cols, strict=True) if a in _STRING_ATTRS
+               for h in col}
+        names = {h: strings[h] for h in ids}
+        for a, col in zip(missing, cols, strict=True):
+            cache[a] = [names[h] for h in col] if a in _STRING_ATTRS else col
+    return [cache[a] for a in attrs]
 
 
 def _capital(tok: Token) -> bool:

@@ -131,6 +131,26 @@ def match_names(r: DocState) -> None:
     _misspelt_countries(r)
 
 
+#: ``_closest``'s answers: id of the names → (the names, kept alive; key → index or None)
+_CLOSEST: dict[int, tuple[tuple[str, ...], dict[str, int | None]]] = {}
+
+
+def _closest(key: str, keys: tuple[str, ...]) -> int | None:
+    """The index in ``keys`` of the name closest to ``key`` (rapidfuzz ratio at least
+    ``_FUZZY_CUTOFF``), else None; remembered per key (a corpus repeats its names)."""
+    memo = _CLOSEST.get(id(keys))
+    if memo is None or memo[0] is not keys:
+        memo = _CLOSEST[id(keys)] = (keys, {})
+    found = memo[1]
+    if key in found:
+        return found[key]
+    if len(found) >= 50_000:
+        found.clear()
+    hit = rf_process.extractOne(key, keys, scorer=rf_fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    at = found[key] = hit[2] if hit is not None else None
+    return at
+
+
 def _misspelt_countries(r: DocState) -> None:
     """A name the tagger calls a place, organisation or nationality that is a country
     name or demonym misspelt by a letter ("Ethopia", "Quatar"): that country."""
@@ -155,11 +175,10 @@ def _misspelt_countries(r: DocState) -> None:
             continue
         # a misspelling keeps its first letter: compare with names of that initial only
         keys, values = r.kb.fuzzy.get(key[0], ((), ()))
-        hit = rf_process.extractOne(key, keys, scorer=rf_fuzz.ratio,
-                                    score_cutoff=_FUZZY_CUTOFF) if keys else None
-        if hit is None:
+        at = _closest(key, keys) if keys else None
+        if at is None:
             continue
-        iso, what = values[hit[2]]
+        iso, what = values[at]
         head = r.head_of(start, end)
         r.country_at[start] = iso
         if what == "demonym":

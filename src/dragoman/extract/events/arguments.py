@@ -53,9 +53,21 @@ class Arguments:
         self.cues = lex.cues
         #: a doc's entities, read once (spaCy builds every span on each ``doc.ents``)
         self._ents: tuple[Doc, tuple[SpacySpan, ...]] | None = None
+        #: ``is_actorish`` and ``refs`` of the context doc's tokens, by index (the coders
+        #: ask again and again of the same tokens)
+        self._actorish: dict[int, bool] = {}
+        self._refs: dict[int, list[ActorRef]] = {}
 
     # -- actor tests ------------------------------------------------------------------
     def is_actorish(self, tok: Token) -> bool:
+        if tok.doc is not self.ctx.doc:
+            return self._is_actorish(tok)
+        found = self._actorish.get(tok.i)
+        if found is None:
+            found = self._actorish[tok.i] = self._is_actorish(tok)
+        return found
+
+    def _is_actorish(self, tok: Token) -> bool:
         if tok.ent_type_ in RECIPIENT_ENTS:
             return True
         if tok.ent_type_:
@@ -109,6 +121,16 @@ class Arguments:
 
     # -- actor references -------------------------------------------------------------
     def refs(self, tok: Token) -> list[ActorRef]:
+        """The actors a token names (through a quantity noun and conjuncts), each span
+        and actor once; a new list on each call."""
+        if tok.doc is not self.ctx.doc:
+            return self._refs_of(tok)
+        found = self._refs.get(tok.i)
+        if found is None:
+            found = self._refs[tok.i] = self._refs_of(tok)
+        return list(found)
+
+    def _refs_of(self, tok: Token) -> list[ActorRef]:
         out: list[ActorRef] = []
         seen: set[tuple[int, int, str | None, str | None]] = set()
         tok = through_quantity(tok, self.cues.quantity_nouns)

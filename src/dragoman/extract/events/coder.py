@@ -72,10 +72,15 @@ def code_sentence(ctx: DocContext, lex: Lexicon, sent: SpacySpan,
     return [ev for _, _, _, ev in coded_triggers(coder, sent, excluded) if ev is not None]
 
 
-def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, int]] = ()
+def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, int]] = (),
+                   *, full: bool = True
                    ) -> list[tuple[Token, TriggerEntry, bool, Event | None]]:
     """Every trigger the lexicon matches in ``sent``: (token, entry, whether another trigger
-    governs it or it sits in a condition, the event coded there or None)."""
+    governs it or it sits in a condition, the event coded there or None).
+
+    ``full=False``: each event only as far as the trained coder reads it (``_sketch``: type,
+    mode, context, parties, negation, modality, attribution; no place, date, trigger
+    phrase, confidence or id)."""
     ctx, lex = coder.ctx, coder.lex
     if is_caption(lex, sent):
         return []
@@ -110,7 +115,7 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
         if coder.clauses.governed(anchor, trig_ids) or coder.clauses.in_condition(anchor):
             out.append((tok, e, True, None))
             continue
-        ev = _code_one(coder, sent, sref, tok, e, coder.quotes)
+        ev = _code_one(coder, sent, sref, tok, e, coder.quotes, full)
         if ev is not None:
             key = (ev.event_type, tuple(a.start for a in ev.actor),
                    tuple(r.start for r in ev.recipient))
@@ -145,7 +150,7 @@ def reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
 
 
 def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: TriggerEntry,
-              quotes: _Quotes) -> Event | None:
+              quotes: _Quotes, full: bool = True) -> Event | None:
 
     ctx, lex, args, clauses = coder.ctx, coder.lex, coder.args, coder.clauses
     speech, speaker_toks = reported_by(coder, tok if e.pos != "aux" else tok.head)
@@ -166,6 +171,10 @@ def _code_one(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, e: T
         modality = "asserted"
     conditional_threat = modality == "future" and clauses.threat_condition(verb)
     etype, mode, modality, negated = _intent(lex, e, modality, negated, conditional_threat)
+    if not full:
+        return _sketch(coder, sref, tok, etype=etype, mode=mode, context=tuple(e.context),
+                       actor=actor, recipient=recipient, negated=negated, modality=modality,
+                       attributed=attributed, symmetric=e.symmetric and etype == e.type)
     return build_event(
         coder, sent, sref, tok, etype=etype, mode=mode, context=tuple(e.context),
         trig=trigger_span(ctx, lex, tok, e), actor=actor, recipient=recipient,
@@ -222,6 +231,25 @@ def build_event(coder: Coder, sent: SpacySpan, sref: SentenceRef, tok: Token, *,
         extractor=extractor,
         symmetric=symmetric,
     )
+
+
+def _sketch(coder: Coder, sref: SentenceRef, tok: Token, *, etype: str, mode: str | None,
+            context: tuple[str, ...], actor: Sequence[ActorRef],
+            recipient: Sequence[ActorRef], negated: bool, modality: str,
+            attributed: ActorRef | None, symmetric: bool) -> Event:
+    """The rule event at ``tok`` as the trained coder reads it (``coded_triggers(...,
+    full=False)``): what ``build_event`` makes of type, mode, context and parties; the
+    trigger is the token alone, and place, date, CAMEO code, confidence and id are left
+    empty (``historical`` is never set)."""
+    ctx, lex = coder.ctx, coder.lex
+    if mode is not None and mode not in lex.types[etype].modes:
+        mode = None
+    return Event(
+        id="", doc_id=ctx.doc_id, run_id=ctx.run_id, sentence=sref, event_type=etype,
+        mode=mode, context=context, cameo=None, quad_class=None, goldstein=None,
+        trigger=ctx.tspan(tok), actor=tuple(actor), recipient=tuple(recipient),
+        negated=negated, modality=modality, attributed_to=attributed, location=None,
+        date=None, date_basis=None, confidence=0.0, extractor=EXTRACTOR, symmetric=symmetric)
 
 
 def attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry | None,

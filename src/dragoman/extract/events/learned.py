@@ -107,7 +107,7 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     plan = SentencePlan(sent, ctx.sentence_ref(sent))
     if is_caption(lex, sent):
         return plan
-    coded = coded_triggers(coder, sent, excluded)
+    coded = coded_triggers(coder, sent, excluded, full=False)  # (read: type, mode, parties)
     by_tok = {tok.i: (entry, governed, ev) for tok, entry, governed, ev in coded}
     doc = sent.doc
     words = coder.words(doc)

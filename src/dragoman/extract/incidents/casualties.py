@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from spacy.attrs import LIKE_NUM, LOWER
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from ...types import Casualties, CasualtyCount, CasualtyFigure, Quote, Toll
+from ..boilerplate import token_column
 from ..context import DocContext
 from .lexicon import CATEGORIES, IncidentLexicon, load_incident_lexicon
 
@@ -53,7 +55,11 @@ def parse_number(words: Sequence[str], lex: IncidentLexicon) -> int | None:
 
 
 def _is_num_token(t: Token, lex: IncidentLexicon) -> bool:
-    low = t.lower_
+    return _is_num_lower(t.lower_, lex)
+
+
+def _is_num_lower(low: str, lex: IncidentLexicon) -> bool:
+    """``_is_num_token`` of a token's lower-case text."""
     if _DIGITS.match(low):
         return True
     return all(p in lex.units or p in lex.scales for p in low.split("-") if p)
@@ -239,10 +245,20 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
     lex = lex or load_incident_lexicon()
     out: list[CasualtyFigure] = []
     index = ctx.sentence_index(sent)
-    background = lex.background_rx.search(sent.text) is not None
+    # (the doc's text between the sentence's ends is ``sent.text``, without joining tokens)
+    background = lex.background_rx.search(
+        ctx.text[sent.start_char:sent.end_char]) is not None
     taken: set[int] = set()
+    # a number expression starts only at a word for a vague number or a number token
+    # (``_number_at``): the others are passed over without making their tokens
+    lowers = token_column(sent.doc, LOWER)
+    first = sent.start
     i = 0
     while i < len(sent):
+        low = lowers[first + i]
+        if low not in lex.vague and not _is_num_lower(low, lex):
+            i += 1
+            continue
         num = _number_at(sent, i, lex)
         if num is None:
             i += 1
@@ -288,8 +304,11 @@ def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
     """Every casualty figure of the document, in text order."""
     lex = load_incident_lexicon()
     out: list[CasualtyFigure] = []
+    like_num, lowers = (token_column(ctx.doc, a) for a in (LIKE_NUM, LOWER))
+    vague, units = lex.vague, lex.units
     for sent in ctx.doc.sents:
-        if any(t.like_num or t.lower_ in lex.vague or t.lower_ in lex.units for t in sent):
+        if any(like_num[i] or lowers[i] in vague or lowers[i] in units
+               for i in range(sent.start, sent.end)):
             out += sentence_figures(ctx, sent, lex, ctx.quotes)
     return out
 
