@@ -54,6 +54,8 @@ class Coder:
         #: what the trained coder's role features read of a mention, by token index
         self.mention_refs: dict[int, list[tuple[str | None, str | None, str | None]]] = {}
         self.actorish: dict[int, bool] = {}
+        #: ``reported_by`` of the doc's tokens, by index
+        self.reported: dict[int, tuple[Token | None, list[Token]]] = {}
         self._words: DocWords | None = None
 
     def words(self, doc: Doc) -> DocWords:
@@ -130,7 +132,19 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
 def reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
     """The speech verb that reports the trigger's clause and its speaker: the verb whose
     complement holds it ("X said rebels attacked"), else a reporting clause closing the
-    sentence after it ("rebels attacked the town, X said"; ``Clauses.final_report``)."""
+    sentence after it ("rebels attacked the town, X said"; ``Clauses.final_report``).
+
+    Found once per token of the coder's doc (the rule and the trained coder both ask);
+    the speaker list is the caller's own."""
+    if tok.doc is not coder.ctx.doc:
+        return _reported_by(coder, tok)
+    found = coder.reported.get(tok.i)
+    if found is None:
+        found = coder.reported[tok.i] = _reported_by(coder, tok)
+    return found[0], list(found[1])
+
+
+def _reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
     speech = coder.clauses.speech_governor(tok)
     if speech is not None:
         if speech.i > tok.i:  # after the clause it reports: "..., said the Observatory"

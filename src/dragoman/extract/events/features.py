@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import DEP, ENT_TYPE, HEAD, LOWER, POS
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Span, Token
 
-from ..boilerplate import token_columns
+from ..boilerplate import token_column, token_columns
 from .lexicon import Cues
 
 __all__ = ["dep_path", "doc_tree", "mention_features", "path_features", "role_examples",
@@ -104,6 +104,21 @@ def _path(tree: _Tree, up: list[int], pos: dict[int, int], b: int) -> list[str] 
     for t in reversed(down[:j]):
         steps.append(f"vprep:{lowers[t]}" if deps[t] == "prep" else f"v{deps[t]}")
     return steps
+
+
+#: ``path_features`` of the paths met (there are a few hundred), by path
+_PATH_FEATURES: dict[tuple[str, ...] | None, dict[str, float]] = {}
+
+
+def _path_features(path: list[str] | None) -> dict[str, float]:
+    """A new dict of ``path_features(path)``, built once per distinct path."""
+    key = tuple(path) if path is not None else None
+    found = _PATH_FEATURES.get(key)
+    if found is None:
+        if len(_PATH_FEATURES) >= 100_000:
+            _PATH_FEATURES.clear()
+        found = _PATH_FEATURES[key] = path_features(path)
+    return dict(found)
 
 
 def path_features(path: list[str] | None) -> dict[str, float]:
@@ -286,9 +301,10 @@ def sentence_lemmas(sent: Span) -> dict[str, int]:
     cached: dict[str, int] | None = doc.user_data.get(key)
     if cached is None:
         cached = {}
-        for w in sent:
-            if w.pos_ in _CONTENT:
-                name = f"sent={w.lemma_.lower()}"
+        poses, lemmas = token_column(doc, POS), token_column(doc, LEMMA)
+        for i in range(sent.start, sent.end):
+            if poses[i] in _CONTENT:
+                name = f"sent={lemmas[i].lower()}"
                 cached[name] = cached.get(name, 0) + 1
         doc.user_data[key] = cached
     return cached
@@ -354,7 +370,7 @@ def _pair_features(
     rule_role: str | None,
 ) -> dict[str, float]:
     path = _path(tree, trig.up, trig.at, m)
-    f = path_features(path)
+    f = _path_features(path)
     f["bias"] = 1.0
     voice = trig.voice
     f[f"voice={voice}"] = 1.0

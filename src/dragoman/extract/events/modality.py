@@ -10,9 +10,10 @@ the lexicon's cues.
 
 from __future__ import annotations
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
+from ..boilerplate import doc_text
 from .lexicon import Cues
 from .syntax import governing_verb, is_verbal, lemma, particles
 
@@ -27,9 +28,20 @@ class Clauses:
 
     def __init__(self, cues: Cues) -> None:
         self.cues = cues
+        #: ``is_speech`` of the tokens of one doc (the last one asked about), by index
+        self._speech_doc: Doc | None = None
+        self._speech: dict[int, bool] = {}
 
     # -- speech -----------------------------------------------------------------------
     def is_speech(self, tok: Token) -> bool:
+        if tok.doc is not self._speech_doc:
+            self._speech_doc, self._speech = tok.doc, {}
+        found = self._speech.get(tok.i)
+        if found is None:
+            found = self._speech[tok.i] = self._is_speech(tok)
+        return found
+
+    def _is_speech(self, tok: Token) -> bool:
         if not is_verbal(tok):
             return False
         lem = lemma(tok)
@@ -144,7 +156,9 @@ class Clauses:
         if verb.dep_ == "advcl" and any(c.lower_ in self.cues.hypothetical_marks
                                         for c in verb.children if c.dep_ == "mark"):
             return "hypothetical"
-        if sent.text.rstrip().endswith("?") and not attributed:
+        # (``sent.text``, sliced from the doc's text instead of joined from its tokens)
+        if (not attributed and doc_text(sent.doc)[sent.start_char:sent.end_char]
+                .rstrip().endswith("?")):
             return "question"
         return "asserted"
 

@@ -10,6 +10,8 @@ parentheses) and the trigger's span in the text.
 
 from __future__ import annotations
 
+import functools
+
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -74,7 +76,12 @@ class Matcher:
         return False
 
     def matches(self, e: TriggerEntry, tok: Token) -> bool:
-        pos = tok.pos_
+        return self._matches(e, tok, _Facts(self, tok))
+
+    def _matches(self, e: TriggerEntry, tok: Token, facts: _Facts) -> bool:
+        """``matches``, with what it reads of the token in ``facts`` (read once for all
+        the entries ``match`` tries)."""
+        pos = facts.pos
         if e.pos == "verb" and pos not in ("VERB", "AUX") and not (
                 pos == "ADJ" and tok.tag_ in ("VBN", "JJ") and tok.dep_ == "acomp"):
             return False
@@ -84,37 +91,31 @@ class Matcher:
             return False
         if e.pos == "aux" and not (pos in ("AUX", "VERB") and tok.dep_ == "aux"):
             return False
-        prts = {p.lower_ for p in particles(tok, self.cues.particle_words)}
+        prts = facts.prts
         if e.prt and not ((prts & set(e.prt)) or ("" in e.prt and not prts)):
             return False
         if e.not_prt and prts & set(e.not_prt):
             return False
-        tok_preps = preps(tok)
-        prep_words = {p.lower_ for p in tok_preps}
+        prep_words = facts.prep_words
         if e.prep and not prep_words & set(e.prep):
             return False
         if e.not_prep and prep_words & set(e.not_prep):
             return False
         if e.prep_obj:
-            objects = [o for p in tok_preps if not e.prep or p.lower_ in e.prep for o in pobjs(p)]
+            objects = [o for p in facts.tok_preps if not e.prep or p.lower_ in e.prep
+                       for o in pobjs(p)]
             if not any(lemma(o) in e.prep_obj for o in objects):
                 return False
-        objs = children(tok, OBJ)
-        if tok.pos_ in ("VERB", "AUX") and not objs:
-            objs = children(tok, PASSIVE_SUBJ)
-        if e.obj and not self._obj_matches(objs, e.obj):
+        if e.obj and not self._obj_matches(facts.objs, e.obj):
             return False
-        if e.not_obj and self._obj_matches(objs, e.not_obj):
+        if e.not_obj and self._obj_matches(facts.objs, e.not_obj):
             return False
-        mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
-        mod_lemmas = {lemma(m) for m in mods} | {m.lower_ for m in mods}
-        if e.modifier and not mod_lemmas & set(e.modifier):
+        if e.modifier and not facts.mod_lemmas & set(e.modifier):
             return False
-        if e.not_modifier and mod_lemmas & set(e.not_modifier):
+        if e.not_modifier and facts.mod_lemmas & set(e.not_modifier):
             return False
         if e.complement or e.not_complement:
-            comps = complements(tok)
-            comp_lemmas = {lemma(x) for c in comps for x in c.subtree}
+            comps, comp_lemmas = facts.comps, facts.comp_lemmas
             if e.complement:
                 if "*" in e.complement:
                     if not comps:
@@ -124,16 +125,14 @@ class Matcher:
             if e.not_complement and comp_lemmas & set(e.not_complement):
                 return False
         if e.subj or e.not_subj:
-            subj_tokens = ([x for s in self.args.subject(tok) for x in s.subtree]
-                           if is_verbal(tok) else [])
-            subj_lemmas = {lemma(x) for x in subj_tokens}
+            subj_lemmas = facts.subj_lemmas
             if e.subj and not subj_lemmas & set(e.subj):
                 return False
             if e.not_subj and subj_lemmas & set(e.not_subj):
                 return False
-        if e.under_speech and self.clauses.speech_governor(tok.head) is None:
+        if e.under_speech and facts.no_speech_above:
             return False
-        return not (e.pos == "noun" and not e.prep and not self.nominal_position(tok))
+        return not (e.pos == "noun" and not e.prep and not facts.nominal_position)
 
     def nominal_position(self, tok: Token) -> bool:
         """A bare nominal trigger is coded only as the object of a verb ("held talks",
@@ -156,11 +155,70 @@ class Matcher:
     def match(self, tok: Token) -> TriggerEntry | None:
         """The first entry (most specific first) of any of the token's lemma variants that
         fits the token, or None."""
+        facts = _Facts(self, tok)
         for variant in dict.fromkeys(lemma_variants(tok)):
             for e in self.lex.entries_for(variant):
-                if self.matches(e, tok):
+                if self._matches(e, tok, facts):
                     return e
         return None
+
+
+class _Facts:
+    """What ``Matcher.matches`` reads of one token, each part read when first needed and
+    then kept (the entries of a word are tried one after another on the same token)."""
+
+    def __init__(self, matcher: Matcher, tok: Token) -> None:
+        self.matcher = matcher
+        self.tok = tok
+        self.pos = tok.pos_
+
+    @functools.cached_property
+    def prts(self) -> set[str]:
+        return {p.lower_ for p in particles(self.tok, self.matcher.cues.particle_words)}
+
+    @functools.cached_property
+    def tok_preps(self) -> list[Token]:
+        return preps(self.tok)
+
+    @functools.cached_property
+    def prep_words(self) -> set[str]:
+        return {p.lower_ for p in self.tok_preps}
+
+    @functools.cached_property
+    def objs(self) -> list[Token]:
+        objs = children(self.tok, OBJ)
+        if self.pos in ("VERB", "AUX") and not objs:
+            objs = children(self.tok, PASSIVE_SUBJ)
+        return objs
+
+    @functools.cached_property
+    def mod_lemmas(self) -> set[str]:
+        mods = [c for c in self.tok.children
+                if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        return {lemma(m) for m in mods} | {m.lower_ for m in mods}
+
+    @functools.cached_property
+    def comps(self) -> list[Token]:
+        return complements(self.tok)
+
+    @functools.cached_property
+    def comp_lemmas(self) -> set[str]:
+        return {lemma(x) for c in self.comps for x in c.subtree}
+
+    @functools.cached_property
+    def subj_lemmas(self) -> set[str]:
+        tok = self.tok
+        subj_tokens = ([x for s in self.matcher.args.subject(tok) for x in s.subtree]
+                       if is_verbal(tok) else [])
+        return {lemma(x) for x in subj_tokens}
+
+    @functools.cached_property
+    def no_speech_above(self) -> bool:
+        return self.matcher.clauses.speech_governor(self.tok.head) is None
+
+    @functools.cached_property
+    def nominal_position(self) -> bool:
+        return self.matcher.nominal_position(self.tok)
 
 
 def form_entries(lex: Lexicon, tok: Token) -> tuple[TriggerEntry, ...]:
