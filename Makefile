@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 .PHONY: install demo test lint bench system-deps constraints model
 
 SHARED ?= ../shared
-MODEL_VERSION ?= 7
+MODEL_VERSION ?= 8
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

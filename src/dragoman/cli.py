@@ -639,6 +639,29 @@ def eval_cmd(ctx: click.Context, task: str, golds: tuple[str, ...], limit: int |
                                    corpus=Path(corpus) if corpus else None, split=split)
         click.echo(json.dumps(found.to_dict(), indent=2) if as_json else found.to_text())
         return
+    if task == "incidents" and cv is not None:
+        from .extract.resources import event_model_for
+        from .train.events import prepare, read_golds
+        from .train.happenings import cross_validate as cv_happenings
+
+        pipeline = Pipeline(_config(ctx, model=model, event_model="rules"), run_id="train")
+        emodel = event_model_for(_config(ctx, model=model, event_model=event_model).event_model)
+        if emodel is None:
+            raise click.UsageError("eval incidents --cv codes the gold with an event model: "
+                                   "not --event-model rules")
+        docs = read_golds([Path(g) for g in golds], Path(corpus) if corpus else None,
+                          split or "tune", limit)
+        hresult = cv_happenings(list(prepare(pipeline, docs)), emodel, k=cv, seed=seed)
+        if as_json:
+            click.echo(json.dumps(hresult, indent=2))
+        else:
+            for key in ("learned", "rules"):
+                r = hresult[key]
+                click.echo(f"{r['name']}: pairs P {r['precision']:.3f} R {r['recall']:.3f} "
+                           f"F1 {r['f1']:.3f} (same happening: {r['pairs_gold_same']} gold, "
+                           f"{r['pairs_predicted_same']} predicted, {r['pairs_both']} both)")
+            click.echo(f"{hresult['documents']} articles, threshold {hresult['threshold']}")
+        return
     if task != "events" and (len(golds) > 1 or cv or corpus or split or train_extra):
         raise click.UsageError("several --gold, --cv, --corpus, --split and --train-extra "
                                "are for `eval events`")

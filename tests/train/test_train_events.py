@@ -94,3 +94,88 @@ def test_train_command_writes_a_small_model_and_eval_cv_reports_both_coders(
     for coder in ("learned", "rules"):
         assert 0.0 < data[coder]["f1"] <= 1.0
         assert "actor_span" in data[coder]
+
+
+_ARTICLES = [
+    ("a1", ("Air strikes killed 12 civilians in the Syrian town of Saraqeb on Tuesday, a "
+           "monitor said. The strikes hit a market in the town, the Syrian Observatory for "
+           "Human Rights said. Separately, rebels shelled a government-held district of "
+           "Aleppo, killing two people.")),
+    ("a2", ("Police arrested three men in Mumbai on Monday for rioting. The three men were "
+           "arrested after a clash near the station, police said. In Pune, police arrested "
+           "a trader for hoarding sugar.")),
+    ("a3", ("Government forces shelled the town of Douma on Friday, killing five people. The "
+           "shelling also wounded 20, activists said. Islamic State fighters attacked an "
+           "army checkpoint near Palmyra.")),
+    ("a4", ("Troops fired on protesters in Hama on Sunday, killing four. Soldiers opened fire "
+           "as the crowd marched, witnesses said. In Homs, a car bomb killed six people.")),
+]
+#: (article, trigger, type, happening)
+_EVENTS = [("a1", "killed", "ASSAULT", "h1"), ("a1", "hit", "ASSAULT", "h1"),
+           ("a1", "shelled", "ASSAULT", "h2"), ("a2", "arrested", "COERCE", "h1"),
+           ("a2", "were arrested", "COERCE", "h1"), ("a2", "police arrested", "COERCE", "h2"),
+           ("a3", "shelled", "ASSAULT", "h1"), ("a3", "wounded", "ASSAULT", "h1"),
+           ("a3", "attacked", "ASSAULT", "h2"), ("a4", "fired", "ASSAULT", "h1"),
+           ("a4", "opened fire", "ASSAULT", "h1"), ("a4", "killed six", "ASSAULT", "h2")]
+
+
+def _article_gold(folder: Path) -> Path:
+    """A four-article gold of our own (corpus file + article gold marking happenings)."""
+    import hashlib
+    import re
+
+    corpus = folder / "mini.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": t, "published": "2016-03-01"}) + "\n"
+                              for i, t in _ARTICLES), encoding="utf-8")
+    lines = []
+    for i, text in _ARTICLES:
+        starts = [0] + [m.end() for m in re.finditer(r"\. ", text)]
+        ends = [s - 1 for s in starts[1:]] + [len(text)]
+        events = []
+        for n, (doc, trigger, etype, happening) in enumerate(_EVENTS, 1):
+            if doc != i:
+                continue
+            at = text.index(trigger)
+            k = max(j for j, s in enumerate(starts) if s <= at)
+            events.append({"n": n, "sentence": {"start": starts[k], "end": ends[k]},
+                           "trigger": {"start": at, "end": at + len(trigger),
+                                       "text": trigger},
+                           "event_type": etype, "actor": [], "recipient": [],
+                           "negated": False, "modality": "asserted", "attributed_to": None,
+                           "happening": happening})
+        lines.append({"corpus": "mini.jsonl", "id": i, "split": "tune", "events": events,
+                      "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+    gold = folder / "articles.jsonl"
+    gold.write_text("".join(json.dumps(g) + "\n" for g in lines), encoding="utf-8")
+    return gold
+
+
+def test_training_on_an_article_gold_adds_a_happening_model_and_cv_scores_it(
+        tmp_path: Path) -> None:
+    gold = _article_gold(tmp_path)
+    runner = CliRunner()
+    out = tmp_path / "model"
+    res = runner.invoke(cli, ["train", "events", "--gold", str(GOLD), "--gold", str(gold),
+                              "--corpus", str(tmp_path), "--out", str(out), "--version", "h1"])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    assert meta["happenings"]["classes"] == ["other", "same"]
+    assert meta["meta"]["happening_examples"] > 0
+    load_event_model.cache_clear()
+    model = load_event_model(out)
+    assert model.happenings is not None and 0 < model.happening_threshold < 1
+    # the sentence gold alone marks no happenings: no happening model, the rules group
+    res = runner.invoke(cli, ["train", "events", "--gold", str(GOLD), "--out",
+                              str(tmp_path / "plain")])
+    assert res.exit_code == 0, res.output
+    assert "happenings" not in json.loads((tmp_path / "plain" / "model.json").read_text())
+    res = runner.invoke(cli, ["eval", "incidents", "--cv", "2", "--gold", str(gold),
+                              "--corpus", str(tmp_path), "--event-model", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output[res.output.index("{"):])
+    assert data["k"] == 2 and data["documents"] == 4
+    for grouping in ("learned", "rules"):
+        r = data[grouping]
+        assert r["pairs_both"] <= min(r["pairs_predicted_same"], r["pairs_gold_same"])
+        assert r["pairs_gold_same"] > 0
+    load_event_model.cache_clear()

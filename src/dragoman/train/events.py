@@ -337,6 +337,9 @@ def train_files(paths: Sequence[Path], config: Config, out: Path, seed: int = 13
             "gold": [p.name for p in paths], "documents": len(preps),
             "split": split}
     model = fit(preps, seed, meta=meta)
+    from .happenings import with_happenings
+
+    model = with_happenings(model, preps, seed)  # from the article gold's happening marks
     model.save(out)
     log.info("event model written to %s", out)
     return model

@@ -109,6 +109,13 @@ class EventModel:
     role_threshold: float = 0.35
     #: an event with neither actor nor recipient needs at least this type probability
     bare_threshold: float = 1.01
+    #: the happening model: whether two same-typed mentions of one document are one
+    #: happening (classes ``other``/``same``, ``incidents.pairs`` features); None: the
+    #: incident stage groups by its rules alone
+    happenings: LinearModel | None = None
+    #: a mention joins an incident when its mean ``same`` probability with the incident's
+    #: mentions is at least this
+    happening_threshold: float = 0.3
 
     @property
     def extractor(self) -> str:
@@ -129,16 +136,24 @@ class EventModel:
             "types": {"classes": list(self.types.classes), "features": _names(self.types)},
             "roles": {"classes": list(self.roles.classes), "features": _names(self.roles)},
         }
+        arrays: dict[str, Any] = {  # (Any: numpy types **kwargs as its flags)
+            "types_w": self.types.weights.astype(np.float32),
+            "types_b": self.types.intercept.astype(np.float32),
+            "roles_w": self.roles.weights.astype(np.float32),
+            "roles_b": self.roles.intercept.astype(np.float32),
+        }
+        if self.happenings is not None:
+            meta["happening_threshold"] = self.happening_threshold
+            meta["happenings"] = {"classes": list(self.happenings.classes),
+                                  "features": _names(self.happenings)}
+            arrays["happenings_w"] = self.happenings.weights.astype(np.float32)
+            arrays["happenings_b"] = self.happenings.intercept.astype(np.float32)
         (out / "model.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
             encoding="utf-8")
         np.savez_compressed(
             out / "weights.npz",
-            types_w=self.types.weights.astype(np.float32),
-            types_b=self.types.intercept.astype(np.float32),
-            roles_w=self.roles.weights.astype(np.float32),
-            roles_b=self.roles.intercept.astype(np.float32),
-        )
+            **arrays)
         return out
 
 
@@ -192,10 +207,16 @@ def load_event_model(folder: str | Path | None = None) -> EventModel:
     try:
         with np.load(weights_file) as z:
             arrays = {k: z[k] for k in ("types_w", "types_b", "roles_w", "roles_b")}
+            if "happenings" in meta:  # (older models have none: rules group incidents)
+                arrays.update({k: z[k] for k in ("happenings_w", "happenings_b")})
     except (OSError, ValueError, KeyError) as exc:
         raise DataFileError(f"{weights_file}: cannot read the weights ({exc})") from exc
     types = _linear(meta.get("types"), arrays["types_w"], arrays["types_b"], f"{meta_file} types")
     roles = _linear(meta.get("roles"), arrays["roles_w"], arrays["roles_b"], f"{meta_file} roles")
+    happenings = (_linear(meta["happenings"], arrays["happenings_w"], arrays["happenings_b"],
+                          f"{meta_file} happenings") if "happenings" in meta else None)
+    if happenings is not None and set(happenings.classes) != {"other", "same"}:
+        raise DataFileError(f"{meta_file} happenings: classes must be 'other' and 'same'")
     return EventModel(
         version=str(meta.get("version", "0")),
         types=types,
@@ -204,6 +225,8 @@ def load_event_model(folder: str | Path | None = None) -> EventModel:
         type_threshold=float(meta.get("type_threshold", 0.5)),
         role_threshold=float(meta.get("role_threshold", 0.35)),
         bare_threshold=float(meta.get("bare_threshold", 1.01)),
+        happenings=happenings,
+        happening_threshold=float(meta.get("happening_threshold", 0.3)),
     )
 
 

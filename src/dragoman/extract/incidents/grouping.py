@@ -52,8 +52,11 @@ from ..context import DocContext
 from ..places.not_places import attributive
 from .casualties import find_figures, resolve_casualties
 from .lexicon import IncidentLexicon, load_incident_lexicon
+from .pairs import Mention, pair_features, refers_back, sentence_names
 
-__all__ = ["build_incidents", "cause_of", "date_precision", "precision_of", "same_happening"]
+__all__ = ["Scene", "build_incidents", "cause_of", "date_precision", "document_mentions",
+           "document_scene", "group_by_model", "group_by_rules", "happening_pairs",
+           "precision_of", "same_happening"]
 
 _VIOLENT = "ASSAULT"
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
@@ -404,13 +407,35 @@ class _Group:
         self.claims: list[ActorRef] = []
 
 
-def build_incidents(ctx: DocContext, events: Sequence[Event]
-                    ) -> tuple[tuple[Incident, ...], tuple[Event, ...]]:
-    """The document's incidents, and its events with ``incident_id`` set."""
-    lex = load_incident_lexicon()
-    figures = find_figures(ctx)
-    if not events and not figures:
-        return (), tuple(events)
+@dataclasses.dataclass
+class Scene:
+    """What the grouping reads of a whole document: its sentences, which of them recall an
+    earlier happening, its usable places, its main country and its casualty figures."""
+
+    sent_spans: dict[int, Span]
+    past: set[int]
+    usable: list[Place]
+    current: list[Place]
+    country: str | None
+    figures: list[CasualtyFigure]
+    by_span: dict[tuple[int, int], Place]
+    based: Any  # Place -> bool: a source's base or a side's
+
+    def place_of(self, e: Event) -> Place | None:
+        """The event's location when it can locate an incident (in the main country)."""
+        if e.location is None:
+            return None
+        p = self.by_span.get((e.location.start, e.location.end))
+        if p is None or self.based(p) or (self.country and p.country != self.country):
+            return None
+        return p
+
+
+def document_scene(ctx: DocContext, lex: IncidentLexicon,
+                   figures: list[CasualtyFigure] | None = None) -> Scene:
+    """What the grouping reads of the whole document (``figures``: its casualty figures
+    when already found)."""
+    figures = find_figures(ctx) if figures is None else figures
     by_span = {(p.start, p.end): p for p in ctx.places}
     past = _past_sentences(ctx)
     sent_spans: dict[int, Span] = {}
@@ -431,36 +456,140 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     stale = past | _old_sentences(ctx, lex.old_days)
     figures = [dataclasses.replace(f, background=True)
                if f.sentence_index in stale and not f.background else f for f in figures]
+    return Scene(sent_spans, past, usable, current, country, figures, by_span,
+                  functools.partial(_based, ctx))
 
-    def place_of(e: Event) -> Place | None:
-        if e.location is None:
-            return None
-        p = by_span.get((e.location.start, e.location.end))
-        if p is None or _based(ctx, p) or (country and p.country != country):
-            return None
-        return p
 
-    groups: list[_Group] = []
-    owner: dict[str, _Group] = {}
+def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
+              lex: IncidentLexicon) -> list[Mention]:
+    """The document's events in text order, each with what the pair features read."""
+    figures: dict[int, set[tuple[str, int]]] = {}
+    for f in scene.figures:
+        if f.count.low is not None and not f.subset:
+            figures.setdefault(f.sentence_index, set()).add((f.kind, f.count.low))
+    causes: dict[int, frozenset[str]] = {}
+    names: dict[int, frozenset[str]] = {}
+    out = []
+    for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
+        i = e.sentence.index
+        if i not in causes:
+            causes[i] = frozenset(lex.cause_of_match(m.group(0))
+                                  for m in lex.cause_rx.finditer(e.sentence.text))
+            names[i] = sentence_names(e.sentence.text, lex.not_names)
+        out.append(Mention(e, scene.place_of(e), names[i], frozenset(figures.get(i, ())),
+                           causes[i], refers_back(e, lex.refer_back),
+                           e.date_basis == "text" and _is_past(ctx, e.date)))
+    return out
+
+
+def happening_pairs(mentions: Sequence[Mention]) -> dict[tuple[int, int], dict[str, float]]:
+    """(i, j) → the features of mentions i < j that can be one happening at all: same type,
+    same negation, both or neither about an earlier happening."""
+    by_type: dict[str, list[int]] = {}
+    for k, m in enumerate(mentions):
+        by_type.setdefault(m.event.event_type, []).append(k)
+    out: dict[tuple[int, int], dict[str, float]] = {}
+    for ks in by_type.values():
+        sents = [mentions[k].event.sentence.index for k in ks]
+        for x, i in enumerate(ks):
+            a = mentions[i]
+            for y in range(x + 1, len(ks)):
+                b = mentions[ks[y]]
+                if a.event.negated != b.event.negated or a.earlier != b.earlier:
+                    continue
+                s0, s1 = sents[x], sents[y]
+                between = sum(1 for s in sents if s0 < s < s1)
+                rules = same_happening(a.event, b.event, a.place, b.place)
+                out[(i, ks[y])] = pair_features(a, b, len(ks), between, rules)
+    return out
+
+
+def group_by_model(mentions: Sequence[Mention], model: Any, threshold: float
+                     ) -> list[list[int]]:
+    """Mentions in text order, each joining the incident whose mentions it is the same
+    happening as with the highest mean probability (at least ``threshold``), else starting
+    its own."""
+    pairs = happening_pairs(mentions)
+    keys = list(pairs)
+    proba: dict[tuple[int, int], float] = {}
+    if keys:
+        same = model.classes.index("same")
+        probs = model.proba_many([pairs[k] for k in keys])[:, same]
+        proba = dict(zip(keys, probs.tolist(), strict=True))
+    groups: list[list[int]] = []
+    for j in range(len(mentions)):
+        best: list[int] | None = None
+        best_p = threshold
+        for g in groups:
+            ps = [proba.get((i, j)) for i in g]
+            if any(p is None for p in ps):
+                continue  # another type, or a pair the rules rule out
+            mean = sum(ps) / len(ps)  # type: ignore[arg-type]
+            if mean >= best_p:
+                best, best_p = g, mean
+        if best is None:
+            groups.append([j])
+        else:
+            best.append(j)
+    return groups
+
+
+def group_by_rules(mentions: Sequence[Mention]) -> list[list[int]]:
+    """Mentions in text order, each joining the first incident every mention of which it
+    is compatible with (``same_happening``)."""
+    groups: list[list[int]] = []
+    places: list[Place | None] = []
+    for j, m in enumerate(mentions):
+        for g, gp in zip(groups, places, strict=True):
+            # (an earlier happening, "in August 2013", is not the one the story reports)
+            if mentions[g[0]].earlier != m.earlier:
+                continue
+            if all(same_happening(m.event, mentions[i].event, m.place, gp) for i in g):
+                g.append(j)
+                break
+        else:
+            groups.append([j])
+            places.append(m.place)
+            continue
+        k = groups.index(g)
+        places[k] = places[k] or m.place
+    return groups
+
+
+def build_incidents(ctx: DocContext, events: Sequence[Event]
+                    ) -> tuple[tuple[Incident, ...], tuple[Event, ...]]:
+    """The document's incidents, and its events with ``incident_id`` set."""
+    lex = load_incident_lexicon()
+    figures = find_figures(ctx)
+    if not events and not figures:
+        return (), tuple(events)
+    scene = document_scene(ctx, lex, figures)
+    sent_spans, past, usable, current = (scene.sent_spans, scene.past, scene.usable,
+                                         scene.current)
+    country, figures = scene.country, scene.figures
+    mentions = document_mentions(ctx, scene, events, lex)
+    model = getattr(getattr(ctx.resources, "event_model", None), "happenings", None)
+    if model is not None:
+        threshold = ctx.resources.event_model.happening_threshold  # type: ignore[union-attr]
+        index_groups = group_by_model(mentions, model, threshold)
+    else:
+        index_groups = group_by_rules(mentions)
+
     def earlier(e: Event) -> bool:
         return e.date_basis == "text" and _is_past(ctx, e.date)
 
-    for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
-        pe = place_of(e)
-        for g in groups:
-            # (an earlier happening, "in August 2013", is not the one the story reports)
-            if g.events and earlier(g.events[0]) != earlier(e):
-                continue
-            if all(same_happening(e, other, pe, g.place) for other in g.events):
-                g.events.append(e)
-                g.place = g.place or pe
-                break
-        else:
-            g = _Group(e, pe)
-            groups.append(g)
-        owner[e.id] = g
-        g.sentences[e.sentence.index] = sent_spans.get(
-            e.sentence.index, Span(e.sentence.start, e.sentence.end, e.sentence.text))
+    groups: list[_Group] = []
+    owner: dict[str, _Group] = {}
+    for ks in index_groups:
+        g = _Group(mentions[ks[0]].event, None)
+        g.place = next((mentions[k].place for k in ks if mentions[k].place is not None), None)
+        g.events = [mentions[k].event for k in ks]
+        groups.append(g)
+    for g in groups:
+        for e in g.events:
+            owner[e.id] = g
+            g.sentences[e.sentence.index] = sent_spans.get(
+                e.sentence.index, Span(e.sentence.start, e.sentence.end, e.sentence.text))
     # a toll of the whole war recalled as a killing ("more than 300,000 people have been
     # killed since the conflict began in 2011") is no happening: its mentions, dated before
     # the story, stand in sentences whose every figure is background; no incident for them

@@ -31,7 +31,10 @@ CATEGORIES: tuple[str, ...] = ("total", "civilians", "children", "women", "comba
 _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "numbers",
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
-                   "unknown_attacker", "others", "claim_verbs", "claim_objects"})
+                   "unknown_attacker", "others", "claim_verbs", "claim_objects",
+                   "not_names", "refer_back"})
+#: keys a user's file may leave out (then empty)
+_OPTIONAL = frozenset({"not_names", "refer_back"})
 
 
 #: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
@@ -76,6 +79,11 @@ class IncidentLexicon:
     others: frozenset[str] = frozenset()  # "30 others were wounded": more people
     claim_verbs: frozenset[str] = frozenset()  # "claimed responsibility": names the attacker
     claim_objects: frozenset[str] = frozenset()
+    #: capitalised words that name no one and nowhere ("The", "Monday", "Police"): not
+    #: counted when two sentences are compared for the names they share
+    not_names: frozenset[str] = frozenset()
+    #: determiners before an attack noun that point back to one told before ("the attack")
+    refer_back: frozenset[str] = frozenset()
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -96,7 +104,7 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
     if unknown:
         raise DataFileError(f"{where}:1: unknown key(s) {', '.join(sorted(unknown))}; "
                             f"allowed: {', '.join(sorted(_KEYS))}")
-    missing = _KEYS - set(data)
+    missing = _KEYS - _OPTIONAL - set(data)
     if missing:
         raise DataFileError(f"{where}:1: missing key(s) {', '.join(sorted(missing))}")
     victims: dict[str, str] = {}
@@ -171,6 +179,10 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         others=frozenset(_words(data, "others", where)),
         claim_verbs=frozenset(_words(data, "claim_verbs", where)),
         claim_objects=frozenset(_words(data, "claim_objects", where)),
+        not_names=frozenset(_words(data, "not_names", where)) if "not_names" in data
+        else frozenset(),
+        refer_back=frozenset(_words(data, "refer_back", where)) if "refer_back" in data
+        else frozenset(),
     )
 
 

@@ -1,0 +1,181 @@
+"""Whether two event mentions of one document are the same happening: the pair features.
+
+The rules (``grouping.same_happening``) say which mentions *can* be one happening: same
+type, same negation, no conflicting actor country, place division or stated day. In a
+police round-up or a war report that leaves many same-typed mentions compatible only
+because they say little (three arrests, each by "police" and with no place), so the rules
+alone merge distinct happenings. The happening model of the event model folder
+(``EventModel.happenings``) decides from general features of the pair: how far apart the
+two sentences are and how many same-typed mentions stand between them, whether the first
+is the headline or the lead, whether the second refers back ("the attack"), whether the
+parties, places, stated dates, causes and casualty figures agree, and how many names the
+two sentences share. No feature names a word of an article.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ...types import ActorRef, Event, Place
+
+__all__ = ["Mention", "pair_features", "refers_back", "sentence_names"]
+
+_WORD = re.compile(r"[^\W\d_][\w'\-]*|\d[\d,.]*")
+
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What the pair features read of one event mention, computed once per mention."""
+
+    event: Event
+    place: Place | None
+    #: the capitalised names of its sentence (not its first word), lower case
+    names: frozenset[str]
+    #: the casualty figures its sentence states (killed or injured, low bound)
+    figures: frozenset[tuple[str, int]]
+    #: the causes its sentence names (``airstrike``, ``shelling`` …)
+    causes: frozenset[str]
+    #: its trigger is a noun phrase that refers back ("the attack", "this raid")
+    anaphor: bool
+    #: it lies in a sentence about an earlier happening ("in August 2013")
+    earlier: bool = False
+
+
+def sentence_names(text: str, not_names: frozenset[str]) -> frozenset[str]:
+    """The capitalised words of a sentence after its first word, lower case, but for
+    ``not_names`` (the incident vocabulary's: "The", "Monday")."""
+    out = set()
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        if m.start() > 0 and w[0].isupper() and w.lower() not in not_names:
+            out.add(w.lower())
+    return frozenset(out)
+
+
+def refers_back(e: Event, words: frozenset[str]) -> bool:
+    """Whether the word before the trigger is one of ``words`` (the incident vocabulary's
+    ``refer_back``: "the attack", "this raid", "its offensive")."""
+    before = e.sentence.text[:max(0, e.trigger.start - e.sentence.start)].rstrip()
+    word = before.rsplit(None, 1)[-1].lower() if before else ""
+    return word in words
+
+
+def _keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
+    return ({(r.kb_id or r.name or r.text).lower() for r in refs if r.kind != "pronoun"},
+            {r.country for r in refs if r.country})
+
+
+def _parties(prefix: str, a: Sequence[ActorRef], b: Sequence[ActorRef],
+             out: dict[str, float]) -> None:
+    if not a and not b:
+        out[f"{prefix}:none"] = 1.0
+        return
+    if not a or not b:
+        out[f"{prefix}:one"] = 1.0
+        return
+    na, ca = _keys(a)
+    nb, cb = _keys(b)
+    if na & nb:
+        out[f"{prefix}:name"] = 1.0
+    elif ca and cb and ca & cb:
+        out[f"{prefix}:country"] = 1.0
+    elif ca and cb:
+        out[f"{prefix}:conflict"] = 1.0
+    else:
+        out[f"{prefix}:unknown"] = 1.0
+
+
+def _place(a: Place | None, b: Place | None, out: dict[str, float]) -> None:
+    if a is None and b is None:
+        out["place:none"] = 1.0
+    elif a is None or b is None:
+        out["place:one"] = 1.0
+    elif a.geonameid is not None and a.geonameid == b.geonameid:
+        out["place:same"] = 1.0
+    elif a.country and b.country and a.country != b.country:
+        out["place:country_conflict"] = 1.0
+    elif a.admin1 and b.admin1:
+        out["place:division" if a.admin1 == b.admin1 else "place:division_conflict"] = 1.0
+    else:
+        out["place:other"] = 1.0
+
+
+def _date(a: Event, b: Event, out: dict[str, float]) -> None:
+    da = a.date if a.date_basis == "text" else None
+    db = b.date if b.date_basis == "text" else None
+    if da and db:
+        if da == db:
+            out["date:same"] = 1.0
+        elif da.startswith(db) or db.startswith(da):
+            out["date:within"] = 1.0
+        else:
+            out["date:conflict"] = 1.0
+    else:
+        out["date:one" if da or db else "date:none"] = 1.0
+
+
+def _sets(name: str, a: frozenset[object], b: frozenset[object],
+          out: dict[str, float]) -> None:
+    if a and b:
+        out[f"{name}:shared" if a & b else f"{name}:differ"] = 1.0
+    elif a or b:
+        out[f"{name}:one"] = 1.0
+
+
+def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
+                  rules_compatible: bool) -> dict[str, float]:
+    """The features of two same-typed mentions of one document, ``a`` before ``b``.
+
+    ``same_type_count``: the document's mentions of this type; ``between``: how many of
+    them stand in the sentences between the two; ``rules_compatible``: the rules' verdict.
+    """
+    ea, eb = a.event, b.event
+    d = abs(eb.sentence.index - ea.sentence.index)
+    out: dict[str, float] = {"bias": 1.0, f"type:{ea.event_type}": 1.0,
+                             f"dsent:{_bucket(d, (0, 1, 2, 4, 8, 16))}": 1.0,
+                             "dsent:log": math.log1p(d),
+                             f"count:{_bucket(same_type_count, (2, 3, 5, 8, 13))}": 1.0,
+                             f"between:{_bucket(between, (0, 1, 2, 4))}": 1.0,
+                             f"type:{ea.event_type}|dsent:{_bucket(d, (0, 2, 8))}": 1.0}
+    first = min(ea.sentence.index, eb.sentence.index)
+    if d > 0 and first == 0:
+        out["headline"] = 1.0
+    elif d > 0 and first <= 2:
+        out["lead"] = 1.0
+    if d == 0:
+        out["same_sentence"] = 1.0
+    if ea.trigger.text.lower() == eb.trigger.text.lower():
+        out["trigger:same"] = 1.0
+    if b.anaphor:
+        out["refers_back"] = 1.0
+    _parties("actor", ea.actor, eb.actor, out)
+    _parties("target", ea.recipient, eb.recipient, out)
+    na, nb = _keys(ea.actor)[0], _keys(eb.actor)[0]
+    ra, rb = _keys(ea.recipient)[0], _keys(eb.recipient)[0]
+    if (na & rb) or (ra & nb):
+        out["parties:swapped"] = 1.0
+    _place(a.place, b.place, out)
+    _date(ea, eb, out)
+    if ea.modality != eb.modality:
+        out["modality:differs"] = 1.0
+    if (ea.attributed_to is None) != (eb.attributed_to is None):
+        out["attribution:one"] = 1.0
+    if d > 0:
+        shared = len(a.names & b.names)
+        out[f"names_shared:{_bucket(shared, (0, 1, 2, 4))}"] = 1.0
+        if a.names and b.names:
+            out["names_jaccard"] = shared / len(a.names | b.names)
+        _sets("figures", a.figures, b.figures, out)  # type: ignore[arg-type]
+        _sets("cause", a.causes, b.causes, out)  # type: ignore[arg-type]
+    out["rules:compatible" if rules_compatible else "rules:incompatible"] = 1.0
+    return out
