@@ -168,5 +168,7 @@ class ActorIndex:
 
 
 def span_of(ctx: DocContext, span: SpacySpan) -> Span:
-    """``ctx.tspan`` without rebuilding ``doc.text`` (spaCy joins every token for it)."""
-    return Span(ctx.base + span.start_char, ctx.base + span.end_char, span.text)
+    """``ctx.tspan`` without rebuilding ``doc.text`` (spaCy joins every token for it): the
+    span's text sliced from the doc's."""
+    start, end = span.start_char, span.end_char
+    return Span(ctx.base + start, ctx.base + end, ctx.text[start:end])

@@ -167,6 +167,9 @@ def _frame(tok: Token) -> Iterable[str]:
             yield f"mod_ent={c.ent_type_}"
 
 
+#: the words around a trigger candidate, and their features' prefixes ("w-2=" …)
+_WINDOW = tuple((k, f"w{k:+d}=") for k in (-2, -1, 1, 2))
+
 def trigger_features(
     tok: Token,
     lex_types: Iterable[str],
@@ -233,13 +236,14 @@ def trigger_features(
             f[f"child_lemma={c.lemma_.lower()}"] = 1.0
             if c.dep_ in ("nsubj", "nsubjpass"):
                 f[f"subj={c.lemma_.lower()}"] = 1.0
-    doc = tok.doc
     if sent is None:
         sent = tok.sent
-    for k in (-2, -1, 1, 2):
+    lemmas = token_column(tok.doc, LEMMA)
+    first, end = sent.start, sent.end
+    for k, name in _WINDOW:
         j = tok.i + k
-        if sent.start <= j < sent.end:
-            f[f"w{k:+d}={doc[j].lemma_.lower()}"] = 1.0
+        if first <= j < end:
+            f[name + lemmas[j].lower()] = 1.0
     # the sentence's lemmas, but the token itself is not its own context (unless repeated)
     f.update(_sentence_weights(sent))
     if tok.pos_ in _CONTENT:

@@ -14,10 +14,10 @@ their country with source ``demonym``.
 
 from __future__ import annotations
 
-from spacy.attrs import ENT_TYPE, IS_PUNCT, LOWER, ORTH
+from spacy.attrs import ENT_TYPE, IDX, IS_PUNCT, LOWER, ORTH
 from spacy.tokens import Doc
 
-from ..boilerplate import token_columns
+from ..boilerplate import doc_text, token_columns
 from ..context import DocContext
 from .gazetteer import (
     BROAD,
@@ -69,12 +69,17 @@ class _Toks:
     """The document's tokens' texts, lower-case forms and entity types as plain lists, read
     once: the spotting loops test them for every capitalised token and window."""
 
-    __slots__ = ("ents", "lowers", "punct", "texts")
+    __slots__ = ("ents", "idx", "lowers", "punct", "text", "texts")
 
     def __init__(self, doc: Doc) -> None:
-        self.texts, self.lowers, self.ents, punct = token_columns(
-            doc, [ORTH, LOWER, ENT_TYPE, IS_PUNCT])
+        self.texts, self.lowers, self.ents, punct, self.idx = token_columns(
+            doc, [ORTH, LOWER, ENT_TYPE, IS_PUNCT, IDX])
         self.punct = [bool(x) for x in punct]
+        self.text = doc_text(doc)
+
+    def chars(self, i: int, end: int) -> tuple[int, int]:
+        """The character offsets of tokens ``[i, end)`` (``doc[i:end]``'s start and end)."""
+        return self.idx[i], self.idx[end - 1] + len(self.texts[end - 1])
 
 
 def _before_index(words: SpotWords) -> dict[str, list[tuple[str, ...]]]:
@@ -164,7 +169,8 @@ def _demonym(ctx: DocContext, gaz: Gazetteer, words: SpotWords, doc: Doc,
     for w in (2, 1):
         if i + w > len(doc) or not all(_cap(t) for t in toks.texts[i:i + w]):
             continue
-        key = norm(doc[i:i + w].text)
+        a, b = toks.chars(i, i + w)
+        key = norm(toks.text[a:b])  # (``doc[i:i + w].text``)
         iso = demonyms.get(key)  # (a plural, "Russians", names a people, not a place)
         if iso:
             entry = _countries(gaz).get(iso)
@@ -250,8 +256,8 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
             continue
         if end < n and texts[end] == "-" and end + 1 < n and _cap(texts[end + 1]):
             continue  # part of a hyphenated name
-        span = doc[i:end]
-        text = span.text
+        start_char, end_char = toks.chars(i, end)
+        text = toks.text[start_char:end_char]  # (``doc[i:end].text``)
         low = plain(text, gaz.rules)
         if low in gaz.never or low in gaz.stop:
             continue
@@ -303,7 +309,7 @@ def _match(ctx: DocContext, gaz: Gazetteer, words: SpotWords, known: set[str],
         source = "embedded" if (labels & _EMBEDDING and not whole_name) or (
             _PERSON in labels and _entity_len(doc, i) > w) else "spot"
         quality = {c: (0.5 if c in exact else 0.0) for c in kept}
-        return Mention(i, end, text, ctx.abs(span.start_char), ctx.abs(span.end_char),
+        return Mention(i, end, text, ctx.abs(start_char), ctx.abs(end_char),
                        source, kept, quality, qual)
     return None
 
