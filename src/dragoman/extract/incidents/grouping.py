@@ -52,7 +52,7 @@ from ..context import DocContext
 from ..places.not_places import attributive
 from .casualties import find_figures, resolve_casualties
 from .lexicon import IncidentLexicon, load_incident_lexicon
-from .pairs import Mention, pair_features, refers_back, sentence_names
+from .pairs import Mention, opens_with, pair_features, refers_back, sentence_names
 
 __all__ = ["Scene", "build_incidents", "cause_of", "date_precision", "document_mentions",
            "document_scene", "group_by_model", "group_by_rules", "happening_pairs",
@@ -469,6 +469,7 @@ def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
             figures.setdefault(f.sentence_index, set()).add((f.kind, f.count.low))
     causes: dict[int, frozenset[str]] = {}
     names: dict[int, frozenset[str]] = {}
+    places: dict[int, frozenset[int]] = {}
     out = []
     for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
         i = e.sentence.index
@@ -476,9 +477,13 @@ def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
             causes[i] = frozenset(lex.cause_of_match(m.group(0))
                                   for m in lex.cause_rx.finditer(e.sentence.text))
             names[i] = sentence_names(e.sentence.text, lex.not_names)
+            places[i] = frozenset(p.geonameid for p in scene.usable
+                                  if p.geonameid is not None
+                                  and e.sentence.start <= p.start < e.sentence.end)
         out.append(Mention(e, scene.place_of(e), names[i], frozenset(figures.get(i, ())),
                            causes[i], refers_back(e, lex.refer_back),
-                           e.date_basis == "text" and _is_past(ctx, e.date)))
+                           e.date_basis == "text" and _is_past(ctx, e.date), places[i],
+                           opens_with(e.sentence.text, lex.new_happening)))
     return out
 
 

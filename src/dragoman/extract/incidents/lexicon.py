@@ -32,9 +32,9 @@ _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "n
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
                    "unknown_attacker", "others", "claim_verbs", "claim_objects",
-                   "not_names", "refer_back"})
+                   "not_names", "refer_back", "new_happening"})
 #: keys a user's file may leave out (then empty)
-_OPTIONAL = frozenset({"not_names", "refer_back"})
+_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening"})
 
 
 #: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
@@ -84,6 +84,8 @@ class IncidentLexicon:
     not_names: frozenset[str] = frozenset()
     #: determiners before an attack noun that point back to one told before ("the attack")
     refer_back: frozenset[str] = frozenset()
+    #: a sentence opening that turns to another happening ("separately", "elsewhere")
+    new_happening: frozenset[str] = frozenset()
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -183,6 +185,9 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         else frozenset(),
         refer_back=frozenset(_words(data, "refer_back", where)) if "refer_back" in data
         else frozenset(),
+        new_happening=frozenset(" ".join(re.findall(r"[\w']+", w))
+                                for w in _words(data, "new_happening", where))
+        if "new_happening" in data else frozenset(),
     )
 
 

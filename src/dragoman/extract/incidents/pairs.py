@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ...types import ActorRef, Event, Place
 
-__all__ = ["Mention", "pair_features", "refers_back", "sentence_names"]
+__all__ = ["Mention", "opens_with", "pair_features", "refers_back", "sentence_names"]
 
 _WORD = re.compile(r"[^\W\d_][\w'\-]*|\d[\d,.]*")
 
@@ -49,6 +49,10 @@ class Mention:
     anaphor: bool
     #: it lies in a sentence about an earlier happening ("in August 2013")
     earlier: bool = False
+    #: the places (GeoNames ids) its sentence names that can locate a happening
+    places: frozenset[int] = frozenset()
+    #: its sentence opens with a cue of another happening ("Separately", "Elsewhere")
+    turns: bool = False
 
 
 def sentence_names(text: str, not_names: frozenset[str]) -> frozenset[str]:
@@ -60,6 +64,13 @@ def sentence_names(text: str, not_names: frozenset[str]) -> frozenset[str]:
         if m.start() > 0 and w[0].isupper() and w.lower() not in not_names:
             out.add(w.lower())
     return frozenset(out)
+
+
+def opens_with(text: str, cues: frozenset[str]) -> bool:
+    """Whether a sentence opens with one of ``cues`` (the incident vocabulary's
+    ``new_happening``: "Separately", "In another attack")."""
+    head = " ".join(re.findall(r"[\w']+", text[:60].lower())[:3])
+    return any(head == c or head.startswith(c + " ") for c in cues)
 
 
 def refers_back(e: Event, words: frozenset[str]) -> bool:
@@ -177,5 +188,8 @@ def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
             out["names_jaccard"] = shared / len(a.names | b.names)
         _sets("figures", a.figures, b.figures, out)  # type: ignore[arg-type]
         _sets("cause", a.causes, b.causes, out)  # type: ignore[arg-type]
+        _sets("places", a.places, b.places, out)  # type: ignore[arg-type]
+        if b.turns:
+            out["turns"] = 1.0
     out["rules:compatible" if rules_compatible else "rules:incompatible"] = 1.0
     return out
