@@ -82,11 +82,13 @@ def _columns(doc: Doc, attrs: Sequence[int]) -> list[list[Any]]:
             arr = arr.reshape(-1, len(missing))
         strings = doc.vocab.strings
         cols = [arr[:, k].tolist() for k in range(len(missing))]
-        ids = {h for a, col in zip(missing, cols, strict=True) if a in _STRING_ATTRS
-               for h in col}
+        ids: set[int] = set()
+        for a, col in zip(missing, cols, strict=True):
+            if a in _STRING_ATTRS:
+                ids.update(col)
         names = {h: strings[h] for h in ids}
         for a, col in zip(missing, cols, strict=True):
-            cache[a] = [names[h] for h in col] if a in _STRING_ATTRS else col
+            cache[a] = list(map(names.__getitem__, col)) if a in _STRING_ATTRS else col
     return [cache[a] for a in attrs]
 
 

@@ -9,8 +9,10 @@ person with that role.
 
 from __future__ import annotations
 
+from spacy.attrs import POS
 from spacy.tokens import Token
 
+from ..boilerplate import token_column
 from .coref import group_target, pronoun_target
 from .entries import SPECIAL_CODES
 from .focus import focus_near, place_focus
@@ -25,9 +27,11 @@ def nominals(r: DocState) -> None:
     "the minister" (→ the last person with that role), "the terrorist organizations"."""
     doc = r.doc
     placeless: list[Mention] = []
-    for t in r.toks:
-        if t.i in r.taken or t.i in r.skip or t.pos_ not in ("NOUN", "PROPN"):
+    poses = token_column(doc, POS)
+    for i, pos in enumerate(poses):
+        if pos not in ("NOUN", "PROPN") or i in r.taken or i in r.skip:
             continue
+        t = r.toks[i]
         if t.dep_ in ("compound", "amod", "nmod") and t.head.pos_ in ("NOUN", "PROPN"):
             continue  # a modifier ("press conference"), not the head of a phrase
         if t.lower_ in r.lex.country_nouns:

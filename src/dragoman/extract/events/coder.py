@@ -57,6 +57,20 @@ class Coder:
         #: ``reported_by`` of the doc's tokens, by index
         self.reported: dict[int, tuple[Token | None, list[Token]]] = {}
         self._words: DocWords | None = None
+        self._masks: dict[tuple[tuple[int, int], ...], tuple[DocWords, list[bool]]] = {}
+
+    def excluded_mask(self, words: DocWords,
+                      excluded: Sequence[tuple[int, int]]) -> list[bool] | None:
+        """Whether each token of ``words``' doc starts inside one of the ``excluded``
+        character ranges (None when there are none), worked out once per ranges."""
+        if not excluded:
+            return None
+        key = tuple(excluded)
+        found = self._masks.get(key)
+        if found is None or found[0] is not words:
+            found = self._masks[key] = (words, [any(a <= x < b for a, b in excluded)
+                                                for x in words.idx])
+        return found[1]
 
     def words(self, doc: Doc) -> DocWords:
         """The trigger scans' view of ``doc``'s tokens (kept for the context's doc)."""
@@ -89,11 +103,12 @@ def coded_triggers(coder: Coder, sent: SpacySpan, excluded: Sequence[tuple[int, 
     found: list[tuple[Token, TriggerEntry]] = []
     doc = sent.doc
     words = coder.words(doc)
+    mask = coder.excluded_mask(words, excluded)
     for i in range(sent.start, sent.end):
         # no form of the word in the lexicon: nothing for the matcher to try
         if words.skip[i] or not words.entries[i]:
             continue
-        if any(a <= words.idx[i] < b for a, b in excluded):
+        if mask is not None and mask[i]:
             continue
         tok = doc[i]
         if coder.clauses.is_speech(tok) and not lex.entries_for(lemma(tok)):

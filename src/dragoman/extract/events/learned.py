@@ -111,8 +111,9 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     by_tok = {tok.i: (entry, governed, ev) for tok, entry, governed, ev in coded}
     doc = sent.doc
     words = coder.words(doc)
+    mask = coder.excluded_mask(words, excluded)
     for i in range(sent.start, sent.end):
-        if words.skip[i] or any(a <= words.idx[i] < b for a, b in excluded):
+        if words.skip[i] or (mask is not None and mask[i]):
             continue
         entries = words.entries[i]
         if not entries and words.pos[i] != "VERB":

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import functools
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ...types import Span
-from ..boilerplate import token_columns
+from ..boilerplate import token_column, token_columns
 from ..context import DocContext, doc_text
 from .arguments import Arguments
 from .lexicon import Lexicon, TriggerEntry
@@ -276,9 +276,10 @@ def in_caption_parens(lex: Lexicon, tok: Token) -> bool:
     if lex.caption_re is None:
         return False
     doc = tok.doc
+    texts = token_column(doc, ORTH)
     depth = 0
     for i in range(tok.i - 1, max(tok.sent.start, tok.i - 40) - 1, -1):
-        t = doc[i].text
+        t = texts[i]
         if t == ")":
             depth += 1
         elif t == "(":
