@@ -599,7 +599,9 @@ def digest_cmd(store: str, track: str, since: str | None, output: str | None,
               help="events: 'default' (packaged model), 'rules', or a model folder.")
 @click.option("--cv", type=int, default=None,
               help="events: k-fold cross-validation of the trained coder over the gold "
-                   "documents, beside the rules-only coder on the same documents.")
+                   "documents, beside the rules-only coder on the same documents; "
+                   "incidents: of the happening model over article golds (by article), "
+                   "beside the rules' grouping.")
 @click.option("--train-extra", "train_extra", multiple=True,
               type=click.Path(exists=True, dir_okay=False),
               help="events --cv: gold added to every fold's training set, never tested.")
@@ -716,7 +718,7 @@ def train_group() -> None:
 def train_events_cmd(ctx: click.Context, golds: tuple[str, ...], out: str, corpus: str | None,
                      split: str, seed: int, version: str | None, model: str | None) -> None:
     """Train the event type and role classifiers and write a model folder."""
-    from .train.events import train_files
+    from .train import train_files
 
     config = _config(ctx, model=model, event_model="rules")
     m = train_files([Path(g) for g in golds], config, Path(out), seed=seed, version=version,

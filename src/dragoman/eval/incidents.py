@@ -6,7 +6,9 @@ Two golds:
   each article's main incident (the one with most killed) against its crowd annotation —
   governorate, cause, actor category, civilians killed (exact and within ±10%). The label
   correspondences are data (``data/incidents/fakes_crowd.yaml``). Reported for the articles
-  whose id ends in an even digit (``tune``) and in an odd one (``test``, the honest figure).
+  whose id ends in an even digit (``tune``) and in an odd one (``test``, the honest figure),
+  and again for each article's lead incident (``lead_incident``: the story's first incident
+  that counts any killed), the incident the crowd labelled more often.
 - **Real-article event gold** (``gold/articles-*.jsonl``, events with ``happening``):
   within-document pairwise precision and recall of "same happening". Predicted events are
   matched to gold events by sentence and type; every pair of matched events is a positive

@@ -49,7 +49,7 @@ from ..pipeline import Pipeline, make_document
 from ..types import Event
 
 __all__ = ["PreparedDoc", "align", "cross_validate", "cross_validate_files", "decode",
-           "examples", "fit", "folds", "prepare", "read_golds", "train_files"]
+           "examples", "fit", "folds", "prepare", "read_golds"]
 
 log = logging.getLogger(__name__)
 
@@ -325,24 +325,6 @@ def read_golds(paths: Sequence[Path], corpus: Path | None = None, split: str | N
 
 def _pipeline(config: Config) -> Pipeline:
     return Pipeline(config.replace(event_model="rules"), run_id="train")
-
-
-def train_files(paths: Sequence[Path], config: Config, out: Path, seed: int = 13,
-                version: str | None = None, corpus: Path | None = None,
-                split: str | None = "tune") -> EventModel:
-    """Train the event model on gold files and write it to ``out``."""
-    docs = read_golds(paths, corpus, split)
-    preps = list(prepare(_pipeline(config), docs))
-    meta = {"version": version or dt.date.today().strftime("%Y%m%d"),
-            "gold": [p.name for p in paths], "documents": len(preps),
-            "split": split}
-    model = fit(preps, seed, meta=meta)
-    from .happenings import with_happenings
-
-    model = with_happenings(model, preps, seed)  # from the article gold's happening marks
-    model.save(out)
-    log.info("event model written to %s", out)
-    return model
 
 
 def cross_validate_files(paths: Sequence[Path], config: Config, k: int = 5, seed: int = 13,

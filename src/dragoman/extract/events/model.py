@@ -3,9 +3,12 @@
 The rules propose (``candidates``); these models decide:
 
 - the **type model** scores each candidate trigger: one of the PLOVER types or ``NONE``;
-- the **role model** scores each (trigger, mention) pair: ``source``, ``target`` or ``none``.
+- the **role model** scores each (trigger, mention) pair: ``source``, ``target`` or ``none``;
+- the **happening model** (optional) scores each pair of same-typed mentions of a document:
+  ``same`` happening or ``other`` — the incident stage groups mentions by it
+  (``extract/incidents/pairs.py``, ``grouping.group_by_model``).
 
-Both are multinomial logistic regressions trained by ``dragoman train events`` (scikit-learn
+All are multinomial logistic regressions trained by ``dragoman train events`` (scikit-learn
 at training time only). A model is stored as a folder with ``model.json`` (version, what it
 was trained on, the seed, each classifier's classes and feature names) and ``weights.npz``
 (one weight matrix and intercept per classifier): no pickle, nothing executable, readable by
@@ -57,6 +60,11 @@ class LinearModel:
         return np.vstack([self.weights, np.zeros((1, self.weights.shape[1]),
                                                  dtype=self.weights.dtype)])
 
+    @functools.cached_property
+    def _intercept64(self) -> np.ndarray:
+        """``intercept`` as float64, the dtype the scores are summed in."""
+        return self.intercept.astype(np.float64)
+
     def proba(self, feats: Features) -> dict[str, float]:
         """Class probabilities of one example (softmax of its scores)."""
         return dict(zip(self.classes, self.proba_many([feats])[0].tolist(), strict=True))
@@ -77,10 +85,21 @@ class LinearModel:
                 starts.append(len(rows))
                 rows.extend(map(get, feats, repeat(none)))
                 values.extend(feats.values())
-        s = np.tile(self.intercept.astype(np.float64), (len(examples), 1))
-        if rows:
-            part = self._padded[rows] * np.asarray(values, dtype=np.float32)[:, None]
-            s[has] += np.add.reduceat(part, starts, axis=0)
+        # (the zero rows of unknown features stay: they are part of the float32 sums'
+        # grouping, and the scores must not move by a bit)
+        n, b = len(examples), self._intercept64
+        if not rows:
+            s = np.tile(b, (n, 1))
+        else:
+            part = self._padded[rows]  # (a copy: fancy indexing)
+            if values.count(1.0) != len(values):  # (times 1.0 changes nothing)
+                part *= np.asarray(values, dtype=np.float32)[:, None]
+            summed = np.add.reduceat(part, starts, axis=0)
+            if len(has) == n:  # every example has features: no scatter
+                s = summed + b
+            else:
+                s = np.tile(b, (n, 1))
+                s[has] += summed
         e = np.exp(s - s.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 

@@ -1,11 +1,18 @@
 """Incidents within a document: event mentions of the same happening merged into one record.
 
-Two mentions are the same happening when they have the same event type, neither is negated
-unless both are, and their actors, targets, places and dates are compatible (a missing
-value is compatible with anything; two countries that differ, two places in different
-first-order divisions, two stated days that differ are not). Mentions are taken in text
-order and each joins the first compatible incident, so a headline, a lead and the body
-that restate one raid give one incident. Casualty figures join the ASSAULT incident of
+Which mentions are one happening: the rules propose, the event model's happening model
+decides. Two mentions *can* be one happening when they have the same event type and the
+same negation, and both or neither are about an earlier happening (``happening_pairs``).
+The happening model (``pairs.py``; trained by ``dragoman train events`` from the article
+gold's happening marks) gives each such pair a probability, and the mentions, in text
+order, each join the incident whose mentions they are the same happening as with the
+highest mean probability, when it reaches the model's threshold (``group_by_model``). A
+model without a happening model (or the rules-only coder) groups by the rules alone
+(``group_by_rules``): each mention joins the first incident it is compatible with —
+actors, targets, places and dates compatible (a missing value is compatible with
+anything; two countries that differ, two places in different first-order divisions, two
+stated days that differ are not; ``same_happening``). Either way a headline, a lead and
+the body that restate one raid give one incident. Casualty figures join the ASSAULT incident of
 their sentence, else the nearest one before them (a casualty update after the lead), else
 they make an incident of their own (a dispatch that only counts the dead).
 
