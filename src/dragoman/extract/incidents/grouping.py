@@ -158,7 +158,25 @@ def same_happening(a: Event, b: Event, place_a: Place | None = None,
             and _date_compatible(a, b))
 
 
-def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | None]:
+def _cause_matches(span: Span, lex: IncidentLexicon,
+                   cache: dict[tuple[int, int], list[tuple[str, Span]]] | None = None
+                   ) -> list[tuple[str, Span]]:
+    """The cause cue phrases of one text span, in order: (cause, where); ``cache`` keeps
+    them per span across calls for one document."""
+    key = (span.start, len(span.text))
+    if cache is not None and key in cache:
+        return cache[key]
+    found = [(lex.cause_of_match(m.group(0)),
+              Span(span.start + m.start(), span.start + m.end(), m.group(0)))
+             for m in lex.cause_rx.finditer(span.text)]
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def cause_of(texts: Sequence[Span], lex: IncidentLexicon,
+             cache: dict[tuple[int, int], list[tuple[str, Span]]] | None = None
+             ) -> tuple[str, Span | None]:
     """The cause the cue phrases of ``texts`` name most; of causes named as often, the one
     named first (the lead says what happened: "fighting between two militias killed 27"
     is combat, whatever a resident's "the shooting did not stop" adds later)."""
@@ -167,11 +185,9 @@ def cause_of(texts: Sequence[Span], lex: IncidentLexicon) -> tuple[str, Span | N
     counts: Counter[str] = Counter()
     first: dict[str, Span] = {}
     for span in texts:
-        for m in lex.cause_rx.finditer(span.text):
-            cause = lex.cause_of_match(m.group(0))
+        for cause, where in _cause_matches(span, lex, cache):
             counts[cause] += 1
-            first.setdefault(cause, Span(span.start + m.start(), span.start + m.end(),
-                                         m.group(0)))
+            first.setdefault(cause, where)
     if not counts:
         return "unknown", None
     best = max(counts, key=lambda c: (counts[c], -first[c].start, -CAUSES.index(c)))
@@ -427,6 +443,9 @@ class Scene:
     figures: list[CasualtyFigure]
     by_span: dict[tuple[int, int], Place]
     based: Any  # Place -> bool: a source's base or a side's
+    #: the cause cue phrases found per sentence span (``_cause_matches``), found once
+    causes: dict[tuple[int, int], list[tuple[str, Span]]] = dataclasses.field(
+        default_factory=dict)
 
     def place_of(self, e: Event) -> Place | None:
         """The event's location when it can locate an incident (in the main country)."""
@@ -481,8 +500,8 @@ def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
     for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
         i = e.sentence.index
         if i not in causes:
-            causes[i] = frozenset(lex.cause_of_match(m.group(0))
-                                  for m in lex.cause_rx.finditer(e.sentence.text))
+            causes[i] = frozenset(c for c, _ in _cause_matches(
+                Span(e.sentence.start, e.sentence.end, e.sentence.text), lex, scene.causes))
             names[i] = sentence_names(e.sentence.text, lex.not_names)
             places[i] = frozenset(p.geonameid for p in scene.usable
                                   if p.geonameid is not None
@@ -651,12 +670,14 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
 
     # the cause the story's own (not background) sentences name most: an attack whose
     # sentences name none ("the death toll rose to 58") is the story's attack
-    story_cause = cause_of([sp for i, sp in sorted(sent_spans.items()) if i not in past], lex)
+    story_cause = cause_of([sp for i, sp in sorted(sent_spans.items()) if i not in past], lex,
+                           scene.causes)
     incidents: list[Incident] = []
     ids: dict[int, str] = {}
     for g in groups:
         g.past = past & set(g.sentences)
-        incident = _incident(ctx, g, usable, current, lex, story_cause, country)
+        incident = _incident(ctx, g, usable, current, lex, story_cause, country,
+                             scene.causes)
         ids[id(g)] = incident.id
         incidents.append(incident)
     incidents = _with_story_attacker(incidents, groups, lex)
@@ -748,7 +769,9 @@ def _unique(refs: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
 def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
               current: Sequence[Place], lex: IncidentLexicon,
               story_cause: tuple[str, Span | None] = ("unknown", None),
-              country: str | None = None) -> Incident:
+              country: str | None = None,
+              causes: dict[tuple[int, int], list[tuple[str, Span]]] | None = None
+              ) -> Incident:
     evs = g.events
     spans = [g.sentences[i] for i in sorted(g.sentences)]
     dated = [e.date for e in evs if e.date and e.date_basis == "text"] or [
@@ -757,7 +780,7 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
     attributed = next((e.attributed_to for e in evs if e.attributed_to is not None), None)
     source = (attributed.name or attributed.text) if attributed is not None else None
     violent = not evs or evs[0].event_type == _VIOLENT
-    cause, cause_text = cause_of(spans, lex) if violent else ("unknown", None)
+    cause, cause_text = cause_of(spans, lex, causes) if violent else ("unknown", None)
     if violent and cause == "unknown" and not all(
             i in g.past for i in g.sentences):
         cause, cause_text = story_cause
