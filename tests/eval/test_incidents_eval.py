@@ -67,3 +67,32 @@ def test_civilians_as_a_word_for_no_number_give_way_to_a_stated_total() -> None:
         injured=Toll(), source=None,
         figures=(fig("civilians", 9, "nine civilians", 0), figures[1])))
     assert civilians_killed(stated) == 9
+
+
+def _at(incident: Incident, start: int, killed: int | None, etype: str = "ASSAULT"
+        ) -> Incident:
+    from dragoman.types import CasualtyCount, Span
+
+    toll = Toll(total=CasualtyCount(killed, killed)) if killed is not None else Toll()
+    return dataclasses.replace(
+        incident, id=f"i{start}", event_type=etype,
+        evidence=(Span(start, start + 10, "x" * 10),),
+        casualties=Casualties(killed=toll, injured=Toll(), source=None, figures=()))
+
+
+def test_the_lead_incident_is_the_first_that_counts_killed_the_main_one_the_deadliest() -> None:
+    from dragoman.eval.incidents import lead_incident, main_incident
+    from dragoman.types import Document, Result
+
+    doc = Document("d", "text", None, None, None, None, "h", None)
+    base = _incident()
+    statement = _at(base, 0, None, "ACCUSE")  # the headline's accusation counts no one
+    raid = _at(base, 50, 12)  # the raid the story reports
+    recalled = _at(base, 400, 1400)  # a massacre the story recalls further down
+    result = Result(doc, incidents=(statement, raid, recalled))
+    assert main_incident(result) is recalled
+    assert lead_incident(result) is raid
+    # a story whose incidents count no one: the lead is the main incident
+    quiet = Result(doc, incidents=(statement, _at(base, 90, None)))
+    assert lead_incident(quiet) is main_incident(quiet)
+    assert lead_incident(Result(doc)) is None
