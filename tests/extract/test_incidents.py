@@ -232,6 +232,8 @@ def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> 
     (("Hundreds of civilians have been killed over the past few days in the bombardment of "
       "the besieged districts."), 40),
     ("More than 550 civilians have been killed in the last two months in Syria.", 40),
+    # a campaign's running toll in vague numbers and a perfect verb (``cumulative``)
+    ("But US-led coalition strikes have also claimed hundreds of civilian lives.", 100),
     (("Government strikes killed 40 civilians in the town a day after the rebel offensive "
       "began."), 39),
 ])
@@ -248,6 +250,14 @@ def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str,
     big = [f for i in result.incidents for f in i.casualties.figures if f.count.low
            and f.count.low > floor]
     assert big and all(f.background for f in big)
+
+
+def test_hundreds_killed_in_one_attack_are_counted(pipeline: Pipeline) -> None:
+    # a vague number with a simple past verb is the attack's toll, not a campaign's
+    text = "Air strikes killed hundreds of people in the town of Saraqeb on Monday."
+    result = pipeline.process_one(Article(id="b2", text=text, published="2017-04-19"))
+    figures = [f for i in result.incidents for f in i.casualties.figures]
+    assert [(f.count.low, f.background) for f in figures] == [(200, False)]
 
 
 def test_an_attack_weeks_before_publication_is_background(pipeline: Pipeline) -> None:

@@ -203,6 +203,20 @@ def _governing_cue(t: Token, lex: IncidentLexicon) -> tuple[str | None, int]:
     return None, -1
 
 
+def _perfect(cue: Token) -> bool:
+    """Whether the verb of a killed/injured cue (the cue itself, or the verb above a noun
+    cue: "claimed hundreds of lives") is in the present perfect ("have killed")."""
+    node = cue
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX"):
+            return any(c.dep_ == "aux" and c.lemma_.lower() == "have"
+                       and c.tag_ in ("VBP", "VBZ") for c in node.children)
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
 def _rising(sent: SpacySpan, start: int, lex: IncidentLexicon) -> bool:
     for t in sent[max(0, start - 4):start]:
         if t.lemma_.lower() in lex.rise:
@@ -286,6 +300,9 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             low = None
         # (a figure no single attack reaches counts a war, a campaign or a year)
         too_large = max(v for v in (low, high, 0) if v is not None) >= lex.max_toll
+        # ("coalition strikes have killed hundreds of civilians": a campaign's running toll)
+        cumulative = (lowers[first + start] in lex.cumulative
+                      and cue_at >= 0 and _perfect(sent[cue_at]))
         tok_a, tok_b = sent[hstart], sent[last]
         span = ctx.span(tok_a.idx, tok_b.idx + len(tok_b.text))
         out.append(CasualtyFigure(
@@ -293,7 +310,7 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             start=span.start, end=span.end, text=span.text, sentence_index=index,
             source=_source(ctx, sent, span.start, quotes, lex),
             rising=_rising(sent, hstart, lex), subset=subset,
-            background=background or too_large,
+            background=background or too_large or cumulative,
         ))
         taken.add(cue_at)
         i = max(end, last + 1)

@@ -32,9 +32,9 @@ _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "n
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
                    "unknown_attacker", "others", "claim_verbs", "claim_objects",
-                   "not_names", "refer_back", "new_happening"})
+                   "not_names", "refer_back", "new_happening", "cumulative"})
 #: keys a user's file may leave out (then empty)
-_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening"})
+_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening", "cumulative"})
 
 
 #: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
@@ -86,6 +86,9 @@ class IncidentLexicon:
     refer_back: frozenset[str] = frozenset()
     #: a sentence opening that turns to another happening ("separately", "elsewhere")
     new_happening: frozenset[str] = frozenset()
+    #: vague numbers that, with a present-perfect killed verb, count a campaign's running
+    #: toll, not an incident's ("strikes have killed hundreds of civilians")
+    cumulative: frozenset[str] = frozenset()
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -188,6 +191,8 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         new_happening=frozenset(" ".join(re.findall(r"[\w']+", w))
                                 for w in _words(data, "new_happening", where))
         if "new_happening" in data else frozenset(),
+        cumulative=frozenset(_words(data, "cumulative", where)) if "cumulative" in data
+        else frozenset(),
     )
 
 
