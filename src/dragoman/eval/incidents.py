@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -29,13 +30,13 @@ from .. import _data
 from ..errors import DataFileError
 from ..extract.incidents.casualties import is_vague
 from ..pipeline import Pipeline
-from ..types import Article, Incident, Result
+from ..types import Article, Event, Incident, Result
 from .event_gold import read_event_gold
 from .gold import read_gold
 from .scores import prf
 
 __all__ = ["CrowdReport", "HappeningReport", "civilians_killed", "evaluate", "lead_incident",
-           "main_incident"]
+           "main_incident", "match_happenings"]
 
 
 def _norm(s: str | None) -> str:
@@ -278,6 +279,26 @@ def _evaluate_crowd(gold: Path, pipeline: Pipeline, limit: int | None) -> CrowdR
                        leads["test"].rates())
 
 
+def match_happenings(gold: dict[str, Any], events: Sequence[Event]) -> dict[str, str]:
+    """Coded event id → the happening of the gold event it matches: each gold event (in
+    order) takes the first unmatched coded event of its type whose trigger lies in the gold
+    event's sentence."""
+    out: dict[str, str] = {}
+    used: set[int] = set()
+    for g in gold.get("events") or []:
+        s = g.get("sentence")
+        if not s:
+            continue
+        for k, e in enumerate(events):
+            if k in used or e.event_type != g["event_type"]:
+                continue
+            if s["start"] <= e.trigger.start < s["end"]:
+                used.add(k)
+                out[e.id] = str(g.get("happening") or f"n{g.get('n')}")
+                break
+    return out
+
+
 def _evaluate_happenings(gold: Path, pipeline: Pipeline, limit: int | None,
                          corpus: Path | None, split: str | None) -> HappeningReport:
     docs = read_event_gold(gold, corpus, split=split, limit=limit)
@@ -285,21 +306,11 @@ def _evaluate_happenings(gold: Path, pipeline: Pipeline, limit: int | None,
     n_gold = matched = gold_same = pred_same = both = 0
     for result in pipeline.process(_article(d) for d in docs):
         d = by_id[result.document.doc_id]
-        gold_events = [e for e in d["events"] if e.get("sentence")]
-        n_gold += len(gold_events)
-        pairs: list[tuple[str, str]] = []  # (gold happening, predicted incident)
-        used: set[int] = set()
-        for g in gold_events:
-            s = g["sentence"]
-            for k, e in enumerate(result.events):
-                if k in used or e.event_type != g["event_type"]:
-                    continue
-                if not (s["start"] <= e.trigger.start < s["end"]):
-                    continue
-                used.add(k)
-                pairs.append((str(g.get("happening") or f"n{g.get('n')}"),
-                              e.incident_id or f"e{k}"))
-                break
+        n_gold += sum(1 for g in d["events"] if g.get("sentence"))
+        happening = match_happenings(d, result.events)
+        # (gold happening, predicted incident) of each matched event
+        pairs = [(happening[e.id], e.incident_id or f"e{k}")
+                 for k, e in enumerate(result.events) if e.id in happening]
         matched += len(pairs)
         for (ga, pa), (gb, pb) in combinations(pairs, 2):
             gold_same += ga == gb

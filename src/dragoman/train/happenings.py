@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
+from ..eval.incidents import match_happenings
 from ..eval.scores import prf
 from ..extract.events.model import EventModel, LinearModel
 from ..extract.incidents import grouping
 from ..extract.incidents.lexicon import load_incident_lexicon
 from ..extract.incidents.pairs import Mention
-from ..types import Event
 from .events import PreparedDoc, _fit_linear, decode, folds
 
 __all__ = ["C_HAPPENINGS", "HAPPENING_THRESHOLD", "cross_validate", "fit", "with_happenings"]
@@ -48,24 +48,6 @@ class _Doc:
     pairs: dict[tuple[int, int], dict[str, float]]
 
 
-def _match(gold: dict[str, Any], events: Sequence[Event]) -> dict[str, str]:
-    """Coded event id → the happening of the gold event it matches (as the eval does)."""
-    out: dict[str, str] = {}
-    used: set[int] = set()
-    for g in gold.get("events") or []:
-        s = g.get("sentence")
-        if not s:
-            continue
-        for k, e in enumerate(events):
-            if k in used or e.event_type != g["event_type"]:
-                continue
-            if s["start"] <= e.trigger.start < s["end"]:
-                used.add(k)
-                out[e.id] = str(g.get("happening") or f"n{g.get('n')}")
-                break
-    return out
-
-
 def _docs(preps: Sequence[PreparedDoc], model: EventModel) -> list[_Doc]:
     """The article gold documents (those with a split), coded by ``model``, as pairs."""
     lex = load_incident_lexicon()
@@ -76,7 +58,7 @@ def _docs(preps: Sequence[PreparedDoc], model: EventModel) -> list[_Doc]:
         events = decode(p, model)
         scene = grouping.document_scene(p.ctx, lex)
         mentions = grouping.document_mentions(p.ctx, scene, events, lex)
-        matched = _match(p.gold, [m.event for m in mentions])
+        matched = match_happenings(p.gold, [m.event for m in mentions])
         happening = {k: matched[m.event.id] for k, m in enumerate(mentions)
                      if m.event.id in matched}
         out.append(_Doc(mentions, happening, grouping.happening_pairs(mentions)))
