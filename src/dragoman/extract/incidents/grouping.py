@@ -43,7 +43,7 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...types import (
@@ -59,7 +59,14 @@ from ..context import DocContext
 from ..places.not_places import attributive
 from .casualties import find_figures, resolve_casualties
 from .lexicon import IncidentLexicon, load_incident_lexicon
-from .pairs import Mention, opens_with, pair_features, refers_back, sentence_names
+from .pairs import (
+    Mention,
+    opens_with,
+    pair_features,
+    party_keys,
+    refers_back,
+    sentence_names,
+)
 
 __all__ = ["Scene", "build_incidents", "cause_of", "date_precision", "document_mentions",
            "document_scene", "group_by_model", "group_by_rules", "happening_pairs",
@@ -107,18 +114,12 @@ def date_precision(value: str | None) -> str | None:
     return None
 
 
-def _keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
-    names = {(r.kb_id or r.name or r.text).lower() for r in refs if r.kind != "pronoun"}
-    countries = {r.country for r in refs if r.country}
-    return names, countries
-
-
 def _actors_compatible(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
     """Missing on either side, a shared name, or countries that are not disjoint."""
     if not a or not b:
         return True
-    na, ca = _keys(a)
-    nb, cb = _keys(b)
+    na, ca = party_keys(a)
+    nb, cb = party_keys(b)
     if na & nb:
         return True
     return not (ca and cb and not ca & cb)
@@ -442,7 +443,7 @@ class Scene:
     country: str | None
     figures: list[CasualtyFigure]
     by_span: dict[tuple[int, int], Place]
-    based: Any  # Place -> bool: a source's base or a side's
+    based: Callable[[Place], bool]  # a source's base or a side's
     #: the cause cue phrases found per sentence span (``_cause_matches``), found once
     causes: dict[tuple[int, int], list[tuple[str, Span]]] = dataclasses.field(
         default_factory=dict)
@@ -487,7 +488,7 @@ def document_scene(ctx: DocContext, lex: IncidentLexicon,
 
 
 def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
-              lex: IncidentLexicon) -> list[Mention]:
+                      lex: IncidentLexicon) -> list[Mention]:
     """The document's events in text order, each with what the pair features read."""
     figures: dict[int, set[tuple[str, int]]] = {}
     for f in scene.figures:
@@ -535,12 +536,14 @@ def happening_pairs(mentions: Sequence[Mention]) -> dict[tuple[int, int], dict[s
     return out
 
 
-def group_by_model(mentions: Sequence[Mention], model: Any, threshold: float
-                     ) -> list[list[int]]:
+def group_by_model(mentions: Sequence[Mention], model: Any, threshold: float,
+                   pairs: dict[tuple[int, int], dict[str, float]] | None = None
+                   ) -> list[list[int]]:
     """Mentions in text order, each joining the incident whose mentions it is the same
     happening as with the highest mean probability (at least ``threshold``), else starting
-    its own."""
-    pairs = happening_pairs(mentions)
+    its own (``pairs``: ``happening_pairs(mentions)`` when the caller has it)."""
+    if pairs is None:
+        pairs = happening_pairs(mentions)
     keys = list(pairs)
     proba: dict[tuple[int, int], float] = {}
     if keys:
@@ -552,10 +555,9 @@ def group_by_model(mentions: Sequence[Mention], model: Any, threshold: float
         best: list[int] | None = None
         best_p = threshold
         for g in groups:
-            ps = [proba.get((i, j)) for i in g]
-            if any(p is None for p in ps):
+            if any((i, j) not in proba for i in g):
                 continue  # another type, or a pair the rules rule out
-            mean = sum(ps) / len(ps)  # type: ignore[arg-type]
+            mean = sum(proba[(i, j)] for i in g) / len(g)
             if mean >= best_p:
                 best, best_p = g, mean
         if best is None:
@@ -569,21 +571,19 @@ def group_by_rules(mentions: Sequence[Mention]) -> list[list[int]]:
     """Mentions in text order, each joining the first incident every mention of which it
     is compatible with (``same_happening``)."""
     groups: list[list[int]] = []
-    places: list[Place | None] = []
+    places: list[Place | None] = []  # each incident's first place
     for j, m in enumerate(mentions):
-        for g, gp in zip(groups, places, strict=True):
+        for k, g in enumerate(groups):
             # (an earlier happening, "in August 2013", is not the one the story reports)
-            if mentions[g[0]].earlier != m.earlier:
-                continue
-            if all(same_happening(m.event, mentions[i].event, m.place, gp) for i in g):
+            if mentions[g[0]].earlier == m.earlier and all(
+                    same_happening(m.event, mentions[i].event, m.place, places[k])
+                    for i in g):
                 g.append(j)
+                places[k] = places[k] or m.place
                 break
         else:
             groups.append([j])
             places.append(m.place)
-            continue
-        k = groups.index(g)
-        places[k] = places[k] or m.place
     return groups
 
 
@@ -606,21 +606,19 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     else:
         index_groups = group_by_rules(mentions)
 
-    def earlier(e: Event) -> bool:
-        return e.date_basis == "text" and _is_past(ctx, e.date)
-
+    earlier = {m.event.id for m in mentions if m.earlier}
     groups: list[_Group] = []
     owner: dict[str, _Group] = {}
     for ks in index_groups:
-        g = _Group(mentions[ks[0]].event, None)
-        g.place = next((mentions[k].place for k in ks if mentions[k].place is not None), None)
-        g.events = [mentions[k].event for k in ks]
-        groups.append(g)
-    for g in groups:
-        for e in g.events:
+        g = _Group(None, next((mentions[k].place for k in ks
+                               if mentions[k].place is not None), None))
+        for k in ks:
+            e = mentions[k].event
+            g.events.append(e)
             owner[e.id] = g
             g.sentences[e.sentence.index] = sent_spans.get(
                 e.sentence.index, Span(e.sentence.start, e.sentence.end, e.sentence.text))
+        groups.append(g)
     # a toll of the whole war recalled as a killing ("more than 300,000 people have been
     # killed since the conflict began in 2011") is no happening: its mentions, dated before
     # the story, stand in sentences whose every figure is background; no incident for them
@@ -628,7 +626,7 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     for f in figures:
         by_sentence.setdefault(f.sentence_index, []).append(f)
     tolls = [g for g in groups if g.events and g.events[0].event_type == _VIOLENT
-             and all(earlier(e) and by_sentence.get(e.sentence.index)
+             and all(e.id in earlier and by_sentence.get(e.sentence.index)
                      and all(f.background for f in by_sentence[e.sentence.index])
                      for e in g.events)]
     if tolls:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from ...types import ActorRef, Event, Place
 
-__all__ = ["Mention", "opens_with", "pair_features", "refers_back", "sentence_names"]
+__all__ = ["Mention", "opens_with", "pair_features", "party_keys", "refers_back",
+           "sentence_names"]
 
 _WORD = re.compile(r"[^\W\d_][\w'\-]*|\d[\d,.]*")
 
@@ -81,7 +83,9 @@ def refers_back(e: Event, words: frozenset[str]) -> bool:
     return word in words
 
 
-def _keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
+def party_keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
+    """The names (knowledge-base id, else name, else text; no pronouns) and the countries
+    of an event's parties."""
     return ({(r.kb_id or r.name or r.text).lower() for r in refs if r.kind != "pronoun"},
             {r.country for r in refs if r.country})
 
@@ -94,8 +98,8 @@ def _parties(prefix: str, a: Sequence[ActorRef], b: Sequence[ActorRef],
     if not a or not b:
         out[f"{prefix}:one"] = 1.0
         return
-    na, ca = _keys(a)
-    nb, cb = _keys(b)
+    na, ca = party_keys(a)
+    nb, cb = party_keys(b)
     if na & nb:
         out[f"{prefix}:name"] = 1.0
     elif ca and cb and ca & cb:
@@ -135,7 +139,7 @@ def _date(a: Event, b: Event, out: dict[str, float]) -> None:
         out["date:one" if da or db else "date:none"] = 1.0
 
 
-def _sets(name: str, a: frozenset[object], b: frozenset[object],
+def _sets(name: str, a: AbstractSet[object], b: AbstractSet[object],
           out: dict[str, float]) -> None:
     if a and b:
         out[f"{name}:shared" if a & b else f"{name}:differ"] = 1.0
@@ -171,8 +175,8 @@ def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
         out["refers_back"] = 1.0
     _parties("actor", ea.actor, eb.actor, out)
     _parties("target", ea.recipient, eb.recipient, out)
-    na, nb = _keys(ea.actor)[0], _keys(eb.actor)[0]
-    ra, rb = _keys(ea.recipient)[0], _keys(eb.recipient)[0]
+    na, nb = party_keys(ea.actor)[0], party_keys(eb.actor)[0]
+    ra, rb = party_keys(ea.recipient)[0], party_keys(eb.recipient)[0]
     if (na & rb) or (ra & nb):
         out["parties:swapped"] = 1.0
     _place(a.place, b.place, out)
@@ -186,9 +190,9 @@ def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
         out[f"names_shared:{_bucket(shared, (0, 1, 2, 4))}"] = 1.0
         if a.names and b.names:
             out["names_jaccard"] = shared / len(a.names | b.names)
-        _sets("figures", a.figures, b.figures, out)  # type: ignore[arg-type]
-        _sets("cause", a.causes, b.causes, out)  # type: ignore[arg-type]
-        _sets("places", a.places, b.places, out)  # type: ignore[arg-type]
+        _sets("figures", a.figures, b.figures, out)
+        _sets("cause", a.causes, b.causes, out)
+        _sets("places", a.places, b.places, out)
         if b.turns:
             out["turns"] = 1.0
     out["rules:compatible" if rules_compatible else "rules:incompatible"] = 1.0
