@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
 from ..boilerplate import token_column, token_columns
@@ -44,19 +44,30 @@ _ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "agent", "attr", 
 
 class _Tree:
     """A document's dependency tree as plain lists (head index, relation, lower-case
-    word, part of speech and entity type per token), read once: paths are then walked
-    and pairs described without making spaCy tokens."""
+    word, lemma, part of speech, tag and entity type per token), read once: paths are then
+    walked, pairs and trigger candidates described without making spaCy tokens."""
 
-    __slots__ = ("deps", "ents", "heads", "lowers", "poses", "ups")
+    __slots__ = ("_kids", "deps", "ents", "heads", "lemmas", "lowers", "poses", "tags", "ups")
 
     def __init__(self, doc: Doc) -> None:
         # uint64: the head offset wraps when < 0
-        heads, self.deps, self.lowers, self.poses, self.ents = token_columns(
-            doc, [HEAD, DEP, LOWER, POS, ENT_TYPE])
+        heads, self.deps, self.lowers, self.poses, self.ents, self.lemmas, self.tags = (
+            token_columns(doc, [HEAD, DEP, LOWER, POS, ENT_TYPE, LEMMA, TAG]))
         # uint64 in the array: a head before its token wraps around
         self.heads = (np.asarray(heads, dtype=np.uint64).astype(np.int64)
                       + np.arange(len(doc))).tolist()
         self.ups: dict[int, list[int]] = {}
+        self._kids: list[list[int]] | None = None
+
+    def children(self, i: int) -> list[int]:
+        """The tokens whose head is ``i``, in text order (as ``Token.children``)."""
+        if self._kids is None:
+            kids: list[list[int]] = [[] for _ in self.heads]
+            for j, h in enumerate(self.heads):
+                if h != j:
+                    kids[h].append(j)
+            self._kids = kids
+        return self._kids[i]
 
     def ancestors(self, i: int) -> list[int]:
         """``i`` and its heads up to the root (at most 60)."""
@@ -143,28 +154,31 @@ def path_features(path: list[str] | None) -> dict[str, float]:
     return feats
 
 
-def _frame(tok: Token) -> Iterable[str]:
-    for c in tok.children:
-        if c.dep_ in _ARG_DEPS:
-            yield f"child={c.dep_}"
-        if c.dep_ == "prep":
-            yield f"prep={c.lower_}"
-        elif c.dep_ == "prt":
-            yield f"prt={c.lower_}"
-        elif c.dep_ in ("dobj", "attr", "oprd"):
-            yield f"obj={c.lemma_.lower()}"
-            if c.ent_type_:
-                yield f"obj_ent={c.ent_type_}"
-        elif c.dep_ in ("nsubj", "nsubjpass"):
-            if c.ent_type_:
-                yield f"subj_ent={c.ent_type_}"
-            yield f"subj_pos={c.pos_}"
-        elif c.dep_ in ("aux", "auxpass") and c.lower_ not in ("be", "is", "was", "were", "are"):
-            yield f"aux={c.lower_}"
-        elif c.dep_ == "neg":
+def _frame(tree: _Tree, kids: list[int]) -> Iterable[str]:
+    """The frame names of a token with children ``kids``."""
+    deps, lowers, ents = tree.deps, tree.lowers, tree.ents
+    for c in kids:
+        dep = deps[c]
+        if dep in _ARG_DEPS:
+            yield f"child={dep}"
+        if dep == "prep":
+            yield f"prep={lowers[c]}"
+        elif dep == "prt":
+            yield f"prt={lowers[c]}"
+        elif dep in ("dobj", "attr", "oprd"):
+            yield f"obj={tree.lemmas[c].lower()}"
+            if ents[c]:
+                yield f"obj_ent={ents[c]}"
+        elif dep in ("nsubj", "nsubjpass"):
+            if ents[c]:
+                yield f"subj_ent={ents[c]}"
+            yield f"subj_pos={tree.poses[c]}"
+        elif dep in ("aux", "auxpass") and lowers[c] not in ("be", "is", "was", "were", "are"):
+            yield f"aux={lowers[c]}"
+        elif dep == "neg":
             yield "neg"
-        elif c.dep_ in ("amod", "compound") and c.ent_type_:
-            yield f"mod_ent={c.ent_type_}"
+        elif dep in ("amod", "compound") and ents[c]:
+            yield f"mod_ent={ents[c]}"
 
 
 #: the words around a trigger candidate, and their features' prefixes ("w-2=" …)
@@ -188,16 +202,23 @@ def trigger_features(
     (type, mode) of the entry whose constraints the token meets; ``rule``: (type, has
     actor, has recipient) of the event the rules coded at this token.
     """
-    lemma = tok.lemma_.lower()
+    # the token, its head and its children read from the doc's columns (``_Tree``)
+    tree = _tree(tok.doc)
+    i = tok.i
+    lemmas, poses = tree.lemmas, tree.poses
+    lemma, pos, dep = lemmas[i].lower(), poses[i], tree.deps[i]
+    head = tree.heads[i]
+    head_lemma = lemmas[head].lower()
+    kids = tree.children(i)
     f: dict[str, float] = {
         "bias": 1.0,
         f"lemma={lemma}": 1.0,
-        f"pos={tok.pos_}": 1.0,
-        f"tag={tok.tag_}": 1.0,
-        f"dep={tok.dep_}": 1.0,
-        f"lemma|pos={lemma}|{tok.pos_}": 1.0,
-        f"head={tok.head.lemma_.lower()}": 1.0,
-        f"dep|headpos={tok.dep_}|{tok.head.pos_}": 1.0,
+        f"pos={pos}": 1.0,
+        f"tag={tree.tags[i]}": 1.0,
+        f"dep={dep}": 1.0,
+        f"lemma|pos={lemma}|{pos}": 1.0,
+        f"head={head_lemma}": 1.0,
+        f"dep|headpos={dep}|{poses[head]}": 1.0,
     }
     types = sorted(set(lex_types))
     for t in types:
@@ -215,38 +236,37 @@ def trigger_features(
         f[f"rule_args={int(rule[1])}{int(rule[2])}"] = 1.0
     else:
         f["rule=none"] = 1.0
-    for name in _frame(tok):
+    for name in _frame(tree, kids):
         f[name] = 1.0
-    if tok.dep_ in ("xcomp", "ccomp", "dobj", "pobj", "advcl", "conj"):
-        f[f"gov={tok.head.lemma_.lower()}"] = 1.0
-        f[f"gov|dep={tok.head.lemma_.lower()}|{tok.dep_}"] = 1.0
+    if dep in ("xcomp", "ccomp", "dobj", "pobj", "advcl", "conj"):
+        f[f"gov={head_lemma}"] = 1.0
+        f[f"gov|dep={head_lemma}|{dep}"] = 1.0
     if governed:
         f["governed"] = 1.0
     if in_speech:
         f["in_speech"] = 1.0
     if is_speech:
         f["speech_verb"] = 1.0
-    if tok.ent_type_:
-        f[f"ent={tok.ent_type_}"] = 1.0
+    if tree.ents[i]:
+        f[f"ent={tree.ents[i]}"] = 1.0
     if cues is not None:
-        for name in _statistic(tok, cues):
+        for name in _statistic(tree, tok.doc, kids, cues):
             f[name] = 1.0
-    for c in tok.children:
-        if c.pos_ in _CONTENT:
-            f[f"child_lemma={c.lemma_.lower()}"] = 1.0
-            if c.dep_ in ("nsubj", "nsubjpass"):
-                f[f"subj={c.lemma_.lower()}"] = 1.0
+    for c in kids:
+        if poses[c] in _CONTENT:
+            f[f"child_lemma={lemmas[c].lower()}"] = 1.0
+            if tree.deps[c] in ("nsubj", "nsubjpass"):
+                f[f"subj={lemmas[c].lower()}"] = 1.0
     if sent is None:
         sent = tok.sent
-    lemmas = token_column(tok.doc, LEMMA)
     first, end = sent.start, sent.end
     for k, name in _WINDOW:
-        j = tok.i + k
+        j = i + k
         if first <= j < end:
             f[name + lemmas[j].lower()] = 1.0
     # the sentence's lemmas, but the token itself is not its own context (unless repeated)
     f.update(_sentence_weights(sent))
-    if tok.pos_ in _CONTENT:
+    if pos in _CONTENT:
         own = f"sent={lemma}"
         if sentence_lemmas(sent).get(own) == 1:
             del f[own]
@@ -264,24 +284,28 @@ def _count(t: Token) -> float | None:
         return None
 
 
-def _statistic(tok: Token, cues: Cues) -> Iterable[str]:
-    """What marks a statistic or a denied party rather than a happening: a span opened by
-    a ``statistic_marks`` word on the trigger ("have been killed since the conflict began in
-    2011"), a party of thousands ("more than 280,000 people"; ``large_count_words``), a
-    party denied ("no one was injured"; ``denying_words``)."""
-    for c in tok.children:
-        if (c.lower_ in cues.statistic_marks and c.dep_ in ("prep", "mark")) or (
-                c.dep_ == "advcl" and any(g.lower_ in cues.statistic_marks for g in c.children)):
+def _statistic(tree: _Tree, doc: Doc, kids: list[int], cues: Cues) -> Iterable[str]:
+    """What marks a statistic or a denied party rather than a happening, among the
+    children ``kids`` of a trigger in ``doc``: a span opened by a ``statistic_marks`` word
+    on the trigger ("have been killed since the conflict began in 2011"), a party of
+    thousands ("more than 280,000 people"; ``large_count_words``), a party denied ("no one
+    was injured"; ``denying_words``)."""
+    deps, lowers = tree.deps, tree.lowers
+    for c in kids:
+        dep = deps[c]
+        if (lowers[c] in cues.statistic_marks and dep in ("prep", "mark")) or (
+                dep == "advcl" and any(lowers[g] in cues.statistic_marks
+                                       for g in tree.children(c))):
             yield "since_span"
-        if c.dep_ not in ("nsubj", "nsubjpass", "dobj", "attr"):
+        if dep not in ("nsubj", "nsubjpass", "dobj", "attr"):
             continue
-        for g in c.subtree:
+        for g in doc[c].subtree:
             if g.lower_ in cues.large_count_words or (
                     g.like_num and (_count(g) or 0) >= LARGE_COUNT):
                 yield "party_count_large"
                 break
-        if c.lower_ in cues.denying_words or any(
-                g.dep_ == "det" and g.lower_ in cues.denying_words for g in c.children):
+        if lowers[c] in cues.denying_words or any(
+                deps[g] == "det" and lowers[g] in cues.denying_words for g in tree.children(c)):
             yield "party_denied"
 
 
@@ -326,10 +350,11 @@ class _Trigger(NamedTuple):
 
 
 def _trigger(tree: _Tree, trigger: Token) -> _Trigger:
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
-    up = tree.ancestors(trigger.i)
-    return _Trigger(trigger.i, "passive" if passive else "active", trigger.pos_,
-                    trigger.lemma_.lower(), up, {t: k for k, t in enumerate(up)})
+    i = trigger.i
+    passive = any(tree.deps[c] in ("nsubjpass", "auxpass") for c in tree.children(i))
+    up = tree.ancestors(i)
+    return _Trigger(i, "passive" if passive else "active", tree.poses[i],
+                    tree.lemmas[i].lower(), up, {t: k for k, t in enumerate(up)})
 
 
 def mention_features(
@@ -360,33 +385,54 @@ def role_examples(
     aligned with them), reading the trigger's side once."""
     tree = _tree(trigger.doc)
     trig = _trigger(tree, trigger)
-    return [_pair_features(tree, trig, m.i, etype, r, a, rr)
+    names = _PairNames(trig, etype)
+    return [_pair_features(tree, trig, names, m.i, r, a, rr)
             for m, r, a, rr in zip(mentions, refs, actorish, rule_roles, strict=True)]
+
+
+#: the ``dist=`` name of each token distance (10–19 and 20 or more are grouped)
+_DIST_NAMES = tuple(f"dist={d if d < 10 else ('20+' if d >= 20 else '10+')}"
+                    for d in range(21))
+
+
+class _PairNames:
+    """The names of the pair features that depend on the trigger and the event type only,
+    spelled once for all of the trigger's mentions (the rest are spelled per pair)."""
+
+    __slots__ = ("etype", "left", "right", "t_pos", "voice", "voice_name")
+
+    def __init__(self, trig: _Trigger, etype: str) -> None:
+        voice = trig.voice
+        self.etype, self.voice = etype, voice
+        self.voice_name = f"voice={voice}"
+        self.t_pos = f"t_pos={trig.pos}"
+        # a mention before the trigger, and one after it: (side=, type|side|voice=)
+        self.left = ("side=left", f"type|side|voice={etype}|left|{voice}")
+        self.right = ("side=right", f"type|side|voice={etype}|right|{voice}")
 
 
 def _pair_features(
     tree: _Tree,
     trig: _Trigger,
+    names: _PairNames,
     m: int,
-    etype: str,
     refs: list[tuple[str | None, str | None, str | None]],
     actorish: bool,
     rule_role: str | None,
 ) -> dict[str, float]:
     path = _path(tree, trig.up, trig.at, m)
     f = _path_features(path)
+    etype, voice = names.etype, names.voice
     f["bias"] = 1.0
-    voice = trig.voice
-    f[f"voice={voice}"] = 1.0
-    side = "left" if m < trig.i else "right"
-    f[f"side={side}"] = 1.0
-    dist = abs(m - trig.i)
-    f[f"dist={dist if dist < 10 else ('20+' if dist >= 20 else '10+')}"] = 1.0
+    f[names.voice_name] = 1.0
+    side_name, side_voice = names.left if m < trig.i else names.right
+    f[side_name] = 1.0
+    f[_DIST_NAMES[min(abs(m - trig.i), 20)]] = 1.0
     m_dep = tree.deps[m]
     f[f"m_dep={m_dep}"] = 1.0
     f[f"m_pos={tree.poses[m]}"] = 1.0
     f[f"m_ent={tree.ents[m] or 'none'}"] = 1.0
-    f[f"t_pos={trig.pos}"] = 1.0
+    f[names.t_pos] = 1.0
     if actorish:
         f["actorish"] = 1.0
     if refs:
@@ -401,7 +447,7 @@ def _pair_features(
     f[f"rule_role={rule_role or 'none'}"] = 1.0
     first = path[0] if path else "none"
     f[f"type|first={etype}|{first}"] = 1.0
-    f[f"type|side|voice={etype}|{side}|{voice}"] = 1.0
+    f[side_voice] = 1.0
     f[f"voice|first={voice}|{first}"] = 1.0
     if path is not None and len(path) <= 2:
         f[f"type|path={etype}|{' '.join(path)}"] = 1.0
