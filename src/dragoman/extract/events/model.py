@@ -91,7 +91,7 @@ class LinearModel:
         if not rows:
             s = np.tile(b, (n, 1))
         else:
-            part = self._padded[rows]  # (a copy: fancy indexing)
+            part = self._padded.take(rows, axis=0)  # (a copy; faster than ``[rows]``)
             if values.count(1.0) != len(values):  # (times 1.0 changes nothing)
                 part *= np.asarray(values, dtype=np.float32)[:, None]
             summed = np.add.reduceat(part, starts, axis=0)
@@ -100,8 +100,11 @@ class LinearModel:
             else:
                 s = np.tile(b, (n, 1))
                 s[has] += summed
-        e = np.exp(s - s.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        # the softmax in place (``s`` is this call's own array): the same operations
+        s -= s.max(axis=1, keepdims=True)
+        np.exp(s, out=s)
+        s /= s.sum(axis=1, keepdims=True)
+        return s
 
     def best(self, feats: Features) -> tuple[str, float]:
         """The most probable class and its probability."""
