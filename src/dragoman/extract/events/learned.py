@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
@@ -32,7 +33,7 @@ from ..places.not_places import source_base
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
 from .features import doc_tree, mention_features, role_examples, trigger_features
 from .lexicon import Lexicon, TriggerEntry
-from .model import EventModel, top
+from .model import EventModel
 from .syntax import RECIPIENT_ENTS, conjuncts
 from .triggers import form_entries, is_caption, trigger_span
 
@@ -228,6 +229,18 @@ def _entry_for(lex: Lexicon, cand: Candidate, etype: str) -> TriggerEntry | None
     return next((e for e in form_entries(lex, cand.tok) if e.type == etype), None)
 
 
+def _best_types(plan: SentencePlan, model: EventModel) -> list[tuple[str, float]]:
+    """Each candidate's most probable type other than ``NONE`` and its probability (the
+    first of equal ones in the model's class order, as ``top``), read from one array."""
+    probs = model.types.proba_many([c.feats for c in plan.candidates])
+    classes = model.types.classes
+    types = [j for j, c in enumerate(classes) if c != NONE]
+    scores = probs[:, types]
+    best = scores.argmax(axis=1).tolist()
+    return [(classes[types[j]], p) for j, p in zip(
+        best, scores[np.arange(len(best)), best].tolist(), strict=True)]
+
+
 def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list[Event]:
     """The events the model codes in one planned sentence."""
     ctx, lex = coder.ctx, coder.lex
@@ -235,10 +248,7 @@ def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list
     events: list[Event] = []
     toks: list[Token] = []
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
-    probs = model.types.proba_many([c.feats for c in plan.candidates])
-    classes = model.types.classes
-    for k, cand in enumerate(plan.candidates):
-        etype, p = top(dict(zip(classes, probs[k].tolist(), strict=True)), exclude=(NONE,))
+    for cand, (etype, p) in zip(plan.candidates, _best_types(plan, model), strict=True):
         if p < model.type_threshold:
             continue
         actor, recipient = _choose(coder, cand, plan, etype, model)
