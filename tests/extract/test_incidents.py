@@ -423,3 +423,21 @@ def test_a_denied_claim_names_no_one(pipeline: Pipeline) -> None:
     inc = _main(result)
     assert inc is not None
     assert not [a for a in inc.actor if a.kb_id == "org:isil"]
+
+
+def test_a_material_event_without_a_place_of_its_own_happened_where_its_incident_did(
+        pipeline: Pipeline) -> None:
+    text = ("Regime aircraft bombed the town of Saraqib in Idlib province on Monday, the "
+            "Observatory said. The raid killed 12 civilians, including four children. The "
+            "United States condemned the attack.")
+    result = next(iter(pipeline.process([Article(id="inherit", text=text,
+                                                 published="2016-05-02")])))
+    by_trigger = {e.trigger.text: e for e in result.events}
+    assert by_trigger["bombed"].location is not None
+    # "The raid killed 12": its sentence names no place; its incident is at Saraqib
+    raid = by_trigger["raid"]
+    assert raid.location is not None and raid.location.text == "Saraqib"
+    incident = next(i for i in result.incidents if i.id == raid.incident_id)
+    assert incident.location is not None and incident.location.start == raid.location.start
+    # a statement is not made where the raid happened
+    assert by_trigger["condemned"].location is None

@@ -32,6 +32,8 @@ the union of both roles is compared.
 Attribution and negation (article gold, whose events carry ``attributed_to`` and
 ``negated``): on matched events, the attribution is right when both are none or the
 predicted speaker's span overlaps the gold source span; negation when the flags agree.
+Place (article gold events that name one): the event's location overlaps the gold place
+span or names the same place elsewhere in the text (transliteration-insensitive key).
 
 Extra events per gold sentence = false positives / number of distinct gold sentences
 (required and optional; a single-sentence gold document counts as one sentence).
@@ -39,6 +41,7 @@ Extra events per gold sentence = false positives / number of distinct gold sente
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -46,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..extract.places import TranslitRules, load_translit, name_key
 from ..types import ActorRef, Event
 from .event_gold import read_event_gold
 from .gold import gold_article
@@ -122,6 +126,9 @@ class EventReport:
     #: article gold: the attribution (speaker span overlaps, or both none) and negation
     attribution: Accuracy = field(default_factory=lambda: Accuracy(0, 0))
     negation: Accuracy = field(default_factory=lambda: Accuracy(0, 0))
+    #: article gold: the event's location where the gold names one (span overlap or the
+    #: same name)
+    place: Accuracy = field(default_factory=lambda: Accuracy(0, 0))
 
     @property
     def extra_per_sentence(self) -> float:
@@ -161,6 +168,7 @@ class EventReport:
             "mode": self.mode.to_dict(),
             "attribution": self.attribution.to_dict(),
             "negation": self.negation.to_dict(),
+            "place": self.place.to_dict(),
             "optional_matched": self.optional_matched,
             "optional_conflicts": self.optional_conflicts,
             "per_type": [r.to_dict() for r in self.per_type],
@@ -191,7 +199,8 @@ class EventReport:
                           ("recipient span", self.recipient_span),
                           ("mode (gold has one)", self.mode),
                           ("attribution", self.attribution),
-                          ("negation", self.negation)):
+                          ("negation", self.negation),
+                          ("place (gold has one)", self.place)):
             lines.append(f"  {name:<21} {acc.value:>8.3f}   {acc.correct}/{acc.total}")
         lines += ["", f"  {'type':<10} {'tp':>4} {'fp':>4} {'fn':>4} {'P':>6} {'R':>6} {'F1':>6}"]
         for r in self.per_type:
@@ -283,6 +292,25 @@ def _same_attribution(gold: dict[str, Any] | None, pred: ActorRef | None) -> boo
     return pred.start < int(gold["end"]) and int(gold["start"]) < pred.end
 
 
+@functools.lru_cache(maxsize=1)
+def _translit() -> TranslitRules:
+    return load_translit()
+
+
+def _same_place(gold: dict[str, Any], pred: Event) -> bool:
+    """The event's location is the gold place: the spans overlap, or the two name the same
+    place in other words of the text (transliteration-insensitive: "Deir al-Zor" is "Deir
+    ez-Zor")."""
+    loc = pred.location
+    if loc is None:
+        return False
+    if loc.start < int(gold["end"]) and int(gold["start"]) < loc.end:
+        return True
+    rules = _translit()
+    return bool(name_key(loc.text, rules)) and (
+        name_key(loc.text, rules) == name_key(str(gold.get("text") or ""), rules))
+
+
 def _compare_args(t: _Tally, gold: dict[str, Any], pred: Event) -> None:
     ga, gr = gold.get("actor") or [], gold.get("recipient") or []
     if gold.get("symmetric") or pred.symmetric:
@@ -344,6 +372,9 @@ def score_document(t: _Tally, doc: dict[str, Any], preds: list[Event]) -> None:
         if "attributed_to" in g:
             t.acc["attribution"][1] += 1
             t.acc["attribution"][0] += int(_same_attribution(g["attributed_to"], p.attributed_to))
+        if isinstance(g.get("place"), dict):
+            t.acc["place"][1] += 1
+            t.acc["place"][0] += int(_same_place(g["place"], p))
         if "negated" in g:
             t.acc["negation"][1] += 1
             t.acc["negation"][0] += int(bool(g["negated"]) == p.negated)
@@ -398,7 +429,8 @@ def score(docs: Iterable[tuple[dict[str, Any], list[Event]]], gold_name: str = "
         actor_country=acc("actor_country"), recipient_country=acc("recipient_country"),
         actor_sector=acc("actor_sector"), recipient_sector=acc("recipient_sector"),
         actor_span=acc("actor_span"), recipient_span=acc("recipient_span"),
-        mode=acc("mode"), attribution=acc("attribution"), negation=acc("negation"), optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
+        mode=acc("mode"), attribution=acc("attribution"), negation=acc("negation"),
+        place=acc("place"), optional_matched=t.optional_matched, optional_conflicts=t.optional_conflicts,
         per_type=rows, seconds=seconds, errors=tuple(t.errors),
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..types import ActorMention, DateRef, Event, Frame, Incident, Place, Quote
+from ..types import ActorMention, DateRef, Event, Frame, Incident, Place, PlaceRef, Quote
 
 # the data (and its data-model modules) first: the extractors' modules need the context,
 # which names the resources
@@ -51,6 +51,7 @@ def extract_document(ctx: DocContext) -> Extracted:
     prepare_context(ctx)
     evs = tuple(events.extract(ctx))
     found, evs = build_incidents(ctx, evs)  # the mentions of one happening → one incident
+    evs = _located_by_incident(evs, found)
     frames = tuple(drop_boilerplate(list(framing.extract(ctx)), ctx.boilerplate, ctx.base))
     # places that are some event's location get that role (metonyms and datelines keep theirs)
     located = {(e.location.start, e.location.end) for e in evs if e.location is not None}
@@ -69,3 +70,18 @@ def extract_document(ctx: DocContext) -> Extracted:
         frames=frames,
         incidents=found,
     )
+
+
+def _located_by_incident(evs: tuple[Event, ...], found: tuple[Incident, ...]
+                         ) -> tuple[Event, ...]:
+    """A material event (CAMEO quad class 2 or 4) whose sentence names no place of its own
+    happened where its incident did ("The death toll rose to 58" after "an air strike on
+    Maarat al-Numan killed 40"). Statements keep theirs (the dateline's, or none): a
+    condemnation of a raid is not made where the raid happened."""
+    where = {i.id: i.location for i in found if i.location is not None}
+    return tuple(
+        dataclasses.replace(e, location=PlaceRef(w.text, w.start, w.end, w.geonameid, w.name,
+                                                 w.country, w.lat, w.lon))
+        if e.location is None and e.quad_class in (2, 4)
+        and (w := where.get(e.incident_id or "")) is not None else e
+        for e in evs)

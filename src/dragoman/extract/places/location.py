@@ -92,7 +92,7 @@ def event_location(ctx: DocContext, sent: SpacySpan, trigger: Token) -> PlaceRef
                 attached.append((rank, dist, abs(r.i - trigger.i), p))
                 break
     if attached:
-        attached.sort(key=lambda x: (x[0], x[1], _SPECIFIC.get(x[3].feature or "", 0), x[2]))
+        attached.sort(key=lambda x: (x[0], _SPECIFIC.get(x[3].feature or "", 0), x[1], x[2]))
         return place_ref(attached[0][3])
     # statements and meetings happen where the dispatch was filed, not in their content
     if trigger.lemma_.lower() in gaz.dateline_lemmas or trigger.lower_ in gaz.dateline_lemmas:

@@ -29,7 +29,7 @@ from .gazetteer import (
 from .translit import plain
 
 __all__ = ["Mention", "find_mentions", "gazetteer_of", "particle_tail", "qualifier_after",
-           "settle_qualifiers"]
+           "settle_qualifiers", "stripped_possessive"]
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _HYPHENS = frozenset({"-", "‐", "–"})
@@ -177,8 +177,9 @@ def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, lis
     word and names a gazetteer entry, with its entries: exactly, or a
     transliteration variant of a division, a country or a city of ``_MIN_POP_PART`` people
     ("Deir al-Zor" for Deir ez-Zor). The words left over must name a major place too, or
-    its possessive without the apostrophe ("Syrias"): "Jackson Township", "Boston Harbor",
-    "Zion National Park" are other places, not Jackson, Boston or National Park."""
+    its possessive without the apostrophe ("Syrias"), or open with a verb the model's span
+    ran over in a title-case headline ("in Hama Killing 50"): "Jackson Township", "Boston
+    Harbor", "Zion National Park" are other places, not Jackson, Boston or National Park."""
     def major(i: int) -> bool:
         return gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
 
@@ -194,12 +195,19 @@ def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, lis
         if not (doc[b - 1].is_alpha and _is_cap(doc[b - 1])):
             continue
         text = doc[s:b].text
-        if plain(text, gaz.rules) in gaz.stop or not all(place_word(t) for t in doc[b:e]):
+        if plain(text, gaz.rules) in gaz.stop or not (
+                doc[b].tag_.startswith("VB") or all(place_word(t) for t in doc[b:e])):
             continue
         cands = [i for i, q in _quality(gaz, text, gaz.lookup(text)).items()
                  if q > 0 or major(i)]
         if cands:
             return s, b, cands
+    if e - s > 1 and doc[s].lower_ in gaz.divisions.generic:
+        # a direction before the name ("Northeastern Aleppo" in a title-case line)
+        rest = doc[s + 1:e].text
+        cands = [i for i, q in _quality(gaz, rest, gaz.lookup(rest)).items()
+                 if q > 0 or major(i)]
+        return (s + 1, e, cands) if cands else _named_part(gaz, doc, s + 1, e)
     return None
 
 
@@ -208,7 +216,7 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
     dateline place."""
     doc = ctx.doc
     out: list[Mention] = []
-    spans = _candidate_spans(ctx, gaz.rules.articles)
+    spans = _candidate_spans(ctx, gaz)
     for s, e, source in spans:
         span = doc[s:e]
         text = span.text
@@ -299,13 +307,58 @@ def find_mentions(ctx: DocContext, gaz: Gazetteer) -> list[Mention]:
     return out
 
 
-def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[int, int, str]]:
+def stripped_possessive(gaz: Gazetteer, tok: Token) -> bool:
+    """A place's possessive written without its apostrophe, as in text stripped of them
+    ("Syrias Idlib" for "Syria's Idlib"): a capitalised word that names no place itself and,
+    less its final s, names a country, a first-order division or a city of ``_MIN_POP_PART``
+    people."""
+    t = tok.text
+    if len(t) < 5 or t[-1] != "s" or not t.isalpha() or not _is_cap(tok) or gaz.lookup(t):
+        return False
+    return any(gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
+               for i in gaz.lookup(t[:-1]))
+
+
+def _after_possessive(gaz: Gazetteer, ent: SpacySpan) -> tuple[int, int] | None:
+    """The place named after a stripped possessive that opens an entity: "Syrias Idlib"
+    (GPE) names Idlib; "Syrias Homs", which the model reads as a person or a product, names
+    Homs when the words after the possessive are a major place's name exactly."""
+    b = _trim(ent)
+    if b is None or b[1] - b[0] < 2 or not stripped_possessive(gaz, ent.doc[b[0]]):
+        return None
+    rest = ent.doc[b[0] + 1:b[1]]
+    if ent.label_ in _PLACE_LABELS or any(
+            gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
+            for i in gaz.lookup(rest.text)):
+        return rest.start, rest.end
+    return None
+
+
+_NAME_LABELS = frozenset({"DATE", "TIME", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW",
+                          "LANGUAGE"})
+
+
+def _misread_name(ent: SpacySpan) -> bool:
+    """A lone capitalised proper noun the model labels a date, a product, a work or an
+    event: on names it never saw it guesses so ("Fighting in Manbij", Manbij a DATE); the
+    word stays open to the run of proper nouns and the gazetteer. Dates the model reads
+    right have a digit or a calendar word (which the gazetteer's stop words hold)."""
+    return (len(ent) == 1 and ent.label_ in _NAME_LABELS and ent[0].pos_ == "PROPN"
+            and ent[0].is_alpha and ent[0].text[:1].isupper() and not ent[0].is_upper)
+
+
+def _candidate_spans(ctx: DocContext, gaz: Gazetteer) -> list[tuple[int, int, str]]:
     doc = ctx.doc
+    articles = gaz.rules.articles
     out: list[tuple[int, int, str]] = []
     taken = [False] * len(doc)
+    placed: set[int] = set()  # entities read as places after a stripped possessive
     for ent in doc.ents:
-        if ent.label_ in _PLACE_LABELS:
-            b = _trim(ent)
+        after = _after_possessive(gaz, ent)
+        if after is not None:
+            placed.add(ent.start)
+        if ent.label_ in _PLACE_LABELS or after is not None:
+            b = after or _trim(ent)
             if b:
                 b = (b[0], particle_tail(doc, b[1], articles))
                 out.append((b[0], b[1], "ner"))
@@ -314,6 +367,8 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
             for t in ent:
                 taken[t.i] = True
     for ent in doc.ents:
+        if ent.start in placed:
+            continue
         if ent.label_ in ("PERSON", "ORG", "NORP"):
             b = _trim(ent)
             if b:
@@ -325,7 +380,7 @@ def _candidate_spans(ctx: DocContext, articles: frozenset[str]) -> list[tuple[in
                     taken[i] = True
             for t in ent:
                 taken[t.i] = True
-        elif ent.label_ not in _PLACE_LABELS:
+        elif ent.label_ not in _PLACE_LABELS and not _misread_name(ent):
             for t in ent:
                 taken[t.i] = True
     n = len(doc)

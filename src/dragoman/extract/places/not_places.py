@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from ...types import ActorMention, Place
 from ..context import DocContext
+from .mentions import gazetteer_of, stripped_possessive
 from .words import NOT_PLACES_FILE, NotPlaces, load_not_places, not_places_key, not_places_of
 
 __all__ = [
@@ -68,10 +69,13 @@ def _surnames(ctx: DocContext, np: NotPlaces) -> frozenset[str]:
     counting names inside boilerplate ("Tags Aleppo Syria", read as a person "Tags Aleppo",
     would otherwise take every "Aleppo" of the story)."""
     bp = ctx.boilerplate
+    gaz = gazetteer_of(ctx)
+    # ("Syrias Homs", read as a person, is Syria's Homs: no name)
     return frozenset(_key(ent[-1].text) for ent in ctx.doc.ents
                      if ent.label_ in np.person_labels and len(ent) >= 2
                      and ent[-1].text[:1].isupper()
-                     and not any(a <= ent.start_char < b for a, b in bp))
+                     and not any(a <= ent.start_char < b for a, b in bp)
+                     and not stripped_possessive(gaz, ent[0]))
 
 
 def reclassify(ctx: DocContext, places: Iterable[Place],
