@@ -35,6 +35,9 @@ def test_event_place_counts_only_gold_events_that_name_one(pipeline: Pipeline) -
     elsewhere = {"start": 0, "end": 0, "text": "idlib"}
     report = score([(_gold(elsewhere), events)])
     assert (report.place.correct, report.place.total) == (2, 2)
+    # ... and with direction and kind words set aside
+    report = score([(_gold({"start": 0, "end": 0, "text": "Idlib city"}), events)])
+    assert (report.place.correct, report.place.total) == (2, 2)
     # a place the event is not at is wrong
     report = score([(_gold({"start": 0, "end": 0, "text": "Aleppo"}), events)])
     assert (report.place.correct, report.place.total) == (1, 2)

@@ -33,7 +33,8 @@ Attribution and negation (article gold, whose events carry ``attributed_to`` and
 ``negated``): on matched events, the attribution is right when both are none or the
 predicted speaker's span overlaps the gold source span; negation when the flags agree.
 Place (article gold events that name one): the event's location overlaps the gold place
-span or names the same place elsewhere in the text (transliteration-insensitive key).
+span or names the same place elsewhere in the text (transliteration-insensitive key, with
+direction and kind words set aside: "Aleppo city" is "Aleppo").
 
 Extra events per gold sentence = false positives / number of distinct gold sentences
 (required and optional; a single-sentence gold document counts as one sentence).
@@ -50,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..extract.places import TranslitRules, load_translit, name_key
+from ..extract.places.build import load_divisions
 from ..types import ActorRef, Event
 from .event_gold import read_event_gold
 from .gold import gold_article
@@ -297,18 +299,24 @@ def _translit() -> TranslitRules:
     return load_translit()
 
 
+def _name_words(text: str) -> frozenset[str]:
+    """The words of a place name's key less direction and kind words ("Aleppo city",
+    "central Damascus", "Idlib province": Aleppo, Damascus, Idlib)."""
+    d = load_divisions()
+    return frozenset(name_key(text, _translit()).split()) - d.generic - d.words
+
+
 def _same_place(gold: dict[str, Any], pred: Event) -> bool:
     """The event's location is the gold place: the spans overlap, or the two name the same
-    place in other words of the text (transliteration-insensitive: "Deir al-Zor" is "Deir
-    ez-Zor")."""
+    place in other words of the text, transliteration-insensitive ("Deir al-Zor" is "Deir
+    ez-Zor") and with direction and kind words set aside ("Aleppo city" is "Aleppo")."""
     loc = pred.location
     if loc is None:
         return False
     if loc.start < int(gold["end"]) and int(gold["start"]) < loc.end:
         return True
-    rules = _translit()
-    return bool(name_key(loc.text, rules)) and (
-        name_key(loc.text, rules) == name_key(str(gold.get("text") or ""), rules))
+    words = _name_words(loc.text)
+    return bool(words) and words == _name_words(str(gold.get("text") or ""))
 
 
 def _compare_args(t: _Tally, gold: dict[str, Any], pred: Event) -> None:
