@@ -128,8 +128,10 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
             return category, k, False
         if t.lower_ in ("of", "them", "the", "whom", "were", "are", "was", "have", "had",
                         "been", "people's", "his", "its", "their", "our", "her"
-                        ) or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX",
-                                                          "NUM"):
+                        ) or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX", "NUM") or (
+                # a participle modifying the noun counted ("two besieged towns")
+                t.dep_ == "amod" and t.tag_ in ("VBN", "VBG") and t.head.i > k
+                and lemma not in lex.killed and lemma not in lex.injured):
             if t.pos_ == "PUNCT" and t.text != "-":
                 break
             k += 1
