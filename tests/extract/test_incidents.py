@@ -59,8 +59,8 @@ def test_parse_number(words: list[str], value: int | None) -> None:
      [("killed", "civilians", 4, 4, False, False)]),
     ("Airstrikes killed 3 Hezbollah in Qusayr.", []),
     # a participle before the noun counted: two towns, not two dead
-    ("A car bomb hit a convoy of buses carrying civilians out of two besieged Syrian towns "
-     "killing at least 100 people.", [("killed", "total", 100, None, False, False)]),
+    (("A car bomb hit a convoy of buses carrying civilians out of two besieged Syrian towns "
+      "killing at least 100 people."), [("killed", "total", 100, None, False, False)]),
     # a possessive between the number and the victim noun: the noun still says who
     ("The Turkish military said four of its soldiers have been killed.",
      [("killed", "combatants", 4, 4, False, False)]),
