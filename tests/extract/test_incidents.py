@@ -58,6 +58,10 @@ def test_parse_number(words: list[str], value: int | None) -> None:
     ("Four medics were killed when an airstrike hit a clinic.",
      [("killed", "civilians", 4, 4, False, False)]),
     ("Airstrikes killed 3 Hezbollah in Qusayr.", []),
+    # a day and month before the count: the day is no count (nor, tagged part of the
+    # date by the model, the 5 after it: no figure rather than a wrong one)
+    ("9 Aug 2016 5 people were killed and 12 others wounded in the attack.",
+     [("injured", "total", 12, 12, False, False)]),
     # a participle before the noun counted: two towns, not two dead
     (("A car bomb hit a convoy of buses carrying civilians out of two besieged Syrian towns "
       "killing at least 100 people."), [("killed", "total", 100, None, False, False)]),

@@ -126,18 +126,18 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
                     for x in sent[k + 1:min(len(sent), k + 5)]):
                 category = "total"  # "six members of one family"
             return category, k, False
+        if named and t.pos_ == "NUM":
+            break  # "12 November 2016 Three civilians": a date, then another number
         if t.lower_ in ("of", "them", "the", "whom", "were", "are", "was", "have", "had",
                         "been", "people's", "his", "its", "their", "our", "her"
                         ) or t.pos_ in ("ADJ", "ADV", "DET", "PUNCT", "AUX", "NUM") or (
                 # a participle modifying the noun counted ("two besieged towns")
-                t.dep_ == "amod" and t.tag_ in ("VBN", "VBG") and t.head.i > k
+                t.dep_ == "amod" and t.tag_ in ("VBN", "VBG") and t.head.i > t.i
                 and lemma not in lex.killed and lemma not in lex.injured):
             if t.pos_ == "PUNCT" and t.text != "-":
                 break
             k += 1
             continue
-        if named and t.pos_ == "NUM":
-            break  # "12 November 2016 Three civilians": a date, then another number
         if (t.pos_ == "PROPN" and t.ent_type_ not in _NOT_COUNTS
                 and lemma not in lex.killed and lemma not in lex.injured):
             named = True
