@@ -62,6 +62,9 @@ def test_parse_number(words: list[str], value: int | None) -> None:
     # date by the model, the 5 after it: no figure rather than a wrong one)
     ("9 Aug 2016 5 people were killed and 12 others wounded in the attack.",
      [("injured", "total", 12, 12, False, False)]),
+    # quotation marks around the noun counted
+    ('State media said government forces had killed 50 "terrorists" in the area.',
+     [("killed", "combatants", 50, 50, False, False)]),
     # a participle before the noun counted: two towns, not two dead
     (("A car bomb hit a convoy of buses carrying civilians out of two besieged Syrian towns "
       "killing at least 100 people."), [("killed", "total", 100, None, False, False)]),

@@ -26,6 +26,7 @@ __all__ = ["find_figures", "is_vague", "parse_number", "resolve_casualties",
            "sentence_figures"]
 
 _NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+_INSIDE_PHRASE = frozenset({"-", '"', "“", "”", "'", "‘", "’"})
 _WINDOW = 6  # tokens between a number and the cue it belongs to, at most
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
 
@@ -134,8 +135,8 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
                 # a participle modifying the noun counted ("two besieged towns")
                 t.dep_ == "amod" and t.tag_ in ("VBN", "VBG") and t.head.i > t.i
                 and lemma not in lex.killed and lemma not in lex.injured):
-            if t.pos_ == "PUNCT" and t.text != "-":
-                break
+            if t.pos_ == "PUNCT" and t.text not in _INSIDE_PHRASE:
+                break  # (a hyphen or quotation marks stay inside: killed 50 "terrorists")
             k += 1
             continue
         if (t.pos_ == "PROPN" and t.ent_type_ not in _NOT_COUNTS
