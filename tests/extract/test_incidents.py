@@ -244,8 +244,8 @@ def test_the_attacker_named_as_the_attack_nouns_modifier(pipeline: Pipeline) -> 
     ("More than 550 civilians have been killed in the last two months in Syria.", 40),
     # a campaign's running toll in vague numbers and a perfect verb (``cumulative``)
     ("But US-led coalition strikes have also claimed hundreds of civilian lives.", 100),
-    (("Government strikes killed 40 civilians in the town a day after the rebel offensive "
-      "began."), 39),
+    # an earlier attack the sentence recalls (``recall``: the figures after the phrase)
+    ("The strikes came a day after a rebel offensive killed 40 civilians in the town.", 39),
 ])
 def test_cumulative_tolls_are_background(pipeline: Pipeline, background: str,
                                          floor: int) -> None:
@@ -451,3 +451,12 @@ def test_a_material_event_without_a_place_of_its_own_happened_where_its_incident
     assert incident.location is not None and incident.location.start == raid.location.start
     # a statement is not made where the raid happened
     assert by_trigger["condemned"].location is None
+
+
+def test_a_recalled_happening_makes_only_the_figures_after_it_background(
+        make_ctx: Callable[..., DocContext]) -> None:
+    ctx = make_ctx("Air strikes killed 24 people in Idlib, a monitor said, a day after a car "
+                   "bomb killed 12 in Aleppo.", published="2016-09-11")
+    prepare_context(ctx)
+    assert [(f.count.low, f.background) for f in find_figures(ctx)] == [(24, False),
+                                                                          (12, True)]

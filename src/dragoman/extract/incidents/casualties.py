@@ -263,8 +263,11 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
     out: list[CasualtyFigure] = []
     index = ctx.sentence_index(sent)
     # (the doc's text between the sentence's ends is ``sent.text``, without joining tokens)
-    background = lex.background_rx.search(
-        ctx.text[sent.start_char:sent.end_char]) is not None
+    text = ctx.text[sent.start_char:sent.end_char]
+    background = lex.background_rx.search(text) is not None
+    # (an earlier happening introduced in the sentence: the figures after the phrase)
+    recalled = lex.recall_rx.search(text) if lex.recall_rx is not None else None
+    recall_at = ctx.abs(sent.start_char + recalled.start()) if recalled else None
     taken: set[int] = set()
     # a number expression starts only at a word for a vague number or a number token
     # (``_number_at``): the others are passed over without making their tokens
@@ -313,7 +316,8 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             start=span.start, end=span.end, text=span.text, sentence_index=index,
             source=_source(ctx, sent, span.start, quotes, lex),
             rising=_rising(sent, hstart, lex), subset=subset,
-            background=background or too_large or cumulative,
+            background=background or too_large or cumulative or (
+                recall_at is not None and span.start > recall_at),
         ))
         taken.add(cue_at)
         i = max(end, last + 1)

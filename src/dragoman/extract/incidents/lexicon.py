@@ -32,9 +32,9 @@ _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "n
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
                    "unknown_attacker", "others", "claim_verbs", "claim_objects",
-                   "not_names", "refer_back", "new_happening", "cumulative"})
+                   "not_names", "refer_back", "new_happening", "cumulative", "recall"})
 #: keys a user's file may leave out (then empty)
-_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening", "cumulative"})
+_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening", "cumulative", "recall"})
 
 
 #: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
@@ -89,6 +89,9 @@ class IncidentLexicon:
     #: vague numbers that, with a present-perfect killed verb, count a campaign's running
     #: toll, not an incident's ("strikes have killed hundreds of civilians")
     cumulative: frozenset[str] = frozenset()
+    #: "days after", "a week after": the figures after one of these count the earlier
+    #: happening it introduces (background); the figures before it are the story's
+    recall_rx: re.Pattern[str] | None = None
 
     def cause_of_match(self, text: str) -> str:
         return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
@@ -193,6 +196,7 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         if "new_happening" in data else frozenset(),
         cumulative=frozenset(_words(data, "cumulative", where)) if "cumulative" in data
         else frozenset(),
+        recall_rx=_phrase_rx(_words(data, "recall", where)) if "recall" in data else None,
     )
 
 
