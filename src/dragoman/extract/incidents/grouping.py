@@ -49,7 +49,6 @@ from typing import Any
 from ...types import (
     ActorRef,
     CasualtyFigure,
-    DateRef,
     Event,
     Incident,
     IncidentPlace,
@@ -234,18 +233,6 @@ def _last_day(value: str | None) -> dt.date | None:
         return None
 
 
-_WEEKDAY_BEFORE = re.compile(r"(?:\b\w+day,?\s+)?$", re.IGNORECASE)
-
-
-def _agency_dated(ctx: DocContext, d: DateRef) -> bool:
-    """A date written after a news agency's name, the story's own dateline glued into its
-    first sentence ("... Monitor AFP Saturday 10 Sep 2016 Air strikes ..."): it dates the
-    story, not an earlier happening, whatever the input's publication date says."""
-    before = ctx.article.text[max(0, d.start - 40):d.start]
-    words = before[:_WEEKDAY_BEFORE.search(before).start()].split()  # type: ignore[union-attr]
-    return bool(words) and words[-1].strip("(),.-").lower() in _agency_names()
-
-
 def _is_past(ctx: DocContext, value: str | None) -> bool:
     """A stated date well before the article's publication ("in August 2013")."""
     last = _last_day(value)
@@ -263,7 +250,7 @@ def _past_sentences(ctx: DocContext) -> set[int]:
         s0, s1 = ctx.abs(sent.start_char), ctx.abs(sent.end_char)
         values = [d.value for d in ctx.dates
                   if s0 <= d.start and d.end <= s1 and d.kind in ("date", "range")
-                  and _last_day(d.value) is not None and not _agency_dated(ctx, d)]
+                  and _last_day(d.value) is not None]
         if values and all(_is_past(ctx, v) for v in values):
             past.add(ctx.sentence_index(sent))
     return past
@@ -280,7 +267,7 @@ def _old_sentences(ctx: DocContext, days: int) -> set[int]:
         if d.kind not in ("date", "range"):
             continue
         last = _last_day(d.value)
-        if last is None or (ctx.published - last).days <= days or _agency_dated(ctx, d):
+        if last is None or (ctx.published - last).days <= days:
             continue
         at = d.start - ctx.base
         if not 0 <= at < len(ctx.text):
