@@ -36,6 +36,7 @@ document's actors; "the regime" with no country is the government of the story's
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import datetime as dt
@@ -46,6 +47,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from spacy.attrs import LEMMA, POS
+
 from ...types import (
     ActorRef,
     CasualtyFigure,
@@ -55,6 +58,7 @@ from ...types import (
     Place,
     Span,
 )
+from ..boilerplate import token_column
 from ..context import DocContext
 from ..places.not_places import attributive
 from .casualties import find_figures, resolve_casualties
@@ -321,6 +325,41 @@ def _names_someone(r: ActorRef, lex: IncidentLexicon) -> bool:
                and w not in lex.cause_of for w in words)
 
 
+# Per-document token data for ``_perpetrators`` and ``_claimants``. ``_perpetrators`` runs
+# once per incident and used to walk every sentence of the doc (``doc.sents``) and make a
+# spaCy token of each of their words to find the attack nouns; ``_claimants`` did the same
+# for the claim verbs. The token indexes they look for depend only on the doc and the
+# vocabulary, so they are found once per doc from the token columns (``token_column``:
+# plain lists, no spaCy token per test) and kept in ``doc.user_data`` with the vocabulary
+# they were found with.
+
+
+def _lemma_tokens(ctx: DocContext, key: str, lemmas: frozenset[str],
+                  pos: tuple[str, ...]) -> list[int]:
+    """The doc's token indexes, in order, whose lower-case lemma is in ``lemmas`` and
+    whose part of speech is in ``pos``; found once per doc and vocabulary."""
+    cache: dict[str, tuple[frozenset[str], list[int]]] = ctx.doc.user_data.setdefault(
+        "dragoman_incident_tokens", {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] is lemmas:
+        return hit[1]
+    pos_col, lemma_col = token_column(ctx.doc, POS), token_column(ctx.doc, LEMMA)
+    found = [i for i, (p, lemma) in enumerate(zip(pos_col, lemma_col, strict=True))
+             if p in pos and lemma.lower() in lemmas]
+    cache[key] = (lemmas, found)
+    return found
+
+
+def _attack_noun_tokens(ctx: DocContext, lex: IncidentLexicon) -> list[int]:
+    """The doc's attack nouns ("strikes", "bombing"): token indexes, in order."""
+    return _lemma_tokens(ctx, "attack_nouns", lex.attack_nouns, ("NOUN", "PROPN"))
+
+
+def _sentence_of(ctx: DocContext, i: int) -> int:
+    """The doc-relative index of the sentence of token ``i``."""
+    return bisect.bisect_right(ctx._sentence_starts(), i) - 1
+
+
 def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexicon,
                   country: str | None) -> list[ActorRef]:
     """The attackers named as modifiers of attack nouns in ``sentences`` ("Russian
@@ -351,24 +390,23 @@ def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexico
                 if c.dep_ in _MODIFIERS and c.i < tok.i:
                     take(c, depth + 1)
 
-    for k, sent in enumerate(ctx.doc.sents):
-        if ctx.sent_base + k not in wanted:
+    doc = ctx.doc
+    for i in _attack_noun_tokens(ctx, lex):
+        if ctx.sent_base + _sentence_of(ctx, i) not in wanted:
             continue
-        for t in sent:
-            if t.pos_ not in ("NOUN", "PROPN") or t.lemma_.lower() not in lex.attack_nouns:
-                continue
-            for c in t.children:
-                if c.dep_ in _MODIFIERS and c.i < t.i:
-                    take(c, 0)
-                elif c.dep_ == "prep" and c.lower_ == "by":
-                    for o in c.children:
-                        if o.dep_ == "pobj":
-                            if o.lemma_.lower() in lex.attack_nouns:
-                                for m in o.children:
-                                    if m.dep_ in _MODIFIERS and m.i < o.i:
-                                        take(m, 0)
-                            else:
-                                take(o, 0)
+        t = doc[i]
+        for c in t.children:
+            if c.dep_ in _MODIFIERS and c.i < t.i:
+                take(c, 0)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                for o in c.children:
+                    if o.dep_ == "pobj":
+                        if o.lemma_.lower() in lex.attack_nouns:
+                            for m in o.children:
+                                if m.dep_ in _MODIFIERS and m.i < o.i:
+                                    take(m, 0)
+                        else:
+                            take(o, 0)
     return out
 
 
@@ -395,24 +433,23 @@ def _claimants(ctx: DocContext, lex: IncidentLexicon) -> dict[int, list[ActorRef
     if ctx.actors is None or not lex.claim_verbs:
         return out
     objects = lex.claim_objects | lex.attack_nouns
-    for k, sent in enumerate(ctx.doc.sents):
-        for t in sent:
-            if t.lemma_.lower() not in lex.claim_verbs or t.pos_ not in ("VERB", "AUX"):
-                continue
-            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS)
-                   for c in t.children):
-                continue
-            who: list[Any] = []
-            if any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in t.children):
-                who = [c for c in t.children if c.dep_ == "nsubj"]
-            claimed = t.head.lemma_.lower() in lex.attack_nouns and t.dep_ == "acl" or any(
-                c.dep_ == "nsubjpass" and c.lemma_.lower() in objects for c in t.children)
-            if claimed:
-                who += [o for c in t.children if c.dep_ == "agent"
-                        for o in c.children if o.dep_ == "pobj"]
-            refs = [r for w in who for r in ctx.actors.refs_for(w) if _names_someone(r, lex)]
-            if refs:
-                out.setdefault(ctx.sent_base + k, []).extend(refs)
+    doc = ctx.doc
+    for i in _lemma_tokens(ctx, "claim_verbs", lex.claim_verbs, ("VERB", "AUX")):
+        t = doc[i]
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS)
+               for c in t.children):
+            continue
+        who: list[Any] = []
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in t.children):
+            who = [c for c in t.children if c.dep_ == "nsubj"]
+        claimed = t.head.lemma_.lower() in lex.attack_nouns and t.dep_ == "acl" or any(
+            c.dep_ == "nsubjpass" and c.lemma_.lower() in objects for c in t.children)
+        if claimed:
+            who += [o for c in t.children if c.dep_ == "agent"
+                    for o in c.children if o.dep_ == "pobj"]
+        refs = [r for w in who for r in ctx.actors.refs_for(w) if _names_someone(r, lex)]
+        if refs:
+            out.setdefault(ctx.sent_base + _sentence_of(ctx, i), []).extend(refs)
     return out
 
 
