@@ -49,9 +49,31 @@ def _phrase_rx(phrases: list[str]) -> re.Pattern[str]:
         return rf"(?:[^\s.;:!?]+[\s\-]+){{0,{GAP_WORDS}}}?" if w == "..." else re.escape(w) + r"[\s\-]+"
 
     alts = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join("".join(word(w) for w in re.split(r"[\s\-]+", a.strip()))[:-len(r"[\s\-]+")]
-                    for a in alts)
-    return re.compile(r"(?<![\w\-])(?:" + body + r")(?![\w\-])", re.IGNORECASE)
+    bodies = ["".join(word(w) for w in re.split(r"[\s\-]+", a.strip()))[:-len(r"[\s\-]+")]
+              for a in alts]
+    return re.compile(r"(?<![\w\-])(?:" + _by_first_letter(alts, bodies) + r")(?![\w\-])",
+                      re.IGNORECASE)
+
+
+def _by_first_letter(alts: list[str], bodies: list[str]) -> str:
+    """The alternation of ``bodies`` (the patterns of the phrases ``alts``, in order),
+    with the phrases that begin with one letter or digit behind that character once:
+    "air strike|artillery|bomb" becomes "a(?:ir strike|rtillery)|b(?:omb)".
+
+    Only for speed: Python's ``re`` tries every alternative at each word start (an
+    ignore-case literal has no quick first-character test), and the cause cues are over
+    a hundred phrases. The match is the same: a text character matches at most one ASCII
+    letter or digit even ignoring case, so at any position only one group can match, and
+    inside it the phrases are tried in their order. A phrase that begins otherwise (a
+    "..." gap, a non-ASCII character) leaves the alternation as it is."""
+    firsts = [a.strip()[:1] for a in alts]
+    if not all(f.isascii() and f.isalnum() and b.startswith(f)
+               for f, b in zip(firsts, bodies, strict=True)):
+        return "|".join(bodies)
+    groups: dict[str, list[str]] = {}
+    for f, b in zip(firsts, bodies, strict=True):
+        groups.setdefault(f, []).append(b[1:])
+    return "|".join(f + "(?:" + "|".join(rests) + ")" for f, rests in groups.items())
 
 
 @dataclass(frozen=True)
