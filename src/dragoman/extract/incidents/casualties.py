@@ -10,12 +10,13 @@ data (``data/incidents/incidents.yaml``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
 from spacy.attrs import LIKE_NUM, LOWER
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from ...types import Casualties, CasualtyCount, CasualtyFigure, Quote, Toll
 from ..boilerplate import token_column
@@ -29,6 +30,7 @@ _NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTIT
 _INSIDE_PHRASE = frozenset({"-", '"', "“", "”", "'", "‘", "’"})
 _WINDOW = 6  # tokens between a number and the cue it belongs to, at most
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
+_WORDS = re.compile(r"[\w,]+")
 
 
 def parse_number(words: Sequence[str], lex: IncidentLexicon) -> int | None:
@@ -273,15 +275,14 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
     # (``_number_at``): the others are passed over without making their tokens
     lowers = token_column(sent.doc, LOWER)
     first = sent.start
-    i = 0
-    while i < len(sent):
-        low = lowers[first + i]
-        if low not in lex.vague and not _is_num_lower(low, lex):
-            i += 1
-            continue
+    starts = _number_starts(sent.doc, lex)
+    i = 0  # the sentence token the next figure can start at
+    for at in starts[bisect.bisect_left(starts, first):bisect.bisect_left(starts, sent.end)]:
+        if at - first < i:
+            continue  # inside the figure before
+        i = at - first
         num = _number_at(sent, i, lex)
         if num is None:
-            i += 1
             continue
         start, end, low, high = num
         hstart, hedge = _hedge_before(sent, start, lex)
@@ -324,15 +325,45 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
     return out
 
 
+def _number_starts(doc: Doc, lex: IncidentLexicon) -> list[int]:
+    """The doc's token indexes, in order, where a number expression can start: a vague
+    number or a number token (``_is_num_lower``).
+
+    ``sentence_figures`` used to test each word of each sentence it reads; the words are
+    tested once per doc here instead (each distinct word once) and the indexes kept in
+    ``doc.user_data`` with the vocabulary they were found with."""
+    cached: tuple[IncidentLexicon, list[int]] | None = doc.user_data.get(
+        "dragoman_number_starts")
+    if cached is not None and cached[0] is lex:
+        return cached[1]
+    lowers = token_column(doc, LOWER)
+    vague, units, scales = lex.vague, lex.units, lex.scales
+    number: dict[str, bool] = {}
+    for low in set(lowers):
+        if low in vague:
+            number[low] = True
+        elif low and "-" not in low and not low[0].isdigit():
+            # (a word without a hyphen that does not start with a digit is a number only
+            # as a unit or scale word: ``_is_num_lower`` in short)
+            number[low] = low in units or low in scales
+        else:
+            number[low] = _is_num_lower(low, lex)
+    starts = [i for i, low in enumerate(lowers) if number[low]]
+    doc.user_data["dragoman_number_starts"] = (lex, starts)
+    return starts
+
+
 def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
     """Every casualty figure of the document, in text order."""
     lex = load_incident_lexicon()
     out: list[CasualtyFigure] = []
     like_num, lowers = (token_column(ctx.doc, a) for a in (LIKE_NUM, LOWER))
     vague, units = lex.vague, lex.units
+    # (whether each token can make its sentence worth reading: tested once per token)
+    counts = [bool(n) or low in vague or low in units
+              for n, low in zip(like_num, lowers, strict=True)]
     for sent in ctx.doc.sents:
-        if any(like_num[i] or lowers[i] in vague or lowers[i] in units
-               for i in range(sent.start, sent.end)):
+        if any(counts[sent.start:sent.end]):
             out += sentence_figures(ctx, sent, lex, ctx.quotes)
     return out
 
@@ -340,7 +371,7 @@ def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
 def is_vague(figure: CasualtyFigure, lex: IncidentLexicon | None = None) -> bool:
     """A figure stated with a word for no number ("dozens", "hundreds of civilians")."""
     lex = lex or load_incident_lexicon()
-    words = re.findall(r"[\w,]+", figure.text.lower())
+    words = _WORDS.findall(figure.text.lower())
     if any(_DIGITS.match(w) or w in lex.units or w in lex.scales for w in words):
         return False
     return any(w in lex.vague for w in words)

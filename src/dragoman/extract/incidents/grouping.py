@@ -42,9 +42,11 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from spacy.attrs import LEMMA, POS
@@ -118,12 +120,16 @@ def date_precision(value: str | None) -> str | None:
     return None
 
 
-def _actors_compatible(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
-    """Missing on either side, a shared name, or countries that are not disjoint."""
+def _actors_compatible(a: Sequence[ActorRef], b: Sequence[ActorRef],
+                       keys_a: tuple[AbstractSet[str], AbstractSet[str]] | None = None,
+                       keys_b: tuple[AbstractSet[str], AbstractSet[str]] | None = None
+                       ) -> bool:
+    """Missing on either side, a shared name, or countries that are not disjoint
+    (``keys_a``, ``keys_b``: ``party_keys`` of ``a`` and ``b`` when the caller has them)."""
     if not a or not b:
         return True
-    na, ca = party_keys(a)
-    nb, cb = party_keys(b)
+    na, ca = keys_a if keys_a is not None else party_keys(a)
+    nb, cb = keys_b if keys_b is not None else party_keys(b)
     if na & nb:
         return True
     return not (ca and cb and not ca & cb)
@@ -161,6 +167,18 @@ def same_happening(a: Event, b: Event, place_a: Place | None = None,
             and _actors_compatible(a.recipient, b.recipient)
             and _place_compatible(place_a, place_b)
             and _date_compatible(a, b))
+
+
+def _same_mentions(a: Mention, b: Mention) -> bool:
+    """``same_happening`` of two mentions' events and places, with the party keys the
+    mentions hold (``happening_pairs`` asks it of every pair of a document's mentions)."""
+    ea, eb = a.event, b.event
+    if ea.event_type != eb.event_type or ea.negated != eb.negated:
+        return False
+    return (_actors_compatible(ea.actor, eb.actor, a.actor_keys, b.actor_keys)
+            and _actors_compatible(ea.recipient, eb.recipient, a.target_keys, b.target_keys)
+            and _place_compatible(a.place, b.place)
+            and _date_compatible(ea, eb))
 
 
 def _cause_matches(span: Span, lex: IncidentLexicon,
@@ -293,6 +311,7 @@ def _usable(ctx: DocContext, p: Place) -> bool:
 
 
 _MODIFIERS = ("amod", "compound", "nmod", "poss", "npadvmod")
+_WORD_BREAK = re.compile(r"[\s\-]+")
 _FILLER = frozenset({"the", "a", "an", "air", "its", "their", "of", "and", "-", "led"})
 
 
@@ -316,7 +335,7 @@ def _names_someone(r: ActorRef, lex: IncidentLexicon) -> bool:
     said with a word besides attack nouns."""
     if r.kind == "pronoun" or r.sector == "CVL":
         return False
-    words = [w for w in re.split(r"[\s\-]+", r.text.lower()) if w and w not in _FILLER]
+    words = [w for w in _WORD_BREAK.split(r.text.lower()) if w and w not in _FILLER]
     if r.kb_id is None and any(w in lex.unnamed_attackers for w in words):
         return False  # "gunmen", "a suicide bomber", "terrorist groups": whoever it was
     if r.kb_id is None and (r.country is None or r.sector is None):
@@ -344,8 +363,9 @@ def _lemma_tokens(ctx: DocContext, key: str, lemmas: frozenset[str],
     if hit is not None and hit[0] is lemmas:
         return hit[1]
     pos_col, lemma_col = token_column(ctx.doc, POS), token_column(ctx.doc, LEMMA)
+    wanted = {lemma for lemma in set(lemma_col) if lemma.lower() in lemmas}
     found = [i for i, (p, lemma) in enumerate(zip(pos_col, lemma_col, strict=True))
-             if p in pos and lemma.lower() in lemmas]
+             if lemma in wanted and p in pos]
     cache[key] = (lemmas, found)
     return found
 
@@ -534,6 +554,7 @@ def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
     causes: dict[int, frozenset[str]] = {}
     names: dict[int, frozenset[str]] = {}
     places: dict[int, frozenset[int]] = {}
+    turns: dict[int, bool] = {}
     out = []
     for e in sorted(events, key=lambda e: (e.sentence.index, e.trigger.start)):
         i = e.sentence.index
@@ -544,10 +565,11 @@ def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
             places[i] = frozenset(p.geonameid for p in scene.usable
                                   if p.geonameid is not None
                                   and e.sentence.start <= p.start < e.sentence.end)
+            turns[i] = opens_with(e.sentence.text, lex.new_happening)
         out.append(Mention(e, scene.place_of(e), names[i], frozenset(figures.get(i, ())),
                            causes[i], refers_back(e, lex.refer_back),
                            e.date_basis == "text" and _is_past(ctx, e.date), places[i],
-                           opens_with(e.sentence.text, lex.new_happening)))
+                           turns[i]))
     return out
 
 
@@ -560,6 +582,9 @@ def happening_pairs(mentions: Sequence[Mention]) -> dict[tuple[int, int], dict[s
     out: dict[tuple[int, int], dict[str, float]] = {}
     for ks in by_type.values():
         sents = [mentions[k].event.sentence.index for k in ks]
+        # (mentions in text order, as ``document_mentions`` gives them: the mentions in
+        # the sentences between two are counted by bisection, not by a scan per pair)
+        ordered = all(p <= q for p, q in itertools.pairwise(sents))
         for x, i in enumerate(ks):
             a = mentions[i]
             for y in range(x + 1, len(ks)):
@@ -567,8 +592,12 @@ def happening_pairs(mentions: Sequence[Mention]) -> dict[tuple[int, int], dict[s
                 if a.event.negated != b.event.negated or a.earlier != b.earlier:
                     continue
                 s0, s1 = sents[x], sents[y]
-                between = sum(1 for s in sents if s0 < s < s1)
-                rules = same_happening(a.event, b.event, a.place, b.place)
+                if ordered:
+                    between = max(0, bisect.bisect_left(sents, s1)
+                                  - bisect.bisect_right(sents, s0))
+                else:
+                    between = sum(1 for s in sents if s0 < s < s1)
+                rules = _same_mentions(a, b)
                 out[(i, ks[y])] = pair_features(a, b, len(ks), between, rules)
     return out
 

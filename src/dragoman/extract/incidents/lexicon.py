@@ -37,6 +37,8 @@ _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "n
 _OPTIONAL = frozenset({"not_names", "refer_back", "new_happening", "cumulative", "recall"})
 
 
+_SPACES = re.compile(r"[\s\-]+")
+
 #: what ``...`` in a phrase stands for: up to this many words ("unclear whether ... carried
 #: out" matches "unclear whether regime or Russian jets carried out")
 GAP_WORDS = 12
@@ -116,7 +118,7 @@ class IncidentLexicon:
     recall_rx: re.Pattern[str] | None = None
 
     def cause_of_match(self, text: str) -> str:
-        return self.cause_of[re.sub(r"[\s\-]+", " ", text.lower())]
+        return self.cause_of[_SPACES.sub(" ", text.lower())]
 
 
 def _words(data: dict[str, Any], key: str, where: str) -> list[str]:

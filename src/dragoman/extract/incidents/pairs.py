@@ -14,11 +14,12 @@ two sentences share. No feature names a word of an article.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...types import ActorRef, Event, Place
 
@@ -26,6 +27,7 @@ __all__ = ["Mention", "opens_with", "pair_features", "party_keys", "refers_back"
            "sentence_names"]
 
 _WORD = re.compile(r"[^\W\d_][\w'\-]*|\d[\d,.]*")
+_OPENING_WORD = re.compile(r"[\w']+")
 
 
 def _bucket(n: int, edges: Sequence[int]) -> str:
@@ -55,6 +57,19 @@ class Mention:
     places: frozenset[int] = frozenset()
     #: its sentence opens with a cue of another happening ("Separately", "Elsewhere")
     turns: bool = False
+    #: ``party_keys`` of the event's actors and of its targets. Computed once here, not
+    #: per pair: the pair features compare every two same-typed mentions of a document
+    #: and read each mention's party keys several times per pair
+    actor_keys: tuple[frozenset[str], frozenset[str]] = field(
+        init=False, repr=False, compare=False)
+    target_keys: tuple[frozenset[str], frozenset[str]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, refs in (("actor_keys", self.event.actor),
+                           ("target_keys", self.event.recipient)):
+            names, countries = party_keys(refs)
+            object.__setattr__(self, name, (frozenset(names), frozenset(countries)))
 
 
 def sentence_names(text: str, not_names: frozenset[str]) -> frozenset[str]:
@@ -71,7 +86,7 @@ def sentence_names(text: str, not_names: frozenset[str]) -> frozenset[str]:
 def opens_with(text: str, cues: frozenset[str]) -> bool:
     """Whether a sentence opens with one of ``cues`` (the incident vocabulary's
     ``new_happening``: "Separately", "In another attack")."""
-    head = " ".join(re.findall(r"[\w']+", text[:60].lower())[:3])
+    head = " ".join(_OPENING_WORD.findall(text[:60].lower())[:3])
     return any(head == c or head.startswith(c + " ") for c in cues)
 
 
@@ -91,15 +106,18 @@ def party_keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
 
 
 def _parties(prefix: str, a: Sequence[ActorRef], b: Sequence[ActorRef],
+             keys_a: tuple[AbstractSet[str], AbstractSet[str]],
+             keys_b: tuple[AbstractSet[str], AbstractSet[str]],
              out: dict[str, float]) -> None:
+    """The parties' feature; ``keys_a``, ``keys_b``: ``party_keys`` of ``a`` and ``b``."""
     if not a and not b:
         out[f"{prefix}:none"] = 1.0
         return
     if not a or not b:
         out[f"{prefix}:one"] = 1.0
         return
-    na, ca = party_keys(a)
-    nb, cb = party_keys(b)
+    na, ca = keys_a
+    nb, cb = keys_b
     if na & nb:
         out[f"{prefix}:name"] = 1.0
     elif ca and cb and ca & cb:
@@ -147,6 +165,20 @@ def _sets(name: str, a: AbstractSet[object], b: AbstractSet[object],
         out[f"{name}:one"] = 1.0
 
 
+@functools.lru_cache(maxsize=4096)
+def _distance_features(event_type: str, d: int, same_type_count: int, between: int
+                       ) -> dict[str, float]:
+    """The first features of a pair (type, sentence distance, counts), in their order.
+    Kept per value: a document's pairs share few of them, and building their names is
+    much of the cost of a pair. The caller copies the dict (never change this one)."""
+    return {"bias": 1.0, f"type:{event_type}": 1.0,
+            f"dsent:{_bucket(d, (0, 1, 2, 4, 8, 16))}": 1.0,
+            "dsent:log": math.log1p(d),
+            f"count:{_bucket(same_type_count, (2, 3, 5, 8, 13))}": 1.0,
+            f"between:{_bucket(between, (0, 1, 2, 4))}": 1.0,
+            f"type:{event_type}|dsent:{_bucket(d, (0, 2, 8))}": 1.0}
+
+
 def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
                   rules_compatible: bool) -> dict[str, float]:
     """The features of two same-typed mentions of one document, ``a`` before ``b``.
@@ -156,12 +188,7 @@ def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
     """
     ea, eb = a.event, b.event
     d = abs(eb.sentence.index - ea.sentence.index)
-    out: dict[str, float] = {"bias": 1.0, f"type:{ea.event_type}": 1.0,
-                             f"dsent:{_bucket(d, (0, 1, 2, 4, 8, 16))}": 1.0,
-                             "dsent:log": math.log1p(d),
-                             f"count:{_bucket(same_type_count, (2, 3, 5, 8, 13))}": 1.0,
-                             f"between:{_bucket(between, (0, 1, 2, 4))}": 1.0,
-                             f"type:{ea.event_type}|dsent:{_bucket(d, (0, 2, 8))}": 1.0}
+    out = dict(_distance_features(ea.event_type, d, same_type_count, between))
     first = min(ea.sentence.index, eb.sentence.index)
     if d > 0 and first == 0:
         out["headline"] = 1.0
@@ -173,10 +200,10 @@ def pair_features(a: Mention, b: Mention, same_type_count: int, between: int,
         out["trigger:same"] = 1.0
     if b.anaphor:
         out["refers_back"] = 1.0
-    _parties("actor", ea.actor, eb.actor, out)
-    _parties("target", ea.recipient, eb.recipient, out)
-    na, nb = party_keys(ea.actor)[0], party_keys(eb.actor)[0]
-    ra, rb = party_keys(ea.recipient)[0], party_keys(eb.recipient)[0]
+    _parties("actor", ea.actor, eb.actor, a.actor_keys, b.actor_keys, out)
+    _parties("target", ea.recipient, eb.recipient, a.target_keys, b.target_keys, out)
+    na, nb = a.actor_keys[0], b.actor_keys[0]
+    ra, rb = a.target_keys[0], b.target_keys[0]
     if (na & rb) or (ra & nb):
         out["parties:swapped"] = 1.0
     _place(a.place, b.place, out)
