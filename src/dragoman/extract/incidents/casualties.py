@@ -13,8 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
-from spacy.attrs import LIKE_NUM, LOWER
+from spacy.attrs import ENT_TYPE, IDX, LEMMA, LIKE_NUM, LOWER, POS
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -57,12 +58,31 @@ def parse_number(words: Sequence[str], lex: IncidentLexicon) -> int | None:
     return total + current if seen else None
 
 
-def _is_num_token(t: Token, lex: IncidentLexicon) -> bool:
-    return _is_num_lower(t.lower_, lex)
+class _Columns(NamedTuple):
+    """The token columns (``token_column``) the figures read, fetched once per doc (kept
+    in ``doc.user_data``): the helpers below run per number and per figure, and read
+    these lists instead of making a spaCy token per word."""
+
+    lower: list[str]
+    lemma: list[str]
+    pos: list[str]
+    ent_type: list[str]
+    like_num: list[int]
+    idx: list[int]
+
+
+def _columns(doc: Doc) -> _Columns:
+    cols: _Columns | None = doc.user_data.get("dragoman_figure_columns")
+    if cols is None:
+        cols = _Columns(*(token_column(doc, a)
+                          for a in (LOWER, LEMMA, POS, ENT_TYPE, LIKE_NUM, IDX)))
+        doc.user_data["dragoman_figure_columns"] = cols
+    return cols
 
 
 def _is_num_lower(low: str, lex: IncidentLexicon) -> bool:
-    """``_is_num_token`` of a token's lower-case text."""
+    """Whether a token, by its lower-case text, is a number: digits, or number words
+    ("twenty", "twenty-five", "hundred")."""
     if _DIGITS.match(low):
         return True
     return all(p in lex.units or p in lex.scales for p in low.split("-") if p)
@@ -71,21 +91,26 @@ def _is_num_lower(low: str, lex: IncidentLexicon) -> bool:
 def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
                ) -> tuple[int, int, int | None, int | None] | None:
     """(start, end, low, high) of a number expression starting at sentence token ``i``."""
-    t = sent[i]
-    if t.ent_type_ in _NOT_COUNTS:
+    # (the tokens' attributes from the token columns: no spaCy token per word tested)
+    cols, first = _columns(sent.doc), sent.start
+    lowers, ents, pos, like_num = cols.lower, cols.ent_type, cols.pos, cols.like_num
+    at = first + i
+    if ents[at] in _NOT_COUNTS:
         return None
-    if t.lower_ in lex.vague and t.pos_ in ("NOUN", "NUM", "ADJ"):
-        if t.lower_ == "dozen" and i > 0 and sent[i - 1].lower_ in ("a", "one"):
+    low = lowers[at]
+    if low in lex.vague and pos[at] in ("NOUN", "NUM", "ADJ"):
+        if low == "dozen" and i > 0 and lowers[at - 1] in ("a", "one"):
             return i, i + 1, 12, 12
-        low, high = lex.vague[t.lower_]
-        return i, i + 1, low, high
-    if not (t.like_num or _is_num_token(t, lex)) or not _is_num_token(t, lex):
+        low_n, high_n = lex.vague[low]
+        return i, i + 1, low_n, high_n
+    if not (like_num[at] or _is_num_lower(low, lex)) or not _is_num_lower(low, lex):
         return None
     j = i
-    while j + 1 < len(sent) and (_is_num_token(sent[j + 1], lex)
-                                 or (sent[j + 1].lower_ == "and" and j + 2 < len(sent)
-                                     and _is_num_token(sent[j + 2], lex)
-                                     and sent[j].lower_ in lex.scales)):
+    n = len(sent)
+    while j + 1 < n and (_is_num_lower(lowers[first + j + 1], lex)
+                         or (lowers[first + j + 1] == "and" and j + 2 < n
+                             and _is_num_lower(lowers[first + j + 2], lex)
+                             and lowers[first + j] in lex.scales)):
         j += 1
     value = parse_number([x.text for x in sent[i:j + 1]], lex)
     if value is None or value <= 0:
@@ -97,10 +122,11 @@ def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
 
 def _hedge_before(sent: SpacySpan, i: int, lex: IncidentLexicon) -> tuple[int, str | None]:
     """(start token, hedge kind) of a hedge ending just before token ``i``."""
+    lowers, first = _columns(sent.doc).lower, sent.start
     for n in (3, 2, 1):
         if i - n < 0:
             continue
-        phrase = " ".join(t.lower_ for t in sent[i - n:i])
+        phrase = " ".join(lowers[first + i - n:first + i])
         if phrase in lex.hedges:
             return i - n, lex.hedges[phrase]
     return i, None
@@ -158,12 +184,16 @@ def _cue(sent: SpacySpan, start: int, end: int, lex: IncidentLexicon,
          taken: set[int]) -> tuple[str | None, int]:
     """(killed | injured | None, cue token) nearest the number, within the window."""
     best: tuple[int, str, int] | None = None
-    for k, t in enumerate(sent):
+    # (the words' lemmas and lower case from the token columns; only the words within the
+    # window can be the cue)
+    cols, first = _columns(sent.doc), sent.start
+    lemmas, lowers = cols.lemma, cols.lower
+    for k in range(max(0, start - _WINDOW), min(len(sent), end + _WINDOW)):
         if start <= k < end:
             continue
-        lemma = t.lemma_.lower()
-        kind = ("killed" if lemma in lex.killed or t.lower_ in lex.killed
-                else "injured" if lemma in lex.injured or t.lower_ in lex.injured else None)
+        lemma, low = lemmas[first + k].lower(), lowers[first + k]
+        kind = ("killed" if lemma in lex.killed or low in lex.killed
+                else "injured" if lemma in lex.injured or low in lex.injured else None)
         if kind is None:
             continue
         dist = start - k if k < start else k - end + 1
@@ -223,14 +253,16 @@ def _perfect(cue: Token) -> bool:
 
 
 def _rising(sent: SpacySpan, start: int, lex: IncidentLexicon) -> bool:
-    for t in sent[max(0, start - 4):start]:
-        if t.lemma_.lower() in lex.rise:
+    lemmas, first = _columns(sent.doc).lemma, sent.start
+    for lemma in lemmas[first + max(0, start - 4):first + start]:
+        if lemma.lower() in lex.rise:
             return True
     return False
 
 
 def _subset(sent: SpacySpan, start: int, lex: IncidentLexicon) -> bool:
-    before = [t.lower_ for t in sent[max(0, start - 2):start]]
+    lowers, first = _columns(sent.doc).lower, sent.start
+    before = lowers[first + max(0, start - 2):first + start]
     return bool(before) and (before[-1] in lex.subset or " ".join(before) in lex.subset)
 
 
@@ -239,15 +271,18 @@ def _source(ctx: DocContext, sent: SpacySpan, start_char: int,
     for q in quotes:
         if q.content.start <= start_char < q.content.end and q.speaker is not None:
             return q.speaker.name or q.speaker.text
-    low = sent.text.lower()
+    # (the sentence's text from the doc's: ``sent.text`` joins its tokens)
+    low = ctx.text[sent.start_char:sent.end_char].lower()
+    cols = _columns(sent.doc)
+    idx, pos = cols.idx, cols.pos
     for phrase in lex.according:
         at = low.find(phrase + " ")
         if at < 0:
             continue
         begin = sent.start_char + at + len(phrase) + 1
-        for t in sent:
-            if t.idx >= begin and t.pos_ in ("NOUN", "PROPN"):
-                head = t
+        for i in range(sent.start, sent.end):
+            if idx[i] >= begin and pos[i] in ("NOUN", "PROPN"):
+                head = sent.doc[i]
                 while head.head.i != head.i and head.dep_ in ("compound", "amod", "nmod"):
                     head = head.head
                 refs = ctx.actors.refs_for(head) if ctx.actors is not None else []

@@ -349,35 +349,34 @@ def _names_someone(r: ActorRef, lex: IncidentLexicon) -> bool:
 # spaCy token of each of their words to find the attack nouns; ``_claimants`` did the same
 # for the claim verbs. The token indexes they look for depend only on the doc and the
 # vocabulary, so they are found once per doc from the token columns (``token_column``:
-# plain lists, no spaCy token per test) and kept in ``doc.user_data`` with the vocabulary
-# they were found with.
+# plain lists, no spaCy token per test), by sentence, and kept in ``doc.user_data`` with
+# the vocabulary they were found with.
 
 
 def _lemma_tokens(ctx: DocContext, key: str, lemmas: frozenset[str],
-                  pos: tuple[str, ...]) -> list[int]:
-    """The doc's token indexes, in order, whose lower-case lemma is in ``lemmas`` and
-    whose part of speech is in ``pos``; found once per doc and vocabulary."""
-    cache: dict[str, tuple[frozenset[str], list[int]]] = ctx.doc.user_data.setdefault(
-        "dragoman_incident_tokens", {})
+                  pos: tuple[str, ...]) -> dict[int, list[int]]:
+    """Doc-relative sentence index → the token indexes of that sentence, in order, whose
+    lower-case lemma is in ``lemmas`` and whose part of speech is in ``pos`` (sentences
+    in order, only those with such a token); found once per doc and vocabulary."""
+    cache: dict[str, tuple[frozenset[str], dict[int, list[int]]]] = (
+        ctx.doc.user_data.setdefault("dragoman_incident_tokens", {}))
     hit = cache.get(key)
     if hit is not None and hit[0] is lemmas:
         return hit[1]
     pos_col, lemma_col = token_column(ctx.doc, POS), token_column(ctx.doc, LEMMA)
     wanted = {lemma for lemma in set(lemma_col) if lemma.lower() in lemmas}
-    found = [i for i, (p, lemma) in enumerate(zip(pos_col, lemma_col, strict=True))
-             if lemma in wanted and p in pos]
+    starts = ctx._sentence_starts()
+    found: dict[int, list[int]] = {}
+    for i, lemma in enumerate(lemma_col):
+        if lemma in wanted and pos_col[i] in pos:
+            found.setdefault(bisect.bisect_right(starts, i) - 1, []).append(i)
     cache[key] = (lemmas, found)
     return found
 
 
-def _attack_noun_tokens(ctx: DocContext, lex: IncidentLexicon) -> list[int]:
-    """The doc's attack nouns ("strikes", "bombing"): token indexes, in order."""
+def _attack_noun_tokens(ctx: DocContext, lex: IncidentLexicon) -> dict[int, list[int]]:
+    """The doc's attack nouns ("strikes", "bombing"): ``_lemma_tokens``."""
     return _lemma_tokens(ctx, "attack_nouns", lex.attack_nouns, ("NOUN", "PROPN"))
-
-
-def _sentence_of(ctx: DocContext, i: int) -> int:
-    """The doc-relative index of the sentence of token ``i``."""
-    return bisect.bisect_right(ctx._sentence_starts(), i) - 1
 
 
 def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexicon,
@@ -411,22 +410,23 @@ def _perpetrators(ctx: DocContext, sentences: Sequence[int], lex: IncidentLexico
                     take(c, depth + 1)
 
     doc = ctx.doc
-    for i in _attack_noun_tokens(ctx, lex):
-        if ctx.sent_base + _sentence_of(ctx, i) not in wanted:
+    for k, nouns in _attack_noun_tokens(ctx, lex).items():
+        if ctx.sent_base + k not in wanted:
             continue
-        t = doc[i]
-        for c in t.children:
-            if c.dep_ in _MODIFIERS and c.i < t.i:
-                take(c, 0)
-            elif c.dep_ == "prep" and c.lower_ == "by":
-                for o in c.children:
-                    if o.dep_ == "pobj":
-                        if o.lemma_.lower() in lex.attack_nouns:
-                            for m in o.children:
-                                if m.dep_ in _MODIFIERS and m.i < o.i:
-                                    take(m, 0)
-                        else:
-                            take(o, 0)
+        for i in nouns:
+            t = doc[i]
+            for c in t.children:
+                if c.dep_ in _MODIFIERS and c.i < t.i:
+                    take(c, 0)
+                elif c.dep_ == "prep" and c.lower_ == "by":
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            if o.lemma_.lower() in lex.attack_nouns:
+                                for m in o.children:
+                                    if m.dep_ in _MODIFIERS and m.i < o.i:
+                                        take(m, 0)
+                            else:
+                                take(o, 0)
     return out
 
 
@@ -454,22 +454,25 @@ def _claimants(ctx: DocContext, lex: IncidentLexicon) -> dict[int, list[ActorRef
         return out
     objects = lex.claim_objects | lex.attack_nouns
     doc = ctx.doc
-    for i in _lemma_tokens(ctx, "claim_verbs", lex.claim_verbs, ("VERB", "AUX")):
-        t = doc[i]
-        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS)
-               for c in t.children):
-            continue
-        who: list[Any] = []
-        if any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in t.children):
-            who = [c for c in t.children if c.dep_ == "nsubj"]
-        claimed = t.head.lemma_.lower() in lex.attack_nouns and t.dep_ == "acl" or any(
-            c.dep_ == "nsubjpass" and c.lemma_.lower() in objects for c in t.children)
-        if claimed:
-            who += [o for c in t.children if c.dep_ == "agent"
-                    for o in c.children if o.dep_ == "pobj"]
-        refs = [r for w in who for r in ctx.actors.refs_for(w) if _names_someone(r, lex)]
-        if refs:
-            out.setdefault(ctx.sent_base + _sentence_of(ctx, i), []).extend(refs)
+    verbs = _lemma_tokens(ctx, "claim_verbs", lex.claim_verbs, ("VERB", "AUX"))
+    for k, tokens in verbs.items():
+        for i in tokens:
+            t = doc[i]
+            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _MODALS)
+                   for c in t.children):
+                continue
+            who: list[Any] = []
+            if any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in t.children):
+                who = [c for c in t.children if c.dep_ == "nsubj"]
+            claimed = t.head.lemma_.lower() in lex.attack_nouns and t.dep_ == "acl" or any(
+                c.dep_ == "nsubjpass" and c.lemma_.lower() in objects for c in t.children)
+            if claimed:
+                who += [o for c in t.children if c.dep_ == "agent"
+                        for o in c.children if o.dep_ == "pobj"]
+            refs = [r for w in who for r in ctx.actors.refs_for(w)
+                    if _names_someone(r, lex)]
+            if refs:
+                out.setdefault(ctx.sent_base + k, []).extend(refs)
     return out
 
 
