@@ -75,12 +75,11 @@ class Mention:
 def sentence_names(text: str, not_names: frozenset[str]) -> frozenset[str]:
     """The capitalised words of a sentence after its first word, lower case, but for
     ``not_names`` (the incident vocabulary's: "The", "Monday")."""
-    out = set()
-    for m in _WORD.finditer(text):
-        w = m.group(0)
-        if m.start() > 0 and w[0].isupper() and w.lower() not in not_names:
-            out.add(w.lower())
-    return frozenset(out)
+    words = _WORD.findall(text)
+    # (the words one ``findall`` finds, but for a word at the very start of the text)
+    skip = 1 if _WORD.match(text) is not None else 0
+    return frozenset(low for w in words[skip:]
+                     if w[0].isupper() and (low := w.lower()) not in not_names)
 
 
 def opens_with(text: str, cues: frozenset[str]) -> bool:
