@@ -719,7 +719,7 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     rx = lex.unknown_attacker_rx
     owned = {i for g in groups for i in g.sentences}
     for i, sp in sorted(sent_spans.items()):
-        if rx is None or i in owned or i in past or not violent or not rx.search(sp.text):
+        if rx is None or i in owned or i in past or not violent or not _says(rx, sp.text):
             continue
         doubted = _attack_at(violent, i)
         if doubted is not None:
@@ -753,13 +753,21 @@ def build_incidents(ctx: DocContext, events: Sequence[Event]
     return tuple(incidents), coded
 
 
+@functools.lru_cache(maxsize=1024)
+def _says(rx: re.Pattern[str], text: str) -> bool:
+    """Whether ``rx`` is found in ``text``. Kept for the last texts asked: each incident
+    asks it of each of its sentences (``_attacker_unknown``, twice per attack) and the
+    unknown-attacker phrases, with their gaps, are slow to search."""
+    return rx.search(text) is not None
+
+
 def _attacker_unknown(g: _Group, lex: IncidentLexicon) -> bool:
     """Whether the incident's own sentences, or a sentence of no incident after it, say no
     one knows who attacked ("it was unclear who carried out the raids", "no group has
     claimed responsibility")."""
     rx = lex.unknown_attacker_rx
     return rx is not None and (bool(g.doubts) or any(
-        rx.search(sp.text) for i, sp in g.sentences.items() if i not in g.past))
+        _says(rx, sp.text) for i, sp in g.sentences.items() if i not in g.past))
 
 
 def _with_story_attacker(incidents: list[Incident], groups: Sequence[_Group],
