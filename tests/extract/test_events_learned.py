@@ -204,6 +204,9 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     # the deed as the object of the report
     ("The Syrian Observatory for Human Rights reported the airstrikes on Saturday.",
      "Observatory"),
+    # the speaker's phrase, not a name the parse hung on it ("Al Tabqah")
+    (("The Syrian Democratic Forces killed 13 jihadists of Daesh in clashes near the "
+      "Daesh-controlled town of Al Tabqah local media reported."), "local media"),
 ])
 def test_a_deed_reported_after_or_around_its_clause_is_attributed(
         learned: Pipeline, text: str, source: str) -> None:

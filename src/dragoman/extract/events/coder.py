@@ -289,13 +289,20 @@ def attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry | 
         if qs <= abs_start < qe and speaker is not None:
             return speaker
     if speaker_toks and (e is None or e.pos != "aux"):
-        refs = args.refs(speaker_toks[0])
-        if refs:
-            return refs[0]
-        if speaker_toks[0].pos_ in ("NOUN", "PROPN"):
+        tok0 = speaker_toks[0]
+        at = ctx.abs(tok0.idx)
+        # the reference that is the speaker itself, not a name modifying it ("local media"
+        # after "the town of Al Tabqah", "Syrian state media": the media speak)
+        refs = args.refs(tok0)
+        own = [r for r in refs if r.start <= at < r.end]
+        if own:
+            return own[0]
+        if tok0.pos_ in ("NOUN", "PROPN"):
             # a source the actor index does not know ("Al Mayadeen TV channel reported"):
             # its phrase, country and sector unknown
-            return args.minimal_ref(speaker_toks[0])
+            return args.minimal_ref(tok0)
+        if refs:
+            return refs[0]  # (a pronoun: the party it stands for)
     return None
 
 
