@@ -207,6 +207,10 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     # the speaker's phrase, not a name the parse hung on it ("Al Tabqah")
     (("The Syrian Democratic Forces killed 13 jihadists of Daesh in clashes near the "
       "Daesh-controlled town of Al Tabqah local media reported."), "local media"),
+    # a headline crediting its source with a colon, before or after
+    ("20:02 Syrian Coalition: Over 19 Civilians Killed in Russian Airstrikes on Rural Deir Ezzor.",
+     "Syrian Coalition"),
+    ("Assads forces bombard Damascus suburbs after gas attack: activists.", "activists"),
 ])
 def test_a_deed_reported_after_or_around_its_clause_is_attributed(
         learned: Pipeline, text: str, source: str) -> None:
@@ -241,3 +245,9 @@ def test_a_country_word_on_a_place_noun_is_no_party(learned: Pipeline, text: str
     assert evs
     parties = {a.text for e in evs for a in (*e.actor, *e.recipient)}
     assert not parties & {"Syrian", "Kurdish"}
+
+
+def test_a_scraped_label_before_a_colon_is_no_source(learned: Pipeline) -> None:
+    evs = [e for e in _events(learned, "title: Terrorist Attack on Damascus kill 5 injure 50.")
+           if e.event_type == "ASSAULT"]
+    assert evs and all(e.attributed_to is None for e in evs)
