@@ -211,6 +211,9 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     ("20:02 Syrian Coalition: Over 19 Civilians Killed in Russian Airstrikes on Rural Deir Ezzor.",
      "Syrian Coalition"),
     ("Assads forces bombard Damascus suburbs after gas attack: activists.", "activists"),
+    # "according to" closing the sentence: the whole sentence is the source's claim
+    (("At least 11 people were killed Saturday when Russian jets struck a neighborhood in "
+      "Idlib province according to a local civil defense official."), "official"),
 ])
 def test_a_deed_reported_after_or_around_its_clause_is_attributed(
         learned: Pipeline, text: str, source: str) -> None:

@@ -38,6 +38,31 @@ HISTORICAL_DAYS = 180
 _Quotes = Sequence[tuple[int, int, ActorRef | None]]
 
 
+def _closing_sources(ctx: DocContext, lex: Lexicon) -> _Quotes:
+    """(start, end, speaker) of the claims of sources that close their sentence after a cue
+    of ``closing_source_cues`` ("... according to a local civil defense official."): the
+    sentence from its start to the cue. (The quotes stage gives such a quote only the
+    clause next to the cue as its content.)"""
+    out = []
+    cues = lex.cues.closing_source_cues
+    for q in ctx.quotes:
+        if (q.cue is None or q.speaker is None or q.speaker.start < q.cue.end
+                or " ".join(q.cue.text.lower().split()) not in cues):
+            continue
+        at = q.cue.start - ctx.base
+        if not 0 <= at < len(ctx.text):
+            continue
+        sent = ctx.doc.char_span(at, at + 1, alignment_mode="expand")
+        if sent is None:
+            continue
+        s = sent.sent
+        rest = ctx.text[q.speaker.end - ctx.base:s.end_char]
+        if rest.strip(" .;:!?\"'”’)]\n"):
+            continue  # the sentence goes on after the source
+        out.append((ctx.abs(s.start_char), q.cue.start, q.speaker))
+    return out
+
+
 class Coder:
     """The rules for one document and one lexicon, shared by the sentences' steps."""
 
@@ -49,6 +74,7 @@ class Coder:
         self.matcher = Matcher(lex, self.args, self.clauses)
         #: (content start, end, speaker) of the document's quotes
         self.quotes: _Quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
+        self.quotes = [*self.quotes, *_closing_sources(ctx, lex)]
         #: actor references by token index (the trained coder asks for them repeatedly)
         self.ref_cache: dict[int, list[ActorRef]] = {}
         #: what the trained coder's role features read of a mention, by token index

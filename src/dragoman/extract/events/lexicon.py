@@ -51,6 +51,7 @@ _CUE_KEYS = {
     "relative_pronouns", "particle_words", "media_words", "generic_owners",
     "vague_possessives", "reported_future_aux", "statistic_marks", "large_count_words",
     "denying_words", "self_report_verbs", "addressee_verbs", "place_nouns",
+    "closing_source_cues",
 }
 #: the steps an argument path (``recipient:``/``actor:``) may take besides ``prep:X``
 _PATH_STEPS = frozenset({"dobj", "dative", "subj", "subjpass", "ccomp", "xcomp", "advcl", "acl",
@@ -162,6 +163,7 @@ class Cues:
     self_report_verbs: frozenset[str] = frozenset()
     addressee_verbs: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
+    closing_source_cues: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
