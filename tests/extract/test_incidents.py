@@ -460,3 +460,13 @@ def test_a_recalled_happening_makes_only_the_figures_after_it_background(
     prepare_context(ctx)
     assert [(f.count.low, f.background) for f in find_figures(ctx)] == [(24, False),
                                                                           (12, True)]
+
+
+def test_civilians_are_never_an_attacks_attacker(pipeline: Pipeline) -> None:
+    # the coder reads the town as its people and makes them the actor of "killed"
+    text = ("A bomb blast in the Syrian city of Qamishli on Wednesday killed 48 people and "
+            "left dozens more wounded.")
+    result = pipeline.process_one(Article(id="cvl", text=text, published="2016-07-28"))
+    assert any(a.sector == "CVL" for e in result.events for a in e.actor)
+    assert result.incidents
+    assert not any(a.sector == "CVL" for i in result.incidents for a in i.actor)

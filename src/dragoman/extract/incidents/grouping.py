@@ -861,8 +861,11 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
         cause, cause_text = story_cause
     location = _location(g, usable, current)
     # (a news agency's credit read as a party, "(REUTERS) - A suicide attacker …", is the
-    # report's source, not the attacker)
-    actors = [r for e in evs for r in e.actor if not _is_agency(r)]
+    # report's source, not the attacker; civilians are an attack's victims, never its
+    # attacker: a civilian party there is a role the coder got wrong, "people", or a town
+    # read as its people in "a blast in the city of Qamishli killed 48")
+    actors = [r for e in evs for r in e.actor
+              if not _is_agency(r) and not (violent and r.sector == "CVL")]
     # the party its mentions name most comes first (a stable sort: then text order): the
     # attacker a story repeats, not a one-off party of a side remark
     named_times = Counter(_actor_key(r) for r in actors)
