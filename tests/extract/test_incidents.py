@@ -58,10 +58,13 @@ def test_parse_number(words: list[str], value: int | None) -> None:
     ("Four medics were killed when an airstrike hit a clinic.",
      [("killed", "civilians", 4, 4, False, False)]),
     ("Airstrikes killed 3 Hezbollah in Qusayr.", []),
-    # a day and month before the count: the day is no count (nor, tagged part of the
-    # date by the model, the 5 after it: no figure rather than a wrong one)
+    # a day and month before the count: the day is no count; the count the model read
+    # into the date still counts the people named after it
     ("9 Aug 2016 5 people were killed and 12 others wounded in the attack.",
-     [("injured", "total", 12, 12, False, False)]),
+     [("killed", "total", 5, 5, False, False), ("injured", "total", 12, 12, False, False)]),
+    ("On Thursday 23 civilians including nine children were killed in regime air raids.",
+     [("killed", "civilians", 23, 23, False, False),
+      ("killed", "children", 9, 9, False, True)]),
     # quotation marks around the noun counted
     ('State media said government forces had killed 50 "terrorists" in the area.',
      [("killed", "combatants", 50, 50, False, False)]),

@@ -88,6 +88,15 @@ def _is_num_lower(low: str, lex: IncidentLexicon) -> bool:
     return all(p in lex.units or p in lex.scales for p in low.split("-") if p)
 
 
+def _counts_people(doc: Doc, at: int, lex: IncidentLexicon) -> bool:
+    """A number the model read into a date that counts the people named right after it:
+    "On Thursday 23 civilians were killed", "9 Aug 2016 5 people were killed"."""
+    nxt = doc[at + 1] if at + 1 < len(doc) else None
+    return (nxt is not None and doc[at].text.isdigit()
+            and (nxt.lemma_.lower() in lex.victims or nxt.lower_ in lex.victims)
+            and nxt.ent_type_ not in _NOT_COUNTS)
+
+
 def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
                ) -> tuple[int, int, int | None, int | None] | None:
     """(start, end, low, high) of a number expression starting at sentence token ``i``."""
@@ -95,7 +104,7 @@ def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
     cols, first = _columns(sent.doc), sent.start
     lowers, ents, pos, like_num = cols.lower, cols.ent_type, cols.pos, cols.like_num
     at = first + i
-    if ents[at] in _NOT_COUNTS:
+    if ents[at] in _NOT_COUNTS and not _counts_people(sent.doc, at, lex):
         return None
     low = lowers[at]
     if low in lex.vague and pos[at] in ("NOUN", "NUM", "ADJ"):
