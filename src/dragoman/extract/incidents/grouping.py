@@ -37,9 +37,7 @@ document's actors; "the regime" with no country is the government of the story's
 from __future__ import annotations
 
 import bisect
-import calendar
 import dataclasses
-import datetime as dt
 import functools
 import hashlib
 import itertools
@@ -73,6 +71,7 @@ from .pairs import (
     refers_back,
     sentence_names,
 )
+from .when import date_precision, is_past, old_sentences, past_sentences
 
 __all__ = ["Scene", "build_incidents", "cause_of", "date_precision", "document_mentions",
            "document_scene", "group_by_model", "group_by_rules", "happening_pairs",
@@ -82,8 +81,6 @@ _VIOLENT = "ASSAULT"
 _PRECISION_RANK = {"site": 0, "town": 1, "district": 2, "province": 3, "country": 4}
 _BASED = ("-based", " based", "–based")
 _SIDE = ("pro-", "anti-", "pro–", "anti–")
-_PAST_DAYS = 60  # a stated date this long before publication is another, earlier happening
-_VALUE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 def precision_of(feature: str | None) -> str:
@@ -104,20 +101,6 @@ def precision_of(feature: str | None) -> str:
     if cls in ("S", "L", "T", "H", "R", "V", "U"):
         return "site"
     return "town"
-
-
-def date_precision(value: str | None) -> str | None:
-    if not value:
-        return None
-    if "W" in value:
-        return "week"
-    if len(value) >= 10:
-        return "day"
-    if len(value) == 7:
-        return "month"
-    if len(value) == 4 and value.isdigit():
-        return "year"
-    return None
 
 
 def _actors_compatible(a: Sequence[ActorRef], b: Sequence[ActorRef],
@@ -237,67 +220,6 @@ def _main_country(places: Sequence[Place]) -> str | None:
         elif p.country and p.role == "demonym":
             counts[p.country] += 1
     return counts.most_common(1)[0][0] if counts else None
-
-
-def _last_day(value: str | None) -> dt.date | None:
-    """The last day a date value ("2013", "2013-08", "2013-08-21") can denote."""
-    m = _VALUE.match((value or "").split("/")[0])
-    if m is None:
-        return None
-    year = int(m.group(1))
-    month = int(m.group(2) or 12)
-    if not (1 <= month <= 12):
-        return None
-    day = int(m.group(3) or calendar.monthrange(year, month)[1])
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _is_past(ctx: DocContext, value: str | None) -> bool:
-    """A stated date well before the article's publication ("in August 2013")."""
-    last = _last_day(value)
-    return (last is not None and ctx.published is not None
-            and (ctx.published - last).days > _PAST_DAYS)
-
-
-def _past_sentences(ctx: DocContext) -> set[int]:
-    """Sentences about an earlier happening: they state a date well before publication
-    and none near it ("Hundreds died in a sarin attack in Ghouta in August 2013")."""
-    past: set[int] = set()
-    if ctx.published is None:
-        return past
-    for sent in ctx.doc.sents:
-        s0, s1 = ctx.abs(sent.start_char), ctx.abs(sent.end_char)
-        values = [d.value for d in ctx.dates
-                  if s0 <= d.start and d.end <= s1 and d.kind in ("date", "range")
-                  and _last_day(d.value) is not None]
-        if values and all(_is_past(ctx, v) for v in values):
-            past.add(ctx.sentence_index(sent))
-    return past
-
-
-def _old_sentences(ctx: DocContext, days: int) -> set[int]:
-    """Sentences that state a date more than ``days`` before publication, whatever else
-    they state ("12,679 died of torture from March 2011 to ..."): their figures count an
-    earlier happening or a period."""
-    old: set[int] = set()
-    if ctx.published is None:
-        return old
-    for d in ctx.dates:
-        if d.kind not in ("date", "range"):
-            continue
-        last = _last_day(d.value)
-        if last is None or (ctx.published - last).days <= days:
-            continue
-        at = d.start - ctx.base
-        if not 0 <= at < len(ctx.text):
-            continue
-        a = ctx.doc.char_span(at, at + 1, alignment_mode="expand")
-        if a is not None:
-            old.add(ctx.sentence_index(a.sent))
-    return old
 
 
 def _usable(ctx: DocContext, p: Place) -> bool:
@@ -524,7 +446,7 @@ def document_scene(ctx: DocContext, lex: IncidentLexicon,
     when already found)."""
     figures = find_figures(ctx) if figures is None else figures
     by_span = {(p.start, p.end): p for p in ctx.places}
-    past = _past_sentences(ctx)
+    past = past_sentences(ctx)
     sent_spans: dict[int, Span] = {}
     for sent in ctx.doc.sents:
         ref = ctx.sentence_ref(sent)
@@ -540,7 +462,7 @@ def document_scene(ctx: DocContext, lex: IncidentLexicon,
     if country is not None:
         usable = [p for p in usable if p.country == country]
         current = [p for p in current if p.country == country]
-    stale = past | _old_sentences(ctx, lex.old_days)
+    stale = past | old_sentences(ctx, lex.old_days)
     figures = [dataclasses.replace(f, background=True)
                if f.sentence_index in stale and not f.background else f for f in figures]
     return Scene(sent_spans, past, usable, current, country, figures, by_span,
@@ -571,7 +493,7 @@ def document_mentions(ctx: DocContext, scene: Scene, events: Sequence[Event],
             turns[i] = opens_with(e.sentence.text, lex.new_happening)
         out.append(Mention(e, scene.place_of(e), names[i], frozenset(figures.get(i, ())),
                            causes[i], refers_back(e, lex.refer_back),
-                           e.date_basis == "text" and _is_past(ctx, e.date), places[i],
+                           e.date_basis == "text" and is_past(ctx, e.date), places[i],
                            turns[i]))
     return out
 
