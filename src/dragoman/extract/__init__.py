@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..types import ActorMention, DateRef, Event, Frame, Incident, Place, PlaceRef, Quote
+from ..types import ActorMention, DateRef, Event, Frame, Incident, Place, Quote
 
 # the data (and its data-model modules) first: the extractors' modules need the context,
 # which names the resources
@@ -80,8 +80,6 @@ def _located_by_incident(evs: tuple[Event, ...], found: tuple[Incident, ...]
     condemnation of a raid is not made where the raid happened."""
     where = {i.id: i.location for i in found if i.location is not None}
     return tuple(
-        dataclasses.replace(e, location=PlaceRef(w.text, w.start, w.end, w.geonameid, w.name,
-                                                 w.country, w.lat, w.lon))
-        if e.location is None and e.quad_class in (2, 4)
+        dataclasses.replace(e, location=places.place_ref(w)) if e.location is None and e.quad_class in (2, 4)
         and (w := where.get(e.incident_id or "")) is not None else e
         for e in evs)

@@ -72,9 +72,10 @@ class Coder:
         self.args = Arguments(ctx, lex)
         self.clauses = Clauses(lex.cues)
         self.matcher = Matcher(lex, self.args, self.clauses)
-        #: (content start, end, speaker) of the document's quotes
-        self.quotes: _Quotes = [(q.content.start, q.content.end, q.speaker) for q in ctx.quotes]
-        self.quotes = [*self.quotes, *_closing_sources(ctx, lex)]
+        #: (content start, end, speaker) of the document's quotes, and the sentences that
+        #: sources closing them claim (``_closing_sources``)
+        self.quotes: _Quotes = [*((q.content.start, q.content.end, q.speaker)
+                                  for q in ctx.quotes), *_closing_sources(ctx, lex)]
         #: actor references by token index (the trained coder asks for them repeatedly)
         self.ref_cache: dict[int, list[ActorRef]] = {}
         #: what the trained coder's role features read of a mention, by token index
@@ -319,21 +320,23 @@ def attribution(ctx: DocContext, args: Arguments, tok: Token, e: TriggerEntry | 
         if qs <= abs_start < qe and speaker is not None:
             return speaker
     if speaker_toks and (e is None or e.pos != "aux"):
-        tok0 = speaker_toks[0]
-        at = ctx.abs(tok0.idx)
-        # the reference that is the speaker itself, not a name modifying it ("local media"
-        # after "the town of Al Tabqah", "Syrian state media": the media speak)
-        refs = args.refs(tok0)
-        own = [r for r in refs if r.start <= at < r.end]
-        if own:
-            return own[0]
-        if tok0.pos_ in ("NOUN", "PROPN"):
-            # a source the actor index does not know ("Al Mayadeen TV channel reported"):
-            # its phrase, country and sector unknown
-            return args.minimal_ref(tok0)
-        if refs:
-            return refs[0]  # (a pronoun: the party it stands for)
+        return _speaker_ref(args, speaker_toks[0])
     return None
+
+
+def _speaker_ref(args: Arguments, tok: Token) -> ActorRef | None:
+    """The speaker a word names: the reference that covers the word itself, not a name
+    modifying it ("local media" after "the town of Al Tabqah": the media speak); else a
+    noun's own phrase (a source the actor index does not know, "Al Mayadeen TV channel":
+    country and sector unknown); else the party a pronoun stands for."""
+    at = args.ctx.abs(tok.idx)
+    refs = args.refs(tok)
+    own = [r for r in refs if r.start <= at < r.end]
+    if own:
+        return own[0]
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return args.minimal_ref(tok)
+    return refs[0] if refs else None
 
 
 _COLON_SOURCE_MAX = 5  # words of a source named before or after a headline's colon
@@ -360,9 +363,7 @@ def _colon_source(args: Arguments, tok: Token) -> ActorRef | None:
             or not any(t.pos_ in ("NOUN", "PROPN") for t in side)
             or (tok.i > c and not any(t.text[:1].isupper() for t in side))):
         return None  # (a scraped "title:" label before a headline is no source)
-    head = next(t for t in reversed(side) if t.pos_ in ("NOUN", "PROPN"))
-    refs = [r for r in args.refs(head) if r.start <= args.ctx.abs(head.idx) < r.end]
-    return refs[0] if refs else args.minimal_ref(head)
+    return _speaker_ref(args, next(t for t in reversed(side) if t.pos_ in ("NOUN", "PROPN")))
 
 
 def _intent(lex: Lexicon, e: TriggerEntry, modality: str, negated: bool,

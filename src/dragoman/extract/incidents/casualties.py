@@ -88,13 +88,13 @@ def _is_num_lower(low: str, lex: IncidentLexicon) -> bool:
     return all(p in lex.units or p in lex.scales for p in low.split("-") if p)
 
 
-def _counts_people(doc: Doc, at: int, lex: IncidentLexicon) -> bool:
+def _counts_people(cols: _Columns, at: int, lex: IncidentLexicon) -> bool:
     """A number the model read into a date that counts the people named right after it:
     "On Thursday 23 civilians were killed", "9 Aug 2016 5 people were killed"."""
-    nxt = doc[at + 1] if at + 1 < len(doc) else None
-    return (nxt is not None and doc[at].text.isdigit()
-            and (nxt.lemma_.lower() in lex.victims or nxt.lower_ in lex.victims)
-            and nxt.ent_type_ not in _NOT_COUNTS)
+    nxt = at + 1
+    return (nxt < len(cols.lower) and cols.lower[at].isdigit()
+            and (cols.lemma[nxt].lower() in lex.victims or cols.lower[nxt] in lex.victims)
+            and cols.ent_type[nxt] not in _NOT_COUNTS)
 
 
 def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
@@ -104,7 +104,7 @@ def _number_at(sent: SpacySpan, i: int, lex: IncidentLexicon
     cols, first = _columns(sent.doc), sent.start
     lowers, ents, pos, like_num = cols.lower, cols.ent_type, cols.pos, cols.like_num
     at = first + i
-    if ents[at] in _NOT_COUNTS and not _counts_people(sent.doc, at, lex):
+    if ents[at] in _NOT_COUNTS and not _counts_people(cols, at, lex):
         return None
     low = lowers[at]
     if low in lex.vague and pos[at] in ("NOUN", "NUM", "ADJ"):

@@ -141,27 +141,24 @@ def _date_compatible(a: Event, b: Event) -> bool:
     return a.date.startswith(b.date) or b.date.startswith(a.date)
 
 
+#: ``party_keys`` of an event's actors and of its targets (``Mention.actor_keys``,
+#: ``target_keys``)
+_PartyKeys = tuple[tuple[AbstractSet[str], AbstractSet[str]],
+                   tuple[AbstractSet[str], AbstractSet[str]]]
+
+
 def same_happening(a: Event, b: Event, place_a: Place | None = None,
-                   place_b: Place | None = None) -> bool:
-    """Whether two event mentions of one document can describe the same happening."""
+                   place_b: Place | None = None, keys_a: _PartyKeys | None = None,
+                   keys_b: _PartyKeys | None = None) -> bool:
+    """Whether two event mentions of one document can describe the same happening
+    (``keys_a``, ``keys_b``: their parties' keys when the caller holds them)."""
     if a.event_type != b.event_type or a.negated != b.negated:
         return False
-    return (_actors_compatible(a.actor, b.actor)
-            and _actors_compatible(a.recipient, b.recipient)
+    (actors_a, targets_a), (actors_b, targets_b) = keys_a or (None, None), keys_b or (None, None)
+    return (_actors_compatible(a.actor, b.actor, actors_a, actors_b)
+            and _actors_compatible(a.recipient, b.recipient, targets_a, targets_b)
             and _place_compatible(place_a, place_b)
             and _date_compatible(a, b))
-
-
-def _same_mentions(a: Mention, b: Mention) -> bool:
-    """``same_happening`` of two mentions' events and places, with the party keys the
-    mentions hold (``happening_pairs`` asks it of every pair of a document's mentions)."""
-    ea, eb = a.event, b.event
-    if ea.event_type != eb.event_type or ea.negated != eb.negated:
-        return False
-    return (_actors_compatible(ea.actor, eb.actor, a.actor_keys, b.actor_keys)
-            and _actors_compatible(ea.recipient, eb.recipient, a.target_keys, b.target_keys)
-            and _place_compatible(a.place, b.place)
-            and _date_compatible(ea, eb))
 
 
 def _cause_matches(span: Span, lex: IncidentLexicon,
@@ -522,7 +519,9 @@ def happening_pairs(mentions: Sequence[Mention]) -> dict[tuple[int, int], dict[s
                                   - bisect.bisect_right(sents, s0))
                 else:
                     between = sum(1 for s in sents if s0 < s < s1)
-                rules = _same_mentions(a, b)
+                rules = same_happening(a.event, b.event, a.place, b.place,
+                                       (a.actor_keys, a.target_keys),
+                                       (b.actor_keys, b.target_keys))
                 out[(i, ks[y])] = pair_features(a, b, len(ks), between, rules)
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from ...types import Place, PlaceRef
+from ...types import IncidentPlace, Place, PlaceRef
 from ..context import DocContext, doc_text
 from .gazetteer import FEATURE_ADM1, FEATURE_CAPITAL, FEATURE_CITY, FEATURE_CONT, FEATURE_COUNTRY
 from .mentions import gazetteer_of
@@ -19,8 +19,8 @@ from .mentions import gazetteer_of
 __all__ = ["event_location", "place_ref"]
 
 
-def place_ref(p: Place) -> PlaceRef:
-    """The ``PlaceRef`` of a place record."""
+def place_ref(p: Place | IncidentPlace) -> PlaceRef:
+    """The ``PlaceRef`` of a place record (or of an incident's place)."""
     return PlaceRef(p.text, p.start, p.end, p.geonameid, p.name, p.country, p.lat, p.lon)
 
 

@@ -172,6 +172,11 @@ def _quality(gaz: Gazetteer, text: str, cands: Sequence[int]) -> dict[int, float
 _MIN_POP_PART = 100_000
 
 
+def _major(gaz: Gazetteer, i: int) -> bool:
+    """A country, a first-order division or a city of ``_MIN_POP_PART`` people."""
+    return gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
+
+
 def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, list[int]] | None:
     """The longest run of tokens at the start of ``doc[s:e]`` that ends with a capitalised
     word and names a gazetteer entry, with its entries: exactly, or a
@@ -180,8 +185,9 @@ def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, lis
     its possessive without the apostrophe ("Syrias"), or open with a verb the model's span
     ran over in a title-case headline ("in Hama Killing 50"): "Jackson Township", "Boston
     Harbor", "Zion National Park" are other places, not Jackson, Boston or National Park."""
-    def major(i: int) -> bool:
-        return gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
+    def named(text: str) -> list[int]:
+        return [i for i, q in _quality(gaz, text, gaz.lookup(text)).items()
+                if q > 0 or _major(gaz, i)]
 
     def place_word(t: Token) -> bool:
         if not t.is_alpha:
@@ -189,7 +195,7 @@ def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, lis
         if plain(t.text, gaz.rules) in gaz.stop:
             return False
         forms = [t.text, t.text[:-1]] if t.text.endswith("s") and len(t.text) > 3 else [t.text]
-        return any(major(i) for f in forms for i in gaz.lookup(f))
+        return any(_major(gaz, i) for f in forms for i in gaz.lookup(f))
 
     for b in range(e - 1, s, -1):
         if not (doc[b - 1].is_alpha and _is_cap(doc[b - 1])):
@@ -198,15 +204,12 @@ def _named_part(gaz: Gazetteer, doc: Doc, s: int, e: int) -> tuple[int, int, lis
         if plain(text, gaz.rules) in gaz.stop or not (
                 doc[b].tag_.startswith("VB") or all(place_word(t) for t in doc[b:e])):
             continue
-        cands = [i for i, q in _quality(gaz, text, gaz.lookup(text)).items()
-                 if q > 0 or major(i)]
+        cands = named(text)
         if cands:
             return s, b, cands
     if e - s > 1 and doc[s].lower_ in gaz.divisions.generic:
         # a direction before the name ("Northeastern Aleppo" in a title-case line)
-        rest = doc[s + 1:e].text
-        cands = [i for i, q in _quality(gaz, rest, gaz.lookup(rest)).items()
-                 if q > 0 or major(i)]
+        cands = named(doc[s + 1:e].text)
         return (s + 1, e, cands) if cands else _named_part(gaz, doc, s + 1, e)
     return None
 
@@ -315,8 +318,7 @@ def stripped_possessive(gaz: Gazetteer, tok: Token) -> bool:
     t = tok.text
     if len(t) < 5 or t[-1] != "s" or not t.isalpha() or not _is_cap(tok) or gaz.lookup(t):
         return False
-    return any(gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
-               for i in gaz.lookup(t[:-1]))
+    return any(_major(gaz, i) for i in gaz.lookup(t[:-1]))
 
 
 def _after_possessive(gaz: Gazetteer, ent: SpacySpan) -> tuple[int, int] | None:
@@ -327,9 +329,7 @@ def _after_possessive(gaz: Gazetteer, ent: SpacySpan) -> tuple[int, int] | None:
     if b is None or b[1] - b[0] < 2 or not stripped_possessive(gaz, ent.doc[b[0]]):
         return None
     rest = ent.doc[b[0] + 1:b[1]]
-    if ent.label_ in _PLACE_LABELS or any(
-            gaz.feature[i] in BROAD or gaz.pop[i] >= _MIN_POP_PART
-            for i in gaz.lookup(rest.text)):
+    if ent.label_ in _PLACE_LABELS or any(_major(gaz, i) for i in gaz.lookup(rest.text)):
         return rest.start, rest.end
     return None
 
