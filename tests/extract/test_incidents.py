@@ -84,6 +84,16 @@ def test_parse_number(words: list[str], value: int | None) -> None:
      [("killed", "total", 4, 4, False, False), ("injured", "total", 30, 30, False, False)]),
     ("Five civilians were killed along with three others.",
      [("killed", "civilians", 5, 5, False, False)]),
+    # the injured word right after the count says what it counts, whatever the parse
+    # hangs it on
+    ("Apart from those killed at least 70 people were injured the hospital said.",
+     [("injured", "total", 70, None, False, False)]),
+    ("Officials said 12 gunmen were killed in the village and around 30 wounded.",
+     [("killed", "combatants", 12, 12, False, False),
+      ("injured", "total", 30, 30, False, False)]),
+    ("The army said 40 insurgents died while more than 60 were left wounded.",
+     [("killed", "combatants", 40, 40, False, False),
+      ("injured", "total", 60, None, False, False)]),
 ])
 def test_casualty_figures(make_ctx: Callable[..., DocContext], text: str,
                           want: list[tuple]) -> None:
@@ -281,6 +291,18 @@ def test_an_attack_weeks_before_publication_is_background(pipeline: Pipeline) ->
             "in the town of Khan Sheikhun.")
     main = _main(pipeline.process_one(Article(id="b4", text=text, published="2017-04-25")))
     assert main is not None and main.casualties.killed.civilians == CasualtyCount(12, 12)
+
+
+def test_a_related_headline_glued_to_the_last_sentence_counts_no_one(
+        pipeline: Pipeline) -> None:
+    # the related block starts inside the parser's last sentence: its headline's toll is
+    # boilerplate, neither a figure nor the main incident's
+    text = ("Shelling killed seven civilians in the town of Douma on Sunday, rescuers said. "
+            "Aid groups urged both sides to stop. Source Gazette Related News Strikes "
+            "Kill Over 300 in Two Provinces Talks Stall in Geneva")
+    result = pipeline.process_one(Article(id="b5", text=text, published="2017-04-25"))
+    figures = [f for i in result.incidents for f in i.casualties.figures]
+    assert [f.count.low for f in figures] == [7]
 
 
 def test_an_attack_on_displaced_people_is_counted(pipeline: Pipeline) -> None:

@@ -70,6 +70,19 @@ def test_related_cue_inside_the_body_is_the_cue_alone() -> None:
     assert kinds(text) == [("related", "Read also", None)]
 
 
+def test_a_related_block_after_a_source_credit_runs_to_the_end() -> None:
+    # the credit closes the body: the headlines after it are no content, even with a
+    # caption's full stop among them before the footer
+    text = ("Ministers met in Cairo on Monday. Source Gazette Related News Floods kill "
+            "nine in the delta Bridge reopens after repairs A map says more than words. "
+            "Follow us on Instagram for the latest.")
+    got = kinds(text)
+    assert ("source", "Source Gazette", None) in got
+    related = [t for k, t, _ in got if k == "related"]
+    assert related and related[0].startswith("Related News Floods kill nine")
+    assert related[0].endswith("for the latest.")
+
+
 def test_header_date_prefers_publication_over_update() -> None:
     text = ("Last updated at Jan 052017 Published January 3 2017 The port reopened. "
             "Tags ports trade")

@@ -287,22 +287,26 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
     for m in pats.tags.finditer(text, start, stop):
         add("tags", m.start(), _tag_end(text, m.end(), stop, pats))
     tail = stop
+    # the site footer (in the text's second half) ends the body: a related block runs to it
+    footer = next((m.start() for m in pats.footer.finditer(text, start, stop)
+                   if m.start() >= start + (stop - start) // 2), None)
+    body_end = stop if footer is None else footer
     shares = {b.span.end for b in found if b.kind == "share"}
     for m in pats.related_cue.finditer(text, start, stop):
         before = text[start:m.start()].rstrip()
+        # (after a source credit, which closes the body, the block runs to the end)
+        credited = _credited(text, start, m.start(), pats)
         if not (pats.related.match(text, m.start() - (len(text[start:m.start()]) - len(before)))
-                or start + len(before) in shares or not before):
+                or start + len(before) in shares or not before or credited):
             continue
-        if _SENT_END.search(text, m.end(), stop) is None:  # headlines to the end
+        if credited or _SENT_END.search(text, m.end(), body_end) is None:  # to the end
             tail = m.start()
             add("related", m.start(), stop)
             break
         add("related", m.start(), m.end())  # a cue inside the body: the cue alone
-    for m in pats.footer.finditer(text, start, stop):
-        if m.start() >= start + (stop - start) // 2:
-            tail = min(tail, m.start())
-            add("footer", m.start(), stop)
-            break
+    if footer is not None:
+        tail = min(tail, footer)
+        add("footer", footer, stop)
     for m in pats.source.finditer(text, start, stop):
         rest = text[m.end():tail]
         if 0 < len(rest.split()) <= pats.max_source and not _SENT_END.search(rest.rstrip(".")):
@@ -317,6 +321,16 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
                 m.end())
     found.sort(key=lambda b: (b.span.start, -b.span.end))
     return tuple(found)
+
+
+def _credited(text: str, start: int, at: int, pats: _Patterns) -> bool:
+    """Whether a source credit of at most ``max_source_words`` words ends at ``at``
+    ("... across the country. Source AA Related News ...")."""
+    back = text[max(start, at - 120):at]
+    m = None
+    for m in pats.source.finditer(back):
+        pass
+    return m is not None and 0 < len(back[m.end():].split()) <= pats.max_source
 
 
 def days_apart(a: str | None, b: str | None) -> int | None:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ...types import Casualties, CasualtyCount, CasualtyFigure, Quote, Toll
-from ..boilerplate import token_column
+from ..boilerplate import drop_boilerplate, token_column
 from ..context import DocContext
 from .lexicon import CATEGORIES, IncidentLexicon, load_incident_lexicon
 
@@ -226,6 +226,24 @@ def _kind_of(t: Token, lex: IncidentLexicon) -> str | None:
     return None
 
 
+def _cue_after(sent: SpacySpan, last: int, lex: IncidentLexicon) -> tuple[str | None, int]:
+    """The killed/injured word right after a counted phrase ending at sentence token
+    ``last``, over auxiliaries only: it says what the phrase counts even where the parse
+    hangs the phrase on another cue ("As well as those killed at least 160 people were
+    injured", "16 fighters were killed and around 40 wounded"; ``before_cue``: the
+    auxiliaries)."""
+    cols, first = _columns(sent.doc), sent.start
+    for k in range(last + 1, min(len(sent), last + 4)):
+        low, lemma = cols.lower[first + k], cols.lemma[first + k].lower()
+        if lemma in lex.killed or low in lex.killed:
+            return "killed", k
+        if lemma in lex.injured or low in lex.injured:
+            return "injured", k
+        if low not in lex.before_cue:
+            break
+    return None, -1
+
+
 def _governing_cue(t: Token, lex: IncidentLexicon) -> tuple[str | None, int]:
     """A killed/injured word that governs the counted noun ("400 people ... have been
     injured", "killing six people"), up to three steps up the parse."""
@@ -339,7 +357,9 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
         if subset and out:
             kind, cue_at = out[-1].kind, -1
         else:
-            kind, cue_at = _governing_cue(sent[last], lex)
+            kind, cue_at = _cue_after(sent, last, lex)
+            if kind is None:
+                kind, cue_at = _governing_cue(sent[last], lex)
             if kind is None:
                 kind, cue_at = _cue(sent, start, last + 1, lex, taken)
         if kind is None or (kind == "killed" and _others(sent[last], lex)):
@@ -398,7 +418,9 @@ def _number_starts(doc: Doc, lex: IncidentLexicon) -> list[int]:
 
 
 def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
-    """Every casualty figure of the document, in text order."""
+    """Every casualty figure of the document, in text order; none inside boilerplate (a
+    related-articles block glued to the last sentence: "... Related Airstrikes Against IS
+    Kill Over 900 in Syria Watchdog")."""
     lex = load_incident_lexicon()
     out: list[CasualtyFigure] = []
     like_num, lowers = (token_column(ctx.doc, a) for a in (LIKE_NUM, LOWER))
@@ -409,7 +431,7 @@ def find_figures(ctx: DocContext) -> list[CasualtyFigure]:
     for sent in ctx.doc.sents:
         if any(counts[sent.start:sent.end]):
             out += sentence_figures(ctx, sent, lex, ctx.quotes)
-    return out
+    return drop_boilerplate(out, ctx.boilerplate, ctx.base)
 
 
 def is_vague(figure: CasualtyFigure, lex: IncidentLexicon | None = None) -> bool:

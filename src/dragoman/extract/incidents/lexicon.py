@@ -32,9 +32,11 @@ _KEYS = frozenset({"killed", "injured", "rise", "victims", "hedges", "vague", "n
                    "subset", "according", "causes", "background", "attack_nouns",
                    "max_toll", "old_days", "households", "unnamed_attackers",
                    "unknown_attacker", "others", "claim_verbs", "claim_objects",
-                   "not_names", "refer_back", "new_happening", "cumulative", "recall"})
+                   "not_names", "refer_back", "new_happening", "cumulative", "recall",
+                   "before_cue"})
 #: keys a user's file may leave out (then empty)
-_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening", "cumulative", "recall"})
+_OPTIONAL = frozenset({"not_names", "refer_back", "new_happening", "cumulative", "recall",
+                       "before_cue"})
 
 
 _SPACES = re.compile(r"[\s\-]+")
@@ -101,6 +103,8 @@ class IncidentLexicon:
     #: "it was unclear who carried out", "no group has claimed": the text says no one knows
     unknown_attacker_rx: re.Pattern[str] | None = None
     others: frozenset[str] = frozenset()  # "30 others were wounded": more people
+    #: words between a counted phrase and the killed/injured word after it ("were left")
+    before_cue: frozenset[str] = frozenset()
     claim_verbs: frozenset[str] = frozenset()  # "claimed responsibility": names the attacker
     claim_objects: frozenset[str] = frozenset()
     #: capitalised words that name no one and nowhere ("The", "Monday", "Police"): not
@@ -209,6 +213,8 @@ def read_incident_lexicon(path: Path | str, text: str | None = None) -> Incident
         unnamed_attackers=frozenset(_words(data, "unnamed_attackers", where)),
         unknown_attacker_rx=_phrase_rx(_words(data, "unknown_attacker", where)),
         others=frozenset(_words(data, "others", where)),
+        before_cue=frozenset(_words(data, "before_cue", where)) if "before_cue" in data
+        else frozenset(),
         claim_verbs=frozenset(_words(data, "claim_verbs", where)),
         claim_objects=frozenset(_words(data, "claim_objects", where)),
         not_names=frozenset(_words(data, "not_names", where)) if "not_names" in data
