@@ -305,6 +305,18 @@ def test_a_related_headline_glued_to_the_last_sentence_counts_no_one(
     assert [f.count.low for f in figures] == [7]
 
 
+def test_a_background_phrase_covers_its_own_part_of_a_run_on_headline(
+        pipeline: Pipeline) -> None:
+    # headline, standfirst and lead in one parsed sentence, parted by the agency's date
+    # line: "last month" in the standfirst does not make the lead's toll background
+    text = ("Rebels shell Kurd town After troops left the area last month the rebels strike "
+            "back AFP Sunday 9 Jun 2013 Rebels shelled a mainly Kurdish town in northern "
+            "Syria on Sunday and 11 people were killed a monitor said.")
+    result = pipeline.process_one(Article(id="b6", text=text, published="2013-06-09"))
+    figures = [f for i in result.incidents for f in i.casualties.figures]
+    assert [(f.count.low, f.background) for f in figures] == [(11, False)]
+
+
 def test_an_attack_on_displaced_people_is_counted(pipeline: Pipeline) -> None:
     # the displaced and refugees as the attack's victims ("a camp for displaced families")
     # are no war-wide count of people driven from their homes

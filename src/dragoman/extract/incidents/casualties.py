@@ -328,7 +328,14 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
     index = ctx.sentence_index(sent)
     # (the doc's text between the sentence's ends is ``sent.text``, without joining tokens)
     text = ctx.text[sent.start_char:sent.end_char]
-    background = lex.background_rx.search(text) is not None
+    # (a background phrase covers the figures of its own part of the sentence: a header
+    # date or other boilerplate inside a run-on headline-and-lead parts them, as in "17
+    # dead as ... expelled jihadists last month ... AFP Saturday 17 Aug 2013 ... 17 people
+    # were killed")
+    cuts = [a for a, b in ctx.boilerplate if sent.start_char < a and b < sent.end_char]
+    parts = [(p0 - sent.start_char, p1 - sent.start_char)
+             for p0, p1 in zip([sent.start_char, *cuts], [*cuts, sent.end_char], strict=True)
+             if lex.background_rx.search(text, p0 - sent.start_char, p1 - sent.start_char)]
     # (an earlier happening introduced in the sentence: the figures after the phrase)
     recalled = lex.recall_rx.search(text) if lex.recall_rx is not None else None
     recall_at = ctx.abs(sent.start_char + recalled.start()) if recalled else None
@@ -381,7 +388,8 @@ def sentence_figures(ctx: DocContext, sent: SpacySpan, lex: IncidentLexicon | No
             start=span.start, end=span.end, text=span.text, sentence_index=index,
             source=_source(ctx, sent, span.start, quotes, lex),
             rising=_rising(sent, hstart, lex), subset=subset,
-            background=background or too_large or cumulative or (
+            background=any(p0 <= tok_a.idx - sent.start_char < p1 for p0, p1 in parts)
+            or too_large or cumulative or (
                 recall_at is not None and span.start > recall_at),
         ))
         taken.add(cue_at)
