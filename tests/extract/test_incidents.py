@@ -84,6 +84,12 @@ def test_parse_number(words: list[str], value: int | None) -> None:
      [("killed", "total", 4, 4, False, False), ("injured", "total", 30, 30, False, False)]),
     ("Five civilians were killed along with three others.",
      [("killed", "civilians", 5, 5, False, False)]),
+    # a title-case headline: the model leaves capitalised plurals as written
+    ("Council Mourns 5 Rescue Workers Killed in Raids on Rural Hama",
+     [("killed", "civilians", 5, 5, False, False)]),
+    ("Airstrikes Kill 12 Civilians and 4 Children in Idlib",
+     [("killed", "civilians", 12, 12, False, False),
+      ("killed", "children", 4, 4, False, False)]),
     # the injured word right after the count says what it counts, whatever the parse
     # hangs it on
     ("Apart from those killed at least 70 people were injured the hospital said.",

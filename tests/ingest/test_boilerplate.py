@@ -83,6 +83,16 @@ def test_a_related_block_after_a_source_credit_runs_to_the_end() -> None:
     assert related[0].endswith("for the latest.")
 
 
+def test_related_headlines_up_to_the_tags_are_a_block_whatever_precedes_the_cue() -> None:
+    # a view count stands before the cue; the headlines have no full stop up to the tags
+    text = ("Talks resumed in Vienna on Monday. ... 214 Related Floods Kill Nine in Delta "
+            "Bridge Reopens After Repairs Tags floods delta")
+    got = kinds(text)
+    related = [t for k, t, _ in got if k == "related"]
+    assert related and related[0].startswith("Related Floods Kill Nine")
+    assert ("tags", "Tags floods delta", None) in got
+
+
 def test_header_date_prefers_publication_over_update() -> None:
     text = ("Last updated at Jan 052017 Published January 3 2017 The port reopened. "
             "Tags ports trade")

@@ -296,10 +296,16 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
         before = text[start:m.start()].rstrip()
         # (after a source credit, which closes the body, the block runs to the end)
         credited = _credited(text, start, m.start(), pats)
+        # (headlines without a full stop up to the body's end or a tag run: a related block
+        # whatever stands before its cue, a view count too: "... 01 Related Daesh Shells
+        # Syrias Deir ez-Zor Injures 10 People ... Tags blockade shelling")
+        tags = min((b.span.start for b in found
+                    if b.kind == "tags" and b.span.start >= m.end()), default=body_end)
+        headlines = _SENT_END.search(text, m.end(), min(body_end, tags)) is None
         if not (pats.related.match(text, m.start() - (len(text[start:m.start()]) - len(before)))
-                or start + len(before) in shares or not before or credited):
+                or start + len(before) in shares or not before or credited or headlines):
             continue
-        if credited or _SENT_END.search(text, m.end(), body_end) is None:  # to the end
+        if credited or headlines:  # to the end
             tail = m.start()
             add("related", m.start(), stop)
             break

@@ -146,6 +146,24 @@ def _others(t: Token, lex: IncidentLexicon) -> bool:
     return t.pos_ != "ADJ" and (t.lemma_.lower() in lex.others or t.lower_ in lex.others)
 
 
+#: plural endings of title-case words, whose lemma the model leaves as written ("5 Rescue
+#: Workers Killed"), and their singulars
+_PLURALS = (("children", "child"), ("women", "woman"), ("ies", "y"), ("s", ""))
+
+
+def _victim_category(t: Token, lemma: str, lex: IncidentLexicon) -> str | None:
+    """The victim category of a word: by its lemma or lower case, and for a capitalised
+    word by its singular too."""
+    found = lex.victims.get(lemma) or lex.victims.get(t.lower_)
+    if found is None and t.text[:1].isupper():
+        low = t.lower_
+        for plural, singular in _PLURALS:
+            if low.endswith(plural):
+                found = lex.victims.get(low[:len(low) - len(plural)] + singular)
+                break
+    return found
+
+
 def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
             ) -> tuple[str | None, int, bool]:
     """(category, last token, counts something else) of what the number counts."""
@@ -157,8 +175,8 @@ def _victim(sent: SpacySpan, i: int, end: int, lex: IncidentLexicon
         lemma = t.lemma_.lower()
         if _others(t, lex):
             return "total", k, False  # "30 others" (sentence_figures keeps the injured)
-        if (lemma in lex.victims or t.lower_ in lex.victims) and t.pos_ != "ADJ":
-            category = lex.victims.get(lemma) or lex.victims[t.lower_]
+        category = _victim_category(t, lemma, lex)
+        if category is not None and t.pos_ != "ADJ":
             if category == "combatants" and any(
                     x.lemma_.lower() in lex.households
                     for x in sent[k + 1:min(len(sent), k + 5)]):
