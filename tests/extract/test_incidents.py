@@ -90,6 +90,10 @@ def test_parse_number(words: list[str], value: int | None) -> None:
     ("Airstrikes Kill 12 Civilians and 4 Children in Idlib",
      [("killed", "civilians", 12, 12, False, False),
       ("killed", "children", 4, 4, False, False)]),
+    # a rising verb's subject says what the figure counts, not the injured word nearest it
+    (("The death toll from the shelling of the market in the old city rose to 14 people in "
+      "addition to more than 90 others injured, officials said."),
+     [("killed", "total", 14, 14, True, False), ("injured", "total", 90, None, False, False)]),
     # the injured word right after the count says what it counts, whatever the parse
     # hangs it on
     ("Apart from those killed at least 70 people were injured the hospital said.",

@@ -35,6 +35,8 @@ def kinds(text: str) -> list[tuple[str, str, str | None]]:
          [("photo", "(Reuters Photo)", None)]),
         ("Traffic resumed on Friday. Print Tweet Views 812 Ministers met in Cairo.",
          [("share", "Print Tweet Views 812", None)]),
+        ("03.05.2017Get short URL 0 417 Two shells hit the old market.",
+         [("share", "Get short URL 0 417", None)]),
         ("The talks ended without a deal. Read Also Ministers meet in Oslo on trade",
          [("related", "Read Also Ministers meet in Oslo on trade", None)]),
         ("The talks ended without a deal. Source Gazette and agencies",

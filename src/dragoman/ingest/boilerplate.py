@@ -67,6 +67,7 @@ _DATES_FILE = _data.data_path("dates", "dates.yaml")
 _LISTS = (
     "publication_cues", "update_cues", "tag_cues", "sentence_openers", "related_cues",
     "footer_cues", "source_cues", "share_words", "photo_words", "byline_phrases",
+    "share_phrases",
 )
 _NUMBERS = ("max_source_words", "max_byline_words", "max_tag_words")
 _DATED = ("publication", "header_date", "agency_date", "updated")
@@ -199,6 +200,11 @@ class _Patterns:
         self.share = re.compile(
             rf"(?<![\w-])(?:{share})(?:[ \t]+(?:{share}))+(?:[ \t]+Views[ \t]+\d[\d,]*)?(?![\w-])"
         )
+        # a share widget's phrase and its counters ("Get short URL 0 612"), glued to what
+        # stands before it too ("16.04.2017Get short URL")
+        phrases = L.get("share_phrases") or []
+        self.share_line = re.compile(
+            rf"(?:{_alt(phrases)})(?:[ \t]+\d[\d,]*)*(?![\w-])") if phrases else None
         self.photo = re.compile(
             rf"\((?=[^()]{{0,60}}\))(?:[^()\s]+[ \t]+){{0,3}}(?i:{_alt(L['photo_words'])})"
             rf"(?:[ \t]+[^()\s]+){{0,3}}[ \t]*\)"
@@ -284,6 +290,9 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
         add("photo", m.start(), m.end())
     for m in pats.share.finditer(text, start, stop):
         add("share", m.start(), m.end())
+    if pats.share_line is not None:
+        for m in pats.share_line.finditer(text, start, stop):
+            add("share", m.start(), m.end())
     for m in pats.tags.finditer(text, start, stop):
         add("tags", m.start(), _tag_end(text, m.end(), stop, pats))
     tail = stop

@@ -274,9 +274,12 @@ def _governing_cue(t: Token, lex: IncidentLexicon) -> tuple[str | None, int]:
         if kind is not None:
             return kind, node.i - node.sent.start
         if node.pos_ == "VERB":
-            # the verb's own object says it ("lost their lives", "sustained injuries")
+            # the verb's own object says it ("lost their lives", "sustained injuries"), and
+            # a rising verb's subject ("the death toll ... rose to 12 people")
+            rising = node.lemma_.lower() in lex.rise
             for c in node.children:
-                if c.dep_ == "dobj" and (kind := _kind_of(c, lex)) is not None:
+                if (c.dep_ == "dobj" or (rising and c.dep_ in ("nsubj", "nsubjpass"))) and (
+                        kind := _kind_of(c, lex)) is not None:
                     return kind, c.i - c.sent.start
         if node.pos_ in ("VERB", "AUX") and node.dep_ in ("ROOT", "conj", "ccomp"):
             break
