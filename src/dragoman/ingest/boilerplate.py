@@ -202,7 +202,7 @@ class _Patterns:
         )
         # a share widget's phrase and its counters ("Get short URL 0 612"), glued to what
         # stands before it too ("16.04.2017Get short URL")
-        phrases = L.get("share_phrases") or []
+        phrases: Sequence[str] = L.get("share_phrases") or ()
         self.share_line = re.compile(
             rf"(?:{_alt(phrases)})(?:[ \t]+\d[\d,]*)*(?![\w-])") if phrases else None
         self.photo = re.compile(
