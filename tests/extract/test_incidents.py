@@ -517,3 +517,23 @@ def test_civilians_are_never_an_attacks_attacker(pipeline: Pipeline) -> None:
     assert any(a.sector == "CVL" for e in result.events for a in e.actor)
     assert result.incidents
     assert not any(a.sector == "CVL" for i in result.incidents for a in i.actor)
+
+
+@pytest.mark.parametrize("text", [
+    # the country's name modifies the victims' convoy, not who attacked it
+    ("Some 20 civilians killed in Syria aid convoy attack. Some 20 civilians were killed in "
+     "an attack on an aid convoy near Aleppo."),
+])
+def test_the_country_an_attack_happened_in_is_not_its_attacker(pipeline: Pipeline,
+                                                               text: str) -> None:
+    result = pipeline.process_one(Article(id="home", text=text, published="2016-08-10"))
+    main = _main(result)
+    assert main is not None and main.location is not None
+    assert main.location.country == "SYR"
+    assert not any(a.kb_id == "country:SYR" for a in main.actor)
+
+
+def test_a_foreign_country_named_as_the_attacker_stays(pipeline: Pipeline) -> None:
+    text = "Turkish shelling kills 12 near Afrin. Turkish artillery shelled villages near Afrin."
+    result = pipeline.process_one(Article(id="abroad", text=text, published="2016-08-10"))
+    assert any(a.country == "TUR" for i in result.incidents for a in i.actor)

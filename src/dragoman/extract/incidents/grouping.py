@@ -785,8 +785,14 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
     # report's source, not the attacker; civilians are an attack's victims, never its
     # attacker: a civilian party there is a role the coder got wrong, "people", or a town
     # read as its people in "a blast in the city of Qamishli killed 48")
+    # ... nor is the bare name of the country it happened in ("Syrian" of "Syrian state
+    # TV", "Syria" of "85 Syria troops" or "a Syria aid convoy": a state attacking in its
+    # own land is named by its forces, "the regime", "the army")
+    home = location.country if location is not None else None
+    own_land = f"country:{home}" if violent and home is not None else None
     actors = [r for e in evs for r in e.actor
-              if not _is_agency(r) and not (violent and r.sector == "CVL")]
+              if not _is_agency(r) and not (violent and r.sector == "CVL")
+              and r.kb_id != own_land]
     # the party its mentions name most comes first (a stable sort: then text order): the
     # attacker a story repeats, not a one-off party of a side remark
     named_times = Counter(_actor_key(r) for r in actors)
@@ -798,6 +804,7 @@ def _incident(ctx: DocContext, g: _Group, usable: Sequence[Place],
         # mentions name none the knowledge base knows; after them otherwise
         named = _perpetrators(ctx, [i for i in sorted(g.sentences) if i not in g.past],
                               lex, country or (location.country if location else None))
+        named = [r for r in named if r.kb_id != own_land]
         first_named = any(_names_someone(r, lex) for r in actors)
         actors = actors + named if first_named else named + actors
     if violent and g.claims:
