@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from dragoman.errors import DataFileError
 from dragoman.extract import DocContext, Resources, actors, prepare_context
 from dragoman.extract.actors import ActorIndex, KnowledgeBase, load_kb, resolve
+from dragoman.pipeline import Pipeline
 from dragoman.types import ActorMention, Article, Dateline, Place, Span
 
 # --------------------------------------------------------------------------------------
@@ -712,3 +713,26 @@ def test_a_placeless_group_is_of_the_country_its_sentence_is_about(
     ctx, index = resolved(make_ctx, "Peru signed the pact. Refugees crossed the river.")
     assert [(r.country, r.sector) for r in index.refs_for(token(ctx, "Refugees"))] == [
         (None, "REF")]
+
+
+def test_a_name_two_countries_share_is_the_storys_countrys(pipeline: Pipeline) -> None:
+    # "Congress" is the US legislature's alias and India's party's: a story set in India
+    # (its places) gets the party, a story about Washington the legislature
+    india = pipeline.process_one(Article(
+        id="in", published="2002-03-10",
+        text="Congress criticised the BJP government in Lucknow on Monday."))
+    refs = {a.text: (a.country, a.sector) for a in india.actors}
+    assert refs.get("Congress") == ("IND", "PTY")
+    assert refs.get("BJP") == ("IND", "PTY")
+    us = pipeline.process_one(Article(
+        id="us", published="2017-04-10",
+        text="Congress debated new sanctions in Washington on Monday."))
+    assert {a.text: a.country for a in us.actors}.get("Congress") == "USA"
+
+
+def test_indian_parties_and_forces_in_lower_case_copy(pipeline: Pipeline) -> None:
+    # IndiaPoliceEvents-style copy: all lower case; case restoration finds the names
+    result = pipeline.process_one(Article(
+        id="lc", published="2002-03-10",
+        text="the vhp on monday defied prohibitory orders in ayodhya."))
+    assert ("IND", "REL") in {(a.country, a.sector) for a in result.actors}

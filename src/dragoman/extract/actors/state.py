@@ -8,6 +8,7 @@ the small lookups every pass uses; ``index()`` turns the state into an ``ActorIn
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
@@ -114,7 +115,22 @@ class DocState:
             for e in entries:
                 if e.kind == "person" and best_by_hint(list(e.roles), hint):
                     return e
+        if len(entries) > 1:
+            # a name two countries' bodies share ("Congress"): the one of the country the
+            # story's places are in
+            home = self.story_country()
+            return next((e for e in entries if home is not None and e.country == home),
+                        entries[0])
         return entries[0]
+
+    def story_country(self) -> str | None:
+        """The country most of the document's resolved places are in (None: no places,
+        or a tie)."""
+        counts = Counter(iso for _, _, iso in {v for v in self.place_spans.values()})
+        top = counts.most_common(2)
+        if not top or (len(top) > 1 and top[0][1] == top[1][1]):
+            return None
+        return top[0][0]
 
     def add(self, m: Mention) -> None:
         self.items.append(m)
