@@ -31,7 +31,7 @@ from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
 from ..places.not_places import source_base
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
-from .features import doc_tree, mention_features, role_examples, trigger_features
+from .features import doc_tree, mention_features, role_rows, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel
 from .syntax import RECIPIENT_ENTS, conjuncts
@@ -190,8 +190,8 @@ def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
     if not others:
         return [], []
     base = coder.ctx.base
-    probs = model.roles.proba_many(role_examples(
-        cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
+    probs = model.roles.proba_rows(role_rows(
+        model.roles, cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
         [_actorish(coder, m) for m in others],
         [_rule_role(cand.rule, m, base) for m in others]))
     classes = model.roles.classes
