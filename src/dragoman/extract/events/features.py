@@ -18,11 +18,11 @@ else generalises across words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LOWER, POS, TAG
+from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LIKE_NUM, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
 from ..boilerplate import token_column, token_columns
@@ -278,11 +278,26 @@ def trigger_features(
 LARGE_COUNT = 5000
 
 
-def _count(t: Token) -> float | None:
+def _count(text: str) -> float | None:
     try:
-        return float(t.text.replace(",", ""))
+        return float(text.replace(",", ""))
     except ValueError:
         return None
+
+
+def _large_party(tree: _Tree, doc: Doc, c: int, cues: Cues) -> bool:
+    """Whether a word of token ``c``'s subtree is a ``large_count_words`` word or a number
+    of at least ``LARGE_COUNT`` (the subtree read from the tree's lists: ``c`` and every
+    token under it, as ``Token.subtree``, in another order)."""
+    like_num, texts = token_column(doc, LIKE_NUM), token_column(doc, ORTH)
+    lowers, words = tree.lowers, cues.large_count_words
+    todo = [c]
+    while todo:
+        g = todo.pop()
+        if lowers[g] in words or (like_num[g] and (_count(texts[g]) or 0) >= LARGE_COUNT):
+            return True
+        todo += tree.children(g)
+    return False
 
 
 def _statistic(tree: _Tree, doc: Doc, kids: list[int], cues: Cues) -> Iterable[str]:
@@ -300,11 +315,8 @@ def _statistic(tree: _Tree, doc: Doc, kids: list[int], cues: Cues) -> Iterable[s
             yield "since_span"
         if dep not in ("nsubj", "nsubjpass", "dobj", "attr"):
             continue
-        for g in doc[c].subtree:
-            if g.lower_ in cues.large_count_words or (
-                    g.like_num and (_count(g) or 0) >= LARGE_COUNT):
-                yield "party_count_large"
-                break
+        if _large_party(tree, doc, c, cues):
+            yield "party_count_large"
         if lowers[c] in cues.denying_words or any(
                 deps[g] == "det" and lowers[g] in cues.denying_words for g in tree.children(c)):
             yield "party_denied"
@@ -427,10 +439,25 @@ def role_rows(
     for mention, r, a, rr in zip(mentions, refs, actorish, rule_roles, strict=True):
         m = mention.i
         path = _path(tree, trig.up, trig.at, m)
-        pkey = ("path", etype, voice, trig.lemma, tuple(path) if path is not None else None)
-        prow = memo.get(pkey)
-        if prow is None:
-            prow = memo[pkey] = _path_rows(get, none, path, etype, voice, trig.lemma)
+        steps = tuple(path) if path is not None else None
+        path_rows = memo.get(steps)  # (a path's rows are keyed by the path alone)
+        if path_rows is None:
+            path_rows = memo[steps] = tuple(get(name, none) for name in path_features(path))
+        first = path[0] if path else "none"
+        fkey = ("first", etype, voice, first)
+        firsts = memo.get(fkey)
+        if firsts is None:
+            firsts = memo[fkey] = (get(f"type|first={etype}|{first}", none),
+                                   get(f"voice|first={voice}|{first}", none))
+        short: tuple[int, ...] = ()
+        if path is not None and len(path) <= 2:
+            skey = ("short", etype, trig.lemma, steps)
+            found = memo.get(skey)
+            if found is None:
+                joined = " ".join(path)
+                found = memo[skey] = (get(f"type|path={etype}|{joined}", none),
+                                      get(f"lemma|path={trig.lemma}|{joined}", none))
+            short = found
         m_dep = deps[m]
         mkey = ("mention", etype, m_dep, poses[m], ents[m])
         mrow = memo.get(mkey)
@@ -447,33 +474,15 @@ def role_rows(
         if urow is None:
             urow = memo[ukey] = [get(f"rule_role={rr or 'none'}", none)]
         side, side_voice = (left, left_voice) if m < i else (right, right_voice)
-        path_rows, type_first, voice_first, short = prow
         rows = list(path_rows)
         rows += (bias, voice_row, side, dist[min(abs(m - i), 20)], mrow[0], mrow[1], mrow[2],
                  t_pos)
         rows += rrow
-        rows += (urow[0], type_first, side_voice, voice_first)
+        rows += (urow[0], firsts[0], side_voice, firsts[1])
         rows += short
         rows.append(mrow[3])
         out.append(rows)
     return out
-
-
-def _path_rows(get: Callable[[str, int], int], none: int, path: list[str] | None,
-               etype: str, voice: str, lemma: str
-               ) -> tuple[tuple[int, ...], int, int, tuple[int, ...]]:
-    """The rows of a pair's names that depend on its path: ``path_features``,
-    ``type|first``, ``voice|first``, and ``type|path`` and ``lemma|path`` when the path is
-    short (else none)."""
-    first = path[0] if path else "none"
-    short: tuple[int, ...] = ()
-    if path is not None and len(path) <= 2:
-        joined = " ".join(path)
-        short = (get(f"type|path={etype}|{joined}", none),
-                 get(f"lemma|path={lemma}|{joined}", none))
-    return (tuple(get(name, none) for name in path_features(path)),
-            get(f"type|first={etype}|{first}", none), get(f"voice|first={voice}|{first}", none),
-            short)
 
 
 def _refs_names(refs: list[tuple[str | None, str | None, str | None]],
