@@ -248,7 +248,11 @@ class Pipeline:
         return restored, _Restored(text, item[1])
 
     def _pipe(self, batch: list[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
-        for doc, context in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+        docs = self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+        for (text, _), (doc, context) in zip(batch, docs, strict=True):
+            # the doc's text is the text parsed (spaCy's tokens keep every character):
+            # ``doc_text`` then need not join the tokens again
+            doc.user_data["dragoman_text"] = text
             if isinstance(context, _Restored):
                 # extractors read the restored copy; their records are given the original's
                 # text by ``original_spans`` (same offsets)

@@ -391,9 +391,14 @@ def to_dict(record: Any) -> Any:
         return record
     names = _FIELD_NAMES.get(cls)
     if names is not None:
-        return {name: to_dict(getattr(record, name)) for name in names}
+        # (an atom, most fields, is taken as it is without a call)
+        out = {}
+        for name in names:
+            v = getattr(record, name)
+            out[name] = v if type(v) in _ATOMS else to_dict(v)
+        return out
     if cls is tuple or cls is list:
-        return [to_dict(x) for x in record]
+        return [x if type(x) in _ATOMS else to_dict(x) for x in record]
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(record))
         return {name: to_dict(getattr(record, name)) for name in names}

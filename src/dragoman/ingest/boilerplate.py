@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,6 +166,36 @@ def _alt(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _first(words: Sequence[str]) -> re.Pattern[str] | None:
+    """The words, any of them (None for none): where a pattern that opens with one of them
+    can match (``_scan``)."""
+    return re.compile(f"(?:{_alt(words)})") if words else None
+
+
+def _scan(first: re.Pattern[str] | None, full: re.Pattern[str], text: str, start: int,
+          stop: int) -> Iterator[re.Match[str]]:
+    r"""``full.finditer(text, start, stop)``, ``full`` tried only where ``first`` (the words
+    every match of ``full`` opens with) is found.
+
+    The same matches: a pattern opening with a look-behind (``(?<![\w-])Tags``) is tried
+    by the regex engine at every position of the text, a bare alternation of words only
+    where one of their first letters is (5–40 times faster over an article); the
+    look-behind is still ``full``'s, and ``match`` at a position sees the text before it.
+    """
+    if first is None:
+        yield from full.finditer(text, start, stop)
+        return
+    pos = start
+    while (c := first.search(text, pos, stop)) is not None:
+        s = c.start()
+        m = full.match(text, s, stop)
+        if m is None:
+            pos = s + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > s else s + 1
+
+
 class _Patterns:
     def __init__(self, lex: BoilerplateLexicon) -> None:
         L = lex.lists
@@ -210,6 +240,15 @@ class _Patterns:
             rf"(?:[ \t]+[^()\s]+){{0,3}}[ \t]*\)"
         )
         self.byline = re.compile(rf"(?i:{_alt(L['byline_phrases'])})(?![\w-])")
+        # what every match of a pattern opens with (``_scan``); the source pattern's cue
+        # comes after its opening spaces, so it only tells whether the text has one
+        self.dated_first = _first([*L["publication_cues"], *L["update_cues"]])
+        self.agency_first = _first(lex.agencies)
+        self.tags_first = _first(L["tag_cues"])
+        self.related_first = _first(L["related_cues"])
+        self.footer_first = _first(L["footer_cues"])
+        self.source_cue = _first(L["source_cues"])
+        self.share_first = _first(L["share_words"])
         self.max_source = lex.numbers["max_source_words"]
         self.max_byline = lex.numbers["max_byline_words"]
         self.max_tags = lex.numbers["max_tag_words"]
@@ -282,26 +321,26 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
     m = pats.header.match(text, lead, stop)
     if m is not None:
         add("header_date", m.start("date"), m.end(), m)
-    for m in pats.dated.finditer(text, start, stop):
+    for m in _scan(pats.dated_first, pats.dated, text, start, stop):
         add("updated" if m.group("upd") else "publication", m.start(), m.end(), m)
-    for m in pats.agency.finditer(text, start, stop):
+    for m in _scan(pats.agency_first, pats.agency, text, start, stop):
         add("agency_date", m.start(), m.end(), m)
     for m in pats.photo.finditer(text, start, stop):
         add("photo", m.start(), m.end())
-    for m in pats.share.finditer(text, start, stop):
+    for m in _scan(pats.share_first, pats.share, text, start, stop):
         add("share", m.start(), m.end())
     if pats.share_line is not None:
         for m in pats.share_line.finditer(text, start, stop):
             add("share", m.start(), m.end())
-    for m in pats.tags.finditer(text, start, stop):
+    for m in _scan(pats.tags_first, pats.tags, text, start, stop):
         add("tags", m.start(), _tag_end(text, m.end(), stop, pats))
     tail = stop
     # the site footer (in the text's second half) ends the body: a related block runs to it
-    footer = next((m.start() for m in pats.footer.finditer(text, start, stop)
+    footer = next((m.start() for m in _scan(pats.footer_first, pats.footer, text, start, stop)
                    if m.start() >= start + (stop - start) // 2), None)
     body_end = stop if footer is None else footer
     shares = {b.span.end for b in found if b.kind == "share"}
-    for m in pats.related_cue.finditer(text, start, stop):
+    for m in _scan(pats.related_first, pats.related_cue, text, start, stop):
         before = text[start:m.start()].rstrip()
         # (after a source credit, which closes the body, the block runs to the end)
         credited = _credited(text, start, m.start(), pats)
@@ -322,7 +361,10 @@ def find_boilerplate(text: str, start: int = 0, end: int | None = None,
     if footer is not None:
         tail = min(tail, footer)
         add("footer", footer, stop)
-    for m in pats.source.finditer(text, start, stop):
+    # (no source cue in the text: no source line; its pattern opens with look-behinds)
+    sources = (pats.source.finditer(text, start, stop) if pats.source_cue is None
+               or pats.source_cue.search(text, start, stop) is not None else ())
+    for m in sources:
         rest = text[m.end():tail]
         if 0 < len(rest.split()) <= pats.max_source and not _SENT_END.search(rest.rstrip(".")):
             add("source", m.start() + len(m.group(0)) - len(m.group(0).lstrip()), tail)

@@ -31,14 +31,14 @@ from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
 from ..places.not_places import source_base
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
-from .features import doc_tree, mention_features, role_examples, trigger_features
+from .features import doc_tree, mention_features, role_rows, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel
 from .syntax import RECIPIENT_ENTS, conjuncts
 from .triggers import form_entries, is_caption, trigger_span
 
-__all__ = ["Candidate", "SentencePlan", "decode_sentence", "extract_learned", "mentions",
-           "plan_sentence", "role_features"]
+__all__ = ["Candidate", "SentencePlan", "decode_document", "decode_sentence", "extract_learned",
+           "mentions", "plan_sentence", "role_features"]
 
 NONE = "NONE"
 _MENTION_POS = frozenset({"NOUN", "PROPN", "PRON"})
@@ -182,18 +182,38 @@ def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
     return found
 
 
-def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
-            model: EventModel) -> tuple[list[ActorRef], list[ActorRef]]:
-    # a mention with no actor reference can fill no role (both loops below skip it), and
-    # each pair's probabilities are its own: only the others are scored
+#: a candidate's role mentions and their probabilities (None when there are no mentions)
+_Scored = tuple[list[Token], "np.ndarray | None"]
+
+
+def _role_inputs(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
+                 model: EventModel) -> tuple[list[Token], list[list[int]]]:
+    """The mentions that may fill a role of ``cand`` as an ``etype`` event, and the role
+    model's rows of each pair."""
+    # a mention with no actor reference can fill no role (both loops of ``_choose`` skip
+    # it), and each pair's probabilities are its own: only the others are scored
     others = [m for m in plan.mentions if m.i != cand.tok.i and _refs_cached(coder, m)]
     if not others:
-        return [], []
+        return others, []
     base = coder.ctx.base
-    probs = model.roles.proba_many(role_examples(
-        cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
+    return others, role_rows(
+        model.roles, cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
         [_actorish(coder, m) for m in others],
-        [_rule_role(cand.rule, m, base) for m in others]))
+        [_rule_role(cand.rule, m, base) for m in others])
+
+
+def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
+            model: EventModel, scored: _Scored | None = None
+            ) -> tuple[list[ActorRef], list[ActorRef]]:
+    """Actor and recipient of ``cand`` as an ``etype`` event (``scored``: its mentions and
+    their role probabilities, when the caller scored them already)."""
+    if scored is None:
+        others, rows = _role_inputs(coder, cand, plan, etype, model)
+        probs = model.roles.proba_rows(rows) if others else None
+    else:
+        others, probs = scored
+    if not others or probs is None:
+        return [], []
     classes = model.roles.classes
     p_source = probs[:, classes.index(_ROLE_SOURCE)].tolist()
     p_target = probs[:, classes.index(_ROLE_TARGET)].tolist()
@@ -232,7 +252,11 @@ def _entry_for(lex: Lexicon, cand: Candidate, etype: str) -> TriggerEntry | None
 def _best_types(plan: SentencePlan, model: EventModel) -> list[tuple[str, float]]:
     """Each candidate's most probable type other than ``NONE`` and its probability (the
     first of equal ones in the model's class order, as ``top``), read from one array."""
-    probs = model.types.proba_many([c.feats for c in plan.candidates])
+    return _best_of(model.types.proba_many([c.feats for c in plan.candidates]), model)
+
+
+def _best_of(probs: np.ndarray, model: EventModel) -> list[tuple[str, float]]:
+    """``_best_types`` of the rows of the type model's probabilities ``probs``."""
     classes = model.types.classes
     types = [j for j, c in enumerate(classes) if c != NONE]
     scores = probs[:, types]
@@ -241,17 +265,58 @@ def _best_types(plan: SentencePlan, model: EventModel) -> list[tuple[str, float]
         best, scores[np.arange(len(best)), best].tolist(), strict=True)]
 
 
-def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel) -> list[Event]:
-    """The events the model codes in one planned sentence."""
+def decode_document(coder: Coder, plans: Sequence[SentencePlan],
+                    model: EventModel) -> list[Event]:
+    """``decode_sentence`` of each plan, in order, with the type model's and then the role
+    model's examples of all the plans scored at once: each row's probabilities are the
+    same as scored sentence by sentence, without two small-array passes per sentence."""
+    plans = [plan for plan in plans if plan.candidates]
+    if not plans:
+        return []
+    best = _best_of(model.types.proba_many(
+        [c.feats for plan in plans for c in plan.candidates]), model)
+    types: list[list[tuple[str, float]]] = []
+    at = 0
+    for plan in plans:
+        types.append(best[at:at + len(plan.candidates)])
+        at += len(plan.candidates)
+    # the role pairs of every candidate the type model keeps (``decode_sentence``'s test)
+    inputs: list[tuple[int, int, list[Token], list[list[int]]]] = []
+    for k, (plan, typed) in enumerate(zip(plans, types, strict=True)):
+        for j, (cand, (etype, p)) in enumerate(zip(plan.candidates, typed, strict=True)):
+            if p >= model.type_threshold:
+                inputs.append((k, j, *_role_inputs(coder, cand, plan, etype, model)))
+    rows = [r for _, _, _, pairs in inputs for r in pairs]
+    probs = model.roles.proba_rows(rows) if rows else None
+    scored: list[dict[int, _Scored]] = [{} for _ in plans]
+    at = 0
+    for k, j, others, pairs in inputs:
+        part = probs[at:at + len(pairs)] if pairs and probs is not None else None
+        scored[k][j] = (others, part)
+        at += len(pairs)
+    out: list[Event] = []
+    for plan, typed, roles in zip(plans, types, scored, strict=True):
+        out.extend(decode_sentence(coder, plan, model, typed, roles))
+    return out
+
+
+def decode_sentence(coder: Coder, plan: SentencePlan, model: EventModel,
+                    types: Sequence[tuple[str, float]] | None = None,
+                    roles: dict[int, _Scored] | None = None) -> list[Event]:
+    """The events the model codes in one planned sentence (``types``, ``roles``: its
+    candidates' best types and role probabilities when ``decode_document`` scored them)."""
     ctx, lex = coder.ctx, coder.lex
     quotes = coder.quotes
     events: list[Event] = []
     toks: list[Token] = []
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...]]] = set()
-    for cand, (etype, p) in zip(plan.candidates, _best_types(plan, model), strict=True):
+    if types is None:
+        types = _best_types(plan, model)
+    for j, (cand, (etype, p)) in enumerate(zip(plan.candidates, types, strict=True)):
         if p < model.type_threshold:
             continue
-        actor, recipient = _choose(coder, cand, plan, etype, model)
+        actor, recipient = _choose(coder, cand, plan, etype, model,
+                                   roles.get(j) if roles is not None else None)
         if not actor and not recipient and p < model.bare_threshold:
             continue  # an event with no party must be very clear ("an explosion killed 12")
         tok = cand.tok
@@ -397,9 +462,5 @@ def extract_learned(ctx: DocContext, lex: Lexicon, model: EventModel,
                     excluded: Sequence[tuple[int, int]] = ()) -> list[Event]:
     """Every event the trained coder finds in the document's body, in text order."""
     coder = Coder(ctx, lex)
-    out: list[Event] = []
-    for sent in ctx.doc.sents:
-        plan = plan_sentence(coder, sent, excluded)
-        if plan.candidates:
-            out.extend(decode_sentence(coder, plan, model))
-    return out
+    return decode_document(coder, [plan_sentence(coder, sent, excluded)
+                                   for sent in ctx.doc.sents], model)

@@ -69,11 +69,22 @@ class LinearModel:
         """Class probabilities of one example (softmax of its scores)."""
         return dict(zip(self.classes, self.proba_many([feats])[0].tolist(), strict=True))
 
+    @property
+    def unknown_row(self) -> int:
+        """The row an unknown feature reads (zeros, past the last weight row)."""
+        return int(self.weights.shape[0])
+
+    @functools.cached_property
+    def row_memo(self) -> dict[Any, Any]:
+        """The rows of feature groups a caller spells again and again, kept with the model
+        (the keys are the caller's: ``features.role_rows``)."""
+        return {}
+
     def proba_many(self, examples: Sequence[Features]) -> np.ndarray:
         """Class probabilities of several examples at once: one row per example, columns
         in the order of ``classes`` (one gather, one scatter-add, one softmax)."""
         # an unknown feature reads the zero row past the last (no test in the loop)
-        index, none = self.index, int(self.weights.shape[0])
+        index, none = self.index, self.unknown_row
         get: Callable[[str, int], int] = index.get
         rows: list[int] = []
         values: list[float] = []
@@ -85,14 +96,32 @@ class LinearModel:
                 starts.append(len(rows))
                 rows.extend(map(get, feats, repeat(none)))
                 values.extend(feats.values())
+        return self._proba(rows, values, has, starts, len(examples))
+
+    def proba_rows(self, examples: Sequence[Sequence[int]]) -> np.ndarray:
+        """``proba_many`` of examples given as the weight rows of their features, in the
+        order of their names, each with the value 1.0 (``unknown_row`` for a feature the
+        model does not know): the same probabilities, without spelling the names."""
+        rows: list[int] = []
+        has: list[int] = []
+        starts: list[int] = []
+        for k, ex in enumerate(examples):
+            if ex:
+                has.append(k)
+                starts.append(len(rows))
+                rows.extend(ex)
+        return self._proba(rows, None, has, starts, len(examples))
+
+    def _proba(self, rows: list[int], values: list[float] | None, has: list[int],
+               starts: list[int], n: int) -> np.ndarray:
         # (the zero rows of unknown features stay: they are part of the float32 sums'
         # grouping, and the scores must not move by a bit)
-        n, b = len(examples), self._intercept64
+        b = self._intercept64
         if not rows:
             s = np.tile(b, (n, 1))
         else:
             part = self._padded.take(rows, axis=0)  # (a copy; faster than ``[rows]``)
-            if values.count(1.0) != len(values):  # (times 1.0 changes nothing)
+            if values is not None and values.count(1.0) != len(values):  # (times 1.0: same)
                 part *= np.asarray(values, dtype=np.float32)[:, None]
             summed = np.add.reduceat(part, starts, axis=0)
             if len(has) == n:  # every example has features: no scatter
