@@ -355,3 +355,12 @@ def test_eval_matching_needs_half_of_the_longer_span() -> None:
     assert (s.gold, s.predicted, s.matched) == (2, 3, 1)
     assert s.speaker_correct == 1 and s.speaker_scored == 1
     assert round(s.precision, 3) == 0.333 and s.recall == 0.5
+
+
+def test_two_apostrophes_as_a_quotation_mark() -> None:
+    from dragoman.extract.quotes import find_quoted
+
+    text = ("''we will not allow it,'' he said. the minister''s office ''regretted'' it. "
+            "a ''''shameful'''' act")
+    got = [text[q.start:q.end] for q in find_quoted(text)]
+    assert got == ["we will not allow it,", "regretted", "shameful"]

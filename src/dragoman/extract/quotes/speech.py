@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 
 from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
@@ -329,9 +330,33 @@ class _Stretch:
     close_at: int  # position of the closing mark (or the paragraph end)
 
 
+_DOUBLED = re.compile(r"'{2,}")
+
+
+def _doubled_marks(text: str) -> str:
+    """``text`` with two or more apostrophes that stand for a quotation mark (copy that
+    typed one as two: "''we will not allow it,'' he said") read as one straight mark, at the
+    side of the quote (offsets kept): an opener before a word after a space or a bracket,
+    a closer after a word before a space or punctuation; "vajpayee''s" stays a word."""
+    if "''" not in text:
+        return text
+    chars = list(text)
+    n = len(text)
+    for m in _DOUBLED.finditer(text):
+        a, b = m.start(), m.end()
+        prev = text[a - 1] if a > 0 else ""
+        nxt = text[b] if b < n else ""
+        if (prev == "" or prev.isspace() or prev in "([{—–-/") and nxt.isalnum():
+            chars[a:b] = " " * (b - a - 1) + '"'
+        elif prev and not prev.isspace() and (nxt == "" or nxt in _CLOSERS_AFTER):
+            chars[a:b] = '"' + " " * (b - a - 1)
+    return "".join(chars)
+
+
 def find_quoted(text: str) -> list[_Stretch]:
     """Top-level quoted stretches of ``text`` (nested marks belong to the outer quote)."""
     out: list[_Stretch] = []
+    text = _doubled_marks(text)
     i = 0
     n = len(text)
     while i < n:
