@@ -71,6 +71,23 @@ def test_pair_features_say_what_two_mentions_share() -> None:
     assert "headline" in g and "refers_back" not in g and "names_shared:0" in g
 
 
+def test_parties_of_one_country_under_different_names_say_nothing() -> None:
+    # the mob and the police of one riot, or two Indian parties: no sign either way;
+    # parties of two different countries conflict
+    mob = ActorRef("the mob", 0, 7, None, "IND", "CVL", None, "group")
+    police = ActorRef("police", 0, 6, None, "IND", "COP", None, "group")
+    army = ActorRef("the army", 0, 8, None, "PAK", "MIL", None, "group")
+    a = _mention(_event(1, 0, "A mob burned shops in the old city.", "burned", actor=(mob,)))
+    b = _mention(_event(2, 3, "Police fired at the crowd in the old city.", "fired",
+                        actor=(police,)))
+    c = _mention(_event(3, 4, "The army shelled posts on the border.", "shelled",
+                        actor=(army,)))
+    f = pair_features(a, b, same_type_count=3, between=0, rules_compatible=True)
+    assert f.get("actor:unknown") == 1.0 and "actor:conflict" not in f
+    g = pair_features(a, c, same_type_count=3, between=1, rules_compatible=True)
+    assert g.get("actor:conflict") == 1.0
+
+
 def _model(weights: dict[str, float], bias: float = -2.0) -> LinearModel:
     """A two-class model: ``same`` scores ``bias`` plus the weights of the features."""
     names = list(weights)

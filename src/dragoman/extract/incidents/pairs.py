@@ -119,11 +119,11 @@ def _parties(prefix: str, a: Sequence[ActorRef], b: Sequence[ActorRef],
     nb, cb = keys_b
     if na & nb:
         out[f"{prefix}:name"] = 1.0
-    elif ca and cb and ca & cb:
-        out[f"{prefix}:country"] = 1.0
-    elif ca and cb:
+    elif ca and cb and not ca & cb:
         out[f"{prefix}:conflict"] = 1.0
     else:
+        # (different names of one country say nothing: in a story set in one country most
+        # parties are of it, and two reports of one riot name the mob and the police)
         out[f"{prefix}:unknown"] = 1.0
 
 
