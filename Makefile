@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: install demo test lint bench system-deps constraints model
+.PHONY: install demo test lint bench system-deps constraints model happenings
 
 SHARED ?= ../shared
 MODEL_VERSION ?= 8
@@ -41,6 +41,14 @@ model: install
 	  --gold $(SHARED)/eval/events/plv-train.jsonl --gold $(SHARED)/eval/events/plover-gsr-dev.jsonl \
 	  --gold tests/golden/events/gold.jsonl --gold gold/articles-fakes.jsonl \
 	  --gold gold/articles-ipe.jsonl --corpus $(SHARED)/corpus --split tune
+
+## Refit only the shipped model's happening model (its type and role classifiers kept):
+## how model 8.1 was made from model 8 (session 11).
+happenings: install
+	$(BIN)/dragoman train events --classifiers-from src/dragoman/data/models/events \
+	  --out src/dragoman/data/models/events --version 8.1 \
+	  --gold gold/articles-fakes.jsonl --gold gold/articles-ipe.jsonl \
+	  --corpus $(SHARED)/corpus --split tune
 
 lint: install
 	$(BIN)/ruff check src tests bench

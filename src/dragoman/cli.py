@@ -714,15 +714,21 @@ def train_group() -> None:
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--version", "version", default=None, help="Model version written into records.")
 @click.option("--model", default=None, help="spaCy pipeline (as for `run`).")
+@click.option("--classifiers-from", "classifiers_from", default=None,
+              type=click.Path(exists=True, file_okay=False),
+              help="Keep this model folder's type and role classifiers; fit only the "
+                   "happening model (from the article golds' happening marks).")
 @click.pass_context
 def train_events_cmd(ctx: click.Context, golds: tuple[str, ...], out: str, corpus: str | None,
-                     split: str, seed: int, version: str | None, model: str | None) -> None:
+                     split: str, seed: int, version: str | None, model: str | None,
+                     classifiers_from: str | None) -> None:
     """Train the event type and role classifiers and write a model folder."""
     from .train import train_files
 
     config = _config(ctx, model=model, event_model="rules")
     m = train_files([Path(g) for g in golds], config, Path(out), seed=seed, version=version,
-                    corpus=Path(corpus) if corpus else None, split=split)
+                    corpus=Path(corpus) if corpus else None, split=split,
+                    classifiers_from=Path(classifiers_from) if classifiers_from else None)
     click.echo(f"event model {m.version}: {m.types.size} type features, {m.roles.size} role "
                f"features, {m.meta.get('type_examples')} candidates, "
                f"{m.meta.get('role_examples')} role pairs -> {out}")

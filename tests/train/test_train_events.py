@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -179,4 +180,28 @@ def test_training_on_an_article_gold_adds_a_happening_model_and_cv_scores_it(
     assert learned["pairs_gold_same"] == rules["pairs_gold_same"] > 0
     for r in (learned, rules):
         assert 0.0 <= r["precision"] <= 1.0 and 0.0 < r["recall"] <= 1.0
+    load_event_model.cache_clear()
+
+
+def test_classifiers_from_keeps_the_type_and_role_classifiers_and_refits_happenings(
+        tmp_path: Path) -> None:
+    gold = _article_gold(tmp_path)
+    runner = CliRunner()
+    base = tmp_path / "base"
+    res = runner.invoke(cli, ["train", "events", "--gold", str(GOLD), "--out", str(base),
+                              "--version", "b1"])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "refit"
+    res = runner.invoke(cli, ["train", "events", "--gold", str(gold), "--corpus", str(tmp_path),
+                              "--classifiers-from", str(base), "--out", str(out),
+                              "--version", "b1.1"])
+    assert res.exit_code == 0, res.output
+    load_event_model.cache_clear()
+    kept, refit = load_event_model(base), load_event_model(out)
+    assert kept.happenings is None and refit.happenings is not None
+    assert refit.version == "b1.1" and refit.meta["classifiers_from"] == "b1"
+    for name in ("types", "roles"):
+        a, b = getattr(kept, name), getattr(refit, name)
+        assert a.classes == b.classes and a.index == b.index
+        assert np.array_equal(a.weights, b.weights) and np.array_equal(a.intercept, b.intercept)
     load_event_model.cache_clear()
