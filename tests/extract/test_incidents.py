@@ -303,28 +303,24 @@ def test_an_attack_weeks_before_publication_is_background(pipeline: Pipeline) ->
     assert main is not None and main.casualties.killed.civilians == CasualtyCount(12, 12)
 
 
-def test_a_related_headline_glued_to_the_last_sentence_counts_no_one(
-        pipeline: Pipeline) -> None:
+@pytest.mark.parametrize(("text", "published", "want"), [
     # the related block starts inside the parser's last sentence: its headline's toll is
-    # boilerplate, neither a figure nor the main incident's
-    text = ("Shelling killed seven civilians in the town of Douma on Sunday, rescuers said. "
-            "Aid groups urged both sides to stop. Source Gazette Related News Strikes "
-            "Kill Over 300 in Two Provinces Talks Stall in Geneva")
-    result = pipeline.process_one(Article(id="b5", text=text, published="2017-04-25"))
-    figures = [f for i in result.incidents for f in i.casualties.figures]
-    assert [f.count.low for f in figures] == [7]
-
-
-def test_a_background_phrase_covers_its_own_part_of_a_run_on_headline(
-        pipeline: Pipeline) -> None:
+    # boilerplate, no figure at all
+    (("Shelling killed seven civilians in the town of Douma on Sunday, rescuers said. "
+      "Aid groups urged both sides to stop. Source Gazette Related News Strikes "
+      "Kill Over 300 in Two Provinces Talks Stall in Geneva"), "2017-04-25", [(7, False)]),
     # headline, standfirst and lead in one parsed sentence, parted by the agency's date
     # line: "last month" in the standfirst does not make the lead's toll background
-    text = ("Rebels shell Kurd town After troops left the area last month the rebels strike "
-            "back AFP Sunday 9 Jun 2013 Rebels shelled a mainly Kurdish town in northern "
-            "Syria on Sunday and 11 people were killed a monitor said.")
-    result = pipeline.process_one(Article(id="b6", text=text, published="2013-06-09"))
+    (("Rebels shell Kurd town After troops left the area last month the rebels strike "
+      "back AFP Sunday 9 Jun 2013 Rebels shelled a mainly Kurdish town in northern "
+      "Syria on Sunday and 11 people were killed a monitor said."), "2013-06-09",
+     [(11, False)]),
+])
+def test_boilerplate_inside_a_sentence_bounds_its_figures(
+        pipeline: Pipeline, text: str, published: str, want: list[tuple[int, bool]]) -> None:
+    result = pipeline.process_one(Article(id="b5", text=text, published=published))
     figures = [f for i in result.incidents for f in i.casualties.figures]
-    assert [(f.count.low, f.background) for f in figures] == [(11, False)]
+    assert [(f.count.low, f.background) for f in figures] == want
 
 
 def test_an_attack_on_displaced_people_is_counted(pipeline: Pipeline) -> None:

@@ -384,10 +384,8 @@ def _credited(text: str, start: int, at: int, pats: _Patterns) -> bool:
     """Whether a source credit of at most ``max_source_words`` words ends at ``at``
     ("... across the country. Source AA Related News ...")."""
     back = text[max(start, at - 120):at]
-    m = None
-    for m in pats.source.finditer(back):
-        pass
-    return m is not None and 0 < len(back[m.end():].split()) <= pats.max_source
+    last = [m.end() for m in pats.source.finditer(back)][-1:]
+    return bool(last) and 0 < len(back[last[0]:].split()) <= pats.max_source
 
 
 def days_apart(a: str | None, b: str | None) -> int | None:

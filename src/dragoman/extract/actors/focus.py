@@ -8,10 +8,9 @@ Albania; a group placed nowhere ("demonstrators") is of its sentence's country.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 
 from .entries import SPECIAL_CODES
-from .state import DocState
+from .state import DocState, story_country_of
 
 __all__ = ["focus_near", "focus_pass", "place_focus"]
 
@@ -67,29 +66,12 @@ def focus_near(r: DocState, start: int, end: int, exclude: str | None = None,
     return None
 
 
-def _place_points(r: DocState) -> list[tuple[int, str]]:
-    """Where places are named (first token, iso3), in text order: countries, divisions and
-    towns the gazetteer resolved, not demonyms or the names of national actors."""
-    if r.place_points is None:
-        r.place_points = sorted({(start, iso) for start, _, iso in r.place_spans.values()
-                                 if iso not in SPECIAL_CODES})
-    return r.place_points
-
-
-def _story_country(points: list[tuple[int, str]]) -> str | None:
-    """The country most of the story's places are in, when at least half are."""
-    if not points:
-        return None
-    iso, n = Counter(iso for _, iso in points).most_common(1)[0]
-    return iso if 2 * n >= len(points) else None
-
-
 def place_focus(r: DocState, start: int, end: int) -> str | None:
     """The country a group placed nowhere ("civilians", "the mob", "police") is of: that
     of the place named nearest it in its sentence (before it, else after), else the
     country most of the story's places are in. Not the nearest *country word*: in "11
     people were killed when Russian jets struck Idlib" the people are Syrian."""
-    pts = _place_points(r)
+    pts = r.points()
     if not pts:
         return None
     s = r.sent_index(start)
@@ -101,7 +83,7 @@ def place_focus(r: DocState, start: int, end: int) -> str | None:
     after = [iso for i, iso in pts if end <= i < s1]
     if after:
         return after[0]
-    return _story_country(pts)
+    return story_country_of(pts)
 
 
 def focus_pass(r: DocState) -> None:

@@ -15,13 +15,22 @@ from spacy.tokens import Doc, Token
 
 from ...types import ActorMention
 from ..context import DocContext
-from .entries import KBEntry, best_by_hint
+from .entries import SPECIAL_CODES, KBEntry, best_by_hint
 from .kb import KnowledgeBase
 from .lexicons import PronounLexicon, SectorLexicon
 from .mentions import ActorIndex, Mention, span_of
 from .names import norm
 
-__all__ = ["DocState"]
+__all__ = ["DocState", "story_country_of"]
+
+
+def story_country_of(points: list[tuple[int, str]]) -> str | None:
+    """The country most of the story's places (``DocState.points``) are in, when at least
+    half are."""
+    if not points:
+        return None
+    iso, n = Counter(iso for _, iso in points).most_common(1)[0]
+    return iso if 2 * n >= len(points) else None
 
 
 def _lexicons(kb: KnowledgeBase) -> tuple[SectorLexicon, PronounLexicon]:
@@ -118,19 +127,19 @@ class DocState:
         if len(entries) > 1:
             # a name two countries' bodies share ("Congress"): the one of the country the
             # story's places are in
-            home = self.story_country()
+            home = story_country_of(self.points())
             return next((e for e in entries if home is not None and e.country == home),
                         entries[0])
         return entries[0]
 
-    def story_country(self) -> str | None:
-        """The country most of the document's resolved places are in (None: no places,
-        or a tie)."""
-        counts = Counter(iso for _, _, iso in {v for v in self.place_spans.values()})
-        top = counts.most_common(2)
-        if not top or (len(top) > 1 and top[0][1] == top[1][1]):
-            return None
-        return top[0][0]
+    def points(self) -> list[tuple[int, str]]:
+        """Where places are named (first token, iso3), in text order: countries, divisions
+        and towns the gazetteer resolved, not demonyms or the names of national actors."""
+        if self.place_points is None:
+            self.place_points = sorted({(start, iso) for start, _, iso
+                                        in self.place_spans.values()
+                                        if iso not in SPECIAL_CODES})
+        return self.place_points
 
     def add(self, m: Mention) -> None:
         self.items.append(m)

@@ -27,9 +27,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..boilerplate import token_column, token_columns
 from .lexicon import Cues
-from .model import LinearModel
 
-__all__ = ["dep_path", "doc_tree", "mention_features", "path_features", "role_examples", "role_rows",
+__all__ = ["dep_path", "doc_tree", "mention_features", "path_features", "role_examples",
            "sentence_lemmas", "trigger_features"]
 
 #: how many steps of a dependency path are spelled out; longer paths are "far"
@@ -401,107 +400,6 @@ def role_examples(
     names = _PairNames(trig, etype)
     return [_pair_features(tree, trig, names, m.i, r, a, rr)
             for m, r, a, rr in zip(mentions, refs, actorish, rule_roles, strict=True)]
-
-
-def role_rows(
-    model: LinearModel,
-    trigger: Token,
-    mentions: Sequence[Token],
-    etype: str,
-    refs: Sequence[list[tuple[str | None, str | None, str | None]]],
-    actorish: Sequence[bool],
-    rule_roles: Sequence[str | None],
-) -> list[list[int]]:
-    """``role_examples`` as ``model``'s weight rows, for ``LinearModel.proba_rows``: each
-    pair's feature names in the same order, but every group of names that depends on a few
-    things only (the trigger's type and voice; the path; the mention's relation, part of
-    speech and entity type; its actors; the rules' role) is looked up once and its rows
-    kept with the model (``row_memo``) instead of being spelled for each pair."""
-    tree = _tree(trigger.doc)
-    trig = _trigger(tree, trigger)
-    memo = model.row_memo
-    if len(memo) >= 200_000:
-        memo.clear()
-    get, none = model.index.get, model.unknown_row
-    voice, i = trig.voice, trig.i
-    key: tuple[object, ...] = ("trigger", etype, voice, trig.pos)
-    head = memo.get(key)
-    if head is None:
-        head = memo[key] = [get(name, none) for name in (
-            "bias", f"voice={voice}", "side=left", "side=right", f"t_pos={trig.pos}",
-            f"type|side|voice={etype}|left|{voice}", f"type|side|voice={etype}|right|{voice}")]
-    bias, voice_row, left, right, t_pos, left_voice, right_voice = head
-    dist = memo.get(("dist",))
-    if dist is None:
-        dist = memo[("dist",)] = [get(name, none) for name in _DIST_NAMES]
-    deps, poses, ents = tree.deps, tree.poses, tree.ents
-    out: list[list[int]] = []
-    for mention, r, a, rr in zip(mentions, refs, actorish, rule_roles, strict=True):
-        m = mention.i
-        path = _path(tree, trig.up, trig.at, m)
-        steps = tuple(path) if path is not None else None
-        path_rows = memo.get(steps)  # (a path's rows are keyed by the path alone)
-        if path_rows is None:
-            path_rows = memo[steps] = tuple(get(name, none) for name in path_features(path))
-        first = path[0] if path else "none"
-        fkey = ("first", etype, voice, first)
-        firsts = memo.get(fkey)
-        if firsts is None:
-            firsts = memo[fkey] = (get(f"type|first={etype}|{first}", none),
-                                   get(f"voice|first={voice}|{first}", none))
-        short: tuple[int, ...] = ()
-        if path is not None and len(path) <= 2:
-            skey = ("short", etype, trig.lemma, steps)
-            found = memo.get(skey)
-            if found is None:
-                joined = " ".join(path)
-                found = memo[skey] = (get(f"type|path={etype}|{joined}", none),
-                                      get(f"lemma|path={trig.lemma}|{joined}", none))
-            short = found
-        m_dep = deps[m]
-        mkey = ("mention", etype, m_dep, poses[m], ents[m])
-        mrow = memo.get(mkey)
-        if mrow is None:
-            mrow = memo[mkey] = [get(name, none) for name in (
-                f"m_dep={m_dep}", f"m_pos={poses[m]}", f"m_ent={ents[m] or 'none'}",
-                f"type|m_dep={etype}|{m_dep}")]
-        rkey = ("refs", a, tuple(r[:2]) if r else None)
-        rrow = memo.get(rkey)
-        if rrow is None:
-            rrow = memo[rkey] = [get(name, none) for name in _refs_names(r, a)]
-        ukey = ("rule", rr)
-        urow = memo.get(ukey)
-        if urow is None:
-            urow = memo[ukey] = [get(f"rule_role={rr or 'none'}", none)]
-        side, side_voice = (left, left_voice) if m < i else (right, right_voice)
-        rows = list(path_rows)
-        rows += (bias, voice_row, side, dist[min(abs(m - i), 20)], mrow[0], mrow[1], mrow[2],
-                 t_pos)
-        rows += rrow
-        rows += (urow[0], firsts[0], side_voice, firsts[1])
-        rows += short
-        rows.append(mrow[3])
-        out.append(rows)
-    return out
-
-
-def _refs_names(refs: list[tuple[str | None, str | None, str | None]],
-                actorish: bool) -> list[str]:
-    """The names a pair's mention gives by what the actor resolver knows of it, each once
-    and in the order ``_pair_features`` sets them."""
-    names: dict[str, None] = {}
-    if actorish:
-        names["actorish"] = None
-    if refs:
-        names["known"] = None
-        for country, sector, kind in refs[:2]:
-            names[f"sector={sector or 'none'}"] = None
-            names[f"kind={kind or 'none'}"] = None
-            if country:
-                names["has_country"] = None
-    else:
-        names["unknown"] = None
-    return list(names)
 
 
 #: the ``dist=`` name of each token distance (10–19 and 20 or more are grouped)

@@ -31,7 +31,7 @@ from ...types import ActorRef, Event, SentenceRef
 from ..context import DocContext
 from ..places.not_places import source_base
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
-from .features import doc_tree, mention_features, role_rows, trigger_features
+from .features import doc_tree, mention_features, role_examples, trigger_features
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel
 from .syntax import RECIPIENT_ENTS, conjuncts
@@ -187,17 +187,17 @@ _Scored = tuple[list[Token], "np.ndarray | None"]
 
 
 def _role_inputs(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
-                 model: EventModel) -> tuple[list[Token], list[list[int]]]:
+                 model: EventModel) -> tuple[list[Token], list[dict[str, float]]]:
     """The mentions that may fill a role of ``cand`` as an ``etype`` event, and the role
-    model's rows of each pair."""
+    model's features of each pair."""
     # a mention with no actor reference can fill no role (both loops of ``_choose`` skip
     # it), and each pair's probabilities are its own: only the others are scored
     others = [m for m in plan.mentions if m.i != cand.tok.i and _refs_cached(coder, m)]
     if not others:
         return others, []
     base = coder.ctx.base
-    return others, role_rows(
-        model.roles, cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
+    return others, role_examples(
+        cand.tok, others, etype, [_mention_refs(coder, m) for m in others],
         [_actorish(coder, m) for m in others],
         [_rule_role(cand.rule, m, base) for m in others])
 
@@ -209,7 +209,7 @@ def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
     their role probabilities, when the caller scored them already)."""
     if scored is None:
         others, rows = _role_inputs(coder, cand, plan, etype, model)
-        probs = model.roles.proba_rows(rows) if others else None
+        probs = model.roles.proba_many(rows) if others else None
     else:
         others, probs = scored
     if not others or probs is None:
@@ -281,13 +281,13 @@ def decode_document(coder: Coder, plans: Sequence[SentencePlan],
         types.append(best[at:at + len(plan.candidates)])
         at += len(plan.candidates)
     # the role pairs of every candidate the type model keeps (``decode_sentence``'s test)
-    inputs: list[tuple[int, int, list[Token], list[list[int]]]] = []
+    inputs: list[tuple[int, int, list[Token], list[dict[str, float]]]] = []
     for k, (plan, typed) in enumerate(zip(plans, types, strict=True)):
         for j, (cand, (etype, p)) in enumerate(zip(plan.candidates, typed, strict=True)):
             if p >= model.type_threshold:
                 inputs.append((k, j, *_role_inputs(coder, cand, plan, etype, model)))
     rows = [r for _, _, _, pairs in inputs for r in pairs]
-    probs = model.roles.proba_rows(rows) if rows else None
+    probs = model.roles.proba_many(rows) if rows else None
     scored: list[dict[int, _Scored]] = [{} for _ in plans]
     at = 0
     for k, j, others, pairs in inputs:

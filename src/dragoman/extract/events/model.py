@@ -74,12 +74,6 @@ class LinearModel:
         """The row an unknown feature reads (zeros, past the last weight row)."""
         return int(self.weights.shape[0])
 
-    @functools.cached_property
-    def row_memo(self) -> dict[Any, Any]:
-        """The rows of feature groups a caller spells again and again, kept with the model
-        (the keys are the caller's: ``features.role_rows``)."""
-        return {}
-
     def proba_many(self, examples: Sequence[Features]) -> np.ndarray:
         """Class probabilities of several examples at once: one row per example, columns
         in the order of ``classes`` (one gather, one scatter-add, one softmax)."""
@@ -97,20 +91,6 @@ class LinearModel:
                 rows.extend(map(get, feats, repeat(none)))
                 values.extend(feats.values())
         return self._proba(rows, values, has, starts, len(examples))
-
-    def proba_rows(self, examples: Sequence[Sequence[int]]) -> np.ndarray:
-        """``proba_many`` of examples given as the weight rows of their features, in the
-        order of their names, each with the value 1.0 (``unknown_row`` for a feature the
-        model does not know): the same probabilities, without spelling the names."""
-        rows: list[int] = []
-        has: list[int] = []
-        starts: list[int] = []
-        for k, ex in enumerate(examples):
-            if ex:
-                has.append(k)
-                starts.append(len(rows))
-                rows.extend(ex)
-        return self._proba(rows, None, has, starts, len(examples))
 
     def _proba(self, rows: list[int], values: list[float] | None, has: list[int],
                starts: list[int], n: int) -> np.ndarray:
