@@ -4,10 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: install demo test lint bench system-deps constraints model happenings
+.PHONY: install demo test lint bench system-deps constraints model happenings clusters
 
 SHARED ?= ../shared
-MODEL_VERSION ?= 8
+MODEL_VERSION ?= 9
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +46,15 @@ model: install
 ## how model 8.1 was made from model 8 (session 11).
 happenings: install
 	$(BIN)/dragoman train events --classifiers-from src/dragoman/data/models/events \
-	  --out src/dragoman/data/models/events --version 8.1 \
+	  --out src/dragoman/data/models/events --version $(MODEL_VERSION).1 \
 	  --gold gold/articles-fakes.jsonl --gold gold/articles-ipe.jsonl \
 	  --corpus $(SHARED)/corpus --split tune
+
+## Rebuild the word classes of the type features (data/lexicon/word_clusters.tsv) from
+## the GloVe vectors of the 'clusters' extra; retrain the model after (make model).
+clusters: install
+	$(PIP) install --quiet -c constraints.txt -e '.[clusters]'
+	$(BIN)/python -m dragoman.train.clusters
 
 lint: install
 	$(BIN)/ruff check src tests bench

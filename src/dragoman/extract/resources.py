@@ -67,13 +67,20 @@ class Resources:
         def extra(name: str) -> tuple[str, ...]:
             return tuple(str(p) for p in (getattr(config, name, None) or ()))
 
+        lexicon = load_lexicon(config.lexicon)
+        event_model = event_model_for(config.event_model)
+        trained_with = event_model.meta.get("word_clusters") if event_model else None
+        if event_model and trained_with and trained_with != lexicon.clusters.digest:
+            log.warning("the event model %s was trained with other word classes than "
+                        "data/lexicon/word_clusters.tsv has now: its type decisions will be "
+                        "worse until it is retrained (make model)", event_model.version)
         return cls(
             kb=load_kb(config.actors),
-            lexicon=load_lexicon(config.lexicon),
+            lexicon=lexicon,
             gazetteer=load_gazetteer(),
             cues=load_cues(config.cues),
             framing=load_framing(config.framing),
-            event_model=event_model_for(config.event_model),
+            event_model=event_model,
             boilerplate=load_boilerplate_lexicon(extra("boilerplate")),
             spotting=load_spot_words(extra("spotting")),
             not_places=load_not_places(extra=extra("not_places")),

@@ -266,7 +266,9 @@ def fit(preps: Sequence[PreparedDoc], seed: int = 13, c_types: float = C_TYPES,
     info = dict(meta or {})
     info.update({"type_examples": len(type_data), "role_examples": len(role_data),
                  "seed": seed, "c_types": c_types, "c_roles": c_roles,
-                 "trained": dt.date.today().isoformat()})
+                 "trained": dt.date.today().isoformat(),
+                 # the word classes its type features name (a run checks it has the same)
+                 "word_clusters": preps[0].coder.lex.clusters.digest})
     version = str(info.get("version") or "1")
     return EventModel(version=version, types=types, roles=roles, meta=info,
                       type_threshold=TYPE_THRESHOLD, role_threshold=ROLE_THRESHOLD,

@@ -26,6 +26,7 @@ from spacy.attrs import DEP, ENT_TYPE, HEAD, LEMMA, LIKE_NUM, LOWER, ORTH, POS, 
 from spacy.tokens import Doc, Span, Token
 
 from ..boilerplate import token_column, token_columns
+from .clusters import WordClusters
 from .lexicon import Cues
 
 __all__ = ["dep_path", "doc_tree", "mention_features", "path_features", "role_examples",
@@ -194,9 +195,11 @@ def trigger_features(
     is_speech: bool,
     sent: Span | None = None,
     cues: Cues | None = None,
+    clusters: WordClusters | None = None,
 ) -> dict[str, float]:
     """Features of one trigger candidate (``sent``: its sentence, when the caller has it;
-    ``cues``: the lexicon's closed-class words, for the statistic features).
+    ``cues``: the lexicon's closed-class words, for the statistic features; ``clusters``:
+    the word classes, for the class features, ``_class_features``).
 
     ``lex_types``: the types of every lexicon entry of the token's lemma; ``matched``:
     (type, mode) of the entry whose constraints the token meets; ``rule``: (type, has
@@ -270,7 +273,57 @@ def trigger_features(
         own = f"sent={lemma}"
         if sentence_lemmas(sent).get(own) == 1:
             del f[own]
+    if clusters is not None:
+        _class_features(f, tree, i, kids, sent, clusters)
     return f
+
+
+def _class_features(f: dict[str, float], tree: _Tree, i: int, kids: list[int], sent: Span,
+                    clusters: WordClusters) -> None:
+    """The word classes (``clusters``) of the candidate's lemma (``ct``), its content
+    children (``ck``), its head (``cg``), the ±2 words (``cw``) and, weighted as the
+    sentence's lemmas are, the other content words of its sentence (``cs``): what the
+    lemma features say of words seen in training, said of a class."""
+    lemmas, poses = tree.lemmas, tree.poses
+    own = clusters.of(lemmas[i])
+    for s in own:
+        f["ct" + s] = 1.0
+    if not own:
+        f["ct=none"] = 1.0
+    for s in clusters.of(lemmas[tree.heads[i]]):
+        f["cg" + s] = 1.0
+    for c in kids:
+        if poses[c] in _CONTENT:
+            for s in clusters.of(lemmas[c]):
+                f["ck" + s] = 1.0
+    first, end = sent.start, sent.end
+    for k in (-2, -1, 1, 2):
+        if first <= i + k < end:
+            for s in clusters.of(lemmas[i + k]):
+                f["cw" + s] = 1.0
+    counts = _sentence_classes(sent, tree, clusters)
+    for name in counts:
+        f[name] = _SENT_WEIGHT
+    if poses[i] in _CONTENT:  # the candidate is not its own context (unless repeated)
+        for s in own:
+            if counts.get("cs" + s) == 1:
+                del f["cs" + s]
+
+
+def _sentence_classes(sent: Span, tree: _Tree, clusters: WordClusters) -> dict[str, int]:
+    """``cs`` class names of a sentence's content lemmas with their counts, computed once
+    per sentence."""
+    key = f"dragoman_sent_classes:{sent.start}"
+    cached: dict[str, int] | None = sent.doc.user_data.get(key)
+    if cached is None:
+        cached = {}
+        lemmas, poses = tree.lemmas, tree.poses
+        for j in range(sent.start, sent.end):
+            if poses[j] in _CONTENT:
+                for s in clusters.of(lemmas[j]):
+                    cached["cs" + s] = cached.get("cs" + s, 0) + 1
+        sent.doc.user_data[key] = cached
+    return cached
 
 
 #: a count this large is a war's or a year's toll, not one happening's

@@ -128,7 +128,7 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
         rule = (ev.event_type, bool(ev.actor), bool(ev.recipient)) if ev is not None else None
         in_speech = coder.clauses.speech_governor(tok) is not None
         feats = trigger_features(tok, (e.type for e in entries), matched, rule, governed,
-                                 in_speech, speech, sent, lex.cues)
+                                 in_speech, speech, sent, lex.cues, lex.clusters)
         plan.candidates.append(Candidate(tok, entry, ev, feats))
     if plan.candidates:
         plan.mentions = mentions(coder, sent)

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..._data import data_path, read_text, read_yaml
 from ...errors import DataFileError
+from .clusters import WordClusters, load_word_clusters
 
 __all__ = [
     "Cues",
@@ -181,6 +182,8 @@ class Lexicon:
     forms_memo: dict[tuple[str, str, str], tuple[TriggerEntry, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
     caption_re: re.Pattern[str] | None = None
+    #: word classes for the trained type model's features (``clusters.py``)
+    clusters: WordClusters = field(default_factory=WordClusters, compare=False, repr=False)
 
     def entries_for(self, lemma: str) -> tuple[TriggerEntry, ...]:
         return self.index.get(lemma, ())
@@ -410,7 +413,7 @@ def load_lexicon(extra_files: Sequence[str] = ()) -> Lexicon:
                   if cues.caption_patterns else None)
     lex = Lexicon(types=types, contexts=contexts, entries=tuple(entries), cues=cues,
                   intent=intent, files=tuple([_PLOVER_NAME] + [s[0] for s in sources]),
-                  index=ordered, caption_re=caption_re)
+                  index=ordered, caption_re=caption_re, clusters=load_word_clusters())
     log.debug("event lexicon: %d entries, %d lemmas from %d files", len(entries), len(ordered),
               len(lex.files))
     return lex
