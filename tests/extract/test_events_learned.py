@@ -148,6 +148,16 @@ def test_statistic_and_denied_party_features(
         == marks
 
 
+def test_an_event_noun_subject_of_its_verb_is_one_happening(learned: Pipeline) -> None:
+    # "airstrikes ... killed 25 civilians": the strikes and the killing are one ASSAULT
+    evs = [e for e in _events(learned, "Overnight airstrikes on the Islamic State group's de "
+                              "facto capital Raqqa killed 25 civilians, a monitoring group "
+                              "said on Wednesday.")
+           if e.event_type == "ASSAULT"]
+    assert len(evs) == 1, [(e.trigger.text, e.actor, e.recipient) for e in evs]
+    assert any("civilians" in r.text for r in evs[0].recipient)
+
+
 def test_one_event_for_one_happening_named_twice_in_a_sentence(learned: Pipeline) -> None:
     # "killed ... in regime airstrikes": one ASSAULT, with the actor of the airstrikes and
     # the victims of the killing

@@ -405,7 +405,11 @@ def _restates(a: Event, b: Event) -> bool:
 
 def _inside(outer: Token, inner: Token) -> bool:
     """Whether ``inner`` sits in a prepositional phrase or agent of ``outer`` ("killed in
-    an ambush", "were hit by air strikes"): up at most three steps, through a preposition."""
+    an ambush", "were hit by air strikes"): up at most three steps, through a preposition;
+    or is the event noun that is the verb ``outer``'s subject ("air strikes killed 25")."""
+    if (inner.dep_ == "nsubj" and inner.head.i == outer.i and outer.pos_ == "VERB"
+            and inner.pos_ in ("NOUN", "PROPN")):
+        return True
     t, steps, via = inner, 0, False
     while t.i != t.head.i and steps < 3:
         via = via or t.dep_ in ("prep", "agent")
