@@ -22,7 +22,7 @@ import numpy as np
 from .._data import data_path
 from ..extract.events.clusters import CLUSTERS_FILE
 
-__all__ = ["SIZES", "WORDS", "build_table", "glove_words", "write_table"]
+__all__ = ["SIZES", "WORDS", "build_table", "glove_words", "main", "write_table"]
 
 #: the three clusterings: coarse classes generalise more, fine ones keep more apart
 SIZES = (50, 200, 1000)

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..._data import data_path, read_text
 from ...errors import DataFileError
 
-__all__ = ["CLUSTERS_FILE", "WordClusters", "load_word_clusters"]
+__all__ = ["CLUSTERS_FILE", "WordClusters", "load_word_clusters", "parse_word_clusters"]
 
 #: the packaged table, relative to ``dragoman/data``
 CLUSTERS_FILE = ("lexicon", "word_clusters.tsv")
