@@ -264,3 +264,28 @@ def test_a_scraped_label_before_a_colon_is_no_source(learned: Pipeline) -> None:
     evs = [e for e in _events(learned, "title: Terrorist Attack on Damascus kill 5 injure 50.")
            if e.event_type == "ASSAULT"]
     assert evs and all(e.attributed_to is None for e in evs)
+
+
+@pytest.mark.parametrize("text, word, above", [
+    # an attack named as the topic of a blame, of a protest: the trigger word above it
+    ("The minister condemned the attack on the train.", "attack",
+     {"anc_lex=ACCUSE", "gov_lex=ACCUSE"}),
+    ("The minister blamed foreign agents for the attack on the train.", "attack",
+     {"anc_lex=ACCUSE"}),
+    ("The bandh was called in protest against the killing of the activists.", "killing",
+     {"anc_lex=PROTEST"}),
+    # a report of the attack itself: no trigger word above it
+    ("Gunmen attacked a police station in the town.", "attacked", set()),
+])
+def test_type_features_name_the_trigger_word_above_a_candidate(
+        pipeline: Pipeline, make_ctx, text: str, word: str, above: set[str]) -> None:  # type: ignore[no-untyped-def]
+    from dragoman.extract.events.coder import Coder
+    from dragoman.extract.events.learned import plan_sentence
+
+    ctx = make_ctx(text)
+    coder = Coder(ctx, pipeline.resources.lexicon)
+    cands = [c for s in ctx.doc.sents for c in plan_sentence(coder, s).candidates]
+    feats = next(c.feats for c in cands if c.tok.text == word)
+    names = {k for k in feats if k.startswith(("anc_lex=", "gov_lex="))}
+    assert above <= names and bool(names) == bool(above)
+    assert ("gov_lex=ACCUSE" in names) == ("gov_lex=ACCUSE" in above)

@@ -196,10 +196,12 @@ def trigger_features(
     sent: Span | None = None,
     cues: Cues | None = None,
     clusters: WordClusters | None = None,
+    above: tuple[frozenset[str], bool] | None = None,
 ) -> dict[str, float]:
     """Features of one trigger candidate (``sent``: its sentence, when the caller has it;
     ``cues``: the lexicon's closed-class words, for the statistic features; ``clusters``:
-    the word classes, for the class features, ``_class_features``).
+    the word classes, for the class features, ``_class_features``; ``above``: the lexicon
+    types of the first trigger word up the tree, and whether it is the token's own head).
 
     ``lex_types``: the types of every lexicon entry of the token's lemma; ``matched``:
     (type, mode) of the entry whose constraints the token meets; ``rule``: (type, has
@@ -275,6 +277,12 @@ def trigger_features(
             del f[own]
     if clusters is not None:
         _class_features(f, tree, i, kids, sent, clusters)
+    if above is not None:
+        # an event named as the topic of another ("blamed X for the attack")
+        for t in sorted(above[0]):
+            f[f"anc_lex={t}"] = 1.0
+            if above[1]:
+                f[f"gov_lex={t}"] = 1.0
     return f
 
 

@@ -35,7 +35,7 @@ from .features import doc_tree, mention_features, role_examples, trigger_feature
 from .lexicon import Lexicon, TriggerEntry
 from .model import EventModel
 from .syntax import RECIPIENT_ENTS, conjuncts
-from .triggers import form_entries, is_caption, trigger_span
+from .triggers import DocWords, form_entries, is_caption, trigger_span
 
 __all__ = ["Candidate", "SentencePlan", "decode_document", "decode_sentence", "extract_learned",
            "mentions", "plan_sentence", "role_features"]
@@ -112,6 +112,7 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
     by_tok = {tok.i: (entry, governed, ev) for tok, entry, governed, ev in coded}
     doc = sent.doc
     words = coder.words(doc)
+    heads = doc_tree(doc).heads
     mask = coder.excluded_mask(words, excluded)
     for i in range(sent.start, sent.end):
         if words.skip[i] or (mask is not None and mask[i]):
@@ -128,11 +129,27 @@ def plan_sentence(coder: Coder, sent: SpacySpan,
         rule = (ev.event_type, bool(ev.actor), bool(ev.recipient)) if ev is not None else None
         in_speech = coder.clauses.speech_governor(tok) is not None
         feats = trigger_features(tok, (e.type for e in entries), matched, rule, governed,
-                                 in_speech, speech, sent, lex.cues, lex.clusters)
+                                 in_speech, speech, sent, lex.cues, lex.clusters,
+                                 _above(words, heads, i))
         plan.candidates.append(Candidate(tok, entry, ev, feats))
     if plan.candidates:
         plan.mentions = mentions(coder, sent)
     return plan
+
+
+def _above(words: DocWords, heads: list[int], i: int) -> tuple[frozenset[str], bool] | None:
+    """The lexicon's types of the first trigger word above token ``i`` (at most three steps
+    up the tree), and whether it is ``i``'s own head: "blamed ... for the attack", "in
+    protest against the killing" (an event named as another's topic)."""
+    t = i
+    for step in (1, 2, 3):
+        h = heads[t]
+        if h == t:
+            return None
+        t = h
+        if words.entries[t]:
+            return frozenset(e.type for e in words.entries[t]), step == 1
+    return None
 
 
 def _rule_role(ev: Event | None, m: Token, base: int) -> str | None:
