@@ -95,6 +95,17 @@ def test_related_headlines_up_to_the_tags_are_a_block_whatever_precedes_the_cue(
     assert ("tags", "Tags floods delta", None) in got
 
 
+def test_a_related_block_in_text_written_in_lower_case() -> None:
+    # an archive that lower-cases its text: the headlines after the cue are no content
+    text = ("the town was calm for the third night, police added. related stories "
+            "minister visits riot-hit areas  curfew lifted in two towns")
+    assert [(k, t) for k, t, _ in kinds(text)] == [
+        ("related", "related stories minister visits riot-hit areas  curfew lifted in two "
+                    "towns")]
+    # the words in a sentence of the story are not a block
+    assert kinds("police said the related stories were false. the curfew continues.") == []
+
+
 def test_header_date_prefers_publication_over_update() -> None:
     text = ("Last updated at Jan 052017 Published January 3 2017 The port reopened. "
             "Tags ports trade")
