@@ -100,8 +100,7 @@ def test_a_related_block_in_text_written_in_lower_case() -> None:
     text = ("the town was calm for the third night, police added. related stories "
             "minister visits riot-hit areas  curfew lifted in two towns")
     assert [(k, t) for k, t, _ in kinds(text)] == [
-        ("related", "related stories minister visits riot-hit areas  curfew lifted in two "
-                    "towns")]
+        ("related", text[text.index("related stories"):])]
     # the words in a sentence of the story are not a block
     assert kinds("police said the related stories were false. the curfew continues.") == []
 

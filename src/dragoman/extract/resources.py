@@ -69,8 +69,8 @@ class Resources:
 
         lexicon = load_lexicon(config.lexicon)
         event_model = event_model_for(config.event_model)
-        trained_with = event_model.meta.get("word_clusters") if event_model else None
-        if event_model and trained_with and trained_with != lexicon.clusters.digest:
+        if event_model is not None and event_model.meta.get("word_clusters") not in (
+                None, lexicon.clusters.digest):
             log.warning("the event model %s was trained with other word classes than "
                         "data/lexicon/word_clusters.tsv has now: its type decisions will be "
                         "worse until it is retrained (make model)", event_model.version)

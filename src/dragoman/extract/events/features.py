@@ -309,7 +309,7 @@ def _class_features(f: dict[str, float], tree: _Tree, i: int, kids: list[int], s
         if first <= i + k < end:
             for s in clusters.of(lemmas[i + k]):
                 f["cw" + s] = 1.0
-    counts = _sentence_classes(sent, tree, clusters)
+    counts = _sentence_classes(sent, clusters)
     for name in counts:
         f[name] = _SENT_WEIGHT
     if poses[i] in _CONTENT:  # the candidate is not its own context (unless repeated)
@@ -318,18 +318,16 @@ def _class_features(f: dict[str, float], tree: _Tree, i: int, kids: list[int], s
                 del f["cs" + s]
 
 
-def _sentence_classes(sent: Span, tree: _Tree, clusters: WordClusters) -> dict[str, int]:
-    """``cs`` class names of a sentence's content lemmas with their counts, computed once
-    per sentence."""
+def _sentence_classes(sent: Span, clusters: WordClusters) -> dict[str, int]:
+    """``cs`` class names of a sentence's content lemmas (``sentence_lemmas``) with their
+    counts, computed once per sentence."""
     key = f"dragoman_sent_classes:{sent.start}"
     cached: dict[str, int] | None = sent.doc.user_data.get(key)
     if cached is None:
         cached = {}
-        lemmas, poses = tree.lemmas, tree.poses
-        for j in range(sent.start, sent.end):
-            if poses[j] in _CONTENT:
-                for s in clusters.of(lemmas[j]):
-                    cached["cs" + s] = cached.get("cs" + s, 0) + 1
+        for name, n in sentence_lemmas(sent).items():
+            for s in clusters.of(name[len("sent="):]):
+                cached["cs" + s] = cached.get("cs" + s, 0) + n
         sent.doc.user_data[key] = cached
     return cached
 
