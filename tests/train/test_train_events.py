@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from dragoman import Config
 from dragoman.cli import cli
 from dragoman.extract.events.model import load_event_model
-from dragoman.train.events import _pipeline, align, fit, folds, prepare, read_golds
+from dragoman.train.events import _pipeline, align, examples, fit, folds, prepare, read_golds
 
 GOLD = Path(__file__).resolve().parent.parent / "golden" / "events" / "gold.jsonl"
 
@@ -205,3 +205,26 @@ def test_classifiers_from_keeps_the_type_and_role_classifiers_and_refits_happeni
         assert a.classes == b.classes and a.index == b.index
         assert np.array_equal(a.weights, b.weights) and np.array_equal(a.intercept, b.intercept)
     load_event_model.cache_clear()
+
+
+def test_a_prior_realigns_an_event_without_a_trigger_and_type_priors_are_cross_fitted(
+        preps) -> None:  # type: ignore[no-untyped-def]
+    from dragoman.train.events import type_priors
+
+    p, plan, c1, label = next((p, plan, c, label) for p in preps for plan, c, g, label in align(p)
+                              if len(plan.candidates) > 1)
+    c2 = next(c for c in plan.candidates if c is not c1)
+    prior = {id(c): {label: 1.0 if c is c2 else 0.0} for c in plan.candidates}
+    assert any(c is c1 for _, c, _, _ in align(p, prior, weight=0.0))
+    assert any(c is c2 for _, c, _, _ in align(p, prior, weight=100.0))
+    # the role examples keep the alignment's own choice; only the type examples move
+    plain_types, plain_roles = examples(p)
+    moved_types, moved_roles = examples(p, prior)
+    assert moved_roles == plain_roles
+    assert {id(f) for f, lab in moved_types if lab != "NONE"} != {
+        id(f) for f, lab in plain_types if lab != "NONE"}
+    priors = type_priors(preps, seed=3)
+    cands = {id(c) for q in preps for pl in q.plans for c in pl.candidates}
+    assert priors and set(priors) <= cands
+    for row in list(priors.values())[:50]:
+        assert abs(sum(row.values()) - 1.0) < 1e-3 and "NONE" in row
