@@ -95,3 +95,16 @@ def test_a_ruler_of_our_own_matches_spacys_on_multi_token_and_negative_index() -
     for text in texts:
         a, b = made[0](text), made[1](text)
         assert [(t.pos_, t.lemma_) for t in a] == [(t.pos_, t.lemma_) for t in b], text
+
+
+def test_lemmas_stay_readable_across_spacys_memory_zones(pair) -> None:  # type: ignore[no-untyped-def]
+    plain, fast, _ = pair
+    # a rare word's lemma is first seen in one zone; its strings go when the zone closes
+    first, second = "The zorblaxes were zorblaxing.", "Two zorblaxes kept zorblaxing."
+    with fast.memory_zone():
+        list(fast.pipe([first]))
+    with fast.memory_zone():
+        got = [t.lemma_ for t in fast(second)]
+    with plain.memory_zone():
+        want = [t.lemma_ for t in plain(second)]
+    assert got == want

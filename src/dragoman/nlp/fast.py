@@ -227,7 +227,9 @@ class CachedLemmatizer:
         self.lemmatizer = lemmatizer
         self.name = getattr(lemmatizer, "name", "lemmatizer")
         self.strings = lemmatizer.vocab.strings
-        self.cache: dict[tuple[int, int, int], int] = {}
+        # the lemma as a string: a hash would outlive its string when the run's spaCy
+        # memory zone that added it closes
+        self.cache: dict[tuple[int, int, int], str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -237,14 +239,18 @@ class CachedLemmatizer:
         rows = a.tolist()
         lemmas = a[:, 3].copy()
         cache = self.cache
+        here: dict[tuple[int, int, int], int] = {}  # this document's lemma hashes
         changed = False
         for i, (orth, pos, morph, lemma) in enumerate(rows):
             if lemma:
                 continue
             key = (orth, pos, morph)
-            h = cache.get(key)
+            h = here.get(key)
             if h is None:
-                h = cache[key] = self.strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                text = cache.get(key)
+                if text is None:
+                    text = cache[key] = self.lemmatizer.lemmatize(doc[i])[0]
+                h = here[key] = self.strings.add(text)
             lemmas[i] = h
             changed = True
         if changed:
