@@ -108,3 +108,17 @@ def test_lemmas_stay_readable_across_spacys_memory_zones(pair) -> None:  # type:
     with plain.memory_zone():
         want = [t.lemma_ for t in plain(second)]
     assert got == want
+
+
+def test_the_lemma_cache_is_bounded_and_answers_the_same_after_emptying(pair) -> None:  # type: ignore[no-untyped-def]
+    plain, fast, _ = pair
+    lem = fast.get_pipe("lemmatizer")
+    saved = lem.max_cache
+    lem.max_cache = 5
+    try:
+        text = "Troops shelled towns; rebels were fleeing the shelled villages and burning cars."
+        got = [t.lemma_ for t in fast(text)]
+        assert len(lem.cache) <= 5
+    finally:
+        lem.max_cache = saved
+    assert got == [t.lemma_ for t in plain(text)]

@@ -221,7 +221,10 @@ def _set(token: Any, attr: int, value: int) -> None:
 
 class CachedLemmatizer:
     """spaCy's rule ``Lemmatizer`` (``overwrite`` off) with its answers kept per (form,
-    part of speech, morphology): only the first token of each key is lemmatized by spaCy."""
+    part of speech, morphology): only the first token of each key is lemmatized by spaCy.
+    The cache is emptied when it holds ``max_cache`` keys (a long run's vocabulary)."""
+
+    max_cache = 300_000
 
     def __init__(self, lemmatizer: Any) -> None:
         self.lemmatizer = lemmatizer
@@ -248,6 +251,8 @@ class CachedLemmatizer:
             h = here.get(key)
             if h is None:
                 text = cache.get(key)
+                if text is None and len(cache) >= self.max_cache:
+                    cache.clear()
                 if text is None:
                     text = cache[key] = self.lemmatizer.lemmatize(doc[i])[0]
                 h = here[key] = self.strings.add(text)
