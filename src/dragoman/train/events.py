@@ -82,8 +82,8 @@ BARE_THRESHOLD = 0.5
 ARTICLE_WEIGHT = 3
 #: how much a cross-fitted model's probability of the gold type (0-1) counts when an event
 #: without a gold trigger is aligned: the trigger the sentence sets do not mark is often a
-#: word the hand scores miss ("returned" under "The United States returned ...", not
-#: "States"). Weight 8 against 0 (a one-off script over ``prepare``/``fit``/``decode``,
+#: word the hand scores miss (in a sentence like "The United Kingdom returned the seized
+#: paintings", "returned", not "Kingdom"). Weight 8 against 0 (a one-off script over ``prepare``/``fit``/``decode``,
 #: 2026-12-06), sentence 5-fold CV type F1 0.773 -> 0.780 (fold seed 13) and 0.767 ->
 #: 0.775 (seed 29), 0.777 as shipped (``eval events --cv 5``: the priors' halves differ);
 #: the 4-fold CV over the article gold's tune half 0.674 -> 0.672 and 0.666 -> 0.665 (its
