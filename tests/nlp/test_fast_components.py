@@ -76,6 +76,12 @@ def test_a_pattern_of_an_unsupported_kind_keeps_spacys_ruler() -> None:
     ruler.add([[{"LOWER": "big"}, {"LOWER": "apple", "OP": "+"}]], {"POS": "PROPN"})
     assert speed_up(nlp) == []
     assert type(nlp.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
+    # an attribute the array ruler does not write (NORM): spaCy's ruler too, not a failure
+    # in the middle of a run
+    other = spacy.blank("en")
+    other.add_pipe("attribute_ruler").add([[{"LOWER": "usa"}]], {"NORM": "us"})
+    assert speed_up(other) == []
+    assert [t.norm_ for t in other("the usa said")] == ["the", "us", "said"]
 
 
 def test_a_ruler_of_our_own_matches_spacys_on_multi_token_and_negative_index() -> None:

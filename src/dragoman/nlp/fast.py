@@ -41,6 +41,8 @@ _COLUMNS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 _READ = [TAG, LOWER, DEP, IS_SPACE]
 #: attributes written through ``Doc.from_array`` (the others, rare, token by token)
 _BULK = (POS, MORPH, LEMMA)
+#: the attributes a rule may set (another makes the module keep spaCy's ruler)
+_SETS = frozenset((*_BULK, TAG, DEP))
 
 _Mask = Callable[[np.ndarray], np.ndarray]
 
@@ -110,6 +112,8 @@ class _Rule:
                 raise _Unsupported("empty pattern")
             self.sequences.append(seq)
         self.index = index
+        if set(attrs) - _SETS:
+            raise _Unsupported(f"sets attribute {sorted(set(attrs) - _SETS)}")
         self.attrs = sorted(attrs.items())
 
     def positions(self, a: np.ndarray, doc_of: np.ndarray) -> np.ndarray:
@@ -205,18 +209,11 @@ class ArrayAttributeRuler:
 
 
 def _set(token: Any, attr: int, value: int) -> None:
+    """A tag or dependency label (the attributes not in ``_BULK``) set on one token."""
     if attr == TAG:
         token.tag = value
-    elif attr == DEP:
-        token.dep = value
-    elif attr == POS:
-        token.pos = value
-    elif attr == LEMMA:
-        token.lemma = value
-    elif attr == MORPH:
-        token.set_morph(value)
     else:
-        raise _Unsupported(f"attribute {attr}")
+        token.dep = value
 
 
 class CachedLemmatizer:

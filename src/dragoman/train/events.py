@@ -208,11 +208,12 @@ def align(prep: PreparedDoc, prior: Prior | None = None, weight: float = REALIGN
     return out
 
 
-def examples(prep: PreparedDoc, prior: Prior | None = None,
+def examples(prep: PreparedDoc, prior: Prior | None = None, roles: bool = True,
              ) -> tuple[list[tuple[dict[str, float], str]], list[tuple[dict[str, float], str]]]:
     """(type examples, role examples) of one prepared gold document (``prior``: aligns
     the type examples' events without a trigger, as ``align``; the role examples keep the
-    alignment's own choice, whose arguments the gold marks relative to it)."""
+    alignment's own choice, whose arguments the gold marks relative to it; ``roles``
+    False: no role examples, for a type model alone)."""
     aligned = align(prep, prior)
     labels = {id(c): label for _, c, _, label in aligned}
     # a partly annotated document (one marked pair per sentence) says nothing about the
@@ -241,7 +242,9 @@ def examples(prep: PreparedDoc, prior: Prior | None = None,
 
     types = [(c.feats, labels.get(id(c), NONE)) for p in prep.plans for c in p.candidates
              if id(c) in labels or not ((partial and c.rule is not None) or restates(c))]
-    roles: list[tuple[dict[str, float], str]] = []
+    role_data: list[tuple[dict[str, float], str]] = []
+    if not roles:
+        return types, role_data
     for plan, c, g, label in (aligned if prior is None else align(prep)):
         src = _arg_ranges(g, "actor", base)
         tgt = _arg_ranges(g, "recipient", base)
@@ -249,8 +252,8 @@ def examples(prep: PreparedDoc, prior: Prior | None = None,
             if m.i == c.tok.i:
                 continue
             role = "source" if _in(src, m) else "target" if _in(tgt, m) else "none"
-            roles.append((role_features(prep.coder, c, m, label), role))
-    return types, roles
+            role_data.append((role_features(prep.coder, c, m, label), role))
+    return types, role_data
 
 
 def _fit_linear(data: Sequence[tuple[dict[str, float], str]], c: float,
@@ -279,8 +282,8 @@ def _untriggered(prep: PreparedDoc) -> bool:
     return any(not g.get("trigger") for g in prep.gold.get("events") or [])
 
 
-def type_priors(preps: Sequence[PreparedDoc], seed: int = 13, c_types: float = C_TYPES,
-                c_roles: float = C_ROLES) -> Prior:
+def type_priors(preps: Sequence[PreparedDoc], seed: int = 13,
+                c_types: float = C_TYPES) -> Prior:
     """Cross-fitted type probabilities of the candidates of the documents whose gold gives no
     trigger: each half of ``preps`` scored by a model fitted on the other half (by
     ``id`` of the candidate; empty when there are too few documents for two halves)."""
@@ -289,31 +292,36 @@ def type_priors(preps: Sequence[PreparedDoc], seed: int = 13, c_types: float = C
     prior: Prior = {}
     for half in folds(len(preps), 2, seed):
         held = set(half)
-        model = fit([p for i, p in enumerate(preps) if i not in held], seed, c_types, c_roles,
-                    realign=False)
+        # the type model alone, as ``fit`` fits it (the priors need no roles)
+        data = [ex for i, p in enumerate(preps) if i not in held
+                for ex in examples(p, roles=False)[0] * _times(p)]
+        types = _fit_linear(data, c_types, seed)
         for i in half:
             if not _untriggered(preps[i]):
                 continue
             for plan in preps[i].plans:
-                probs = model.types.proba_many([c.feats for c in plan.candidates])
+                probs = types.proba_many([c.feats for c in plan.candidates])
                 for c, row in zip(plan.candidates, probs.tolist(), strict=True):
-                    prior[id(c)] = dict(zip(model.types.classes, row, strict=True))
+                    prior[id(c)] = dict(zip(types.classes, row, strict=True))
     return prior
 
 
+def _times(prep: PreparedDoc) -> int:
+    """How many times a document's examples count (``ARTICLE_WEIGHT`` for an article)."""
+    return ARTICLE_WEIGHT if prep.gold.get("split") else 1
+
+
 def fit(preps: Sequence[PreparedDoc], seed: int = 13, c_types: float = C_TYPES,
-        c_roles: float = C_ROLES, meta: dict[str, Any] | None = None,
-        realign: bool = True) -> EventModel:
-    """The event model fitted to the prepared gold documents (``realign``: events without a
-    gold trigger are aligned with the help of ``type_priors``: two more fits)."""
+        c_roles: float = C_ROLES, meta: dict[str, Any] | None = None) -> EventModel:
+    """The event model fitted to the prepared gold documents (events without a gold
+    trigger aligned with the help of ``type_priors``: two more type-model fits)."""
     type_data: list[tuple[dict[str, float], str]] = []
     role_data: list[tuple[dict[str, float], str]] = []
-    prior = (type_priors(preps, seed, c_types, c_roles) or None) if realign else None
+    prior = type_priors(preps, seed, c_types) or None
     for p in preps:
         t, r = examples(p, prior)
-        times = ARTICLE_WEIGHT if p.gold.get("split") else 1
-        type_data.extend(t * times)
-        role_data.extend(r * times)
+        type_data.extend(t * _times(p))
+        role_data.extend(r * _times(p))
     if not type_data or not role_data:
         raise ValueError("no training examples: the gold has no events the rules can align")
     types = _fit_linear(type_data, c_types, seed)
