@@ -21,6 +21,7 @@ from .extract.casing import CaseRestorer, case_of, original_spans
 from .ingest import content_hash, split_dateline
 from .ingest.boilerplate import days_apart, find_boilerplate, header_date
 from .nlp import load_nlp, model_info
+from .nlp.matmul import one_blas_thread
 from .types import Article, Document, Result
 
 __all__ = [
@@ -248,7 +249,9 @@ class Pipeline:
         return restored, _Restored(text, item[1])
 
     def _pipe(self, batch: list[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
-        docs = self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+        # the whole batch is parsed at once (batch_size), on one BLAS thread (``one_blas_thread``)
+        with one_blas_thread():
+            docs = list(self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch)))
         for (text, _), (doc, context) in zip(batch, docs, strict=True):
             # the doc's text is the text parsed (spaCy's tokens keep every character):
             # ``doc_text`` then need not join the tokens again

