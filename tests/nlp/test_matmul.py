@@ -79,6 +79,11 @@ def _blas_threads() -> list[int]:
 
 
 def test_one_blas_thread_limits_inside_the_block_only() -> None:
+    with one_blas_thread():
+        pass
+    # a BLAS library loaded after a first call (scipy's, through scikit-learn) is limited too
+    import sklearn.linear_model  # noqa: F401
+
     before = _blas_threads()
     with one_blas_thread():
         inside = _blas_threads()

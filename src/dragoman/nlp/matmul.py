@@ -21,11 +21,9 @@ pipeline). thinc itself offers the switch, ``NumpyOps(use_blis=False)``, which s
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from spacy.language import Language
 from thinc.api import NumpyOps
@@ -53,20 +51,17 @@ def numpy_gemm(nlp: Language) -> int:
     return changed
 
 
-@functools.cache
-def _controller() -> Any:
-    """threadpoolctl's view of the loaded BLAS libraries, read once (reading them takes
-    0.2 ms; a limit through the kept controller 7 µs)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """numpy's BLAS on one thread inside the block, the previous limit after it."""
+    """numpy's BLAS on one thread inside the block, the previous limit after it.
+
+    The loaded BLAS libraries are looked up on each call (0.2 ms, once per batch of
+    articles): a library loaded after the first call (scipy's, through scikit-learn) is
+    limited too."""
+    from threadpoolctl import threadpool_limits
+
     try:
-        limiter = _controller().limit(limits=1, user_api="blas")
+        limiter = threadpool_limits(limits=1, user_api="blas")
     except Exception as exc:  # (an unknown BLAS build: parse as it is)  # noqa: BLE001
         log.debug("BLAS threads not limited: %s", exc)
         yield
