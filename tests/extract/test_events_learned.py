@@ -248,6 +248,24 @@ def test_a_closing_clause_that_reports_something_else_is_no_source(
     assert evs[0].attributed_to is None
 
 
+@pytest.mark.parametrize(("text", "etype", "trigger"), [
+    # a participle on the speech verb is what the speaker did while speaking
+    ("Condemning the shelling of the market, the minister said rebels attacked the town.",
+     "ACCUSE", "Condemning"),
+    ("Urging the council to lift the curfew, the mayor said the march would be peaceful.",
+     "REQUEST", "Urging"),
+])
+def test_the_speakers_own_act_beside_the_speech_verb_is_not_attributed(
+        learned: Pipeline, text: str, etype: str, trigger: str) -> None:
+    evs = [e for e in _events(learned, text) if e.trigger.text.startswith(trigger)]
+    assert evs and evs[0].event_type == etype, "the speaker's act is coded"
+    assert evs[0].attributed_to is None
+    # what was said is still the speaker's claim
+    said = [e for e in _events(learned, text) if e.trigger.start > text.index(" said ")]
+    assert all(e.attributed_to is not None for e in said)
+    assert said or "attacked" not in text
+
+
 @pytest.mark.parametrize("text", [
     "Double bomb attack kills 31 in Syrian Kurdish city.",
     "A car bomb killed 12 people in the Syrian border town of Azaz on Monday.",

@@ -26,6 +26,7 @@ from .syntax import (
     RECIPIENT_ENTS,
     SUBJ,
     children,
+    clause_as_subject,
     conjuncts,
     governing_verb,
     is_verbal,
@@ -209,7 +210,7 @@ class Arguments:
                         and c.ent_type_ not in ("DATE", "TIME")):  # not "..., he said Monday"
                     return [c]
         own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if own and own[0].i > trigger.i:
+        if own and own[0].i > trigger.i and not clause_as_subject(verb):
             return own[:1]
         # the name just before the verb (its auxiliaries and a closing bracket skipped)
         k = verb.i - 1

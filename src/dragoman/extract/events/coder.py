@@ -188,6 +188,8 @@ def reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
 
 def _reported_by(coder: Coder, tok: Token) -> tuple[Token | None, list[Token]]:
     speech = coder.clauses.speech_governor(tok)
+    if speech is not None and coder.clauses.speakers_own_act(tok, speech):
+        return None, []  # the speaker's own act, not what was said
     if speech is not None:
         if speech.i > tok.i:  # after the clause it reports: "..., said the Observatory"
             return speech, coder.args.reporter(speech, tok) or coder.args.subject(speech)

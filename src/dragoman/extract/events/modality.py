@@ -15,7 +15,7 @@ from spacy.tokens import Span as SpacySpan
 
 from ..boilerplate import doc_text
 from .lexicon import Cues
-from .syntax import governing_verb, is_verbal, lemma, particles
+from .syntax import clause_as_subject, governing_verb, is_verbal, lemma, particles
 
 __all__ = ["Clauses"]
 
@@ -64,6 +64,17 @@ class Clauses:
             cur = head
         return None
 
+    @staticmethod
+    def speakers_own_act(tok: Token, speech: Token) -> bool:
+        """Whether ``tok`` is a participle modifying its speech verb ``speech`` with no
+        subject or marker of its own: what the speaker did while speaking ("condemning the
+        incident, he said …", "demanding the dissolution of the government, X said …"),
+        not what was said."""
+        return (tok.head.i == speech.i and tok.i != speech.i and tok.dep_ == "advcl"
+                and tok.tag_ in ("VBG", "VBN")
+                and not any(c.dep_ in ("nsubj", "nsubjpass", "mark", "expl")
+                            for c in tok.children))
+
     def final_report(self, tok: Token) -> Token | None:
         """The reporting clause that closes the trigger's sentence after it ("... killed 25
         civilians, a monitoring group said on Wednesday", "... killed 10 civilians said the
@@ -85,9 +96,13 @@ class Clauses:
                     any(c.lemma_ == "have" for c in auxes)
                     or (not auxes and v.i > 0 and doc[v.i - 1].pos_ in ("NOUN", "PROPN")
                         and not any(c.dep_ == "agent" for c in v.children)))))
-            if not finite or _in_subject(tok, v):
+            if not finite or (_in_subject(tok, v) and not clause_as_subject(v)):
                 return None
+            # a clause of its own after the verb reports something else ("... and the group
+            # said that it would retaliate"); a participle does not ("... the Observatory
+            # said updating an earlier toll", "... said, adding that ...")
             if any(c.i > v.i and c.dep_ in ("ccomp", "xcomp", "advcl", "conj")
+                   and not (c.dep_ in ("xcomp", "advcl") and c.tag_ == "VBG")
                    for c in v.children):
                 return None
             if all(x.is_punct or x.is_space or v.is_ancestor(x) for x in doc[v.i + 1:sent.end]):

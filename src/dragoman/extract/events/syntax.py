@@ -21,6 +21,7 @@ __all__ = [
     "RECIPIENT_ENTS",
     "SUBJ",
     "children",
+    "clause_as_subject",
     "complements",
     "conjuncts",
     "governing_verb",
@@ -128,3 +129,19 @@ def governing_verb(tok: Token) -> Token | None:
             return head
         cur = head
     return None
+
+
+def clause_as_subject(verb: Token) -> bool:
+    """Whether the parse made a whole clause ``verb``'s subject, as it does when the comma
+    before a closing reporting clause is missing ("A suicide bomb blast killed 16 people
+    on Tuesday the monitoring group said": "blast" the subject, "killed" its ``acl``): the
+    subject's ``acl`` is a finite verb or takes a direct object, which a participle
+    modifying a noun does not ("the people killed", "witnesses of the attack")."""
+    for s in verb.children:
+        if s.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        for c in s.children:
+            if c.dep_ == "acl" and (c.tag_ in ("VBD", "VBZ", "VBP")
+                                    or any(g.dep_ == "dobj" for g in c.children)):
+                return True
+    return False
