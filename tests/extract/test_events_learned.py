@@ -224,6 +224,9 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     # "according to" closing the sentence: the whole sentence is the source's claim
     (("At least 11 people were killed Saturday when Russian jets struck a neighborhood in "
       "Idlib province according to a local civil defense official."), "official"),
+    # ... the source's name modifying the phrase's head ("SANA correspondent")
+    (("The army shelled rebel positions near Hama on Sunday killing nine fighters and "
+      "wounding dozens of them according to Al-Manar reporter."), "Al-Manar"),
 ])
 def test_a_deed_reported_after_or_around_its_clause_is_attributed(
         learned: Pipeline, text: str, source: str) -> None:

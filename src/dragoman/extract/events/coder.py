@@ -38,6 +38,20 @@ HISTORICAL_DAYS = 180
 _Quotes = Sequence[tuple[int, int, ActorRef | None]]
 
 
+def _phrase_end(ctx: DocContext, at: int) -> int:
+    """The end (doc offset) of the noun phrase whose word ends at offset ``at``: the
+    speaker's name may modify the phrase's head ("according to Al-Manar reporter": the
+    source "Al-Manar", the phrase "Al-Manar reporter"; not a possessive: "according to
+    their religion" names no source)."""
+    span = ctx.doc.char_span(max(0, at - 1), at, alignment_mode="expand")
+    if span is None or not len(span):
+        return at
+    tok = span[-1]
+    while tok.dep_ in ("compound", "amod", "nmod") and tok.head.i > tok.i:
+        tok = tok.head
+    return max(at, max(t.idx + len(t.text) for t in tok.subtree))
+
+
 def _closing_sources(ctx: DocContext, lex: Lexicon) -> _Quotes:
     """(start, end, speaker) of the claims of sources that close their sentence after a cue
     of ``closing_source_cues`` ("... according to a local civil defense official."): the
@@ -56,7 +70,7 @@ def _closing_sources(ctx: DocContext, lex: Lexicon) -> _Quotes:
         if sent is None:
             continue
         s = sent.sent
-        rest = ctx.text[q.speaker.end - ctx.base:s.end_char]
+        rest = ctx.text[_phrase_end(ctx, q.speaker.end - ctx.base):s.end_char]
         if rest.strip(" .;:!?\"'”’)]\n"):
             continue  # the sentence goes on after the source
         out.append((ctx.abs(s.start_char), q.cue.start, q.speaker))
