@@ -224,7 +224,13 @@ def test_a_speaker_denying_its_deed_stays_its_actor_and_the_deed_is_negated(
     # "according to" closing the sentence: the whole sentence is the source's claim
     (("At least 11 people were killed Saturday when Russian jets struck a neighborhood in "
       "Idlib province according to a local civil defense official."), "official"),
-    # ... the source's name modifying the phrase's head ("SANA correspondent")
+    # a comma-less closing report the parse took the clause for the subject of, and one
+    # followed by a participle
+    (("A car bomb blast killed at least nine people in the town of Azaz on Monday the "
+      "monitoring group said."), "monitoring group"),
+    ("The raid killed 14 fighters near Raqqa the Observatory said updating an earlier toll.",
+     "Observatory"),
+    # ... the source's name modifying the phrase's head ("Al-Manar reporter")
     (("The army shelled rebel positions near Hama on Sunday killing nine fighters and "
       "wounding dozens of them according to Al-Manar reporter."), "Al-Manar"),
 ])
