@@ -275,6 +275,19 @@ def test_the_speakers_own_act_beside_the_speech_verb_is_not_attributed(
     assert said or "attacked" not in text
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    ("At least 14 were killed in the shelling of the market on Tuesday.", "14"),
+    ("Government air strikes killed 23 in the town of Saraqeb.", "23"),
+])
+def test_a_bare_count_is_the_target_never_the_actor(
+        learned: Pipeline, text: str, count: str) -> None:
+    # "killed 23": the 23 people are who was hit; a count is never who acted
+    evs = [e for e in _events(learned, text) if e.event_type == "ASSAULT"]
+    assert evs, "the attack is coded"
+    assert any(count in r.text for e in evs for r in e.recipient)
+    assert not any(count in a.text for e in evs for a in e.actor)
+
+
 @pytest.mark.parametrize("text", [
     "Double bomb attack kills 31 in Syrian Kurdish city.",
     "A car bomb killed 12 people in the Syrian border town of Azaz on Monday.",

@@ -45,6 +45,15 @@ _MENTION_POS = frozenset({"NOUN", "PROPN", "PRON"})
 #: words of an entity that never head its phrase
 _FUNCTION_POS = frozenset({"DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT"})
 _ROLE_SOURCE, _ROLE_TARGET = "source", "target"
+#: a number heading its own phrase as a verb's subject or object is a party ("killed 28",
+#: "at least 14 were killed", "Seven died"): the people it counts
+_NUMERAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
+
+
+def _counted(tok: Token) -> bool:
+    """Whether ``tok`` is a number that stands for the people it counts."""
+    return (tok.pos_ == "NUM" and tok.dep_ in _NUMERAL_DEPS
+            and tok.ent_type_ in ("", "CARDINAL"))
 
 
 @dataclass
@@ -78,6 +87,8 @@ def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
         # neither a noun, proper noun or pronoun nor an entity a party may be: no mention
         # (``is_actorish`` and the tests below all need one of these)
         if poses[i] not in _MENTION_POS and ents[i] not in RECIPIENT_ENTS:
+            if _counted(doc[i]):
+                out.append(doc[i])
             continue
         if poses[i] in _FUNCTION_POS:
             continue  # "The" of "The Russian Foreign Ministry": the name's head is the mention
@@ -195,6 +206,8 @@ def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
         if not found and not coder.args.is_actorish(m):
             for inner in coder.args.actorish_within(m):
                 found.extend(coder.args.refs(inner))
+        if not found and _counted(m):  # "killed 28": the 28, a group of no known side
+            found = [replace(coder.args.minimal_ref(m), kind="group")]
         cache[m.i] = found
     return found
 
@@ -240,6 +253,8 @@ def _choose(coder: Coder, cand: Candidate, plan: SentencePlan, etype: str,
     for k in sorted(range(len(others)), key=lambda k: -p_source[k]):
         if p_source[k] < thr:
             break
+        if _counted(others[k]):
+            continue  # a bare count is who was hit, never who acted
         refs = _refs_cached(coder, others[k])
         if refs:
             actor, actor_tok = list(refs), others[k]
