@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 .PHONY: install demo test lint bench system-deps constraints model happenings clusters
 
 SHARED ?= ../shared
-MODEL_VERSION ?= 12
+MODEL_VERSION ?= 13
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
