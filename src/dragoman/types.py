@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "COUNT_KIND",
     "ActorMention",
     "ActorRef",
     "Article",
@@ -101,13 +102,19 @@ class Dateline:
     byline: Span | None = None
 
 
+#: ``ActorRef.kind`` of a bare count as a party ("killed 23", "at least 14 were killed")
+COUNT_KIND = "count"
+
+
 @dataclass(frozen=True, slots=True)
 class ActorRef:
     """An actor as it appears in an event or quote: the mention and who it resolves to.
 
     ``country`` is ISO-3, or ``IGO``/``NGO``/``MNC`` for bodies without one, ``IMG`` for
     transnational armed groups (CAMEO's code: ISIL, al-Qaeda), or None when unknown (never
-    guessed). ``kind`` is person | org | country | group | pronoun. ``sector`` is a PLOVER sector code (GOV, MIL, REB, …) or None.
+    guessed). ``kind`` is person | org | country | group | pronoun, or ``count`` for a bare
+    number that stands for the people it counts ("killed 23": ``COUNT_KIND``). ``sector`` is
+    a PLOVER sector code (GOV, MIL, REB, …) or None.
     """
 
     text: str

@@ -27,7 +27,7 @@ import numpy as np
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from ...types import ActorRef, Event, SentenceRef
+from ...types import COUNT_KIND, ActorRef, Event, SentenceRef
 from ..context import DocContext
 from ..places.not_places import source_base
 from .coder import Coder, attribution, build_event, coded_triggers, event_id, reported_by
@@ -207,7 +207,7 @@ def _refs_cached(coder: Coder, m: Token) -> list[ActorRef]:
             for inner in coder.args.actorish_within(m):
                 found.extend(coder.args.refs(inner))
         if not found and _counted(m):  # "killed 28": the 28, a group of no known side
-            found = [replace(coder.args.minimal_ref(m), kind="group")]
+            found = [replace(coder.args.minimal_ref(m), kind=COUNT_KIND)]
         cache[m.i] = found
     return found
 
@@ -424,7 +424,9 @@ def _overlaps(a: ActorRef, b: ActorRef) -> bool:
 
 
 def _parties(refs: Sequence[ActorRef]) -> set[tuple[int, int]]:
-    return {(r.start, r.end) for r in refs}
+    """The spans of the parties ``refs`` name; a bare count names none ("killing three"
+    after "police opened fire on demonstrators" says no one new)."""
+    return {(r.start, r.end) for r in refs if r.kind != COUNT_KIND}
 
 
 def _restates(a: Event, b: Event) -> bool:
@@ -486,7 +488,8 @@ def _one_per_happening(doc_id: str, events: list[Event], toks: list[Token]) -> l
                 events[k] = _merged(doc_id, events[k], events[j])
                 alive.remove(j)
     rank = sorted(alive, key=lambda k: (
-        -(len(events[k].actor) + len(events[k].recipient)), -(events[k].confidence or 0), k))
+        -(len(_parties(events[k].actor)) + len(_parties(events[k].recipient))),
+        -(events[k].confidence or 0), k))
     kept: list[int] = []
     for k in rank:
         if not any(_restates(events[k], events[j]) for j in kept):

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from ...types import ActorRef, Event, Place
+from ...types import COUNT_KIND, ActorRef, Event, Place
 
 __all__ = ["Mention", "opens_with", "pair_features", "party_keys", "refers_back",
            "sentence_names"]
@@ -98,9 +98,10 @@ def refers_back(e: Event, words: frozenset[str]) -> bool:
 
 
 def party_keys(refs: Sequence[ActorRef]) -> tuple[set[str], set[str]]:
-    """The names (knowledge-base id, else name, else text; no pronouns) and the countries
-    of an event's parties."""
-    return ({(r.kb_id or r.name or r.text).lower() for r in refs if r.kind != "pronoun"},
+    """The names (knowledge-base id, else name, else text; no pronouns, no bare counts)
+    and the countries of an event's parties."""
+    return ({(r.kb_id or r.name or r.text).lower() for r in refs
+             if r.kind not in ("pronoun", COUNT_KIND)},
             {r.country for r in refs if r.country})
 
 
@@ -108,7 +109,10 @@ def _parties(prefix: str, a: Sequence[ActorRef], b: Sequence[ActorRef],
              keys_a: tuple[AbstractSet[str], AbstractSet[str]],
              keys_b: tuple[AbstractSet[str], AbstractSet[str]],
              out: dict[str, float]) -> None:
-    """The parties' feature; ``keys_a``, ``keys_b``: ``party_keys`` of ``a`` and ``b``."""
+    """The parties' feature; ``keys_a``, ``keys_b``: ``party_keys`` of ``a`` and ``b``
+    (a bare count is no party: "wounded more than 100" names no one)."""
+    a = [r for r in a if r.kind != COUNT_KIND]
+    b = [r for r in b if r.kind != COUNT_KIND]
     if not a and not b:
         out[f"{prefix}:none"] = 1.0
         return
