@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 import spacy
 
 from dragoman.config import Config
 from dragoman.nlp.fast import ArrayAttributeRuler, CachedLemmatizer, speed_up
-
-SAMPLES = Path(__file__).resolve().parents[2] / "src" / "dragoman" / "data" / "samples"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 #: texts that reach the ruler's rarer patterns: two-token lemma rules with an index,
 #: regex tests, whitespace tokens, pronoun case by dependency, "there is"
@@ -23,16 +17,6 @@ _EDGE = [
 ]
 
 
-def _texts() -> list[str]:
-    texts = [json.loads(line)["text"]
-             for line in (SAMPLES / "dispatches.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    for name in ("fakes.jsonl", "india-police-events-docs.jsonl"):
-        path = SHARED / name
-        if path.is_file():  # the real corpora when they are beside the checkout (CI)
-            with path.open(encoding="utf-8") as fh:
-                texts.extend(json.loads(line)["text"] for _, line in zip(range(40), fh))
-    return texts + _EDGE
 
 
 def _columns(doc):  # type: ignore[no-untyped-def]
@@ -57,9 +41,9 @@ def test_speed_up_swaps_both_components_under_their_own_names(pair) -> None:  # 
 
 
 @pytest.mark.parametrize("batch_size", [7, 256])
-def test_the_array_components_give_spacys_output_token_for_token(pair, batch_size) -> None:  # type: ignore[no-untyped-def]
+def test_the_array_components_give_spacys_output_token_for_token(pair, batch_size, article_texts) -> None:  # type: ignore[no-untyped-def]
     plain, fast, _ = pair
-    texts = _texts()
+    texts = article_texts(0, 40) + _EDGE
     want = [_columns(d) for d in plain.pipe(texts, batch_size=batch_size)]
     got = [_columns(d) for d in fast.pipe(texts, batch_size=batch_size)]
     assert sum(map(len, want)) > 2000

@@ -3,10 +3,6 @@ holds inside the block only."""
 
 from __future__ import annotations
 
-import json
-from itertools import islice
-from pathlib import Path
-
 import numpy as np
 import pytest
 import spacy
@@ -15,22 +11,6 @@ from threadpoolctl import threadpool_info
 
 from dragoman.config import Config
 from dragoman.nlp.matmul import numpy_gemm, one_blas_thread
-
-SAMPLES = Path(__file__).resolve().parents[2] / "src" / "dragoman" / "data" / "samples"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-def _texts() -> list[str]:
-    texts = [json.loads(line)["text"]
-             for line in (SAMPLES / "dispatches.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    for name in ("fakes.jsonl", "india-police-events-docs.jsonl"):
-        path = SHARED / name
-        if path.is_file():  # the real corpora when they are beside the checkout (CI)
-            with path.open(encoding="utf-8") as fh:  # (other articles than the fast
-                texts.extend(json.loads(line)["text"]  # components' test reads)
-                             for line in islice(fh, 100, 160))
-    return texts + ["", "  ", "Hi."]
 
 
 def _annotations(doc):  # type: ignore[no-untyped-def]
@@ -60,9 +40,10 @@ def test_numpy_gemm_gives_every_numpy_layer_ops_without_blis(pair) -> None:  # t
     assert numpy_gemm(fast) == 0
 
 
-def test_numpy_gemm_gives_blis_annotations_on_real_articles(pair) -> None:  # type: ignore[no-untyped-def]
+def test_numpy_gemm_gives_blis_annotations_on_real_articles(pair, article_texts) -> None:  # type: ignore[no-untyped-def]
     blis, fast, _ = pair
-    texts = _texts()
+    # (other articles than the fast components' test reads)
+    texts = article_texts(100, 160) + ["", "  ", "Hi."]
     n_tokens = 0
     for a, b in zip(blis.pipe(texts, batch_size=16), fast.pipe(texts, batch_size=16),
                     strict=True):

@@ -87,7 +87,7 @@ def mentions(coder: Coder, sent: SpacySpan) -> list[Token]:
         # neither a noun, proper noun or pronoun nor an entity a party may be: no mention
         # (``is_actorish`` and the tests below all need one of these)
         if poses[i] not in _MENTION_POS and ents[i] not in RECIPIENT_ENTS:
-            if _counted(doc[i]):
+            if poses[i] == "NUM" and _counted(doc[i]):  # (no token made for the rest)
                 out.append(doc[i])
             continue
         if poses[i] in _FUNCTION_POS:
